@@ -109,7 +109,10 @@ fn table_format_reports_the_isolated_island() {
     assert!(text.contains("1 cut off from the utility"), "{text}");
     let isolated = text.split("ISOLATED").nth(1).expect("an isolated island");
     let value = |label: &str| {
-        let line = isolated.lines().find(|l| l.trim_start().starts_with(label)).unwrap();
+        let line = isolated
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap();
         line.trim_start()[label.len()..].trim().to_string()
     };
     assert_eq!(value("deficit"), "257.0 kWh");
