@@ -35,7 +35,7 @@ pub struct Scenario {
     /// Master seed: every random draw of a run derives from (seed, run index).
     #[serde(default)]
     pub seed: u64,
-    /// Simulated horizon, meter interval, accounting period and outage time.
+    /// Simulated horizon, meter interval and outage time.
     #[serde(default)]
     pub time: TimeConfig,
     /// Nodes and lines of the distribution network.
@@ -71,11 +71,9 @@ pub struct Scenario {
 pub struct TimeConfig {
     /// Length of one simulated run, s.
     pub horizon_s: f64,
-    /// How often a smart meter reads and reports its entity, s (15 min by default).
+    /// How often a smart meter reads and reports its entity, s (15 min by default). Entity
+    /// energies in the scenario are per interval, as the paper's Table 5 is per interval `t`.
     pub meter_interval_s: f64,
-    /// The accounting period that entity energies refer to, s (the paper's "t"); meters report
-    /// each interval's share of it.
-    pub period_s: f64,
     /// Time at which faults without their own `at_s` occur, s since midnight.
     pub outage_at_s: f64,
 }
@@ -85,7 +83,6 @@ impl Default for TimeConfig {
         TimeConfig {
             horizon_s: 86_400.0,
             meter_interval_s: 900.0,
-            period_s: 86_400.0,
             outage_at_s: 43_200.0,
         }
     }
@@ -153,7 +150,7 @@ pub struct Entities {
     pub batteries: Vec<BatteryBank>,
 }
 
-/// A prosumer (SPEC §1, Table 5). Energies are kWh over one accounting period.
+/// A prosumer (SPEC §1, Table 5). Energies are kWh per meter interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Prosumer {
@@ -161,13 +158,13 @@ pub struct Prosumer {
     pub id: String,
     /// Node it connects to.
     pub node: NodeId,
-    /// Energy exported in the period before the outage, `Pe` (t−1), kWh.
+    /// Energy exported in the interval before the outage, `Pe` (t−1), kWh.
     pub export_prev_kwh: f64,
-    /// Generation in the period, `PG`, kWh.
+    /// Generation per interval, `PG`, kWh.
     pub generation_kwh: f64,
     /// Energy stored in its battery, `PB`, kWh.
     pub battery_kwh: f64,
-    /// Expected own consumption in the period, `Pc`, kWh.
+    /// Expected own consumption per interval, `Pc`, kWh.
     pub consumption_kwh: f64,
     /// Largest share of its own consumption it is willing to shed, in [0, 1].
     #[serde(default = "one")]
@@ -182,7 +179,7 @@ pub struct Consumer {
     pub id: String,
     /// Node it connects to.
     pub node: NodeId,
-    /// Demand in the period, `C`, kWh.
+    /// Demand per interval, `C`, kWh.
     pub demand_kwh: f64,
     /// Restoration priority: higher is served first when the island is short (critical loads).
     #[serde(default)]
@@ -197,7 +194,8 @@ pub struct Der {
     pub id: String,
     /// Node it connects to.
     pub node: NodeId,
-    /// Generation in the period with a weather factor of 1, `P_DER`, kWh.
+    /// Generation per interval, `P_DER`, kWh: at the daylight peak for solar, with a weather
+    /// factor of 1 for wind.
     pub generation_kwh: f64,
 }
 
@@ -213,10 +211,10 @@ pub struct BatteryBank {
     pub capacity_kwh: f64,
     /// Energy stored at the start, kWh (at most the capacity).
     pub stored_kwh: f64,
-    /// Energy taken in over the period, `P_BBI`, kWh.
+    /// Energy taken in per interval, `P_BBI`, kWh.
     #[serde(default)]
     pub charge_kwh: f64,
-    /// Energy given out over the period, `P_BBD`, kWh.
+    /// Energy given out per interval, `P_BBD`, kWh.
     #[serde(default)]
     pub discharge_kwh: f64,
 }

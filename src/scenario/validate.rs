@@ -71,7 +71,6 @@ fn check_time(s: &Scenario) -> Checked {
     let t = &s.time;
     positive("time.horizon_s", t.horizon_s)?;
     positive("time.meter_interval_s", t.meter_interval_s)?;
-    positive("time.period_s", t.period_s)?;
     non_negative("time.outage_at_s", t.outage_at_s)?;
     if t.meter_interval_s > t.horizon_s {
         return fail(
