@@ -303,6 +303,12 @@ fn check_chain(s: &Scenario) -> Checked {
             "must be >= 1 (the including block counts as the first)",
         )?;
     }
+    if c.mining == super::Mining::Instant && c.confirmations > 1 {
+        fail(
+            "chain.confirmations",
+            "must be 1 with instant mining: no later block is mined without a new transaction",
+        )?;
+    }
     let st = &c.service_time_s;
     for (name, d) in [
         ("find_entities", &st.find_entities),
