@@ -7,7 +7,7 @@ pub use balance::{BALANCED_WITHIN_KWH, Balance, BalanceTerms, Condition};
 
 use crate::scenario::{NodeId, NodeKind, Scenario};
 use crate::tariff::round_to_paise;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Sums energies; unlike `f64`'s `Sum`, the sum of nothing is 0.0, not −0.0 (which reports
@@ -17,7 +17,7 @@ fn total(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 /// The grid's graph, built once per scenario; islands are computed for any set of open lines.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Topology {
     /// Node ids in ascending order; a node's position here is its index.
     nodes: Vec<NodeId>,

@@ -281,7 +281,7 @@ impl<'de> Deserialize<'de> for OptimiserTime {
 mod tests {
     use super::*;
     use rand::SeedableRng;
-    use rand::rngs::StdRng;
+    use rand::rngs::Xoshiro256PlusPlus as StdRng;
 
     fn parse(yaml: &str) -> Distribution {
         serde_yaml::from_str(yaml).unwrap()

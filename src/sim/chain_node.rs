@@ -1,0 +1,367 @@
+//! ChainNode: the blockchain node in simulated time. Transactions queue for the node's
+//! processing (a single server whose service time per function comes from the scenario, so a
+//! slow node saturates), wait in the mempool, are executed for real in revm in their block
+//! (instant mining: one block per transaction; interval mining: a block every interval, up to
+//! the gas limit), and their receipts return once confirmed.
+
+use super::clock;
+use super::seed::Stream;
+use crate::chain::{self, Address, Chain, ChainError, EntityId, EntityKind};
+use crate::scenario::{ChainConfig, Distribution, Mining};
+use nexosim::model::{Context, Model, schedulable};
+use nexosim::ports::Output;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// The five contract functions the paper benchmarks (Table 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Function {
+    /// Registration and lookup of entities.
+    FindEntities,
+    /// A meter posting a reading.
+    PowerData,
+    /// Eq. 1 on chain.
+    PowerBalance,
+    /// Eqs. 2–3 on chain.
+    TariffComputation,
+    /// Recording and settling an allocation.
+    OptimisationHandler,
+}
+
+impl Function {
+    /// The paper's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::FindEntities => "FindEntities",
+            Function::PowerData => "PowerData",
+            Function::PowerBalance => "PowerBalance",
+            Function::TariffComputation => "TariffComputation",
+            Function::OptimisationHandler => "OptimisationHandler",
+        }
+    }
+}
+
+/// A contract call, in integer units.
+#[derive(Debug, Clone)]
+pub enum Call {
+    /// List the registered entities of a kind (a read: no block, no gas charged).
+    FindEntities(EntityKind),
+    /// A meter posts its reading for an interval.
+    PostReading {
+        /// The meter's account (the only one allowed to post for the entity).
+        meter: Address,
+        /// The entity read.
+        entity: EntityId,
+        /// The interval.
+        interval: u64,
+        /// The energies, Wh.
+        reading: chain::Reading,
+    },
+    /// Eq. 1 over an interval's posted readings.
+    PowerBalance(u64),
+    /// An entity's tariff from its reading of an interval.
+    ComputeTariff {
+        /// The entity billed.
+        entity: EntityId,
+        /// The interval of the reading billed.
+        interval: u64,
+    },
+    /// The optimiser records an allocation.
+    RecordAllocation(chain::Allocation),
+    /// Pay a prosumer its reward once delivery shows.
+    Settle {
+        /// The outage the allocation is for.
+        outage_id: u64,
+        /// The prosumer paid.
+        prosumer: EntityId,
+    },
+}
+
+impl Call {
+    /// The paper's function this call belongs to.
+    pub fn function(&self) -> Function {
+        match self {
+            Call::FindEntities(_) => Function::FindEntities,
+            Call::PostReading { .. } => Function::PowerData,
+            Call::PowerBalance(_) => Function::PowerBalance,
+            Call::ComputeTariff { .. } => Function::TariffComputation,
+            Call::RecordAllocation(_) | Call::Settle { .. } => Function::OptimisationHandler,
+        }
+    }
+
+    fn is_read(&self) -> bool {
+        matches!(self, Call::FindEntities(_))
+    }
+}
+
+/// A transaction submitted to the node.
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    /// Submitter's id, unique in the run.
+    pub id: u64,
+    /// What it calls.
+    pub call: Call,
+}
+
+/// What a call returned that the submitter needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Nothing beyond success.
+    Done,
+    /// Registered entities found.
+    Entities(usize),
+    /// Eq. 1 on chain.
+    Balance(chain::Balance),
+    /// An entity's tariff, paise.
+    TariffPaise(u64),
+    /// The checks the allocation passed.
+    Allocation(chain::AllocationRecord),
+    /// Reward credited, paise.
+    SettledPaise(u64),
+    /// The contract rejected it, with its reason.
+    Reverted(String),
+}
+
+/// A transaction's receipt, with its times in simulated seconds since midnight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    /// The transaction's id.
+    pub id: u64,
+    /// The paper's function.
+    pub function: Function,
+    /// What it returned.
+    pub outcome: Outcome,
+    /// Gas used (0 for reads and for transactions the EVM could not run).
+    pub gas_used: u64,
+    /// When it reached the node, s.
+    pub submitted_at_s: f64,
+    /// When the node finished processing it, s.
+    pub processed_at_s: f64,
+    /// When its block was made (reads: when answered), s.
+    pub included_at_s: f64,
+    /// When it had its confirmations, s.
+    pub confirmed_at_s: f64,
+    /// Its block number (0 for reads).
+    pub block: u64,
+}
+
+/// The node's non-serialisable state: the EVM and the transactions in flight.
+pub struct NodeEnv {
+    chain: Chain,
+    /// Waiting for, or in, processing, with their submission times.
+    queue: VecDeque<(Transaction, f64)>,
+    /// Processed, waiting for a block: (transaction, submitted, processed).
+    mempool: VecDeque<(Transaction, f64, f64)>,
+    /// Included, waiting for confirmations.
+    unconfirmed: Vec<Receipt>,
+}
+
+impl NodeEnv {
+    /// The node's state around an already deployed `chain`.
+    pub fn new(chain: Chain) -> Self {
+        NodeEnv {
+            chain,
+            queue: VecDeque::new(),
+            mempool: VecDeque::new(),
+            unconfirmed: Vec::new(),
+        }
+    }
+}
+
+/// The chain node.
+#[derive(Serialize, Deserialize)]
+pub struct ChainNode {
+    /// Confirmed receipts, to the submitter and the transaction log.
+    pub receipt: Output<Receipt>,
+    mining: Mining,
+    block_interval_s: Option<Distribution>,
+    gas_limit_per_block: u64,
+    confirmations: u32,
+    service_s: [Distribution; 5],
+    rng: Stream,
+    busy: bool,
+    block: u64,
+}
+
+/// Blocks that exist before the run (deployment and registration).
+const GENESIS_BLOCKS: u64 = 1;
+
+#[Model(type Env = NodeEnv)]
+impl ChainNode {
+    /// A node configured by the scenario's chain section.
+    pub fn new(config: &ChainConfig, rng: Stream) -> Self {
+        let s = &config.service_time_s;
+        ChainNode {
+            receipt: Output::default(),
+            mining: config.mining,
+            block_interval_s: config.block_interval_s.clone(),
+            gas_limit_per_block: config.gas_limit_per_block,
+            confirmations: config.confirmations,
+            service_s: [
+                s.find_entities.clone(),
+                s.power_data.clone(),
+                s.power_balance.clone(),
+                s.tariff_computation.clone(),
+                s.optimisation_handler.clone(),
+            ],
+            rng,
+            busy: false,
+            block: GENESIS_BLOCKS,
+        }
+    }
+
+    #[nexosim(init)]
+    async fn init(&mut self, cx: &Context<Self>) {
+        if self.mining == Mining::Interval {
+            self.schedule_block(cx);
+        }
+    }
+
+    /// A transaction arrives [input port].
+    pub async fn submit(&mut self, tx: Transaction, cx: &Context<Self>, env: &mut NodeEnv) {
+        env.queue.push_back((tx, clock::seconds(cx.time())));
+        if !self.busy {
+            self.serve_next(cx, env).await;
+        }
+    }
+
+    /// Starts processing the head of the queue; transactions that take no time are processed
+    /// at once.
+    async fn serve_next(&mut self, cx: &Context<Self>, env: &mut NodeEnv) {
+        while let Some((tx, _)) = env.queue.front() {
+            let slot = tx.call.function() as usize;
+            let service_s = self.service_s[slot].sample(&mut self.rng);
+            if let Some(after) = clock::delay(service_s) {
+                self.busy = true;
+                cx.schedule_event(after, schedulable!(Self::served), ())
+                    .expect("a positive delay is in the future");
+                return;
+            }
+            self.finish_head(cx, env).await;
+        }
+        self.busy = false;
+    }
+
+    /// The head of the queue is processed [private input port].
+    #[nexosim(schedulable)]
+    async fn served(&mut self, _: (), cx: &Context<Self>, env: &mut NodeEnv) {
+        self.finish_head(cx, env).await;
+        self.serve_next(cx, env).await;
+    }
+
+    async fn finish_head(&mut self, cx: &Context<Self>, env: &mut NodeEnv) {
+        let (tx, submitted_at_s) = env.queue.pop_front().expect("a transaction is in service");
+        let now_s = clock::seconds(cx.time());
+        if tx.call.is_read() {
+            let (outcome, _) = execute(&mut env.chain, &tx.call);
+            let receipt = Receipt {
+                id: tx.id,
+                function: tx.call.function(),
+                outcome,
+                gas_used: 0,
+                submitted_at_s,
+                processed_at_s: now_s,
+                included_at_s: now_s,
+                confirmed_at_s: now_s,
+                block: 0,
+            };
+            self.receipt.send(receipt).await;
+            return;
+        }
+        env.mempool.push_back((tx, submitted_at_s, now_s));
+        if self.mining == Mining::Instant {
+            self.mine_block(now_s, env).await;
+        }
+    }
+
+    fn schedule_block(&mut self, cx: &Context<Self>) {
+        let interval = self
+            .block_interval_s
+            .as_ref()
+            .expect("interval mining has a validated block interval");
+        let after_s = interval.sample(&mut self.rng);
+        // A zero draw still advances time: blocks are at least a nanosecond apart.
+        let after = clock::delay(after_s).unwrap_or(std::time::Duration::from_nanos(1));
+        cx.schedule_event(after, schedulable!(Self::interval_block), ())
+            .expect("a positive delay is in the future");
+    }
+
+    /// The next block of interval mining is due [private input port].
+    #[nexosim(schedulable)]
+    async fn interval_block(&mut self, _: (), cx: &Context<Self>, env: &mut NodeEnv) {
+        self.mine_block(clock::seconds(cx.time()), env).await;
+        self.schedule_block(cx);
+    }
+
+    /// Makes a block of the mempool's transactions (up to the gas limit) and releases the
+    /// receipts that now have their confirmations.
+    async fn mine_block(&mut self, now_s: f64, env: &mut NodeEnv) {
+        self.block += 1;
+        env.chain.set_block(self.block, now_s as u64);
+        let mut gas_in_block = 0;
+        while gas_in_block < self.gas_limit_per_block {
+            let Some((tx, submitted_at_s, processed_at_s)) = env.mempool.pop_front() else {
+                break;
+            };
+            let (outcome, gas_used) = execute(&mut env.chain, &tx.call);
+            gas_in_block += gas_used;
+            env.unconfirmed.push(Receipt {
+                id: tx.id,
+                function: tx.call.function(),
+                outcome,
+                gas_used,
+                submitted_at_s,
+                processed_at_s,
+                included_at_s: now_s,
+                confirmed_at_s: now_s,
+                block: self.block,
+            });
+        }
+        let confirmed_block = self.block + 1 - u64::from(self.confirmations);
+        let (done, waiting): (Vec<_>, Vec<_>) = env
+            .unconfirmed
+            .drain(..)
+            .partition(|r| r.block <= confirmed_block);
+        env.unconfirmed = waiting;
+        for mut receipt in done {
+            receipt.confirmed_at_s = now_s;
+            self.receipt.send(receipt).await;
+        }
+    }
+}
+
+/// Runs `call` in the EVM: its outcome and the gas it used.
+fn execute(chain: &mut Chain, call: &Call) -> (Outcome, u64) {
+    let result = match call {
+        Call::FindEntities(kind) => chain
+            .entities_by_kind(*kind)
+            .map(|ids| (Outcome::Entities(ids.len()), 0)),
+        Call::PostReading {
+            meter,
+            entity,
+            interval,
+            reading,
+        } => chain
+            .post_reading(*meter, *entity, *interval, reading)
+            .map(|r| (Outcome::Done, r.gas_used)),
+        Call::PowerBalance(interval) => chain
+            .power_balance(*interval)
+            .map(|r| (Outcome::Balance(r.value), r.gas_used)),
+        Call::ComputeTariff { entity, interval } => chain
+            .compute_tariff(*entity, *interval)
+            .map(|r| (Outcome::TariffPaise(r.value.tariff_paise), r.gas_used)),
+        Call::RecordAllocation(allocation) => {
+            let optimiser = chain.optimiser();
+            chain
+                .record_allocation(optimiser, allocation)
+                .map(|r| (Outcome::Allocation(r.value), r.gas_used))
+        }
+        Call::Settle {
+            outage_id,
+            prosumer,
+        } => chain
+            .settle(*outage_id, *prosumer)
+            .map(|r| (Outcome::SettledPaise(r.value.reward_paise), r.gas_used)),
+    };
+    result.unwrap_or_else(|e: ChainError| (Outcome::Reverted(e.to_string()), 0))
+}

@@ -1,0 +1,778 @@
+//! RestorationCoordinator: the operator's workflow of the paper's Fig. 5 for every island that
+//! loses its supply. On the first detection it gathers the island's latest readings, puts them
+//! on chain with FindEntities, PowerBalance and the consumers' tariffs, optimises, records the
+//! allocation with OptimisationHandler, commands the relays and so restores the consumers. At
+//! the delivery interval it checks every prosumer's reading: one that did not deliver has backed
+//! off, so it re-optimises without it (eq. 14) and switches again; otherwise it settles the
+//! rewards.
+//!
+//! The workflow is sequential, so its stages partition the time from the fault to the final
+//! restoration; each stage's span is added to one phase of the MTTR breakdown, and the phases
+//! add up to the restoration time exactly.
+
+use super::chain_node::{Call, Outcome, Receipt, Transaction};
+use super::clock;
+use super::entity::{Entity, Profile};
+use super::log::{EventKind, LogEvent};
+use super::messages::{
+    EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
+    Report,
+};
+use crate::chain::{self, EntityId, EntityKind};
+use crate::optimise::{self, ConsumerInput, ProsumerInput, Settings};
+use crate::tariff::SlabSchedule;
+use nexosim::model::{Context, Model};
+use nexosim::ports::Output;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Durations of the restoration phases, s (SPEC §7).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Phases {
+    /// Loss of supply to detection, and later rounds' wait for the reading that shows a
+    /// back-off.
+    pub detection_s: f64,
+    /// Messages on the critical path: reports, gathering readings, relay commands and acks.
+    pub communication_s: f64,
+    /// Transactions on the critical path, from submission to confirmation.
+    pub chain_s: f64,
+    /// The optimiser's (simulated) durations.
+    pub optimisation_s: f64,
+    /// Relay actuation on the critical path.
+    pub switching_s: f64,
+}
+
+impl Phases {
+    /// The phases' sum: the restoration time.
+    pub fn total_s(&self) -> f64 {
+        self.detection_s + self.communication_s + self.chain_s + self.optimisation_s + self.switching_s
+    }
+}
+
+/// Where an island's restoration stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Stage {
+    /// Cut off; no RTDCCU has reported yet.
+    AwaitingDetection,
+    /// Waiting for the readings requested from the island's meters.
+    Gathering { pending: usize },
+    /// Waiting for the readings, balance and tariffs on chain.
+    OnChain { pending: usize },
+    /// Waiting for the optimiser.
+    Optimising,
+    /// Waiting for the allocation to be recorded on chain.
+    Recording,
+    /// Waiting for the commanded relays; the last ack's times split the span.
+    Switching { pending: usize },
+    /// Restored; waiting for the delivery-interval readings of the allocated prosumers.
+    Verifying { pending: Vec<EntityIndex>, failed: Vec<EntityIndex>, last_read_at_s: f64 },
+    /// Waiting for the settlement transactions.
+    Settling { pending: usize },
+    /// Finished: restored and settled.
+    Done,
+    /// Stopped: the reason (an optimiser error or a rejected allocation).
+    Failed(String),
+}
+
+/// One prosumer's part of the allocation in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Share {
+    /// The prosumer.
+    pub entity: EntityIndex,
+    /// Extra export, kWh per interval.
+    pub delta_kwh: f64,
+    /// Share of its consumption shed.
+    pub alpha: f64,
+    /// Share of its battery exported.
+    pub beta: f64,
+    /// `R_prev + R_delta + R_extra`, INR.
+    pub reward_inr: f64,
+}
+
+/// One island's restoration, as the coordinator tracks and reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IslandRestoration {
+    /// The island's nodes.
+    pub nodes: Vec<crate::scenario::NodeId>,
+    /// Its entities.
+    pub entities: Vec<EntityIndex>,
+    /// When it lost supply, s.
+    pub fault_at_s: f64,
+    /// When its consumers were last switched back on by an allocation that held, s.
+    pub restored_at_s: Option<f64>,
+    /// Where it stands.
+    pub stage: Stage,
+    /// The MTTR breakdown so far.
+    pub phases: Phases,
+    /// Allocations made (2 or more after back-offs).
+    pub rounds: u32,
+    /// Prosumers found to have backed off.
+    pub backed_off: Vec<EntityIndex>,
+    /// Consumers served by the allocation in force.
+    pub served: Vec<EntityIndex>,
+    /// Consumers shed for lack of capacity.
+    pub shed: Vec<EntityIndex>,
+    /// The allocation in force.
+    pub shares: Vec<Share>,
+    /// The island's deficit in the last optimisation, kWh per interval.
+    pub deficit_kwh: f64,
+    /// Rewards credited on settlement, INR.
+    pub rewards_paid_inr: f64,
+    /// Wall-clock time of the optimiser's solves, µs (measured, not simulated).
+    pub solve_wall_clock_us: u64,
+    stage_started_s: f64,
+    base_interval: u64,
+    delivery_interval: u64,
+}
+
+/// What a transaction is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Pending {
+    island: usize,
+}
+
+/// Static inputs of the coordinator, from the scenario and the run's plan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CoordinatorConfig {
+    /// The run's entities.
+    pub entities: Vec<Entity>,
+    /// Meter interval, s.
+    pub interval_s: f64,
+    /// Prosumer base tariff, INR/kWh.
+    pub base_tariff_inr_per_kwh: f64,
+    /// Consumer slab schedule.
+    pub schedule: SlabSchedule,
+    /// Optimiser model and beta bound.
+    pub settings: Settings,
+    /// alpha lower bound of each entity (prosumers; 0 otherwise).
+    pub alpha_min: Vec<f64>,
+    /// alpha upper bound of each entity (prosumers; 0 otherwise).
+    pub alpha_max: Vec<f64>,
+    /// Multiplies generation this run.
+    pub weather_factor: f64,
+    /// Multiplies consumption and demand this run.
+    pub demand_factor: f64,
+}
+
+/// The restoration coordinator.
+#[derive(Serialize, Deserialize)]
+pub struct Coordinator {
+    /// Messages to meters and RTDCCUs over the network.
+    pub to_network: Output<Envelope>,
+    /// Transactions to the chain node.
+    pub to_chain: Output<Transaction>,
+    /// Problems to the optimiser.
+    pub to_optimiser: Output<OptimiseRequest>,
+    /// What happened, for the event log.
+    pub log: Output<LogEvent>,
+    config: CoordinatorConfig,
+    latest: Vec<Option<Reading>>,
+    islands: Vec<IslandRestoration>,
+    pending_tx: BTreeMap<u64, Pending>,
+    next_tx: u64,
+}
+
+/// Meter accounts are `chain::account(METER_ACCOUNT_BASE + entity index)`.
+pub const METER_ACCOUNT_BASE: u64 = 1_000;
+
+/// The chain id of entity `index` (entities are registered in table order).
+pub fn chain_id(index: EntityIndex) -> EntityId {
+    EntityId(index + 1)
+}
+
+/// kWh to whole Wh (rounded), as posted on chain.
+pub fn wh(kwh: f64) -> u64 {
+    (kwh * 1000.0).round().max(0.0) as u64
+}
+
+#[Model]
+impl Coordinator {
+    /// A coordinator for the run described by `config`.
+    pub fn new(config: CoordinatorConfig) -> Self {
+        let n = config.entities.len();
+        Coordinator {
+            to_network: Output::default(),
+            to_chain: Output::default(),
+            to_optimiser: Output::default(),
+            log: Output::default(),
+            config,
+            latest: vec![None; n],
+            islands: Vec::new(),
+            pending_tx: BTreeMap::new(),
+            next_tx: 1,
+        }
+    }
+
+    /// The operator's breakers show an island has lost its supply [input port].
+    pub async fn island_formed(&mut self, island: IslandFormed) {
+        self.islands.push(IslandRestoration {
+            nodes: island.nodes,
+            entities: island.entities,
+            fault_at_s: island.at_s,
+            restored_at_s: None,
+            stage: Stage::AwaitingDetection,
+            phases: Phases::default(),
+            rounds: 0,
+            backed_off: Vec::new(),
+            served: Vec::new(),
+            shed: Vec::new(),
+            shares: Vec::new(),
+            deficit_kwh: 0.0,
+            rewards_paid_inr: 0.0,
+            solve_wall_clock_us: 0,
+            stage_started_s: island.at_s,
+            base_interval: 0,
+            delivery_interval: 0,
+        });
+    }
+
+    /// A report from a meter or an RTDCCU arrives over the network [input port].
+    pub async fn report(&mut self, report: Report, cx: &nexosim::model::Context<Self>) {
+        let now_s = clock::seconds(cx.time());
+        match report {
+            Report::OutageDetected {
+                entity,
+                lost_at_s,
+                detected_at_s,
+            } => self.on_detection(entity, lost_at_s, detected_at_s, now_s).await,
+            Report::Reading(reading) => self.on_reading(reading, now_s).await,
+            Report::Switched {
+                entity,
+                command_received_at_s,
+                switched_at_s,
+            } => {
+                self.on_switched(entity, command_received_at_s, switched_at_s, now_s)
+                    .await
+            }
+        }
+    }
+
+    /// A confirmed receipt arrives from the chain node [input port].
+    pub async fn receipt(&mut self, receipt: Receipt, cx: &nexosim::model::Context<Self>) {
+        let now_s = clock::seconds(cx.time());
+        let Some(Pending { island: i }) = self.pending_tx.remove(&receipt.id) else {
+            return;
+        };
+        if let Outcome::Reverted(reason) = &receipt.outcome {
+            self.log_event(
+                now_s,
+                EventKind::TransactionReverted,
+                format!("{} reverted: {reason}", receipt.function.name()),
+            )
+            .await;
+        }
+        match self.islands[i].stage.clone() {
+            Stage::OnChain { pending } if pending > 1 => {
+                self.islands[i].stage = Stage::OnChain {
+                    pending: pending - 1,
+                }
+            }
+            Stage::OnChain { .. } => {
+                let island = &mut self.islands[i];
+                island.phases.chain_s += now_s - island.stage_started_s;
+                self.log_event(now_s, EventKind::ChainUpdated, format!("island {i}: readings, balance and tariffs on chain")).await;
+                self.optimise(i, now_s).await;
+            }
+            Stage::Recording => {
+                self.islands[i].phases.chain_s += now_s - self.islands[i].stage_started_s;
+                match receipt.outcome {
+                    Outcome::Allocation(record) => {
+                        self.log_event(
+                            now_s,
+                            EventKind::AllocationRecorded,
+                            format!(
+                                "island {i} round {}: deficit {} Wh covered by {} Wh, rewards {} of budget {} paise",
+                                self.islands[i].rounds,
+                                record.deficit_wh,
+                                record.covered_wh,
+                                record.rewards_paise,
+                                record.budget_paise
+                            ),
+                        )
+                        .await;
+                        self.command_relays(i, now_s).await;
+                    }
+                    other => {
+                        self.islands[i].stage =
+                            Stage::Failed(format!("the allocation was not recorded: {other:?}"));
+                    }
+                }
+            }
+            Stage::Settling { pending } => {
+                if let Outcome::SettledPaise(paise) = receipt.outcome {
+                    self.islands[i].rewards_paid_inr += paise as f64 / 100.0;
+                    self.log_event(
+                        now_s,
+                        EventKind::Settled,
+                        format!("island {i}: {:.2} INR credited", paise as f64 / 100.0),
+                    )
+                    .await;
+                }
+                self.islands[i].stage = if pending > 1 {
+                    Stage::Settling {
+                        pending: pending - 1,
+                    }
+                } else {
+                    Stage::Done
+                };
+            }
+            _ => {}
+        }
+    }
+
+    /// The optimiser answers [input port].
+    pub async fn optimised(&mut self, response: OptimiseResponse, cx: &nexosim::model::Context<Self>) {
+        let now_s = clock::seconds(cx.time());
+        let i = response.island;
+        let island = &mut self.islands[i];
+        island.phases.optimisation_s += now_s - island.stage_started_s;
+        island.solve_wall_clock_us += response.wall_clock_us;
+        let allocation = match response.result {
+            Ok(allocation) => allocation,
+            Err(reason) => {
+                self.islands[i].stage = Stage::Failed(format!("optimiser: {reason}"));
+                self.log_event(now_s, EventKind::OptimisationFailed, reason).await;
+                return;
+            }
+        };
+        let index_of = |id: &str| {
+            self.config
+                .entities
+                .iter()
+                .position(|e| e.id == id)
+                .expect("the optimiser answers with the island's ids") as EntityIndex
+        };
+        let island = &mut self.islands[i];
+        island.shares = allocation
+            .prosumers
+            .iter()
+            .map(|p| Share {
+                entity: index_of(&p.id),
+                delta_kwh: p.delta_kwh,
+                alpha: p.alpha,
+                beta: p.beta,
+                reward_inr: p.reward_prev_inr + p.reward_delta_inr + p.reward_extra_inr,
+            })
+            .collect();
+        island.shed = allocation.shed.iter().map(|id| index_of(id)).collect();
+        island.served = island
+            .entities
+            .iter()
+            .copied()
+            .filter(|&e| self.config.entities[e as usize].is_consumer() && !island.shed.contains(&e))
+            .collect();
+        island.deficit_kwh = allocation.deficit_kwh;
+        island.delivery_interval = (now_s / self.config.interval_s).floor() as u64 + 2;
+        let detail = format!(
+            "island {i} round {}: deficit {:.1} kWh, cost {:.2} INR, {} shed",
+            island.rounds,
+            allocation.deficit_kwh,
+            allocation.cost_inr,
+            allocation.shed.len()
+        );
+        self.log_event(now_s, EventKind::Optimised, detail).await;
+
+        let island = &self.islands[i];
+        let on_chain = chain::Allocation {
+            outage_id: outage_id(i, island.rounds),
+            base_interval: island.base_interval,
+            delivery_interval: island.delivery_interval,
+            consumers: island.served.iter().map(|&c| chain_id(c)).collect(),
+            shares: island
+                .entities
+                .iter()
+                .filter(|&&e| self.config.entities[e as usize].is_prosumer())
+                .map(|&e| {
+                    let share = island.shares.iter().find(|s| s.entity == e);
+                    chain::Share {
+                        prosumer: chain_id(e),
+                        // Rounded up so that the shares cover the deficit in whole Wh; rewards
+                        // rounded down so that they stay within the budget in whole paise.
+                        delta_wh: share.map_or(0, |s| (s.delta_kwh * 1000.0 - 1e-6).ceil().max(0.0) as u64),
+                        alpha_ppm: share.map_or(0, |s| (s.alpha * 1e6).round() as u32),
+                        beta_ppm: share.map_or(0, |s| (s.beta * 1e6).round() as u32),
+                        reward_paise: share.map_or(0, |s| (s.reward_inr * 100.0 + 1e-6).floor() as u64),
+                    }
+                })
+                .collect(),
+        };
+        self.islands[i].stage = Stage::Recording;
+        self.islands[i].stage_started_s = now_s;
+        self.submit(i, Call::RecordAllocation(on_chain)).await;
+    }
+
+    /// Every island's restoration [replier port, queried after the run].
+    pub async fn restorations(&mut self, _: ()) -> Vec<IslandRestoration> {
+        self.islands.clone()
+    }
+
+    async fn on_detection(&mut self, entity: EntityIndex, lost_at_s: f64, detected_at_s: f64, now_s: f64) {
+        let Some(i) = self.island_of(entity) else {
+            return;
+        };
+        if self.islands[i].stage != Stage::AwaitingDetection {
+            return;
+        }
+        self.log_event(
+            now_s,
+            EventKind::OutageDetected,
+            format!("{} reports loss of supply (detected at {detected_at_s:.3} s)", self.config.entities[entity as usize].id),
+        )
+        .await;
+        let island = &mut self.islands[i];
+        island.phases.detection_s += detected_at_s - lost_at_s;
+        island.phases.communication_s += now_s - detected_at_s;
+        island.stage = Stage::Gathering {
+            pending: island.entities.len(),
+        };
+        island.stage_started_s = now_s;
+        for e in island.entities.clone() {
+            self.to_network.send(Envelope::ToMeter(e)).await;
+        }
+    }
+
+    async fn on_reading(&mut self, reading: Reading, now_s: f64) {
+        let entity = reading.entity;
+        self.latest[entity as usize] = Some(reading.clone());
+        let Some(i) = self.island_of(entity) else {
+            return;
+        };
+        match self.islands[i].stage.clone() {
+            Stage::Gathering { pending } if reading.requested => {
+                if pending == self.islands[i].entities.len() {
+                    self.islands[i].base_interval = reading.interval;
+                }
+                if pending > 1 {
+                    self.islands[i].stage = Stage::Gathering {
+                        pending: pending - 1,
+                    };
+                } else {
+                    self.islands[i].phases.communication_s += now_s - self.islands[i].stage_started_s;
+                    self.log_event(now_s, EventKind::ReadingsGathered, format!("island {i}: latest readings in")).await;
+                    self.put_on_chain(i, now_s).await;
+                }
+            }
+            Stage::Verifying {
+                mut pending,
+                mut failed,
+                mut last_read_at_s,
+            } if !reading.requested && reading.interval == self.islands[i].delivery_interval => {
+                let Some(position) = pending.iter().position(|&e| e == entity) else {
+                    return;
+                };
+                pending.swap_remove(position);
+                last_read_at_s = last_read_at_s.max(reading.read_at_s);
+                if !self.delivered(i, &reading) {
+                    failed.push(entity);
+                }
+                if !pending.is_empty() {
+                    self.islands[i].stage = Stage::Verifying {
+                        pending,
+                        failed,
+                        last_read_at_s,
+                    };
+                } else if failed.is_empty() {
+                    self.settle(i, now_s).await;
+                } else {
+                    self.back_off(i, failed, last_read_at_s, now_s).await;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    async fn on_switched(
+        &mut self,
+        entity: EntityIndex,
+        command_received_at_s: f64,
+        switched_at_s: f64,
+        now_s: f64,
+    ) {
+        let Some(i) = self.island_of(entity) else {
+            return;
+        };
+        let Stage::Switching { pending } = self.islands[i].stage else {
+            return;
+        };
+        if pending > 1 {
+            self.islands[i].stage = Stage::Switching {
+                pending: pending - 1,
+            };
+            return;
+        }
+        // The last acknowledgement closes the stage: its command latency, actuation and
+        // acknowledgement latency split the span.
+        let island = &mut self.islands[i];
+        island.phases.communication_s +=
+            (command_received_at_s - island.stage_started_s) + (now_s - switched_at_s);
+        island.phases.switching_s += switched_at_s - command_received_at_s;
+        self.restored(i, now_s).await;
+    }
+
+    async fn restored(&mut self, i: usize, now_s: f64) {
+        let island = &mut self.islands[i];
+        island.restored_at_s = Some(now_s);
+        island.stage_started_s = now_s;
+        let pending: Vec<EntityIndex> = island
+            .shares
+            .iter()
+            .filter(|s| s.delta_kwh > 0.0)
+            .map(|s| s.entity)
+            .collect();
+        let detail = format!(
+            "island {i}: {} consumers supplied after {:.3} s",
+            island.served.len(),
+            now_s - island.fault_at_s
+        );
+        island.stage = if pending.is_empty() {
+            Stage::Done
+        } else {
+            Stage::Verifying {
+                pending,
+                failed: Vec::new(),
+                last_read_at_s: now_s,
+            }
+        };
+        self.log_event(now_s, EventKind::Restored, detail).await;
+    }
+
+    /// Whether a prosumer's delivery-interval reading shows its baseline plus its share.
+    fn delivered(&self, i: usize, reading: &Reading) -> bool {
+        let Profile::Prosumer {
+            export_prev_kwh, ..
+        } = self.config.entities[reading.entity as usize].profile
+        else {
+            return true;
+        };
+        let delta_kwh = self.islands[i]
+            .shares
+            .iter()
+            .find(|s| s.entity == reading.entity)
+            .map_or(0.0, |s| s.delta_kwh);
+        reading.export_kwh + 1e-6 >= export_prev_kwh + delta_kwh
+    }
+
+    async fn put_on_chain(&mut self, i: usize, now_s: f64) {
+        let base_interval = self.islands[i].base_interval;
+        let entities = self.islands[i].entities.clone();
+        self.islands[i].stage = Stage::OnChain { pending: 0 };
+        self.islands[i].stage_started_s = now_s;
+        let mut calls = vec![
+            Call::FindEntities(EntityKind::Prosumer),
+            Call::FindEntities(EntityKind::Consumer),
+        ];
+        for &e in &entities {
+            let r = self.latest[e as usize]
+                .as_ref()
+                .expect("every entity of the island has reported");
+            calls.push(Call::PostReading {
+                meter: chain::account(METER_ACCOUNT_BASE + u64::from(e)),
+                entity: chain_id(e),
+                interval: base_interval,
+                reading: chain::Reading {
+                    generation_wh: wh(r.generation_kwh),
+                    consumption_wh: wh(r.consumption_kwh),
+                    export_wh: wh(r.export_kwh),
+                    battery_charge_wh: wh(r.battery_charge_kwh),
+                    battery_discharge_wh: wh(r.battery_discharge_kwh),
+                },
+            });
+        }
+        calls.push(Call::PowerBalance(base_interval));
+        for &e in &entities {
+            if self.config.entities[e as usize].is_consumer() {
+                calls.push(Call::ComputeTariff {
+                    entity: chain_id(e),
+                    interval: base_interval,
+                });
+            }
+        }
+        self.islands[i].stage = Stage::OnChain {
+            pending: calls.len(),
+        };
+        for call in calls {
+            self.submit(i, call).await;
+        }
+    }
+
+    async fn optimise(&mut self, i: usize, now_s: f64) {
+        let island = &mut self.islands[i];
+        island.rounds += 1;
+        island.stage = Stage::Optimising;
+        island.stage_started_s = now_s;
+        let c = &self.config;
+        let excluded: Vec<String> = island
+            .backed_off
+            .iter()
+            .map(|&e| c.entities[e as usize].id.clone())
+            .collect();
+        let mut problem = optimise::Problem {
+            prosumers: Vec::new(),
+            consumers: Vec::new(),
+            base_tariff_inr_per_kwh: c.base_tariff_inr_per_kwh,
+        };
+        for &e in &island.entities {
+            let entity = &c.entities[e as usize];
+            match entity.profile {
+                Profile::Prosumer {
+                    export_prev_kwh,
+                    generation_kwh,
+                    battery_kwh,
+                    consumption_kwh,
+                } => problem.prosumers.push(ProsumerInput {
+                    id: entity.id.clone(),
+                    export_prev_kwh,
+                    generation_kwh: generation_kwh * c.weather_factor,
+                    battery_kwh,
+                    consumption_kwh: consumption_kwh * c.demand_factor,
+                    alpha_min: c.alpha_min[e as usize],
+                    alpha_max: c.alpha_max[e as usize],
+                }),
+                Profile::Consumer {
+                    demand_kwh,
+                    priority,
+                } => {
+                    let demand_kwh = demand_kwh * c.demand_factor;
+                    problem.consumers.push(ConsumerInput {
+                        id: entity.id.clone(),
+                        demand_kwh,
+                        priority,
+                        tariff_inr: c.schedule.consumer_tariff_inr(demand_kwh),
+                    })
+                }
+                _ => {}
+            }
+        }
+        let settings = Settings {
+            exclude: excluded,
+            ..c.settings.clone()
+        };
+        self.to_optimiser
+            .send(OptimiseRequest {
+                island: i,
+                problem,
+                settings,
+            })
+            .await;
+    }
+
+    async fn command_relays(&mut self, i: usize, now_s: f64) {
+        let island = &self.islands[i];
+        let round = island.rounds;
+        let mut commands: Vec<(EntityIndex, RelayCommand)> = island
+            .shares
+            .iter()
+            .filter(|s| s.delta_kwh > 0.0)
+            .map(|s| {
+                (
+                    s.entity,
+                    RelayCommand {
+                        round,
+                        extra_export_kwh: s.delta_kwh,
+                    },
+                )
+            })
+            .collect();
+        if round == 1 {
+            commands.extend(island.served.iter().map(|&c| {
+                (
+                    c,
+                    RelayCommand {
+                        round,
+                        extra_export_kwh: 0.0,
+                    },
+                )
+            }));
+        }
+        let detail = format!("island {i} round {round}: {} relays commanded", commands.len());
+        self.log_event(now_s, EventKind::RelaysCommanded, detail).await;
+        if commands.is_empty() {
+            self.restored(i, now_s).await;
+            return;
+        }
+        self.islands[i].stage = Stage::Switching {
+            pending: commands.len(),
+        };
+        self.islands[i].stage_started_s = now_s;
+        for (entity, command) in commands {
+            self.to_network.send(Envelope::ToRtdccu(entity, command)).await;
+        }
+    }
+
+    async fn back_off(&mut self, i: usize, failed: Vec<EntityIndex>, last_read_at_s: f64, now_s: f64) {
+        let names: Vec<String> = failed
+            .iter()
+            .map(|&e| self.config.entities[e as usize].id.clone())
+            .collect();
+        let island = &mut self.islands[i];
+        island.phases.detection_s += last_read_at_s - island.stage_started_s;
+        island.phases.communication_s += now_s - last_read_at_s;
+        island.backed_off.extend(failed);
+        self.log_event(
+            now_s,
+            EventKind::BackOffDetected,
+            format!("island {i}: {} did not deliver; re-optimising without them", names.join(", ")),
+        )
+        .await;
+        self.optimise(i, now_s).await;
+    }
+
+    async fn settle(&mut self, i: usize, now_s: f64) {
+        let island = &self.islands[i];
+        let outage = outage_id(i, island.rounds);
+        let delivery_interval = island.delivery_interval;
+        let mut calls = Vec::new();
+        for share in island.shares.iter().filter(|s| s.delta_kwh > 0.0) {
+            let r = self.latest[share.entity as usize]
+                .as_ref()
+                .expect("the prosumer's delivery reading arrived");
+            calls.push(Call::PostReading {
+                meter: chain::account(METER_ACCOUNT_BASE + u64::from(share.entity)),
+                entity: chain_id(share.entity),
+                interval: delivery_interval,
+                reading: chain::Reading {
+                    generation_wh: wh(r.generation_kwh),
+                    consumption_wh: wh(r.consumption_kwh),
+                    export_wh: wh(r.export_kwh),
+                    battery_charge_wh: wh(r.battery_charge_kwh),
+                    battery_discharge_wh: wh(r.battery_discharge_kwh),
+                },
+            });
+            calls.push(Call::Settle {
+                outage_id: outage,
+                prosumer: chain_id(share.entity),
+            });
+        }
+        self.islands[i].stage = Stage::Settling {
+            pending: calls.len(),
+        };
+        self.islands[i].stage_started_s = now_s;
+        for call in calls {
+            self.submit(i, call).await;
+        }
+    }
+
+    async fn submit(&mut self, island: usize, call: Call) {
+        let id = self.next_tx;
+        self.next_tx += 1;
+        self.pending_tx.insert(id, Pending { island });
+        self.to_chain.send(Transaction { id, call }).await;
+    }
+
+    fn island_of(&self, entity: EntityIndex) -> Option<usize> {
+        self.islands
+            .iter()
+            .rposition(|island| island.entities.contains(&entity))
+    }
+
+    async fn log_event(&mut self, time_s: f64, kind: EventKind, detail: String) {
+        self.log
+            .send(LogEvent::new(time_s, "coordinator", kind, detail))
+            .await;
+    }
+}
+
+/// The on-chain outage id of island `i`'s allocation round `round` (one allocation per id).
+fn outage_id(i: usize, round: u32) -> u64 {
+    (i as u64 + 1) * 1_000 + u64::from(round)
+}

@@ -1,0 +1,65 @@
+//! Deploying a scenario on chain, once per scenario: the contracts, the network configuration,
+//! every entity with its meter account, the prosumer base tariff and the slab schedule.
+
+use super::coordinator::METER_ACCOUNT_BASE;
+use super::entity::{Entity, Profile};
+use crate::chain::{self, Chain, ChainError, EntityKind, Slab};
+use crate::scenario::{NodeKind, Scenario};
+use crate::tariff::SlabSchedule;
+
+/// The operator's account.
+pub const OPERATOR: u64 = 1;
+/// The optimiser's account (the only one allowed to record allocations).
+pub const OPTIMISER: u64 = 2;
+
+/// The contracts deployed and configured for `scenario`, whose entities are `entities`.
+pub fn deploy(scenario: &Scenario, entities: &[Entity]) -> Result<Chain, ChainError> {
+    let mut chain = Chain::deploy(chain::account(OPERATOR), chain::account(OPTIMISER))?;
+    let node_count = scenario.grid.nodes.iter().map(|n| n.id).max().unwrap_or(0);
+    let source = scenario
+        .grid
+        .nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Source)
+        .map_or(0, |n| n.id);
+    chain.configure_network(node_count, source, scenario.time.meter_interval_s.round() as u32)?;
+    for (i, entity) in entities.iter().enumerate() {
+        let kind = match entity.profile {
+            Profile::Prosumer { .. } => EntityKind::Prosumer,
+            Profile::Consumer { .. } => EntityKind::Consumer,
+            Profile::Solar { .. } | Profile::Wind { .. } => EntityKind::Der,
+            Profile::Battery { .. } => EntityKind::Battery,
+        };
+        let meter = chain::account(METER_ACCOUNT_BASE + i as u64);
+        chain.register_entity(kind, entity.node, meter)?;
+    }
+    let base_paise = (scenario.tariffs.prosumer_base_inr_per_kwh * 100.0).round() as u64;
+    chain.set_base_tariff(base_paise)?;
+    chain.set_slab_schedule(&chain_schedule(&scenario.tariffs.consumer))?;
+    Ok(chain)
+}
+
+/// A slab schedule in the contracts' integer units (Wh, paise per kWh).
+pub fn chain_schedule(schedule: &SlabSchedule) -> chain::SlabSchedule {
+    let slabs = |bands: &[crate::tariff::Band]| {
+        bands
+            .iter()
+            .map(|b| Slab {
+                up_to_wh: b
+                    .up_to_kwh
+                    .map_or(Slab::UNBOUNDED_WH, |kwh| (kwh * 1000.0).round() as u64),
+                rate_paise_per_kwh: (b.rate_inr_per_kwh * 100.0).round() as u64,
+            })
+            .collect()
+    };
+    let limit_kwh = schedule.telescopic_limit_kwh();
+    chain::SlabSchedule {
+        telescopic_limit_wh: if limit_kwh.is_finite() {
+            (limit_kwh * 1000.0).round() as u64
+        } else {
+            Slab::UNBOUNDED_WH
+        },
+        telescopic: slabs(&schedule.telescopic),
+        flat: slabs(&schedule.non_telescopic),
+    }
+}

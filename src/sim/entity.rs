@@ -1,0 +1,135 @@
+//! The run's table of entities: every prosumer, consumer, DER and battery bank of the scenario in
+//! one list (scenario order), which is also the order they are registered on chain.
+
+use crate::scenario::{NodeId, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// What an entity's meter measures, per interval, kWh (before the run's weather and demand
+/// factors).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Profile {
+    /// A prosumer (Table 5).
+    Prosumer {
+        /// `Pe`, exported before the outage.
+        export_prev_kwh: f64,
+        /// `PG`.
+        generation_kwh: f64,
+        /// `PB`, stored in its battery.
+        battery_kwh: f64,
+        /// `Pc`.
+        consumption_kwh: f64,
+    },
+    /// A consumer's demand `C`.
+    Consumer {
+        /// `C`.
+        demand_kwh: f64,
+        /// Restoration priority (higher first when the island is short).
+        priority: u32,
+    },
+    /// A solar plant: this at the daylight peak.
+    Solar {
+        /// Generation at the peak.
+        generation_kwh: f64,
+    },
+    /// A wind plant: this times a random weather factor per reading.
+    Wind {
+        /// Generation with a weather factor of 1.
+        generation_kwh: f64,
+    },
+    /// A battery bank.
+    Battery {
+        /// `P_BBI`.
+        charge_kwh: f64,
+        /// `P_BBD`.
+        discharge_kwh: f64,
+    },
+}
+
+/// One entity of the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Scenario id ("P1").
+    pub id: String,
+    /// Grid node.
+    pub node: NodeId,
+    /// What its meter measures.
+    pub profile: Profile,
+}
+
+impl Entity {
+    /// Whether it is a prosumer.
+    pub fn is_prosumer(&self) -> bool {
+        matches!(self.profile, Profile::Prosumer { .. })
+    }
+
+    /// Whether it is a consumer.
+    pub fn is_consumer(&self) -> bool {
+        matches!(self.profile, Profile::Consumer { .. })
+    }
+}
+
+/// Every entity of `scenario`: prosumers, consumers, solar, wind, then batteries.
+pub fn entities(scenario: &Scenario) -> Vec<Entity> {
+    let e = &scenario.entities;
+    let entity = |id: &str, node, profile| Entity {
+        id: id.to_string(),
+        node,
+        profile,
+    };
+    let prosumers = e.prosumers.iter().map(|p| {
+        entity(
+            &p.id,
+            p.node,
+            Profile::Prosumer {
+                export_prev_kwh: p.export_prev_kwh,
+                generation_kwh: p.generation_kwh,
+                battery_kwh: p.battery_kwh,
+                consumption_kwh: p.consumption_kwh,
+            },
+        )
+    });
+    let consumers = e.consumers.iter().map(|c| {
+        entity(
+            &c.id,
+            c.node,
+            Profile::Consumer {
+                demand_kwh: c.demand_kwh,
+                priority: c.priority,
+            },
+        )
+    });
+    let solar = e.solar.iter().map(|d| {
+        entity(
+            &d.id,
+            d.node,
+            Profile::Solar {
+                generation_kwh: d.generation_kwh,
+            },
+        )
+    });
+    let wind = e.wind.iter().map(|d| {
+        entity(
+            &d.id,
+            d.node,
+            Profile::Wind {
+                generation_kwh: d.generation_kwh,
+            },
+        )
+    });
+    let batteries = e.batteries.iter().map(|b| {
+        entity(
+            &b.id,
+            b.node,
+            Profile::Battery {
+                charge_kwh: b.charge_kwh,
+                discharge_kwh: b.discharge_kwh,
+            },
+        )
+    });
+    prosumers
+        .chain(consumers)
+        .chain(solar)
+        .chain(wind)
+        .chain(batteries)
+        .collect()
+}

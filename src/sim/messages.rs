@@ -1,0 +1,111 @@
+//! Messages exchanged between the models of a run. Times are simulated seconds since midnight;
+//! energies are kWh per meter interval, as in the scenario.
+
+use crate::optimise;
+
+/// Index of an entity in the run's entity table (scenario order: prosumers, consumers, solar,
+/// wind, batteries).
+pub type EntityIndex = u32;
+
+/// One meter reading: the energies of one interval.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Reading {
+    /// The entity read.
+    pub entity: EntityIndex,
+    /// The interval the reading covers: `[interval·Δ, (interval+1)·Δ)`.
+    pub interval: u64,
+    /// When the meter took it, s.
+    pub read_at_s: f64,
+    /// Whether the coordinator asked for it (gathering) rather than the periodic schedule.
+    pub requested: bool,
+    /// Energy generated, kWh.
+    pub generation_kwh: f64,
+    /// Energy consumed (a consumer's demand), kWh.
+    pub consumption_kwh: f64,
+    /// Energy exported to the grid, kWh.
+    pub export_kwh: f64,
+    /// Energy put into batteries, kWh.
+    pub battery_charge_kwh: f64,
+    /// Energy taken from batteries, kWh.
+    pub battery_discharge_kwh: f64,
+}
+
+/// What RTDCCUs and meters tell the restoration coordinator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Report {
+    /// A meter reading (periodic, or gathered on request).
+    Reading(Reading),
+    /// An RTDCCU saw its node lose supply.
+    OutageDetected {
+        /// The entity whose RTDCCU detected it.
+        entity: EntityIndex,
+        /// When supply was lost, s.
+        lost_at_s: f64,
+        /// When the loss was detected, s.
+        detected_at_s: f64,
+    },
+    /// An RTDCCU's relay / power-flow controller carried out a command.
+    Switched {
+        /// The entity switched.
+        entity: EntityIndex,
+        /// When the command reached the RTDCCU, s.
+        command_received_at_s: f64,
+        /// When the relay finished switching, s.
+        switched_at_s: f64,
+    },
+}
+
+/// A command to an entity's relay / power-flow controller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelayCommand {
+    /// Restoration round the command belongs to (1 for the first allocation).
+    pub round: u32,
+    /// Extra energy per interval the prosumer is to export (0 for consumers), kWh.
+    pub extra_export_kwh: f64,
+}
+
+/// A message on the communication network, with its destination.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Envelope {
+    /// To the restoration coordinator.
+    ToCoordinator(Report),
+    /// To an entity's RTDCCU.
+    ToRtdccu(EntityIndex, RelayCommand),
+    /// To an entity's meter: read now and report the latest interval.
+    ToMeter(EntityIndex),
+}
+
+/// The grid operator learns that lines opened (from its breakers), and which part is cut off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IslandFormed {
+    /// Nodes of the island that lost its supply.
+    pub nodes: Vec<crate::scenario::NodeId>,
+    /// Entities on those nodes.
+    pub entities: Vec<EntityIndex>,
+    /// When the island lost supply, s.
+    pub at_s: f64,
+}
+
+/// A request to the optimiser model.
+#[derive(Debug, Clone)]
+pub struct OptimiseRequest {
+    /// Which island (index in the coordinator's list).
+    pub island: usize,
+    /// The allocation problem of the island.
+    pub problem: optimise::Problem,
+    /// Model, bounds and excluded (backed-off) prosumers.
+    pub settings: optimise::Settings,
+}
+
+/// The optimiser's answer.
+#[derive(Debug, Clone)]
+pub struct OptimiseResponse {
+    /// Which island.
+    pub island: usize,
+    /// The allocation, or why there is none.
+    pub result: Result<optimise::Allocation, String>,
+    /// Simulated duration of the optimisation, s.
+    pub duration_s: f64,
+    /// Wall-clock time the solve actually took, µs (measured, not simulated).
+    pub wall_clock_us: u64,
+}

@@ -1,0 +1,274 @@
+//! Discrete-event co-simulation of one outage on nexosim (SPEC §7): meters report, faults open
+//! lines, RTDCCUs detect the loss of supply, the coordinator gathers data over a network with
+//! latency, the contracts run in revm at simulated block times, the optimiser allocates, relays
+//! switch and consumers are restored.
+//!
+//! ```text
+//!  FaultInjector ──supply lost──▶ Rtdccu (per entity) ──▶ NetworkLink ──▶ Coordinator
+//!        └──────island formed──────────────────────────────────────────▶     │  ▲
+//!  Meter (per entity) ──readings──▶ NetworkLink ──▶ Coordinator              │  │
+//!  Coordinator ──requests, relay commands──▶ NetworkLink ──▶ Meter / Rtdccu  │  │
+//!  Coordinator ──transactions──▶ ChainNode (revm) ──receipts────────────────────┘
+//!  Coordinator ──problem──▶ Optimiser ──allocation──▶ Coordinator
+//! ```
+//!
+//! Each run is one single-threaded simulation (deterministic); every random draw comes from a
+//! stream seeded by (run seed, purpose). [`Simulator`] holds what is built once per scenario —
+//! the entity table, the topology and the deployed contracts — and runs any [`RunPlan`].
+
+mod chain_node;
+mod clock;
+mod coordinator;
+mod deploy;
+mod entity;
+mod fault;
+mod log;
+mod messages;
+mod meter;
+mod network;
+mod optimiser;
+mod plan;
+mod report;
+mod rtdccu;
+pub mod seed;
+
+pub use chain_node::Function;
+pub use coordinator::Phases;
+pub use log::{EventKind, LogEvent};
+pub use plan::RunPlan;
+pub use report::{AllocationRow, ConsumerOutcome, RunReport, TransactionRow};
+
+use crate::chain::{Chain, ChainError};
+use crate::grid::Topology;
+use crate::optimise::Settings;
+use crate::scenario::{Scenario, ScenarioError};
+use chain_node::{ChainNode, NodeEnv};
+use coordinator::{Coordinator, CoordinatorConfig};
+use entity::Entity;
+use fault::FaultInjector;
+use meter::Meter;
+use network::NetworkLink;
+use nexosim::model::{BuildContext, ProtoModel};
+use nexosim::ports::{EventQueueReader, EventSinkReader, QuerySource, SinkState, event_queue};
+use nexosim::simulation::{Mailbox, SimInit};
+use optimiser::Optimiser;
+use rtdccu::Rtdccu;
+use seed::{Purpose, stream};
+
+/// Why a run could not be simulated.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// Deploying or configuring the contracts failed.
+    #[error("setting up the contracts: {0}")]
+    Chain(#[from] ChainError),
+    /// The scenario cannot be simulated as it is.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The discrete-event engine stopped with an error.
+    #[error("simulation engine: {0}")]
+    Engine(String),
+}
+
+/// What a run records besides its summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recording {
+    /// Keep the event log (it costs a string per event).
+    pub events: bool,
+}
+
+/// Everything built once per scenario; runs clone the deployed chain.
+#[derive(Debug, Clone)]
+pub struct Simulator {
+    scenario: Scenario,
+    entities: Vec<Entity>,
+    topology: Topology,
+    chain: Chain,
+}
+
+impl Simulator {
+    /// Prepares `scenario` for simulation: the entity table, the topology, and the contracts
+    /// deployed and configured with its entities, meters and tariffs.
+    pub fn new(scenario: &Scenario) -> Result<Self, SimError> {
+        let entities = entity::entities(scenario);
+        let chain = deploy::deploy(scenario, &entities)?;
+        Ok(Simulator {
+            scenario: scenario.clone(),
+            topology: Topology::new(scenario),
+            entities,
+            chain,
+        })
+    }
+
+    /// The scenario simulated.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Simulates one run of `plan` to the scenario's horizon.
+    pub fn run(&self, plan: &RunPlan, recording: Recording) -> Result<RunReport, SimError> {
+        let s = &self.scenario;
+        let n = self.entities.len();
+        let seed = plan.seed;
+        // Mailboxes big enough for one message per entity and kind in the same instant.
+        let wide = 4 * n + 64;
+
+        let network_box = Mailbox::with_capacity(wide);
+        let coordinator_box = Mailbox::with_capacity(wide);
+        let chain_box = Mailbox::with_capacity(wide);
+        let optimiser_box = Mailbox::new();
+        let fault_box = Mailbox::new();
+        let meter_boxes: Vec<Mailbox<Meter>> = (0..n).map(|_| Mailbox::with_capacity(8)).collect();
+        let rtdccu_boxes: Vec<Mailbox<Rtdccu>> = (0..n).map(|_| Mailbox::with_capacity(8)).collect();
+
+        let (log_writer, mut log_reader) = event_queue(if recording.events {
+            SinkState::Enabled
+        } else {
+            SinkState::Disabled
+        });
+        let (receipt_writer, mut receipt_reader) = event_queue(SinkState::Enabled);
+
+        let mut network = NetworkLink::new(&s.network, n, stream(seed, Purpose::Network));
+        let mut faults = FaultInjector::new(
+            self.topology.clone(),
+            plan.faults.clone(),
+            self.entities.iter().map(|e| e.node).collect(),
+        );
+        let mut coordinator = Coordinator::new(self.coordinator_config(plan));
+        let mut chain = ChainNode::new(&s.chain, stream(seed, Purpose::Chain));
+        let mut optimiser = Optimiser::new(
+            s.timing.optimiser_time_s.clone(),
+            stream(seed, Purpose::Optimiser),
+        );
+        let mut meters = Vec::with_capacity(n);
+        let mut rtdccus = Vec::with_capacity(n);
+        for (i, entity) in self.entities.iter().enumerate() {
+            let index = i as u32;
+            let mut meter = Meter::new(
+                index,
+                entity.profile.clone(),
+                s.time.meter_interval_s,
+                plan.weather_factor,
+                plan.demand_factor,
+                s.monte_carlo.weather_factor.clone(),
+                stream(seed, Purpose::Meter(index)),
+            );
+            let mut rtdccu = Rtdccu::new(
+                index,
+                s.timing.detection_delay_s.clone(),
+                s.timing.switching_delay_s.clone(),
+                plan.back_off.contains(&entity.id),
+                stream(seed, Purpose::Rtdccu(index)),
+            );
+            meter.to_network.connect(NetworkLink::send, &network_box);
+            rtdccu.to_network.connect(NetworkLink::send, &network_box);
+            rtdccu.to_meter.connect(Meter::set_extra_export, &meter_boxes[i]);
+            faults.supply_lost[i].connect(Rtdccu::supply_lost, &rtdccu_boxes[i]);
+            network.to_rtdccu[i].connect(Rtdccu::command, &rtdccu_boxes[i]);
+            network.to_meter[i].connect(Meter::request, &meter_boxes[i]);
+            meters.push(meter);
+            rtdccus.push(rtdccu);
+        }
+        faults.island_formed.connect(Coordinator::island_formed, &coordinator_box);
+        network.to_coordinator.connect(Coordinator::report, &coordinator_box);
+        coordinator.to_network.connect(NetworkLink::send, &network_box);
+        coordinator.to_chain.connect(ChainNode::submit, &chain_box);
+        coordinator.to_optimiser.connect(Optimiser::solve, &optimiser_box);
+        optimiser.response.connect(Coordinator::optimised, &coordinator_box);
+        chain.receipt.connect(Coordinator::receipt, &coordinator_box);
+        chain.receipt.connect_sink(receipt_writer);
+        if recording.events {
+            network.log.connect_sink(log_writer.clone());
+            faults.log.connect_sink(log_writer.clone());
+            coordinator.log.connect_sink(log_writer);
+        }
+
+        let mut bench = SimInit::with_num_threads(1);
+        let restorations = QuerySource::new()
+            .connect(Coordinator::restorations, &coordinator_box)
+            .register(&mut bench);
+        bench = bench
+            .add_model(network, network_box, "network")
+            .add_model(faults, fault_box, "faults")
+            .add_model(coordinator, coordinator_box, "coordinator")
+            .add_model(
+                WithEnv(chain, NodeEnv::new(self.chain.clone())),
+                chain_box,
+                "chain",
+            )
+            .add_model(optimiser, optimiser_box, "optimiser");
+        let models = meters.into_iter().zip(rtdccus);
+        let boxes = meter_boxes.into_iter().zip(rtdccu_boxes);
+        for (i, ((meter, rtdccu), (meter_box, rtdccu_box))) in models.zip(boxes).enumerate() {
+            bench = bench
+                .add_model(meter, meter_box, &format!("meter{i}"))
+                .add_model(rtdccu, rtdccu_box, &format!("rtdccu{i}"));
+        }
+        let engine = |e: &dyn std::fmt::Display| SimError::Engine(e.to_string());
+        let mut simulation = bench.init(clock::at(0.0)).map_err(|e| engine(&e))?;
+        simulation
+            .step_until(clock::at(s.time.horizon_s))
+            .map_err(|e| engine(&e))?;
+        let restorations = simulation
+            .process_query(&restorations, ())
+            .map_err(|e| engine(&e))?;
+
+        let receipts = drain(&mut receipt_reader);
+        let mut events = drain(&mut log_reader);
+        events.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+        Ok(RunReport::new(
+            plan.clone(),
+            &self.entities,
+            s.time.meter_interval_s,
+            s.time.horizon_s,
+            &restorations,
+            receipts,
+            events,
+        ))
+    }
+
+    fn coordinator_config(&self, plan: &RunPlan) -> CoordinatorConfig {
+        let s = &self.scenario;
+        let alpha_max: Vec<f64> = self
+            .entities
+            .iter()
+            .map(|e| {
+                s.entities
+                    .prosumers
+                    .iter()
+                    .find(|p| p.id == e.id)
+                    .map_or(0.0, |p| p.alpha_max)
+            })
+            .collect();
+        CoordinatorConfig {
+            alpha_min: self.entities.iter().map(|e| s.alpha_min(&e.id)).collect(),
+            alpha_max,
+            entities: self.entities.clone(),
+            interval_s: s.time.meter_interval_s,
+            base_tariff_inr_per_kwh: s.tariffs.prosumer_base_inr_per_kwh,
+            schedule: s.tariffs.consumer.clone(),
+            settings: Settings {
+                model: s.optimiser.model,
+                beta_min: s.optimiser.beta_min,
+                exclude: Vec::new(),
+            },
+            weather_factor: plan.weather_factor,
+            demand_factor: plan.demand_factor,
+        }
+    }
+}
+
+/// Everything an event queue holds.
+fn drain<T: Send + 'static>(reader: &mut EventQueueReader<T>) -> Vec<T> {
+    std::iter::from_fn(|| reader.try_read()).collect()
+}
+
+/// A model together with its environment (for models whose environment has no default).
+struct WithEnv<M: nexosim::model::Model>(M, M::Env);
+
+impl<M: nexosim::model::Model> ProtoModel for WithEnv<M> {
+    type Model = M;
+
+    fn build(self, _: &mut BuildContext<Self>) -> (M, M::Env) {
+        (self.0, self.1)
+    }
+}

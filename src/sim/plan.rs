@@ -1,0 +1,92 @@
+//! A run's plan: what the scenario leaves random at the level of a whole run, drawn once from
+//! the run's seed — fault time and place, weather and demand factors, which prosumers back off.
+
+use super::seed::{Purpose, run_seed, stream};
+use crate::scenario::{NodeId, Scenario};
+use rand::RngExt;
+use serde::Serialize;
+
+/// One run's sampled parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunPlan {
+    /// Index of the run in its sweep (0 for a single run).
+    pub run_index: u64,
+    /// Seed of every random stream of the run.
+    pub seed: u64,
+    /// Lines that open, with their times, s.
+    pub faults: Vec<([NodeId; 2], f64)>,
+    /// Which of the Monte-Carlo fault sets was drawn (`None`: the scenario's faults).
+    pub fault_set: Option<usize>,
+    /// Multiplies generation.
+    pub weather_factor: f64,
+    /// Multiplies consumer demand and prosumer consumption.
+    pub demand_factor: f64,
+    /// Prosumers that fail to deliver their share (eq. 14).
+    pub back_off: Vec<String>,
+}
+
+impl RunPlan {
+    /// The scenario as written, seeded with `seed`: its faults at their times, factors of 1 and
+    /// its `optimiser.back_off` prosumers backing off. `blackstart run` simulates this.
+    pub fn nominal(scenario: &Scenario, seed: u64) -> Self {
+        RunPlan {
+            run_index: 0,
+            seed,
+            faults: scenario
+                .faults
+                .iter()
+                .map(|f| (f.line, scenario.fault_time_s(f)))
+                .collect(),
+            fault_set: None,
+            weather_factor: 1.0,
+            demand_factor: 1.0,
+            back_off: scenario.optimiser.back_off.clone(),
+        }
+    }
+
+    /// Run `run_index` of a Monte-Carlo sweep: the scenario with its `monte_carlo` variation
+    /// drawn from the run's own stream.
+    pub fn sampled(scenario: &Scenario, run_index: u64) -> Self {
+        let seed = run_seed(scenario.seed, run_index);
+        let mut rng = stream(seed, Purpose::Plan);
+        let mc = &scenario.monte_carlo;
+        let mut plan = RunPlan::nominal(scenario, seed);
+        plan.run_index = run_index;
+        if !mc.fault_sets.is_empty() {
+            let total: f64 = mc.fault_sets.iter().map(|s| s.weight).sum();
+            let mut pick = rng.random_range(0.0..total);
+            let chosen = mc
+                .fault_sets
+                .iter()
+                .position(|s| {
+                    pick -= s.weight;
+                    pick < 0.0
+                })
+                .unwrap_or(mc.fault_sets.len() - 1);
+            let at_s = scenario.time.outage_at_s;
+            plan.faults = mc.fault_sets[chosen]
+                .lines
+                .iter()
+                .map(|&line| (line, at_s))
+                .collect();
+            plan.fault_set = Some(chosen);
+        }
+        if let Some(time) = &mc.fault_time_s {
+            let first_s = plan.faults.iter().map(|f| f.1).fold(f64::INFINITY, f64::min);
+            let last_start_s = scenario.time.horizon_s - scenario.time.meter_interval_s;
+            let start_s = time.sample(&mut rng).clamp(0.0, last_start_s.max(0.0));
+            for fault in &mut plan.faults {
+                fault.1 = (fault.1 - first_s + start_s).min(scenario.time.horizon_s);
+            }
+        }
+        plan.weather_factor = mc.weather_factor.sample(&mut rng);
+        plan.demand_factor = mc.demand_factor.sample(&mut rng);
+        for p in &scenario.entities.prosumers {
+            let backs_off = mc.back_off_probability > 0.0 && rng.random_bool(mc.back_off_probability);
+            if backs_off && !plan.back_off.contains(&p.id) {
+                plan.back_off.push(p.id.clone());
+            }
+        }
+        plan
+    }
+}
