@@ -33,10 +33,12 @@ pub(crate) fn allocate(curves: &[&Curve], total: f64) -> Result<Face, OptimiseEr
             "allocation total {total} outside the feasible range [{lo_sum}, {hi_sum}]"
         )));
     }
-    let (p_min, p_max) = curves.iter().map(|c| c.slope_range()).fold(
-        (f64::INFINITY, f64::NEG_INFINITY),
-        |(lo, hi), (a, b)| (lo.min(a), hi.max(b)),
-    );
+    let (p_min, p_max) = curves
+        .iter()
+        .map(|c| c.slope_range())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, b)| {
+            (lo.min(a), hi.max(b))
+        });
     let (p_lo, p_hi) = if curves.is_empty() {
         (0.0, 0.0)
     } else {
@@ -98,7 +100,9 @@ fn walk(curves: &[&Curve], total: f64, mut price: f64, eps: f64) -> Result<f64, 
             let (rate, prev) = curves
                 .iter()
                 .map(|c| c.step_down(price))
-                .fold((0.0, f64::NEG_INFINITY), |(r, p), (rc, pc)| (r + rc, p.max(pc)));
+                .fold((0.0, f64::NEG_INFINITY), |(r, p), (rc, pc)| {
+                    (r + rc, p.max(pc))
+                });
             if rate > 0.0 && price - (s.lo - total) / rate >= prev {
                 return Ok(price - (s.lo - total) / rate);
             }
@@ -160,7 +164,15 @@ impl Face {
             .zip(caps)
             .map(|((&l, &h), &cap)| {
                 let k2 = if cap > 0.0 { 0.5 / cap } else { 0.0 };
-                Curve::new([(l, h, Quad { k0: 0.0, k1: 0.0, k2 })])
+                Curve::new([(
+                    l,
+                    h,
+                    Quad {
+                        k0: 0.0,
+                        k1: 0.0,
+                        k2,
+                    },
+                )])
             })
             .collect();
         let refs: Vec<&Curve> = curves.iter().collect();
@@ -182,7 +194,10 @@ mod tests {
         let (a, b) = (quad(0.0, 10.0, 0.0, 1.0), quad(0.0, 10.0, 0.0, 2.0));
         let face = allocate(&[&a, &b], 3.0).unwrap();
         let x = face.proportional();
-        assert!((x[0] - 2.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12, "{x:?}");
+        assert!(
+            (x[0] - 2.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12,
+            "{x:?}"
+        );
         assert!(!face.is_degenerate());
     }
 
@@ -203,11 +218,17 @@ mod tests {
             quad(0.0, 9.0, 5.0, 0.0),
         );
         let face = allocate(&[&a, &b, &c], 5.0).unwrap();
-        assert_eq!((face.lo.clone(), face.hi.clone()), (vec![0.0; 3], vec![4.0, 6.0, 0.0]));
+        assert_eq!(
+            (face.lo.clone(), face.hi.clone()),
+            (vec![0.0; 3], vec![4.0, 6.0, 0.0])
+        );
         assert!(face.is_degenerate());
         // Spread evenly relative to capacity 4 and 6: 2 and 3.
         let x = face.spread(&[4.0, 6.0, 9.0]).unwrap();
-        assert!((x[0] - 2.0).abs() < 1e-12 && (x[1] - 3.0).abs() < 1e-12, "{x:?}");
+        assert!(
+            (x[0] - 2.0).abs() < 1e-12 && (x[1] - 3.0).abs() < 1e-12,
+            "{x:?}"
+        );
         assert_eq!(x[2], 0.0);
     }
 
@@ -222,7 +243,10 @@ mod tests {
         // μ·cap with caps 10, 10, 10 would give 2 each; x0 caps at 1, so 2.5 for the others.
         let x = face.spread(&[10.0, 10.0, 10.0]).unwrap();
         assert_eq!(x[0], 1.0);
-        assert!((x[1] - 2.5).abs() < 1e-12 && (x[2] - 2.5).abs() < 1e-12, "{x:?}");
+        assert!(
+            (x[1] - 2.5).abs() < 1e-12 && (x[2] - 2.5).abs() < 1e-12,
+            "{x:?}"
+        );
     }
 
     #[test]

@@ -73,7 +73,11 @@ impl fmt::Display for Model {
 }
 
 fn list(ids: &[String]) -> String {
-    if ids.is_empty() { "none".into() } else { ids.join(", ") }
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join(", ")
+    }
 }
 
 impl fmt::Display for Allocation {
@@ -107,7 +111,14 @@ impl fmt::Display for Allocation {
         writeln!(
             f,
             "{:<10} {:>12} {:>8} {:>8} {:>14} {:>13} {:>13} {:>13}",
-            "prosumer", "delta (kWh)", "alpha", "beta", "capacity (kWh)", "R_prev (INR)", "R_delta (INR)", "R_extra (INR)"
+            "prosumer",
+            "delta (kWh)",
+            "alpha",
+            "beta",
+            "capacity (kWh)",
+            "R_prev (INR)",
+            "R_delta (INR)",
+            "R_extra (INR)"
         )?;
         for p in &self.prosumers {
             writeln!(

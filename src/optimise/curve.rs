@@ -13,7 +13,11 @@ pub(crate) struct Quad {
 impl Quad {
     /// The linear function `k1·x`.
     pub fn linear(k1: f64) -> Quad {
-        Quad { k0: 0.0, k1, k2: 0.0 }
+        Quad {
+            k0: 0.0,
+            k1,
+            k2: 0.0,
+        }
     }
 
     /// Value at `x`.
@@ -111,7 +115,11 @@ impl Curve {
         for (i, p) in quads.iter().enumerate() {
             for q in &quads[i + 1..] {
                 let d = p.minus(q);
-                cuts.extend(roots(d.k2, d.k1, d.k0).into_iter().filter(|&x| x > a && x < b));
+                cuts.extend(
+                    roots(d.k2, d.k1, d.k0)
+                        .into_iter()
+                        .filter(|&x| x > a && x < b),
+                );
             }
         }
         cuts.sort_by(f64::total_cmp);
@@ -257,7 +265,18 @@ mod tests {
     #[test]
     fn max_of_finds_the_active_pieces() {
         // max(x, x² − 2) on [0, 3]: linear up to x = 2, then the parabola.
-        let c = Curve::max_of(&[Quad::linear(1.0), Quad { k0: -2.0, k1: 0.0, k2: 1.0 }], 0.0, 3.0);
+        let c = Curve::max_of(
+            &[
+                Quad::linear(1.0),
+                Quad {
+                    k0: -2.0,
+                    k1: 0.0,
+                    k2: 1.0,
+                },
+            ],
+            0.0,
+            3.0,
+        );
         assert_eq!(c.segs.len(), 2);
         assert!((c.segs[0].b - 2.0).abs() < 1e-12);
         assert_eq!(c.value(1.0), 1.0);
@@ -270,8 +289,24 @@ mod tests {
         // 2x on [0, 1], a kink to 3x − 1 on [1, 2], then x² − x + 3 on [2, 4].
         let c = Curve::new([
             (0.0, 1.0, Quad::linear(2.0)),
-            (1.0, 2.0, Quad { k0: -1.0, k1: 3.0, k2: 0.0 }),
-            (2.0, 4.0, Quad { k0: 3.0, k1: -1.0, k2: 1.0 }),
+            (
+                1.0,
+                2.0,
+                Quad {
+                    k0: -1.0,
+                    k1: 3.0,
+                    k2: 0.0,
+                },
+            ),
+            (
+                2.0,
+                4.0,
+                Quad {
+                    k0: 3.0,
+                    k1: -1.0,
+                    k2: 1.0,
+                },
+            ),
         ]);
         // Flat at price 2: the whole first piece minimises.
         assert_eq!(c.at_price(2.0), (0.0, 1.0));
@@ -290,7 +325,18 @@ mod tests {
 
     #[test]
     fn restrict_keeps_the_function() {
-        let c = Curve::max_of(&[Quad::linear(1.0), Quad { k0: -2.0, k1: 0.0, k2: 1.0 }], 0.0, 3.0);
+        let c = Curve::max_of(
+            &[
+                Quad::linear(1.0),
+                Quad {
+                    k0: -2.0,
+                    k1: 0.0,
+                    k2: 1.0,
+                },
+            ],
+            0.0,
+            3.0,
+        );
         let r = c.restrict(1.0, 2.5);
         assert_eq!((r.lo(), r.hi()), (1.0, 2.5));
         assert_eq!(r.value(2.5), c.value(2.5));

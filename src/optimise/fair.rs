@@ -46,13 +46,22 @@ impl FairIsland {
             capacity: Vec::with_capacity(prosumers.len()),
         };
         for p in prosumers {
-            let (pe, pg, pb, pc) = (p.export_prev_kwh, p.generation_kwh, p.battery_kwh, p.consumption_kwh);
+            let (pe, pg, pb, pc) = (
+                p.export_prev_kwh,
+                p.generation_kwh,
+                p.battery_kwh,
+                p.consumption_kwh,
+            );
             let surplus = pg + pb - pc;
             let y = (surplus - pe).min(pb).max(0.0);
             let x = (p.alpha_max * pc - (-surplus).max(0.0)).max(0.0);
             let mut pieces = vec![(0.0, y, Quad::linear(bt))];
             if x > 0.0 {
-                let cut = Quad { k0: 0.0, k1: bt - bt * bt * y / pc, k2: bt * bt / pc };
+                let cut = Quad {
+                    k0: 0.0,
+                    k1: bt - bt * bt * y / pc,
+                    k2: bt * bt / pc,
+                };
                 pieces.push((y, y + x, cut));
             }
             island.curves.push(Curve::new(pieces));

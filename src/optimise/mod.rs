@@ -96,7 +96,11 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Result<Allocation, Optim
     let mut rows = Vec::with_capacity(included.len());
     for (i, &(_, p)) in included.iter().enumerate() {
         let (delta, alpha) = (split.delta[i], split.alpha[i]);
-        let coupling = if supplied_kwh > 0.0 { delta * bt / supplied_kwh } else { 0.0 };
+        let coupling = if supplied_kwh > 0.0 {
+            delta * bt / supplied_kwh
+        } else {
+            0.0
+        };
         rows.push(ProsumerAllocation {
             id: p.id.clone(),
             delta_kwh: delta,

@@ -59,11 +59,19 @@ impl Limits {
         let (pc, pb) = (self.pc, self.pb);
         let mut quads = vec![Quad::linear(self.alpha_min)];
         if pc > 0.0 {
-            quads.push(Quad { k0: 0.0, k1: -pb / pc, k2: 1.0 / pc });
+            quads.push(Quad {
+                k0: 0.0,
+                k1: -pb / pc,
+                k2: 1.0 / pc,
+            });
         }
         if pb + pc > 0.0 {
             let w = pb + pc;
-            quads.push(Quad { k0: -self.k * pb / w, k1: pb / w, k2: 1.0 / w });
+            quads.push(Quad {
+                k0: -self.k * pb / w,
+                k1: pb / w,
+                k2: 1.0 / w,
+            });
         }
         quads
     }
@@ -71,7 +79,11 @@ impl Limits {
     /// The least alpha (and its beta) delivering `delta`: eq. 4 charges alpha·δ.
     fn shares(&self, delta: f64) -> (f64, f64) {
         let alpha = if delta > 0.0 {
-            let least = self.alpha_delta().iter().map(|q| q.value(delta)).fold(f64::MIN, f64::max);
+            let least = self
+                .alpha_delta()
+                .iter()
+                .map(|q| q.value(delta))
+                .fold(f64::MIN, f64::max);
             (least / delta).clamp(self.alpha_min, self.alpha_max)
         } else {
             self.alpha_min
@@ -146,7 +158,11 @@ impl Hull {
         let s = sign_change(|s| least(lower, s) - least(upper, s), s_lo, s_hi)?;
         let (from, to) = (lower.at_price(s).1, upper.at_price(s).0);
         let slope = chord(from, to);
-        let bridge = Quad { k0: lower.value(from) - slope * from, k1: slope, k2: 0.0 };
+        let bridge = Quad {
+            k0: lower.value(from) - slope * from,
+            k1: slope,
+            k2: 0.0,
+        };
         let curve = Curve::new(
             lower
                 .restrict(lower.lo(), from)
@@ -199,27 +215,43 @@ impl PaperIsland {
         let mut built = Vec::with_capacity(prosumers.len());
         for &(index, p) in prosumers {
             let limits = Limits::new(p, beta_min);
-            let intervals = limits.feasible().map_err(|reason| OptimiseError::PaperInfeasible {
-                index,
-                id: p.id.clone(),
-                reason,
-            })?;
+            let intervals = limits
+                .feasible()
+                .map_err(|reason| OptimiseError::PaperInfeasible {
+                    index,
+                    id: p.id.clone(),
+                    reason,
+                })?;
             let cost: Vec<Quad> = limits
                 .alpha_delta()
                 .iter()
-                .map(|q| Quad { k0: bt * bt * q.k0, k1: bt * bt * q.k1 + bt, k2: bt * bt * q.k2 })
+                .map(|q| Quad {
+                    k0: bt * bt * q.k0,
+                    k1: bt * bt * q.k1 + bt,
+                    k2: bt * bt * q.k2,
+                })
                 .collect();
-            let pieces: Vec<Curve> = intervals.iter().map(|&(a, b)| Curve::max_of(&cost, a, b)).collect();
+            let pieces: Vec<Curve> = intervals
+                .iter()
+                .map(|&(a, b)| Curve::max_of(&cost, a, b))
+                .collect();
             let hull = match &pieces[..] {
                 [lower, upper] => Some(Hull::new(lower, upper)?),
                 _ => None,
             };
-            built.push(Prosumer { limits, pieces, hull });
+            built.push(Prosumer {
+                limits,
+                pieces,
+                hull,
+            });
         }
         Ok(PaperIsland {
             bt,
             baseline: prosumers.iter().map(|(_, p)| p.export_prev_kwh).collect(),
-            capacity: built.iter().map(|p| p.pieces[p.pieces.len() - 1].hi()).collect(),
+            capacity: built
+                .iter()
+                .map(|p| p.pieces[p.pieces.len() - 1].hi())
+                .collect(),
             prosumers: built,
         })
     }
@@ -244,7 +276,11 @@ impl PaperIsland {
     /// Solves the convex problem in which each prosumer is restricted as `choices` says;
     /// `None` when it cannot cover the deficit.
     fn relax(&self, choices: &[Choice], deficit: f64) -> Result<Option<Node>, OptimiseError> {
-        let curves: Vec<&Curve> = choices.iter().enumerate().map(|(i, &c)| self.curve(i, c)).collect();
+        let curves: Vec<&Curve> = choices
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| self.curve(i, c))
+            .collect();
         let lo: f64 = curves.iter().map(|c| c.lo()).sum();
         let hi: f64 = curves.iter().map(|c| c.hi()).sum();
         let total = deficit.max(lo);
@@ -252,7 +288,11 @@ impl PaperIsland {
             return Ok(None);
         }
         let face = allocate(&curves, total.min(hi))?;
-        let g_sum = curves.iter().zip(face.proportional()).map(|(c, x)| c.value(x)).sum();
+        let g_sum = curves
+            .iter()
+            .zip(face.proportional())
+            .map(|(c, x)| c.value(x))
+            .sum();
         let cost_inr = self.objective(face.total, g_sum);
         Ok(Some(Node { face, cost_inr }))
     }
@@ -274,7 +314,13 @@ impl PaperIsland {
         let root: Vec<Choice> = self
             .prosumers
             .iter()
-            .map(|p| if p.hull.is_some() { Choice::Hull } else { Choice::Lower })
+            .map(|p| {
+                if p.hull.is_some() {
+                    Choice::Hull
+                } else {
+                    Choice::Lower
+                }
+            })
             .collect();
         let tol = |c: f64| 1e-9 * (1.0 + c.abs());
         let mut stack = vec![root];
@@ -289,7 +335,10 @@ impl PaperIsland {
             let Some(node) = self.relax(&choices, deficit)? else {
                 continue;
             };
-            if best.as_ref().is_some_and(|b| node.cost_inr > b.cost_inr + tol(b.cost_inr)) {
+            if best
+                .as_ref()
+                .is_some_and(|b| node.cost_inr > b.cost_inr + tol(b.cost_inr))
+            {
                 continue;
             }
             if let Some(i) = self.bridged(&choices, &node.face) {
@@ -306,14 +355,16 @@ impl PaperIsland {
                 .iter()
                 .enumerate()
                 .map(|(i, &c)| match (&self.prosumers[i].hull, c) {
-                    (Some(h), Choice::Hull) if node.face.hi[i] > h.from + 1e-9 * (1.0 + h.to) => Choice::Upper,
+                    (Some(h), Choice::Hull) if node.face.hi[i] > h.from + 1e-9 * (1.0 + h.to) => {
+                        Choice::Upper
+                    }
                     (Some(_), Choice::Hull) => Choice::Lower,
                     _ => c,
                 })
                 .collect();
-            let leaf = self
-                .relax(&exact, deficit)?
-                .ok_or_else(|| OptimiseError::Solver("a feasible leaf lost its feasibility".into()))?;
+            let leaf = self.relax(&exact, deficit)?.ok_or_else(|| {
+                OptimiseError::Solver("a feasible leaf lost its feasibility".into())
+            })?;
             match &best {
                 Some(b) if leaf.cost_inr >= b.cost_inr - tol(b.cost_inr) => {
                     tied |= leaf.cost_inr <= b.cost_inr + tol(b.cost_inr);
@@ -324,9 +375,8 @@ impl PaperIsland {
                 }
             }
         }
-        let best = best.ok_or_else(|| {
-            OptimiseError::Solver("no interval choice covers the deficit".into())
-        })?;
+        let best = best
+            .ok_or_else(|| OptimiseError::Solver("no interval choice covers the deficit".into()))?;
         Ok((best.face, tied))
     }
 }

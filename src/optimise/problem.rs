@@ -105,10 +105,7 @@ fn share(path: impl Fn() -> String, value: f64) -> Result<(), OptimiseError> {
     Ok(())
 }
 
-fn unique_ids<'a>(
-    list: &str,
-    ids: impl Iterator<Item = &'a String>,
-) -> Result<(), OptimiseError> {
+fn unique_ids<'a>(list: &str, ids: impl Iterator<Item = &'a String>) -> Result<(), OptimiseError> {
     let mut seen = std::collections::HashMap::new();
     for (i, id) in ids.enumerate() {
         if let Some(first) = seen.insert(id, i) {

@@ -36,7 +36,12 @@ mod tests {
     use super::*;
 
     fn consumer(id: &str, demand_kwh: f64, priority: u32) -> ConsumerInput {
-        ConsumerInput { id: id.into(), demand_kwh, priority, tariff_inr: 0.0 }
+        ConsumerInput {
+            id: id.into(),
+            demand_kwh,
+            priority,
+            tariff_inr: 0.0,
+        }
     }
 
     #[test]
