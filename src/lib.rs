@@ -13,3 +13,7 @@
 pub mod grid;
 pub mod scenario;
 pub mod tariff;
+/// Restoration optimisation (SPEC §5): the least-cost split of an island's deficit among its prosumers.
+pub mod optimise;
+/// Seeded synthetic islands around the paper's Table 5, for benchmarks and scale scenarios.
+pub mod synthetic;

@@ -1,0 +1,152 @@
+//! What the optimiser returns: the split, its rewards (SPEC §5) and what was shed, as data
+//! (serde, field order as issue 3's JSON) and as a table like the paper's Tables 6 and 7.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Model;
+
+/// The result of one optimisation of one island.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Allocation {
+    /// The model solved.
+    pub model: Model,
+    /// Whether other splits reach the same cost (the paper model's case 1); the split
+    /// returned is then a deterministic representative. Always false for the fair model,
+    /// whose tie-break makes the answer unique.
+    pub degenerate: bool,
+    /// `D`: served demand minus the prosumers' baseline export. Negative is a surplus.
+    pub deficit_kwh: f64,
+    /// `J` of eq. 4: everything paid to the prosumers, `Σ (R_prev + R_delta + R_extra)`.
+    pub cost_inr: f64,
+    /// Eq. 5's budget: the served consumers' tariffs.
+    pub budget_inr: f64,
+    /// How far `cost_inr` exceeds the budget (0 when within it). `cost_inr` is already the
+    /// least possible cost, so a positive value means no allocation meets eq. 5.
+    pub budget_short_inr: f64,
+    /// Demand of the served consumers.
+    pub served_kwh: f64,
+    /// Demand of the shed consumers.
+    pub energy_not_served_kwh: f64,
+    /// Ids of the shed consumers, in input order.
+    pub shed: Vec<String>,
+    /// Ids of the prosumers that backed off (case 2), in input order.
+    pub excluded: Vec<String>,
+    /// Wall-clock time of the solve (measured, not simulated), µs.
+    pub solve_time_us: u64,
+    /// One row per participating prosumer, in input order.
+    pub prosumers: Vec<ProsumerAllocation>,
+}
+
+/// One prosumer's share and rewards.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProsumerAllocation {
+    /// Its id.
+    pub id: String,
+    /// Extra energy it exports beyond its baseline.
+    pub delta_kwh: f64,
+    /// Share of its own consumption it sheds.
+    pub alpha: f64,
+    /// Share of its battery energy it exports.
+    pub beta: f64,
+    /// The most it could contribute under the model's limits.
+    pub capacity_kwh: f64,
+    /// Export at t the island counts on before `delta_kwh`: `Pe`, or less in the fair model
+    /// when the prosumer cannot sustain `Pe` (`K < 0`).
+    pub export_baseline_kwh: f64,
+    /// `R_prev = Pe·BT`: for the export at t−1.
+    pub reward_prev_inr: f64,
+    /// `R_delta = delta·BT`.
+    pub reward_delta_inr: f64,
+    /// `R_extra = delta·BT/S + alpha·delta·BT²`, `S` the island's total prosumer export.
+    pub reward_extra_inr: f64,
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Model::Paper => "paper",
+            Model::Fair => "fair",
+        })
+    }
+}
+
+fn list(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join(", ")
+    }
+}
+
+impl fmt::Display for Allocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let optimum = if self.degenerate {
+            "degenerate: other splits cost the same; this is the even-spread representative"
+        } else {
+            "unique optimum"
+        };
+        writeln!(f, "model {} ({optimum})", self.model)?;
+        writeln!(
+            f,
+            "deficit {:.3} kWh · served {:.3} kWh · not served {:.3} kWh (shed: {})",
+            self.deficit_kwh,
+            self.served_kwh,
+            self.energy_not_served_kwh,
+            list(&self.shed)
+        )?;
+        let budget = if self.budget_short_inr > 0.0 {
+            format!("OVER BUDGET by {:.3} INR", self.budget_short_inr)
+        } else {
+            "within budget".into()
+        };
+        writeln!(
+            f,
+            "cost {:.3} INR · budget {:.3} INR · {budget} · backed off: {}",
+            self.cost_inr,
+            self.budget_inr,
+            list(&self.excluded)
+        )?;
+        writeln!(
+            f,
+            "{:<10} {:>12} {:>8} {:>8} {:>14} {:>13} {:>13} {:>13}",
+            "prosumer",
+            "delta (kWh)",
+            "alpha",
+            "beta",
+            "capacity (kWh)",
+            "R_prev (INR)",
+            "R_delta (INR)",
+            "R_extra (INR)"
+        )?;
+        for p in &self.prosumers {
+            writeln!(
+                f,
+                "{:<10} {:>12.3} {:>8.4} {:>8.4} {:>14.3} {:>13.3} {:>13.3} {:>13.3}",
+                p.id,
+                p.delta_kwh,
+                p.alpha,
+                p.beta,
+                p.capacity_kwh,
+                p.reward_prev_inr,
+                p.reward_delta_inr,
+                p.reward_extra_inr
+            )?;
+        }
+        let sum = |f: fn(&ProsumerAllocation) -> f64| self.prosumers.iter().map(f).sum::<f64>();
+        writeln!(
+            f,
+            "{:<10} {:>12.3} {:>8} {:>8} {:>14.3} {:>13.3} {:>13.3} {:>13.3}",
+            "total",
+            sum(|p| p.delta_kwh),
+            "",
+            "",
+            sum(|p| p.capacity_kwh),
+            sum(|p| p.reward_prev_inr),
+            sum(|p| p.reward_delta_inr),
+            sum(|p| p.reward_extra_inr)
+        )?;
+        write!(f, "solve time {} µs (wall clock)", self.solve_time_us)
+    }
+}

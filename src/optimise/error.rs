@@ -1,0 +1,38 @@
+//! Why an optimisation could not be done.
+
+/// An optimisation failure: bad input (naming the field), an island the paper model cannot
+/// represent, or a numerical failure of the solver.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum OptimiseError {
+    /// A field is outside its domain, e.g. `prosumers[2].battery_kwh: must be >= 0, got -5`.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// Where, e.g. `prosumers[2].battery_kwh`.
+        path: String,
+        /// What is wrong, with the offending value.
+        message: String,
+    },
+    /// Under the paper model (eq. 13 as printed and its bounds) this prosumer can deliver
+    /// no contribution at all, so the model has no solution.
+    #[error(
+        "prosumers[{index}] ({id}): the paper model admits no contribution: {reason}; back it off (exclude it) or use the fair model"
+    )]
+    PaperInfeasible {
+        /// Its index in `Problem::prosumers`.
+        index: usize,
+        /// Its id.
+        id: String,
+        /// Which constraint rules everything out.
+        reason: String,
+    },
+    /// The search over the paper model's disconnected feasible sets hit its node limit
+    /// before proving an optimum; no allocation is returned rather than a possibly wrong one.
+    #[error("branch and bound stopped after {nodes} nodes without proving the optimum")]
+    SearchLimit {
+        /// Nodes explored.
+        nodes: usize,
+    },
+    /// A numerical step failed (a bug or a pathological instance).
+    #[error("solver: {0}")]
+    Solver(String),
+}

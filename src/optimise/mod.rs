@@ -1,0 +1,139 @@
+//! Restoration optimisation (SPEC §5, issue 3): how much extra energy each prosumer of an
+//! isolated island exports so that the island's demand is met at least cost, and what each
+//! is paid.
+//!
+//! Two models: [`Model::Paper`] (SPEC §5a, faithful to the paper's eqs. 4–13, solved to the
+//! global optimum despite its disconnected feasible sets) and [`Model::Fair`] (SPEC §5b, the
+//! default: linear physical limits and a unique, evenly spread least-cost split). Both share
+//! the pipeline of [`solve`]:
+//!
+//! 1. validate the input, drop the prosumers that back off (case 2, eq. 14: they neither
+//!    export, not even their previous `Pe`, nor are paid);
+//! 2. ask the model what each prosumer can give, and shed consumers if the island cannot
+//!    supply them all (module `shedding` documents the rule);
+//! 3. split the deficit of the served demand at least cost (modules `paper`, `fair`; both
+//!    reduce to separable convex allocations solved in `allocate` with argmin's Brent
+//!    root finder and an exact finish);
+//! 4. price the split (rewards of SPEC §5) and check the budget of eq. 5.
+//!
+//! The library never prints; [`Allocation`]'s `Display` is the table the CLI shows.
+
+mod allocate;
+mod allocation;
+mod curve;
+mod error;
+mod fair;
+mod paper;
+mod problem;
+mod root;
+mod shedding;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+pub use allocation::{Allocation, ProsumerAllocation};
+pub use error::OptimiseError;
+pub use problem::{ConsumerInput, Model, Problem, ProsumerInput, Settings};
+
+/// A model's view of the island's participating prosumers (in order).
+trait Island {
+    /// Export at t the island counts on before any extra contribution.
+    fn baseline_kwh(&self) -> &[f64];
+    /// The largest extra contribution each can make.
+    fn capacity_kwh(&self) -> &[f64];
+    /// The least-cost split of `deficit_kwh` (at most the total capacity).
+    fn split(&self, deficit_kwh: f64) -> Result<Split, OptimiseError>;
+}
+
+/// A model's answer, per participating prosumer.
+struct Split {
+    delta: Vec<f64>,
+    alpha: Vec<f64>,
+    beta: Vec<f64>,
+    degenerate: bool,
+}
+
+/// Optimises one island: sheds what cannot be served, splits the deficit at least cost
+/// under `settings.model`, and prices the split.
+pub fn solve(problem: &Problem, settings: &Settings) -> Result<Allocation, OptimiseError> {
+    let started = Instant::now();
+    problem.validate(settings)?;
+    let bt = problem.base_tariff_inr_per_kwh;
+    let excluded: HashSet<&str> = settings.exclude.iter().map(String::as_str).collect();
+    let included: Vec<(usize, &ProsumerInput)> = problem
+        .prosumers
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !excluded.contains(p.id.as_str()))
+        .collect();
+    let island: Box<dyn Island> = match settings.model {
+        Model::Paper => Box::new(paper::PaperIsland::new(&included, settings.beta_min, bt)?),
+        Model::Fair => {
+            let prosumers: Vec<&ProsumerInput> = included.iter().map(|&(_, p)| p).collect();
+            Box::new(fair::FairIsland::new(&prosumers, bt))
+        }
+    };
+    let baseline_kwh: f64 = island.baseline_kwh().iter().sum();
+    let supply_kwh = baseline_kwh + island.capacity_kwh().iter().sum::<f64>();
+    let served = shedding::served(&problem.consumers, supply_kwh);
+    let (mut served_kwh, mut not_served_kwh, mut budget_inr) = (0.0, 0.0, 0.0);
+    let mut shed = Vec::new();
+    for (c, &kept) in problem.consumers.iter().zip(&served) {
+        if kept {
+            served_kwh += c.demand_kwh;
+            budget_inr += c.tariff_inr;
+        } else {
+            not_served_kwh += c.demand_kwh;
+            shed.push(c.id.clone());
+        }
+    }
+    let deficit_kwh = served_kwh - baseline_kwh;
+    let split = island.split(deficit_kwh)?;
+
+    let supplied_kwh = baseline_kwh + split.delta.iter().sum::<f64>();
+    let mut rows = Vec::with_capacity(included.len());
+    for (i, &(_, p)) in included.iter().enumerate() {
+        let (delta, alpha) = (split.delta[i], split.alpha[i]);
+        let coupling = if supplied_kwh > 0.0 {
+            delta * bt / supplied_kwh
+        } else {
+            0.0
+        };
+        rows.push(ProsumerAllocation {
+            id: p.id.clone(),
+            delta_kwh: delta,
+            alpha,
+            beta: split.beta[i],
+            capacity_kwh: island.capacity_kwh()[i],
+            export_baseline_kwh: island.baseline_kwh()[i],
+            reward_prev_inr: p.export_prev_kwh * bt,
+            reward_delta_inr: delta * bt,
+            reward_extra_inr: coupling + alpha * delta * bt * bt,
+        });
+    }
+    let cost_inr: f64 = rows
+        .iter()
+        .map(|r| r.reward_prev_inr + r.reward_delta_inr + r.reward_extra_inr)
+        .sum();
+    Ok(Allocation {
+        model: settings.model,
+        degenerate: split.degenerate,
+        deficit_kwh,
+        cost_inr,
+        budget_inr,
+        budget_short_inr: (cost_inr - budget_inr).max(0.0),
+        served_kwh,
+        energy_not_served_kwh: not_served_kwh,
+        shed,
+        excluded: problem
+            .prosumers
+            .iter()
+            .filter(|p| excluded.contains(p.id.as_str()))
+            .map(|p| p.id.clone())
+            .collect(),
+        solve_time_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        prosumers: rows,
+    })
+}
