@@ -10,10 +10,16 @@
 //! - [`grid`]: topology, islands after faults, each island's energy account and eq. 1.
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
 
+/// The Solidity contracts (FindEntities, PowerData, PowerBalance, TariffComputation,
+/// OptimisationHandler) deployed and called inside an embedded revm.
+pub mod chain;
 pub mod grid;
-pub mod scenario;
-pub mod tariff;
 /// Restoration optimisation (SPEC §5): the least-cost split of an island's deficit among its prosumers.
 pub mod optimise;
+pub mod scenario;
+/// Discrete-event co-simulation of one outage on nexosim: meters, network, faults, RTDCCUs,
+/// chain node, optimiser and the restoration coordinator; MTTR and its breakdown.
+pub mod sim;
 /// Seeded synthetic islands around the paper's Table 5, for benchmarks and scale scenarios.
 pub mod synthetic;
+pub mod tariff;

@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod island;
+mod run;
 mod validate;
 
 use blackstart::scenario::{self, Scenario, ScenarioError};
@@ -47,6 +48,19 @@ enum Command {
     Island {
         /// Scenario file (YAML).
         file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Simulate one outage end to end (meters, network, faults, RTDCCUs, contracts in revm,
+    /// optimiser, relays) and report the MTTR with its breakdown, each consumer's interruption,
+    /// energy not served, rewards and transactions.
+    Run {
+        /// Scenario file (YAML).
+        file: PathBuf,
+        /// Seed of the run's random draws (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -91,6 +105,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Validate { file } => validate::run(&file, &load(&file)?),
         Command::Island { file, format } => island::run(&load(&file)?, format),
+        Command::Run { file, seed, format } => run::run(&load(&file)?, seed, format),
     }
 }
 

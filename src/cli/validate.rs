@@ -1,7 +1,7 @@
 //! `blackstart validate`: a short human summary of a valid scenario.
 
 use super::Failure;
-use blackstart::scenario::{Mining, NodeKind, OptimiserModel, Scenario};
+use blackstart::scenario::{Mining, NodeKind, Scenario};
 use std::path::Path;
 
 pub fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
@@ -58,10 +58,7 @@ pub fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
             format!(": {}", faults.join(", "))
         }
     );
-    let model = match s.optimiser.model {
-        OptimiserModel::Fair => "fair",
-        OptimiserModel::Paper => "paper",
-    };
+    let model = s.optimiser.model;
     let mining = match s.chain.mining {
         Mining::Instant => "instant mining",
         Mining::Interval => "fixed block interval",

@@ -15,6 +15,7 @@ pub use distribution::{Distribution, Law};
 pub use error::ScenarioError;
 pub use load::{load, parse_str};
 
+use crate::optimise::Model;
 use crate::tariff::SlabSchedule;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -382,7 +383,7 @@ impl Default for ServiceTimes {
 #[serde(deny_unknown_fields, default)]
 pub struct OptimiserConfig {
     /// `fair` (the well-posed default, SPEC 5b) or `paper` (eq. 4 and eq. 13 as printed, 5a).
-    pub model: OptimiserModel,
+    pub model: Model,
     /// Lower bound on each prosumer's consumption cut share alpha, by prosumer id (default 0).
     pub alpha_min: BTreeMap<String, f64>,
     /// Lower bound on every prosumer's battery export share beta (paper model).
@@ -394,22 +395,12 @@ pub struct OptimiserConfig {
 impl Default for OptimiserConfig {
     fn default() -> Self {
         OptimiserConfig {
-            model: OptimiserModel::Fair,
+            model: Model::Fair,
             alpha_min: BTreeMap::new(),
             beta_min: 0.0,
             back_off: Vec::new(),
         }
     }
-}
-
-/// Which formulation of the restoration problem to solve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OptimiserModel {
-    /// SPEC 5b: linear physical limits, unique least-cost allocation, load shedding.
-    Fair,
-    /// SPEC 5a: the paper's eq. 4 with eq. 13 as printed.
-    Paper,
 }
 
 /// What varies from run to run in a sweep. Quantities that are distributions elsewhere

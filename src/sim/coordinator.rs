@@ -45,7 +45,11 @@ pub struct Phases {
 impl Phases {
     /// The phases' sum: the restoration time.
     pub fn total_s(&self) -> f64 {
-        self.detection_s + self.communication_s + self.chain_s + self.optimisation_s + self.switching_s
+        self.detection_s
+            + self.communication_s
+            + self.chain_s
+            + self.optimisation_s
+            + self.switching_s
     }
 }
 
@@ -65,7 +69,11 @@ pub enum Stage {
     /// Waiting for the commanded relays; the last ack's times split the span.
     Switching { pending: usize },
     /// Restored; waiting for the delivery-interval readings of the allocated prosumers.
-    Verifying { pending: Vec<EntityIndex>, failed: Vec<EntityIndex>, last_read_at_s: f64 },
+    Verifying {
+        pending: Vec<EntityIndex>,
+        failed: Vec<EntityIndex>,
+        last_read_at_s: f64,
+    },
     /// Waiting for the settlement transactions.
     Settling { pending: usize },
     /// Finished: restored and settled.
@@ -185,6 +193,27 @@ pub fn wh(kwh: f64) -> u64 {
     (kwh * 1000.0).round().max(0.0) as u64
 }
 
+/// A prosumer's share in whole Wh, rounded up so that the shares cover the deficit.
+fn share_wh(delta_kwh: f64) -> u64 {
+    (delta_kwh * 1000.0 - 1e-6).ceil().max(0.0) as u64
+}
+
+/// A reward in whole paise, rounded down so that the rewards stay within the budget.
+fn reward_paise(reward_inr: f64) -> u64 {
+    (reward_inr * 100.0 + 1e-6).floor().max(0.0) as u64
+}
+
+/// A reading in the contracts' units.
+fn on_chain(r: &Reading) -> chain::Reading {
+    chain::Reading {
+        generation_wh: wh(r.generation_kwh),
+        consumption_wh: wh(r.consumption_kwh),
+        export_wh: wh(r.export_kwh),
+        battery_charge_wh: wh(r.battery_charge_kwh),
+        battery_discharge_wh: wh(r.battery_discharge_kwh),
+    }
+}
+
 #[Model]
 impl Coordinator {
     /// A coordinator for the run described by `config`.
@@ -227,14 +256,17 @@ impl Coordinator {
     }
 
     /// A report from a meter or an RTDCCU arrives over the network [input port].
-    pub async fn report(&mut self, report: Report, cx: &nexosim::model::Context<Self>) {
+    pub async fn report(&mut self, report: Report, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         match report {
             Report::OutageDetected {
                 entity,
                 lost_at_s,
                 detected_at_s,
-            } => self.on_detection(entity, lost_at_s, detected_at_s, now_s).await,
+            } => {
+                self.on_detection(entity, lost_at_s, detected_at_s, now_s)
+                    .await
+            }
             Report::Reading(reading) => self.on_reading(reading, now_s).await,
             Report::Switched {
                 entity,
@@ -248,7 +280,7 @@ impl Coordinator {
     }
 
     /// A confirmed receipt arrives from the chain node [input port].
-    pub async fn receipt(&mut self, receipt: Receipt, cx: &nexosim::model::Context<Self>) {
+    pub async fn receipt(&mut self, receipt: Receipt, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         let Some(Pending { island: i }) = self.pending_tx.remove(&receipt.id) else {
             return;
@@ -270,7 +302,12 @@ impl Coordinator {
             Stage::OnChain { .. } => {
                 let island = &mut self.islands[i];
                 island.phases.chain_s += now_s - island.stage_started_s;
-                self.log_event(now_s, EventKind::ChainUpdated, format!("island {i}: readings, balance and tariffs on chain")).await;
+                self.log_event(
+                    now_s,
+                    EventKind::ChainUpdated,
+                    format!("island {i}: readings, balance and tariffs on chain"),
+                )
+                .await;
                 self.optimise(i, now_s).await;
             }
             Stage::Recording => {
@@ -321,7 +358,7 @@ impl Coordinator {
     }
 
     /// The optimiser answers [input port].
-    pub async fn optimised(&mut self, response: OptimiseResponse, cx: &nexosim::model::Context<Self>) {
+    pub async fn optimised(&mut self, response: OptimiseResponse, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         let i = response.island;
         let island = &mut self.islands[i];
@@ -331,7 +368,8 @@ impl Coordinator {
             Ok(allocation) => allocation,
             Err(reason) => {
                 self.islands[i].stage = Stage::Failed(format!("optimiser: {reason}"));
-                self.log_event(now_s, EventKind::OptimisationFailed, reason).await;
+                self.log_event(now_s, EventKind::OptimisationFailed, reason)
+                    .await;
                 return;
             }
         };
@@ -359,7 +397,9 @@ impl Coordinator {
             .entities
             .iter()
             .copied()
-            .filter(|&e| self.config.entities[e as usize].is_consumer() && !island.shed.contains(&e))
+            .filter(|&e| {
+                self.config.entities[e as usize].is_consumer() && !island.shed.contains(&e)
+            })
             .collect();
         island.deficit_kwh = allocation.deficit_kwh;
         island.delivery_interval = (now_s / self.config.interval_s).floor() as u64 + 2;
@@ -386,12 +426,10 @@ impl Coordinator {
                     let share = island.shares.iter().find(|s| s.entity == e);
                     chain::Share {
                         prosumer: chain_id(e),
-                        // Rounded up so that the shares cover the deficit in whole Wh; rewards
-                        // rounded down so that they stay within the budget in whole paise.
-                        delta_wh: share.map_or(0, |s| (s.delta_kwh * 1000.0 - 1e-6).ceil().max(0.0) as u64),
+                        delta_wh: share.map_or(0, |s| share_wh(s.delta_kwh)),
                         alpha_ppm: share.map_or(0, |s| (s.alpha * 1e6).round() as u32),
                         beta_ppm: share.map_or(0, |s| (s.beta * 1e6).round() as u32),
-                        reward_paise: share.map_or(0, |s| (s.reward_inr * 100.0 + 1e-6).floor() as u64),
+                        reward_paise: share.map_or(0, |s| reward_paise(s.reward_inr)),
                     }
                 })
                 .collect(),
@@ -406,7 +444,13 @@ impl Coordinator {
         self.islands.clone()
     }
 
-    async fn on_detection(&mut self, entity: EntityIndex, lost_at_s: f64, detected_at_s: f64, now_s: f64) {
+    async fn on_detection(
+        &mut self,
+        entity: EntityIndex,
+        lost_at_s: f64,
+        detected_at_s: f64,
+        now_s: f64,
+    ) {
         let Some(i) = self.island_of(entity) else {
             return;
         };
@@ -416,7 +460,11 @@ impl Coordinator {
         self.log_event(
             now_s,
             EventKind::OutageDetected,
-            format!("{} reports loss of supply (detected at {detected_at_s:.3} s)", self.config.entities[entity as usize].id),
+            format!(
+                "{} reports loss of supply, detected {:.3} s after it",
+                self.config.entities[entity as usize].id,
+                detected_at_s - lost_at_s
+            ),
         )
         .await;
         let island = &mut self.islands[i];
@@ -447,8 +495,14 @@ impl Coordinator {
                         pending: pending - 1,
                     };
                 } else {
-                    self.islands[i].phases.communication_s += now_s - self.islands[i].stage_started_s;
-                    self.log_event(now_s, EventKind::ReadingsGathered, format!("island {i}: latest readings in")).await;
+                    self.islands[i].phases.communication_s +=
+                        now_s - self.islands[i].stage_started_s;
+                    self.log_event(
+                        now_s,
+                        EventKind::ReadingsGathered,
+                        format!("island {i}: latest readings in"),
+                    )
+                    .await;
                     self.put_on_chain(i, now_s).await;
                 }
             }
@@ -569,13 +623,7 @@ impl Coordinator {
                 meter: chain::account(METER_ACCOUNT_BASE + u64::from(e)),
                 entity: chain_id(e),
                 interval: base_interval,
-                reading: chain::Reading {
-                    generation_wh: wh(r.generation_kwh),
-                    consumption_wh: wh(r.consumption_kwh),
-                    export_wh: wh(r.export_kwh),
-                    battery_charge_wh: wh(r.battery_charge_kwh),
-                    battery_discharge_wh: wh(r.battery_discharge_kwh),
-                },
+                reading: on_chain(r),
             });
         }
         calls.push(Call::PowerBalance(base_interval));
@@ -684,8 +732,12 @@ impl Coordinator {
                 )
             }));
         }
-        let detail = format!("island {i} round {round}: {} relays commanded", commands.len());
-        self.log_event(now_s, EventKind::RelaysCommanded, detail).await;
+        let detail = format!(
+            "island {i} round {round}: {} relays commanded",
+            commands.len()
+        );
+        self.log_event(now_s, EventKind::RelaysCommanded, detail)
+            .await;
         if commands.is_empty() {
             self.restored(i, now_s).await;
             return;
@@ -695,11 +747,19 @@ impl Coordinator {
         };
         self.islands[i].stage_started_s = now_s;
         for (entity, command) in commands {
-            self.to_network.send(Envelope::ToRtdccu(entity, command)).await;
+            self.to_network
+                .send(Envelope::ToRtdccu(entity, command))
+                .await;
         }
     }
 
-    async fn back_off(&mut self, i: usize, failed: Vec<EntityIndex>, last_read_at_s: f64, now_s: f64) {
+    async fn back_off(
+        &mut self,
+        i: usize,
+        failed: Vec<EntityIndex>,
+        last_read_at_s: f64,
+        now_s: f64,
+    ) {
         let names: Vec<String> = failed
             .iter()
             .map(|&e| self.config.entities[e as usize].id.clone())
@@ -711,7 +771,10 @@ impl Coordinator {
         self.log_event(
             now_s,
             EventKind::BackOffDetected,
-            format!("island {i}: {} did not deliver; re-optimising without them", names.join(", ")),
+            format!(
+                "island {i}: {} did not deliver; re-optimising without them",
+                names.join(", ")
+            ),
         )
         .await;
         self.optimise(i, now_s).await;
@@ -726,17 +789,21 @@ impl Coordinator {
             let r = self.latest[share.entity as usize]
                 .as_ref()
                 .expect("the prosumer's delivery reading arrived");
+            let Profile::Prosumer {
+                export_prev_kwh, ..
+            } = self.config.entities[share.entity as usize].profile
+            else {
+                unreachable!("shares belong to prosumers")
+            };
+            // The meter measured the baseline plus the share; on chain the share is in the
+            // same whole Wh as it was promised.
+            let mut reading = on_chain(r);
+            reading.export_wh = wh(export_prev_kwh) + share_wh(share.delta_kwh);
             calls.push(Call::PostReading {
                 meter: chain::account(METER_ACCOUNT_BASE + u64::from(share.entity)),
                 entity: chain_id(share.entity),
                 interval: delivery_interval,
-                reading: chain::Reading {
-                    generation_wh: wh(r.generation_kwh),
-                    consumption_wh: wh(r.consumption_kwh),
-                    export_wh: wh(r.export_kwh),
-                    battery_charge_wh: wh(r.battery_charge_kwh),
-                    battery_discharge_wh: wh(r.battery_discharge_kwh),
-                },
+                reading,
             });
             calls.push(Call::Settle {
                 outage_id: outage,

@@ -22,7 +22,11 @@ pub fn deploy(scenario: &Scenario, entities: &[Entity]) -> Result<Chain, ChainEr
         .iter()
         .find(|n| n.kind == NodeKind::Source)
         .map_or(0, |n| n.id);
-    chain.configure_network(node_count, source, scenario.time.meter_interval_s.round() as u32)?;
+    chain.configure_network(
+        node_count,
+        source,
+        scenario.time.meter_interval_s.round() as u32,
+    )?;
     for (i, entity) in entities.iter().enumerate() {
         let kind = match entity.profile {
             Profile::Prosumer { .. } => EntityKind::Prosumer,

@@ -32,7 +32,11 @@ pub struct FaultInjector {
 #[Model]
 impl FaultInjector {
     /// Injects `faults` (line, time in s) into `topology`, whose entities sit on `entity_nodes`.
-    pub fn new(topology: Topology, faults: Vec<([NodeId; 2], f64)>, entity_nodes: Vec<NodeId>) -> Self {
+    pub fn new(
+        topology: Topology,
+        faults: Vec<([NodeId; 2], f64)>,
+        entity_nodes: Vec<NodeId>,
+    ) -> Self {
         FaultInjector {
             supply_lost: entity_nodes.iter().map(|_| Output::default()).collect(),
             island_formed: Output::default(),
@@ -96,7 +100,11 @@ impl FaultInjector {
                     now_s,
                     "faults",
                     EventKind::IslandFormed,
-                    format!("nodes {:?} cut off with {} entities", component.nodes, entities.len()),
+                    format!(
+                        "nodes {:?} cut off with {} entities",
+                        component.nodes,
+                        entities.len()
+                    ),
                 ))
                 .await;
             self.island_formed

@@ -31,7 +31,7 @@ pub struct Reading {
 }
 
 /// What RTDCCUs and meters tell the restoration coordinator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Report {
     /// A meter reading (periodic, or gathered on request).
     Reading(Reading),
@@ -56,7 +56,7 @@ pub enum Report {
 }
 
 /// A command to an entity's relay / power-flow controller.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RelayCommand {
     /// Restoration round the command belongs to (1 for the first allocation).
     pub round: u32,
@@ -65,7 +65,7 @@ pub struct RelayCommand {
 }
 
 /// A message on the communication network, with its destination.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Envelope {
     /// To the restoration coordinator.
     ToCoordinator(Report),
@@ -104,8 +104,6 @@ pub struct OptimiseResponse {
     pub island: usize,
     /// The allocation, or why there is none.
     pub result: Result<optimise::Allocation, String>,
-    /// Simulated duration of the optimisation, s.
-    pub duration_s: f64,
     /// Wall-clock time the solve actually took, µs (measured, not simulated).
     pub wall_clock_us: u64,
 }

@@ -123,7 +123,9 @@ impl Meter {
                 r.consumption_kwh = consumption_kwh * self.demand_factor;
                 r.export_kwh = export_prev_kwh + extra_kwh;
             }
-            Profile::Consumer { demand_kwh, .. } => r.consumption_kwh = demand_kwh * self.demand_factor,
+            Profile::Consumer { demand_kwh, .. } => {
+                r.consumption_kwh = demand_kwh * self.demand_factor
+            }
             Profile::Solar { generation_kwh } => {
                 r.generation_kwh =
                     generation_kwh * self.weather_factor * daylight_mean(start_s, end_s)

@@ -118,7 +118,8 @@ impl Simulator {
         let optimiser_box = Mailbox::new();
         let fault_box = Mailbox::new();
         let meter_boxes: Vec<Mailbox<Meter>> = (0..n).map(|_| Mailbox::with_capacity(8)).collect();
-        let rtdccu_boxes: Vec<Mailbox<Rtdccu>> = (0..n).map(|_| Mailbox::with_capacity(8)).collect();
+        let rtdccu_boxes: Vec<Mailbox<Rtdccu>> =
+            (0..n).map(|_| Mailbox::with_capacity(8)).collect();
 
         let (log_writer, mut log_reader) = event_queue(if recording.events {
             SinkState::Enabled
@@ -161,20 +162,34 @@ impl Simulator {
             );
             meter.to_network.connect(NetworkLink::send, &network_box);
             rtdccu.to_network.connect(NetworkLink::send, &network_box);
-            rtdccu.to_meter.connect(Meter::set_extra_export, &meter_boxes[i]);
+            rtdccu
+                .to_meter
+                .connect(Meter::set_extra_export, &meter_boxes[i]);
             faults.supply_lost[i].connect(Rtdccu::supply_lost, &rtdccu_boxes[i]);
             network.to_rtdccu[i].connect(Rtdccu::command, &rtdccu_boxes[i]);
             network.to_meter[i].connect(Meter::request, &meter_boxes[i]);
             meters.push(meter);
             rtdccus.push(rtdccu);
         }
-        faults.island_formed.connect(Coordinator::island_formed, &coordinator_box);
-        network.to_coordinator.connect(Coordinator::report, &coordinator_box);
-        coordinator.to_network.connect(NetworkLink::send, &network_box);
+        faults
+            .island_formed
+            .connect(Coordinator::island_formed, &coordinator_box);
+        network
+            .to_coordinator
+            .connect(Coordinator::report, &coordinator_box);
+        coordinator
+            .to_network
+            .connect(NetworkLink::send, &network_box);
         coordinator.to_chain.connect(ChainNode::submit, &chain_box);
-        coordinator.to_optimiser.connect(Optimiser::solve, &optimiser_box);
-        optimiser.response.connect(Coordinator::optimised, &coordinator_box);
-        chain.receipt.connect(Coordinator::receipt, &coordinator_box);
+        coordinator
+            .to_optimiser
+            .connect(Optimiser::solve, &optimiser_box);
+        optimiser
+            .response
+            .connect(Coordinator::optimised, &coordinator_box);
+        chain
+            .receipt
+            .connect(Coordinator::receipt, &coordinator_box);
         chain.receipt.connect_sink(receipt_writer);
         if recording.events {
             network.log.connect_sink(log_writer.clone());

@@ -11,6 +11,7 @@ use crate::scenario::OptimiserTime;
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// The optimiser service of the operator.
@@ -20,9 +21,13 @@ pub struct Optimiser {
     pub response: Output<OptimiseResponse>,
     duration: OptimiserTime,
     rng: Stream,
+    next_answer: u64,
 }
 
-#[Model]
+/// Answers computed but not yet due, by number (kept out of the serialisable state).
+pub type Answers = BTreeMap<u64, OptimiseResponse>;
+
+#[Model(type Env = Answers)]
 impl Optimiser {
     /// An optimiser whose simulated duration follows `duration`.
     pub fn new(duration: OptimiserTime, rng: Stream) -> Self {
@@ -30,13 +35,20 @@ impl Optimiser {
             response: Output::default(),
             duration,
             rng,
+            next_answer: 0,
         }
     }
 
     /// Solves an island's allocation problem [input port].
-    pub async fn solve(&mut self, request: OptimiseRequest, cx: &Context<Self>) {
+    pub async fn solve(
+        &mut self,
+        request: OptimiseRequest,
+        cx: &Context<Self>,
+        answers: &mut Answers,
+    ) {
         let started = Instant::now();
-        let result = optimise::solve(&request.problem, &request.settings).map_err(|e| e.to_string());
+        let result =
+            optimise::solve(&request.problem, &request.settings).map_err(|e| e.to_string());
         let wall_clock_us = started.elapsed().as_micros() as u64;
         let duration_s = match &self.duration {
             OptimiserTime::Modelled(d) => d.sample(&mut self.rng),
@@ -45,20 +57,23 @@ impl Optimiser {
         let response = OptimiseResponse {
             island: request.island,
             result,
-            duration_s,
             wall_clock_us,
         };
+        let number = self.next_answer;
+        self.next_answer += 1;
+        answers.insert(number, response);
         match clock::delay(duration_s) {
-            None => self.respond(response).await,
+            None => self.respond(number, cx, answers).await,
             Some(after) => cx
-                .schedule_event(after, schedulable!(Self::respond), response)
+                .schedule_event(after, schedulable!(Self::respond), number)
                 .expect("a positive delay is in the future"),
         }
     }
 
-    /// Sends the answer [private input port].
+    /// Sends answer `number` [private input port].
     #[nexosim(schedulable)]
-    async fn respond(&mut self, response: OptimiseResponse) {
+    async fn respond(&mut self, number: u64, _: &Context<Self>, answers: &mut Answers) {
+        let response = answers.remove(&number).expect("each answer is sent once");
         self.response.send(response).await;
     }
 }

@@ -72,7 +72,11 @@ impl RunPlan {
             plan.fault_set = Some(chosen);
         }
         if let Some(time) = &mc.fault_time_s {
-            let first_s = plan.faults.iter().map(|f| f.1).fold(f64::INFINITY, f64::min);
+            let first_s = plan
+                .faults
+                .iter()
+                .map(|f| f.1)
+                .fold(f64::INFINITY, f64::min);
             let last_start_s = scenario.time.horizon_s - scenario.time.meter_interval_s;
             let start_s = time.sample(&mut rng).clamp(0.0, last_start_s.max(0.0));
             for fault in &mut plan.faults {
@@ -82,7 +86,8 @@ impl RunPlan {
         plan.weather_factor = mc.weather_factor.sample(&mut rng);
         plan.demand_factor = mc.demand_factor.sample(&mut rng);
         for p in &scenario.entities.prosumers {
-            let backs_off = mc.back_off_probability > 0.0 && rng.random_bool(mc.back_off_probability);
+            let backs_off =
+                mc.back_off_probability > 0.0 && rng.random_bool(mc.back_off_probability);
             if backs_off && !plan.back_off.contains(&p.id) {
                 plan.back_off.push(p.id.clone());
             }

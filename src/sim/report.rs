@@ -116,10 +116,13 @@ impl RunReport {
         receipts: Vec<Receipt>,
         events: Vec<LogEvent>,
     ) -> Self {
-        let restored: Vec<&IslandRestoration> =
-            restorations.iter().filter(|r| r.restored_at_s.is_some()).collect();
+        let restored: Vec<&IslandRestoration> = restorations
+            .iter()
+            .filter(|r| r.restored_at_s.is_some())
+            .collect();
         let n = restored.len() as f64;
-        let mean = |f: &dyn Fn(&Phases) -> f64| restored.iter().map(|r| f(&r.phases)).sum::<f64>() / n;
+        let mean =
+            |f: &dyn Fn(&Phases) -> f64| restored.iter().map(|r| f(&r.phases)).sum::<f64>() / n;
         let (mttr_s, phases) = if restored.is_empty() {
             (None, Phases::default())
         } else {
@@ -152,7 +155,9 @@ impl RunReport {
                     id: entity.id.clone(),
                     interrupted_at_s: r.fault_at_s,
                     restored_at_s,
-                    energy_not_served_kwh: demand_kwh * plan.demand_factor * (until_s - r.fault_at_s)
+                    energy_not_served_kwh: demand_kwh
+                        * plan.demand_factor
+                        * (until_s - r.fault_at_s)
                         / interval_s,
                 });
             }
@@ -202,12 +207,18 @@ impl RunReport {
             rounds: restorations.iter().map(|r| r.rounds).max().unwrap_or(0),
             outages: restorations.len(),
             restored_outages: restored.len(),
-            energy_not_served_kwh: consumers.iter().map(|c| c.energy_not_served_kwh).fold(0.0, |a, b| a + b),
+            energy_not_served_kwh: consumers
+                .iter()
+                .map(|c| c.energy_not_served_kwh)
+                .fold(0.0, |a, b| a + b),
             consumers,
             transactions: transaction_log.len(),
             reverted_transactions: transaction_log.iter().filter(|t| t.status != "ok").count(),
             gas_used: transaction_log.iter().map(|t| t.gas_used).sum(),
-            rewards_inr: restorations.iter().map(|r| r.rewards_paid_inr).fold(0.0, |a, b| a + b),
+            rewards_inr: restorations
+                .iter()
+                .map(|r| r.rewards_paid_inr)
+                .fold(0.0, |a, b| a + b),
             allocations,
             solve_wall_clock_us: restorations.iter().map(|r| r.solve_wall_clock_us).sum(),
             plan,

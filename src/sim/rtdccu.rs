@@ -75,14 +75,22 @@ impl Rtdccu {
         match clock::delay(delay_s) {
             None => self.switched((command, received_at_s), cx).await,
             Some(after) => cx
-                .schedule_event(after, schedulable!(Self::switched), (command, received_at_s))
+                .schedule_event(
+                    after,
+                    schedulable!(Self::switched),
+                    (command, received_at_s),
+                )
                 .expect("a positive delay is in the future"),
         }
     }
 
     /// The relay has switched [private input port].
     #[nexosim(schedulable)]
-    async fn switched(&mut self, (command, received_at_s): (RelayCommand, f64), cx: &Context<Self>) {
+    async fn switched(
+        &mut self,
+        (command, received_at_s): (RelayCommand, f64),
+        cx: &Context<Self>,
+    ) {
         let delivered_kwh = if self.backs_off {
             0.0
         } else {

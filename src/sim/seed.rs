@@ -40,7 +40,7 @@ pub fn run_seed(scenario_seed: u64, run_index: u64) -> u64 {
 
 /// The stream for `purpose` within the run seeded with `run_seed`.
 pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
-    let (tag, index) = match purpose {
+    let (tag, index): (u64, u32) = match purpose {
         Purpose::Plan => (1, 0),
         Purpose::Network => (2, 0),
         Purpose::Rtdccu(i) => (3, i),
@@ -48,7 +48,7 @@ pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
         Purpose::Chain => (5, 0),
         Purpose::Optimiser => (6, 0),
     };
-    let key = (u64::from(tag) << 32) | u64::from(index);
+    let key = (tag << 32) | u64::from(index);
     Stream::seed_from_u64(mix(run_seed ^ mix(key)))
 }
 
@@ -64,8 +64,17 @@ mod tests {
         let run1 = run_seed(42, 1);
         assert_ne!(run0, run1);
         assert_ne!(first(run0, Purpose::Network), first(run1, Purpose::Network));
-        assert_ne!(first(run0, Purpose::Rtdccu(0)), first(run0, Purpose::Rtdccu(1)));
-        assert_ne!(first(run0, Purpose::Meter(0)), first(run0, Purpose::Rtdccu(0)));
-        assert_eq!(first(run0, Purpose::Chain), first(run_seed(42, 0), Purpose::Chain));
+        assert_ne!(
+            first(run0, Purpose::Rtdccu(0)),
+            first(run0, Purpose::Rtdccu(1))
+        );
+        assert_ne!(
+            first(run0, Purpose::Meter(0)),
+            first(run0, Purpose::Rtdccu(0))
+        );
+        assert_eq!(
+            first(run0, Purpose::Chain),
+            first(run_seed(42, 0), Purpose::Chain)
+        );
     }
 }

@@ -1,0 +1,51 @@
+//! The chain module's typed error.
+
+use thiserror::Error;
+
+/// What went wrong with a contract call or deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ChainError {
+    /// The contract rejected the call; `reason` is the decoded custom error or revert string,
+    /// e.g. `UnregisteredMeter { caller: 0x… }`.
+    #[error("{function} reverted: {reason}")]
+    Reverted {
+        /// The contract function that was called.
+        function: &'static str,
+        /// The decoded reason.
+        reason: String,
+    },
+    /// The EVM stopped the call abnormally (out of gas, invalid opcode, ...).
+    #[error("{function} halted: {reason}")]
+    Halted {
+        /// The contract function that was called.
+        function: &'static str,
+        /// The EVM's halt reason.
+        reason: String,
+    },
+    /// The EVM refused the transaction before running it (a bug in this module, not a revert).
+    #[error("{function}: the EVM refused the transaction: {message}")]
+    Evm {
+        /// The contract function that was called.
+        function: &'static str,
+        /// The EVM's error.
+        message: String,
+    },
+    /// The call succeeded but its output or events did not decode as expected.
+    #[error("{function}: cannot decode the result: {message}")]
+    Decode {
+        /// The contract function that was called.
+        function: &'static str,
+        /// What did not decode.
+        message: String,
+    },
+}
+
+impl ChainError {
+    /// The decoded revert reason, if the call reverted.
+    pub fn revert_reason(&self) -> Option<&str> {
+        match self {
+            Self::Reverted { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! OptimisationHandler: the optimiser's allocation, checked on chain, and settlement of rewards
+//! into the RewardLedger.
+
+use super::bindings::{OptimisationHandler, RewardLedger};
+use super::{
+    Address, Allocation, AllocationRecord, Chain, ChainError, EntityId, Receipt, Settlement, to_u64,
+};
+
+impl Chain {
+    /// Records `allocation`, sent from `from` (only the optimiser may). The contract rejects it
+    /// with `AllocationShortOfDeficit` if Σ delta is below the deficit of the base interval, and
+    /// with `AllocationOverBudget` if Σ reward exceeds the consumers' tariffs (eq. 5).
+    pub fn record_allocation(
+        &mut self,
+        from: Address,
+        allocation: &Allocation,
+    ) -> Result<Receipt<AllocationRecord>, ChainError> {
+        const FUNCTION: &str = "recordAllocation";
+        let call = OptimisationHandler::recordAllocationCall {
+            outageId: allocation.outage_id,
+            baseInterval: allocation.base_interval,
+            deliveryInterval: allocation.delivery_interval,
+            consumerIds: allocation.consumers.iter().map(|id| id.0).collect(),
+            shares: allocation
+                .shares
+                .iter()
+                .map(|s| OptimisationHandler::Share {
+                    prosumerId: s.prosumer.0,
+                    deltaWh: s.delta_wh,
+                    alphaPpm: s.alpha_ppm,
+                    betaPpm: s.beta_ppm,
+                    rewardPaise: s.reward_paise,
+                })
+                .collect(),
+        };
+        let sent = self.send(from, self.contracts.handler, call)?;
+        let event: OptimisationHandler::AllocationRecorded = sent.event(FUNCTION)?;
+        Ok(sent.receipt(AllocationRecord {
+            deficit_wh: to_u64(FUNCTION, event.deficitWh)?,
+            covered_wh: to_u64(FUNCTION, event.coveredWh)?,
+            rewards_paise: to_u64(FUNCTION, event.rewardsPaise)?,
+            budget_paise: to_u64(FUNCTION, event.budgetPaise)?,
+        }))
+    }
+
+    /// Pays `prosumer` its reward for `outage_id` (sent by the operator; anyone may). Reverts
+    /// with `NotDelivered` unless its delivery-interval export reaches what it promised, and with
+    /// `AlreadySettled` the second time.
+    pub fn settle(
+        &mut self,
+        outage_id: u64,
+        prosumer: EntityId,
+    ) -> Result<Receipt<Settlement>, ChainError> {
+        const FUNCTION: &str = "settle";
+        let call = OptimisationHandler::settleCall {
+            outageId: outage_id,
+            prosumerId: prosumer.0,
+        };
+        let sent = self.send(self.operator, self.contracts.handler, call)?;
+        let event: OptimisationHandler::Settled = sent.event(FUNCTION)?;
+        Ok(sent.receipt(Settlement {
+            account: event.account,
+            reward_paise: event.rewardPaise,
+        }))
+    }
+
+    /// Reward credits held by `account`, in paise.
+    pub fn balance_of(&mut self, account: Address) -> Result<u64, ChainError> {
+        let credits = self.read(
+            self.contracts.ledger,
+            RewardLedger::balanceOfCall { account },
+        )?;
+        to_u64("balanceOf", credits)
+    }
+
+    /// Moves `value_paise` of `from`'s reward credits to `to`.
+    pub fn transfer(
+        &mut self,
+        from: Address,
+        to: Address,
+        value_paise: u64,
+    ) -> Result<Receipt<()>, ChainError> {
+        let call = RewardLedger::transferCall {
+            to,
+            value: alloy_primitives::U256::from(value_paise),
+        };
+        let sent = self.send(from, self.contracts.ledger, call)?;
+        Ok(sent.receipt(()))
+    }
+}

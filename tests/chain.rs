@@ -1,0 +1,645 @@
+//! The contracts in revm on the paper's campus13 island (SPEC §4, Table 5), the security cases
+//! of issue 4, and agreement of the on-chain balance and tariffs with the Rust formulas.
+
+use blackstart::chain::{
+    Address, Allocation, Chain, ChainError, Condition, EntityId, EntityKind, GasInput, Reading,
+    Share, Slab, SlabSchedule, account, gas_report,
+};
+
+const KWH: u64 = 1000;
+const BASE: u64 = 1;
+const DELIVERY: u64 = 2;
+const OUTAGE: u64 = 7;
+
+/// KSEB 2022-23 (SPEC §3) in Wh and paise per kWh.
+fn kseb() -> SlabSchedule {
+    let slab = |kwh: u64, paise| Slab {
+        up_to_wh: kwh * KWH,
+        rate_paise_per_kwh: paise,
+    };
+    SlabSchedule {
+        telescopic_limit_wh: 250 * KWH,
+        telescopic: vec![
+            slab(50, 315),
+            slab(100, 395),
+            slab(150, 500),
+            slab(200, 680),
+            slab(250, 800),
+        ],
+        flat: vec![
+            slab(300, 620),
+            slab(350, 700),
+            slab(400, 735),
+            slab(500, 760),
+            Slab {
+                up_to_wh: Slab::UNBOUNDED_WH,
+                rate_paise_per_kwh: 850,
+            },
+        ],
+    }
+}
+
+/// Reference slab tariff in paise, written independently of the contract (telescopic below the
+/// limit, the containing flat band's rate on the whole consumption above it; rounded down).
+fn reference_slab_paise(schedule: &SlabSchedule, wh: u64) -> u64 {
+    let milli_paise = if wh <= schedule.telescopic_limit_wh {
+        let mut lower = 0;
+        let mut sum = 0;
+        for band in &schedule.telescopic {
+            let upper = wh.min(band.up_to_wh);
+            if upper > lower {
+                sum += (upper - lower) * band.rate_paise_per_kwh;
+            }
+            lower = band.up_to_wh;
+        }
+        sum
+    } else {
+        let band = schedule
+            .flat
+            .iter()
+            .find(|b| wh <= b.up_to_wh)
+            .expect("last band unbounded");
+        wh * band.rate_paise_per_kwh
+    };
+    milli_paise / 1000
+}
+
+/// Eq. 1 in Rust: P_bal = Pc + P_BBI − P_pe − P_DER − P_BBD.
+fn reference_balance_wh(pc: i64, p_pe: i64, p_der: i64, p_bbi: i64, p_bbd: i64) -> i64 {
+    pc + p_bbi - p_pe - p_der - p_bbd
+}
+
+/// Table 5: (name, node, Pe, PG, PB, Pc) of prosumers P1..P5, kWh.
+const PROSUMERS: [(&str, u32, u64, u64, u64, u64); 5] = [
+    ("P1", 7, 500, 862, 468, 616),
+    ("P2", 8, 200, 883, 485, 928),
+    ("P3", 9, 300, 648, 513, 533),
+    ("P4", 10, 150, 1000, 191, 955),
+    ("P5", 11, 600, 650, 706, 492),
+];
+/// Table 5: (name, node, C) of consumers C1..C3, kWh.
+const CONSUMERS: [(&str, u32, u64); 3] = [("C1", 4, 368), ("C2", 12, 800), ("C3", 13, 839)];
+
+/// Table 6 (case 1): (delta Wh, alpha ppm, beta ppm, whole reward paise) per prosumer. delta =
+/// R_delta / BT; reward = Pe·BT + R_delta + R_extra. P5's delta is rounded up so Σ delta = D.
+const TABLE6: [(u64, u32, u32, u64); 5] = [
+    (37_597, 10_000, 67_000, 161_623),
+    (51_690, 10_000, 87_000, 75_980),
+    (51_690, 10_000, 90_000, 105_980),
+    (64_332, 0, 337_000, 64_309),
+    (51_691, 10_000, 66_000, 195_980),
+];
+
+struct Campus {
+    chain: Chain,
+    prosumers: Vec<(EntityId, Address)>,
+    consumers: Vec<(EntityId, Address)>,
+}
+
+fn operator() -> Address {
+    account(1)
+}
+fn optimiser() -> Address {
+    account(2)
+}
+
+/// campus13 deployed, configured, registered, with the base interval's readings posted.
+fn campus() -> Campus {
+    let mut chain = Chain::deploy(operator(), optimiser()).unwrap();
+    chain.configure_network(13, 1, 900).unwrap();
+    chain.set_base_tariff(300).unwrap();
+    chain.set_slab_schedule(&kseb()).unwrap();
+    let mut prosumers = Vec::new();
+    for (i, &(_, node, pe, pg, _pb, pc)) in PROSUMERS.iter().enumerate() {
+        let meter = account(100 + i as u64);
+        let id = chain
+            .register_entity(EntityKind::Prosumer, node, meter)
+            .unwrap()
+            .value;
+        let reading = Reading {
+            generation_wh: pg * KWH,
+            consumption_wh: pc * KWH,
+            export_wh: pe * KWH,
+            ..Reading::default()
+        };
+        chain.post_reading(meter, id, BASE, &reading).unwrap();
+        prosumers.push((id, meter));
+    }
+    let mut consumers = Vec::new();
+    for (i, &(_, node, c)) in CONSUMERS.iter().enumerate() {
+        let meter = account(200 + i as u64);
+        let id = chain
+            .register_entity(EntityKind::Consumer, node, meter)
+            .unwrap()
+            .value;
+        chain
+            .post_reading(
+                meter,
+                id,
+                BASE,
+                &Reading {
+                    consumption_wh: c * KWH,
+                    ..Reading::default()
+                },
+            )
+            .unwrap();
+        consumers.push((id, meter));
+    }
+    Campus {
+        chain,
+        prosumers,
+        consumers,
+    }
+}
+
+impl Campus {
+    fn allocation(&self) -> Allocation {
+        Allocation {
+            outage_id: OUTAGE,
+            base_interval: BASE,
+            delivery_interval: DELIVERY,
+            consumers: self.consumers.iter().map(|c| c.0).collect(),
+            shares: self
+                .prosumers
+                .iter()
+                .zip(TABLE6)
+                .map(
+                    |(&(prosumer, _), (delta_wh, alpha_ppm, beta_ppm, reward_paise))| Share {
+                        prosumer,
+                        delta_wh,
+                        alpha_ppm,
+                        beta_ppm,
+                        reward_paise,
+                    },
+                )
+                .collect(),
+        }
+    }
+
+    /// Each prosumer exports Pe + delta in the delivery interval.
+    fn deliver(&mut self) {
+        for (i, &(id, meter)) in self.prosumers.iter().enumerate() {
+            let export_wh = PROSUMERS[i].2 * KWH + TABLE6[i].0;
+            self.chain
+                .post_reading(
+                    meter,
+                    id,
+                    DELIVERY,
+                    &Reading {
+                        export_wh,
+                        ..Reading::default()
+                    },
+                )
+                .unwrap();
+        }
+    }
+}
+
+/// The revert reason of a call that must revert, else a panic naming what happened.
+fn reason<T: std::fmt::Debug>(result: Result<T, ChainError>) -> String {
+    match result {
+        Err(ChainError::Reverted { reason, .. }) => reason,
+        other => panic!("expected a revert, got {other:?}"),
+    }
+}
+
+#[test]
+fn find_entities_counts_and_lists_by_kind() {
+    let mut c = campus();
+    assert_eq!(c.chain.count_by_kind(EntityKind::Prosumer).unwrap(), 5);
+    assert_eq!(c.chain.count_by_kind(EntityKind::Consumer).unwrap(), 3);
+    assert_eq!(c.chain.count_by_kind(EntityKind::Der).unwrap(), 0);
+    let prosumers: Vec<EntityId> = c.prosumers.iter().map(|p| p.0).collect();
+    assert_eq!(
+        c.chain.entities_by_kind(EntityKind::Prosumer).unwrap(),
+        prosumers
+    );
+    assert_eq!(prosumers, (1..=5).map(EntityId).collect::<Vec<_>>());
+    let again = reason(
+        c.chain
+            .register_entity(EntityKind::Consumer, 5, c.consumers[0].1),
+    );
+    assert!(again.starts_with("MeterAlreadyRegistered"), "{again}");
+    let off_grid = reason(c.chain.register_entity(EntityKind::Der, 14, account(999)));
+    assert_eq!(off_grid, "NodeOutOfRange { node: 14, nodeCount: 13 }");
+}
+
+#[test]
+fn power_data_stores_the_posted_reading() {
+    let mut c = campus();
+    let p1 = c.prosumers[0].0;
+    let r = c.chain.reading(p1, BASE).unwrap();
+    assert_eq!(
+        (r.generation_wh, r.consumption_wh, r.export_wh),
+        (862_000, 616_000, 500_000)
+    );
+    assert!(reason(c.chain.reading(p1, DELIVERY)).starts_with("MissingReading"));
+}
+
+#[test]
+fn power_balance_of_the_island_before_the_outage() {
+    let mut c = campus();
+    let b = c.chain.power_balance(BASE).unwrap();
+    assert_eq!(b.value.consumption_wh, 2_007_000);
+    assert_eq!(b.value.generation_wh, 1_750_000);
+    assert_eq!(b.value.balance_wh, 257_000);
+    assert_eq!(b.value.condition, Condition::ConsumptionExceedsGeneration);
+    assert!(b.gas_used > 21_000);
+    assert_eq!(
+        reason(c.chain.power_balance(99)),
+        "NoReadings { interval: 99 }"
+    );
+}
+
+#[test]
+fn tariff_computation_of_table5() {
+    let mut c = campus();
+    for (&(id, _), expected) in c.consumers.clone().iter().zip([270_480, 680_000, 713_150]) {
+        let t = c.chain.compute_tariff(id, BASE).unwrap().value;
+        assert_eq!((t.kind, t.tariff_paise), (EntityKind::Consumer, expected));
+    }
+    // Table 5's tariff at t−1 for prosumers: Pe × 3 INR/kWh.
+    for (&(id, _), expected_inr) in c.prosumers.clone().iter().zip([1500, 600, 900, 450, 1800]) {
+        let t = c.chain.compute_tariff(id, BASE).unwrap().value;
+        assert_eq!(
+            (t.kind, t.tariff_paise),
+            (EntityKind::Prosumer, expected_inr * 100)
+        );
+    }
+}
+
+#[test]
+fn on_chain_slab_tariff_equals_the_rust_formula_for_every_kwh_to_1000() {
+    let mut c = campus();
+    let schedule = kseb();
+    for kwh in 0..=1000 {
+        let wh = kwh * KWH;
+        assert_eq!(
+            c.chain.consumer_tariff_paise(wh).unwrap(),
+            reference_slab_paise(&schedule, wh),
+            "{kwh} kWh"
+        );
+    }
+    for (kwh, paise) in [
+        (368, 270_480),
+        (839, 713_150),
+        (800, 680_000),
+        (250, 134_500),
+        (251, 155_620),
+    ] {
+        assert_eq!(
+            c.chain.consumer_tariff_paise(kwh * KWH).unwrap(),
+            paise,
+            "{kwh} kWh"
+        );
+    }
+    assert_eq!(c.chain.prosumer_tariff_paise(500 * KWH).unwrap(), 150_000);
+}
+
+#[test]
+fn slab_schedule_is_validated() {
+    let mut c = campus();
+    let mut unbounded_missing = kseb();
+    unbounded_missing.flat.pop();
+    let r = reason(c.chain.set_slab_schedule(&unbounded_missing));
+    assert!(r.contains("last flat band is not unbounded"), "{r}");
+    let mut gap = kseb();
+    gap.telescopic_limit_wh = 260 * KWH;
+    let r = reason(c.chain.set_slab_schedule(&gap));
+    assert!(
+        r.contains("telescopic bands do not end at the limit"),
+        "{r}"
+    );
+}
+
+#[test]
+fn table2_rows_agree_with_eq1() {
+    // Table 2: (Pc, P_pe, P_DER, P_BBI, P_BBD, condition) in kWh.
+    let rows = [
+        (60, 20, 30, 40, 50, Condition::Balanced),
+        (20, 30, 10, 20, 30, Condition::GenerationExceedsConsumption),
+        (80, 40, 20, 10, 20, Condition::ConsumptionExceedsGeneration),
+    ];
+    let mut chain = Chain::deploy(operator(), optimiser()).unwrap();
+    chain.configure_network(4, 1, 900).unwrap();
+    let kinds = [
+        EntityKind::Consumer,
+        EntityKind::Prosumer,
+        EntityKind::Der,
+        EntityKind::Battery,
+    ];
+    let ids: Vec<EntityId> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, &kind)| {
+            chain
+                .register_entity(kind, i as u32 + 1, account(10 + i as u64))
+                .unwrap()
+                .value
+        })
+        .collect();
+    for (interval, &(pc, p_pe, p_der, p_bbi, p_bbd, condition)) in (1..).zip(rows.iter()) {
+        let readings = [
+            Reading {
+                consumption_wh: pc * KWH,
+                ..Reading::default()
+            },
+            Reading {
+                export_wh: p_pe * KWH,
+                ..Reading::default()
+            },
+            Reading {
+                generation_wh: p_der * KWH,
+                ..Reading::default()
+            },
+            Reading {
+                battery_charge_wh: p_bbi * KWH,
+                battery_discharge_wh: p_bbd * KWH,
+                ..Reading::default()
+            },
+        ];
+        for (i, reading) in readings.iter().enumerate() {
+            chain
+                .post_reading(account(10 + i as u64), ids[i], interval, reading)
+                .unwrap();
+        }
+        let b = chain.power_balance(interval).unwrap().value;
+        let wh = |kwh: u64| (kwh * KWH) as i64;
+        assert_eq!(
+            b.balance_wh,
+            reference_balance_wh(wh(pc), wh(p_pe), wh(p_der), wh(p_bbi), wh(p_bbd))
+        );
+        assert_eq!(b.generation_wh, (p_pe + p_der + p_bbd) * KWH);
+        assert_eq!(b.consumption_wh, (pc + p_bbi) * KWH);
+        assert_eq!(b.condition, condition);
+    }
+}
+
+#[test]
+fn optimisation_handler_records_table6_and_settles_once() {
+    let mut c = campus();
+    let allocation = c.allocation();
+    let record = c
+        .chain
+        .record_allocation(optimiser(), &allocation)
+        .unwrap()
+        .value;
+    assert_eq!(record.deficit_wh, 257_000);
+    assert_eq!(record.covered_wh, 257_000);
+    assert_eq!(record.rewards_paise, 603_872); // Table 6 costed: 6038.72 INR
+    assert_eq!(record.budget_paise, 270_480 + 680_000 + 713_150);
+    let again = reason(c.chain.record_allocation(optimiser(), &allocation));
+    assert_eq!(again, "OutageAlreadyRecorded { outageId: 7 }");
+
+    // Not delivered yet: no reading for the delivery interval.
+    let p1 = c.prosumers[0];
+    assert!(reason(c.chain.settle(OUTAGE, p1.0)).starts_with("MissingReading"));
+    c.deliver();
+    for (i, &(id, meter)) in c.prosumers.clone().iter().enumerate() {
+        let paid = c.chain.settle(OUTAGE, id).unwrap().value;
+        assert_eq!((paid.account, paid.reward_paise), (meter, TABLE6[i].3));
+        assert_eq!(c.chain.balance_of(meter).unwrap(), TABLE6[i].3);
+    }
+
+    // Credits move like an ERC-20 token.
+    c.chain.transfer(p1.1, account(3), 1_000).unwrap();
+    assert_eq!(c.chain.balance_of(p1.1).unwrap(), TABLE6[0].3 - 1_000);
+    assert_eq!(c.chain.balance_of(account(3)).unwrap(), 1_000);
+    let overdraw = reason(c.chain.transfer(account(3), p1.1, 1_001));
+    assert!(overdraw.starts_with("InsufficientBalance"), "{overdraw}");
+}
+
+#[test]
+fn settlement_waits_for_the_promised_export() {
+    let mut c = campus();
+    let allocation = c.allocation();
+    c.chain.record_allocation(optimiser(), &allocation).unwrap();
+    let (p1, meter) = c.prosumers[0];
+    let short = Reading {
+        export_wh: 500_000 + 37_596,
+        ..Reading::default()
+    };
+    c.chain.post_reading(meter, p1, DELIVERY, &short).unwrap();
+    assert_eq!(
+        reason(c.chain.settle(OUTAGE, p1)),
+        "NotDelivered { outageId: 7, prosumerId: 1, deliveredWh: 537596, promisedWh: 537597 }"
+    );
+    assert_eq!(c.chain.balance_of(meter).unwrap(), 0);
+    assert_eq!(
+        reason(c.chain.settle(OUTAGE, c.consumers[0].0)),
+        "UnknownShare { outageId: 7, prosumerId: 6 }"
+    );
+}
+
+#[test]
+fn security_unauthorised_meter() {
+    let mut c = campus();
+    let stranger = account(666);
+    let r = reason(
+        c.chain
+            .post_reading(stranger, c.prosumers[0].0, DELIVERY, &Reading::default()),
+    );
+    assert_eq!(r, format!("UnregisteredMeter {{ caller: {stranger:?} }}"));
+}
+
+#[test]
+fn security_replayed_interval() {
+    let mut c = campus();
+    let (id, meter) = c.prosumers[1];
+    let r = reason(c.chain.post_reading(meter, id, BASE, &Reading::default()));
+    assert_eq!(r, "ReadingAlreadyPosted { entityId: 2, interval: 1 }");
+}
+
+#[test]
+fn security_wrong_entity() {
+    let mut c = campus();
+    let meter_of_p1 = c.prosumers[0].1;
+    let p2 = c.prosumers[1].0;
+    let r = reason(
+        c.chain
+            .post_reading(meter_of_p1, p2, DELIVERY, &Reading::default()),
+    );
+    assert_eq!(
+        r,
+        format!("WrongEntity {{ caller: {meter_of_p1:?}, entityId: 2, ownEntityId: 1 }}")
+    );
+}
+
+#[test]
+fn security_non_optimiser_records_an_allocation() {
+    let mut c = campus();
+    let allocation = c.allocation();
+    for intruder in [operator(), c.prosumers[0].1] {
+        let r = reason(c.chain.record_allocation(intruder, &allocation));
+        assert_eq!(r, format!("NotOptimiser {{ caller: {intruder:?} }}"));
+    }
+}
+
+#[test]
+fn security_allocation_over_budget() {
+    let mut c = campus();
+    let mut allocation = c.allocation();
+    allocation.shares[4].reward_paise = 1_663_630; // the whole budget for P5 alone
+    let r = reason(c.chain.record_allocation(optimiser(), &allocation));
+    assert_eq!(
+        r,
+        "AllocationOverBudget { rewardsPaise: 2071522, budgetPaise: 1663630 }"
+    );
+}
+
+#[test]
+fn security_allocation_short_of_deficit() {
+    let mut c = campus();
+    let mut allocation = c.allocation();
+    allocation.shares[3].delta_wh -= 1;
+    let r = reason(c.chain.record_allocation(optimiser(), &allocation));
+    assert_eq!(
+        r,
+        "AllocationShortOfDeficit { coveredWh: 256999, deficitWh: 257000 }"
+    );
+}
+
+#[test]
+fn security_double_settlement() {
+    let mut c = campus();
+    let allocation = c.allocation();
+    c.chain.record_allocation(optimiser(), &allocation).unwrap();
+    c.deliver();
+    let (p4, meter) = c.prosumers[3];
+    c.chain.settle(OUTAGE, p4).unwrap();
+    assert_eq!(
+        reason(c.chain.settle(OUTAGE, p4)),
+        "AlreadySettled { outageId: 7, prosumerId: 4 }"
+    );
+    assert_eq!(c.chain.balance_of(meter).unwrap(), TABLE6[3].3, "paid once");
+}
+
+#[test]
+fn allocation_shares_must_name_prosumers_once() {
+    let mut c = campus();
+    let mut allocation = c.allocation();
+    allocation.shares.swap(0, 1);
+    assert_eq!(
+        reason(c.chain.record_allocation(optimiser(), &allocation)),
+        "IdsNotAscending { previousId: 2, id: 1 }"
+    );
+    let mut allocation = c.allocation();
+    allocation.consumers[0] = c.prosumers[4].0;
+    assert_eq!(
+        reason(c.chain.record_allocation(optimiser(), &allocation)),
+        "WrongKind { entityId: 5, kind: 0, expected: 1 }"
+    );
+}
+
+#[test]
+fn clones_are_independent() {
+    let c = campus();
+    let mut run_a = c.chain.clone();
+    let mut run_b = c.chain.clone();
+    let (id, meter) = c.prosumers[0];
+    run_a.set_block(2, 1_800);
+    run_a
+        .post_reading(
+            meter,
+            id,
+            DELIVERY,
+            &Reading {
+                export_wh: 1,
+                ..Reading::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(run_a.reading(id, DELIVERY).unwrap().export_wh, 1);
+    assert!(reason(run_b.reading(id, DELIVERY)).starts_with("MissingReading"));
+    run_b
+        .post_reading(
+            meter,
+            id,
+            DELIVERY,
+            &Reading {
+                export_wh: 2,
+                ..Reading::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(run_b.reading(id, DELIVERY).unwrap().export_wh, 2);
+}
+
+#[test]
+fn chain_moves_across_threads() {
+    fn send<T: Send>() {}
+    send::<Chain>();
+}
+
+#[test]
+fn gas_report_lists_the_five_functions_in_order() {
+    let mut entities = Vec::new();
+    for &(_, node, pe, pg, _, pc) in &PROSUMERS {
+        let reading = Reading {
+            generation_wh: pg * KWH,
+            consumption_wh: pc * KWH,
+            export_wh: pe * KWH,
+            ..Reading::default()
+        };
+        entities.push(blackstart::chain::EntityData {
+            kind: EntityKind::Prosumer,
+            node,
+            reading,
+        });
+    }
+    for &(_, node, c) in &CONSUMERS {
+        let reading = Reading {
+            consumption_wh: c * KWH,
+            ..Reading::default()
+        };
+        entities.push(blackstart::chain::EntityData {
+            kind: EntityKind::Consumer,
+            node,
+            reading,
+        });
+    }
+    let shares = (1..)
+        .zip(TABLE6)
+        .map(
+            |(id, (delta_wh, alpha_ppm, beta_ppm, reward_paise))| Share {
+                prosumer: EntityId(id),
+                delta_wh,
+                alpha_ppm,
+                beta_ppm,
+                reward_paise,
+            },
+        )
+        .collect();
+    let input = GasInput {
+        node_count: 13,
+        source_node: 1,
+        interval_s: 900,
+        entities,
+        base_tariff_paise_per_kwh: 300,
+        slab_schedule: kseb(),
+        shares,
+    };
+    let report = gas_report(&input).unwrap();
+    let names: Vec<&str> = report.iter().map(|f| f.name).collect();
+    assert_eq!(
+        names,
+        [
+            "FindEntities",
+            "PowerData",
+            "PowerBalance",
+            "TariffComputation",
+            "OptimisationHandler"
+        ]
+    );
+    let calls: Vec<u32> = report.iter().map(|f| f.calls).collect();
+    assert_eq!(calls, [8, 8, 1, 8, 1]);
+    for f in &report {
+        assert!(f.gas > 21_000 && f.gas < 1 << 24, "{f:?}");
+        println!("{}: {} gas", f.name, f.gas);
+    }
+    let json = serde_json::to_string(&report[0]).unwrap();
+    assert!(
+        json.starts_with(r#"{"name":"FindEntities","gas":"#),
+        "{json}"
+    );
+}
