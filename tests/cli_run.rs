@@ -1,0 +1,147 @@
+//! `blackstart run`: one outage end to end, through the binary.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+fn run_stdout(file: &Path, extra: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args(["run", file.to_str().unwrap(), "--format", "json"])
+        .args(extra)
+        .output()
+        .expect("the blackstart binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn run_json(file: &Path) -> Value {
+    serde_json::from_str(&run_stdout(file, &[])).unwrap()
+}
+
+/// campus13 with its random timings replaced by `overrides` (YAML appended to an `extends`).
+fn variant(dir: &Path, overrides: &str) -> PathBuf {
+    let path = dir.join("variant.yaml");
+    let text = format!(
+        "extends: {}\nname: variant\n{overrides}",
+        scenario("campus13.yaml").display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn phase_sum(report: &Value) -> f64 {
+    [
+        "detection_s",
+        "communication_s",
+        "chain_s",
+        "optimisation_s",
+        "switching_s",
+    ]
+    .iter()
+    .map(|k| report["phases"][k].as_f64().unwrap())
+    .sum()
+}
+
+#[test]
+fn campus13_phases_add_up_to_the_mttr_and_every_consumer_is_restored() {
+    let report = run_json(&scenario("campus13.yaml"));
+    let mttr = report["mttr_s"].as_f64().unwrap();
+    assert!((phase_sum(&report) - mttr).abs() < 1e-6, "{report}");
+    assert_eq!(report["rounds"], 1);
+    let consumers = report["consumers"].as_array().unwrap();
+    assert_eq!(consumers.len(), 3);
+    for c in consumers {
+        let restored = c["restored_at_s"].as_f64().expect("restored");
+        assert!((restored - c["interrupted_at_s"].as_f64().unwrap() - mttr).abs() < 1e-6);
+    }
+    // Every prosumer delivered and was paid: the settled rewards are the allocation's cost
+    // (6021.38 INR, SPEC 5a) less sub-paisa rounding.
+    let rewards = report["rewards_inr"].as_f64().unwrap();
+    assert!((rewards - 6021.38).abs() < 0.05, "{rewards}");
+    assert_eq!(report["reverted_transactions"], 0);
+}
+
+#[test]
+fn same_seed_gives_byte_identical_json_and_another_seed_differs() {
+    let file = scenario("campus13.yaml");
+    let first = run_stdout(&file, &[]);
+    assert_eq!(first, run_stdout(&file, &[]));
+    assert_ne!(first, run_stdout(&file, &["--seed", "7"]));
+}
+
+#[test]
+fn fixed_timings_without_latency_add_up_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(
+        dir.path(),
+        "network: {latency_s: 0, loss_probability: 0}\n\
+         timing: {detection_delay_s: 5, switching_delay_s: 60, optimiser_time_s: 1}\n\
+         chain: {mining: instant, service_time_s: {}}\n",
+    );
+    let report = run_json(&file);
+    assert_eq!(report["mttr_s"], 66.0);
+    assert_eq!(report["phases"]["detection_s"], 5.0);
+    assert_eq!(report["phases"]["communication_s"], 0.0);
+    assert_eq!(report["phases"]["chain_s"], 0.0);
+    assert_eq!(report["phases"]["optimisation_s"], 1.0);
+    assert_eq!(report["phases"]["switching_s"], 60.0);
+}
+
+#[test]
+fn fixed_latency_and_service_times_are_each_counted_once_on_the_critical_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(
+        dir.path(),
+        "network: {latency_s: 0.1, loss_probability: 0}\n\
+         timing: {detection_delay_s: 5, switching_delay_s: 60, optimiser_time_s: 1}\n\
+         chain:\n  mining: instant\n  service_time_s: {find_entities: 0.3, power_data: 0.1, \
+         power_balance: 0.2, tariff_computation: 0.15, optimisation_handler: 0.25}\n",
+    );
+    let report = run_json(&file);
+    let phase = |k: &str| report["phases"][k].as_f64().unwrap();
+    // Report, request + reply, command + acknowledgement.
+    assert!((phase("communication_s") - 0.5).abs() < 1e-6, "{report}");
+    // 2 FindEntities, 8 PowerData, 1 PowerBalance, 3 TariffComputation; then the allocation.
+    assert!(
+        (phase("chain_s") - (0.6 + 0.8 + 0.2 + 0.45 + 0.25)).abs() < 1e-6,
+        "{report}"
+    );
+    assert!(
+        (report["mttr_s"].as_f64().unwrap() - 68.8).abs() < 1e-6,
+        "{report}"
+    );
+}
+
+#[test]
+fn backoff_needs_a_second_round_and_takes_longer() {
+    let base = run_json(&scenario("campus13.yaml"));
+    let backoff = run_json(&scenario("campus13-backoff.yaml"));
+    assert_eq!(backoff["rounds"], 2);
+    let mttr = backoff["mttr_s"].as_f64().unwrap();
+    assert!(mttr > base["mttr_s"].as_f64().unwrap());
+    assert!((phase_sum(&backoff) - mttr).abs() < 1e-6);
+    // The final allocation leaves P2 and P4 out and covers the deficit with P1, P3 and P5.
+    let allocations = backoff["allocations"].as_array().unwrap();
+    let contributing: Vec<&str> = allocations
+        .iter()
+        .filter(|a| a["delta_kwh"].as_f64().unwrap() > 0.0)
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(contributing, ["P1", "P3", "P5"]);
+    let backed_off: Vec<&str> = allocations
+        .iter()
+        .filter(|a| a["backed_off"] == true)
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(backed_off, ["P2", "P4"]);
+}
