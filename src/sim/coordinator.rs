@@ -475,7 +475,7 @@ impl Coordinator {
         };
         island.stage_started_s = now_s;
         for e in island.entities.clone() {
-            self.to_network.send(Envelope::ToMeter(e)).await;
+            self.to_network.send(Envelope::Meter(e)).await;
         }
     }
 
@@ -748,7 +748,7 @@ impl Coordinator {
         self.islands[i].stage_started_s = now_s;
         for (entity, command) in commands {
             self.to_network
-                .send(Envelope::ToRtdccu(entity, command))
+                .send(Envelope::Rtdccu(entity, command))
                 .await;
         }
     }

@@ -68,11 +68,11 @@ pub struct RelayCommand {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Envelope {
     /// To the restoration coordinator.
-    ToCoordinator(Report),
+    Coordinator(Report),
     /// To an entity's RTDCCU.
-    ToRtdccu(EntityIndex, RelayCommand),
+    Rtdccu(EntityIndex, RelayCommand),
     /// To an entity's meter: read now and report the latest interval.
-    ToMeter(EntityIndex),
+    Meter(EntityIndex),
 }
 
 /// The grid operator learns that lines opened (from its breakers), and which part is cut off.

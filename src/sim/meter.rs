@@ -87,7 +87,7 @@ impl Meter {
     async fn report(&mut self, interval: u64, read_at_s: f64, requested: bool) {
         let reading = self.measure(interval, read_at_s, requested);
         self.to_network
-            .send(Envelope::ToCoordinator(Report::Reading(reading)))
+            .send(Envelope::Coordinator(Report::Reading(reading)))
             .await;
     }
 

@@ -83,11 +83,11 @@ impl NetworkLink {
     #[nexosim(schedulable)]
     async fn deliver(&mut self, envelope: Envelope) {
         match envelope {
-            Envelope::ToCoordinator(report) => self.to_coordinator.send(report).await,
-            Envelope::ToRtdccu(entity, command) => {
+            Envelope::Coordinator(report) => self.to_coordinator.send(report).await,
+            Envelope::Rtdccu(entity, command) => {
                 self.to_rtdccu[entity as usize].send(command).await
             }
-            Envelope::ToMeter(entity) => self.to_meter[entity as usize].send(()).await,
+            Envelope::Meter(entity) => self.to_meter[entity as usize].send(()).await,
         }
     }
 }

@@ -65,7 +65,7 @@ impl Rtdccu {
             lost_at_s,
             detected_at_s: clock::seconds(cx.time()),
         };
-        self.to_network.send(Envelope::ToCoordinator(report)).await;
+        self.to_network.send(Envelope::Coordinator(report)).await;
     }
 
     /// A relay command arrives [input port].
@@ -102,6 +102,6 @@ impl Rtdccu {
             command_received_at_s: received_at_s,
             switched_at_s: clock::seconds(cx.time()),
         };
-        self.to_network.send(Envelope::ToCoordinator(report)).await;
+        self.to_network.send(Envelope::Coordinator(report)).await;
     }
 }
