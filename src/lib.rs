@@ -16,10 +16,14 @@ pub mod chain;
 pub mod grid;
 /// Restoration optimisation (SPEC §5): the least-cost split of an island's deficit among its prosumers.
 pub mod optimise;
+/// Parquet outputs with documented columns, written atomically with provenance metadata.
+pub mod report;
 pub mod scenario;
 /// Discrete-event co-simulation of one outage on nexosim: meters, network, faults, RTDCCUs,
 /// chain node, optimiser and the restoration coordinator; MTTR and its breakdown.
 pub mod sim;
+/// Monte-Carlo sweeps: parallel, deterministic, sharded and resumable, with a summary.
+pub mod sweep;
 /// Seeded synthetic islands around the paper's Table 5, for benchmarks and scale scenarios.
 pub mod synthetic;
 pub mod tariff;

@@ -1,18 +1,41 @@
 //! `blackstart run`: one outage simulated end to end, as a restoration report.
 
 use super::{Failure, Format, json};
+use blackstart::report::{self, Provenance};
 use blackstart::scenario::Scenario;
 use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
+use std::path::Path;
 
-pub fn run(scenario: &Scenario, seed: Option<u64>, format: Format) -> Result<String, Failure> {
+pub fn run(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    out: Option<&Path>,
+    format: Format,
+) -> Result<String, Failure> {
     let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
     let plan = RunPlan::nominal(scenario, seed.unwrap_or(scenario.seed));
     let recording = Recording {
-        events: format == Format::Table,
+        events: format == Format::Table || out.is_some(),
     };
     let report = simulator
         .run(&plan, recording)
         .map_err(anyhow::Error::from)?;
+    if let Some(dir) = out {
+        let reports = std::slice::from_ref(&report);
+        let provenance = Provenance::new(scenario, 0, 0);
+        report::write_parquet(
+            &dir.join("events.parquet"),
+            &mut report::events_frame(reports),
+            &provenance,
+        )
+        .map_err(anyhow::Error::from)?;
+        report::write_parquet(
+            &dir.join("transactions.parquet"),
+            &mut report::transactions_frame(reports),
+            &provenance,
+        )
+        .map_err(anyhow::Error::from)?;
+    }
     match format {
         Format::Json => json(&report),
         Format::Table => Ok(table(scenario, &report)),

@@ -419,6 +419,11 @@ pub struct MonteCarlo {
     pub weather_factor: Distribution,
     /// Multiplies consumer demand and prosumer consumption (1 = as in the scenario).
     pub demand_factor: Distribution,
+    /// Multiplies every network latency of a run (network conditions vary between outages).
+    pub latency_factor: Distribution,
+    /// The block interval of a run, s, fixed within the run (needs `chain.mining: interval`);
+    /// without it, `chain.block_interval_s` is drawn afresh for every block.
+    pub block_interval_s: Option<Distribution>,
     /// Probability that a given prosumer backs off after being allocated (eq. 14).
     pub back_off_probability: f64,
 }
@@ -431,6 +436,8 @@ impl Default for MonteCarlo {
             fault_sets: Vec::new(),
             weather_factor: Distribution::fixed(1.0),
             demand_factor: Distribution::fixed(1.0),
+            latency_factor: Distribution::fixed(1.0),
+            block_interval_s: None,
             back_off_probability: 0.0,
         }
     }

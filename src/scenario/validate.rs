@@ -375,5 +375,15 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
     }
     non_negative_distribution("monte_carlo.weather_factor", &m.weather_factor)?;
     non_negative_distribution("monte_carlo.demand_factor", &m.demand_factor)?;
+    non_negative_distribution("monte_carlo.latency_factor", &m.latency_factor)?;
+    if let Some(interval) = &m.block_interval_s {
+        non_negative_distribution("monte_carlo.block_interval_s", interval)?;
+        if s.chain.mining != super::Mining::Interval {
+            fail(
+                "monte_carlo.block_interval_s",
+                "varies the block interval, so it needs chain.mining `interval`",
+            )?;
+        }
+    }
     share("monte_carlo.back_off_probability", m.back_off_probability)
 }

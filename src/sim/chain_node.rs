@@ -188,13 +188,16 @@ const GENESIS_BLOCKS: u64 = 1;
 
 #[Model(type Env = NodeEnv)]
 impl ChainNode {
-    /// A node configured by the scenario's chain section.
-    pub fn new(config: &ChainConfig, rng: Stream) -> Self {
+    /// A node configured by the scenario's chain section; `block_interval_s`, when given,
+    /// fixes the run's block interval.
+    pub fn new(config: &ChainConfig, block_interval_s: Option<f64>, rng: Stream) -> Self {
         let s = &config.service_time_s;
         ChainNode {
             receipt: Output::default(),
             mining: config.mining,
-            block_interval_s: config.block_interval_s.clone(),
+            block_interval_s: block_interval_s
+                .map(Distribution::fixed)
+                .or_else(|| config.block_interval_s.clone()),
             gas_limit_per_block: config.gas_limit_per_block,
             confirmations: config.confirmations,
             service_s: [

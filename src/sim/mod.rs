@@ -36,7 +36,7 @@ pub use chain_node::Function;
 pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::RunPlan;
-pub use report::{AllocationRow, ConsumerOutcome, RunReport, TransactionRow};
+pub use report::{AllocationRow, ConsumerOutcome, RunReport, SUSTAINED_AFTER_S, TransactionRow};
 
 use crate::chain::{Chain, ChainError};
 use crate::grid::Topology;
@@ -128,14 +128,23 @@ impl Simulator {
         });
         let (receipt_writer, mut receipt_reader) = event_queue(SinkState::Enabled);
 
-        let mut network = NetworkLink::new(&s.network, n, stream(seed, Purpose::Network));
+        let mut network = NetworkLink::new(
+            &s.network,
+            plan.latency_factor,
+            n,
+            stream(seed, Purpose::Network),
+        );
         let mut faults = FaultInjector::new(
             self.topology.clone(),
             plan.faults.clone(),
             self.entities.iter().map(|e| e.node).collect(),
         );
         let mut coordinator = Coordinator::new(self.coordinator_config(plan));
-        let mut chain = ChainNode::new(&s.chain, stream(seed, Purpose::Chain));
+        let mut chain = ChainNode::new(
+            &s.chain,
+            plan.block_interval_s,
+            stream(seed, Purpose::Chain),
+        );
         let mut optimiser = Optimiser::new(
             s.timing.optimiser_time_s.clone(),
             stream(seed, Purpose::Optimiser),

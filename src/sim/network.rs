@@ -24,6 +24,7 @@ pub struct NetworkLink {
     /// Dropped messages, for the event log.
     pub log: Output<LogEvent>,
     latency_s: Distribution,
+    latency_factor: f64,
     loss_probability: f64,
     retry_timeout_s: f64,
     max_retries: u32,
@@ -32,15 +33,16 @@ pub struct NetworkLink {
 
 #[Model]
 impl NetworkLink {
-    /// A network with the scenario's latency and loss, drawing from `rng`, with delivery ports
-    /// for `entities` RTDCCUs and meters.
-    pub fn new(config: &NetworkConfig, entities: usize, rng: Stream) -> Self {
+    /// A network with the scenario's latency (times `latency_factor`) and loss, drawing from
+    /// `rng`, with delivery ports for `entities` RTDCCUs and meters.
+    pub fn new(config: &NetworkConfig, latency_factor: f64, entities: usize, rng: Stream) -> Self {
         NetworkLink {
             to_coordinator: Output::default(),
             to_rtdccu: (0..entities).map(|_| Output::default()).collect(),
             to_meter: (0..entities).map(|_| Output::default()).collect(),
             log: Output::default(),
             latency_s: config.latency_s.clone(),
+            latency_factor,
             loss_probability: config.loss_probability,
             retry_timeout_s: config.retry_timeout_s,
             max_retries: config.max_retries,
@@ -55,7 +57,7 @@ impl NetworkLink {
         for attempt in 0..=self.max_retries {
             let lost = self.loss_probability > 0.0 && self.rng.random_bool(self.loss_probability);
             if !lost {
-                delay_s += self.latency_s.sample(&mut self.rng);
+                delay_s += self.latency_factor * self.latency_s.sample(&mut self.rng);
                 match clock::delay(delay_s) {
                     None => self.deliver(envelope).await,
                     Some(after) => cx

@@ -21,6 +21,10 @@ pub struct RunPlan {
     pub weather_factor: f64,
     /// Multiplies consumer demand and prosumer consumption.
     pub demand_factor: f64,
+    /// Multiplies every network latency.
+    pub latency_factor: f64,
+    /// The run's fixed block interval, s (`None`: drawn per block from the chain section).
+    pub block_interval_s: Option<f64>,
     /// Prosumers that fail to deliver their share (eq. 14).
     pub back_off: Vec<String>,
 }
@@ -40,6 +44,8 @@ impl RunPlan {
             fault_set: None,
             weather_factor: 1.0,
             demand_factor: 1.0,
+            latency_factor: 1.0,
+            block_interval_s: None,
             back_off: scenario.optimiser.back_off.clone(),
         }
     }
@@ -85,6 +91,12 @@ impl RunPlan {
         }
         plan.weather_factor = mc.weather_factor.sample(&mut rng);
         plan.demand_factor = mc.demand_factor.sample(&mut rng);
+        plan.latency_factor = mc.latency_factor.sample(&mut rng);
+        // At least a millisecond: blocks must follow each other in time.
+        plan.block_interval_s = mc
+            .block_interval_s
+            .as_ref()
+            .map(|d| d.sample(&mut rng).max(1e-3));
         for p in &scenario.entities.prosumers {
             let backs_off =
                 mc.back_off_probability > 0.0 && rng.random_bool(mc.back_off_probability);

@@ -8,6 +8,9 @@ use super::log::LogEvent;
 use super::plan::RunPlan;
 use serde::Serialize;
 
+/// IEEE 1366: an interruption longer than this is sustained, shorter is momentary, s.
+pub const SUSTAINED_AFTER_S: f64 = 300.0;
+
 /// A consumer's outage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConsumerOutcome {
@@ -17,6 +20,8 @@ pub struct ConsumerOutcome {
     pub interrupted_at_s: f64,
     /// When its supply came back, s; `None` if shed or never restored within the horizon.
     pub restored_at_s: Option<f64>,
+    /// How long it was without supply (to the horizon if not restored), s.
+    pub interruption_s: f64,
     /// Demand unmet while interrupted (to the horizon if not restored), kWh.
     pub energy_not_served_kwh: f64,
 }
@@ -106,6 +111,24 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// Consumers whose interruption lasted longer than IEEE 1366's 5-minute threshold for a
+    /// sustained interruption.
+    pub fn customers_sustained(&self) -> usize {
+        self.consumers
+            .iter()
+            .filter(|c| c.interruption_s > SUSTAINED_AFTER_S)
+            .count()
+    }
+
+    /// Σ over interrupted consumers of their interruption, minutes (IEEE 1366's customer
+    /// minutes interrupted).
+    pub fn customer_minutes_interrupted(&self) -> f64 {
+        self.consumers
+            .iter()
+            .map(|c| c.interruption_s / 60.0)
+            .fold(0.0, |a, b| a + b)
+    }
+
     /// Assembles the report of a finished run.
     pub fn new(
         plan: RunPlan,
@@ -155,6 +178,7 @@ impl RunReport {
                     id: entity.id.clone(),
                     interrupted_at_s: r.fault_at_s,
                     restored_at_s,
+                    interruption_s: until_s - r.fault_at_s,
                     energy_not_served_kwh: demand_kwh
                         * plan.demand_factor
                         * (until_s - r.fault_at_s)

@@ -1,0 +1,337 @@
+//! Monte-Carlo sweeps: many runs of one scenario, in parallel, deterministic, sharded for
+//! cluster array jobs, resumable, written as hive-partitioned Parquet.
+//!
+//! Run `i`'s plan and seed derive from (scenario seed, `i`) alone, so a run's row is the same
+//! whatever the thread count and however the sweep is split into shards. A shard's runs are
+//! written in parts of [`SweepOptions::part_size`] runs: `DIR/<table>/shard=K/part-K-P.parquet`,
+//! each written atomically, so an interrupted sweep leaves only whole parts and `--resume` skips
+//! them.
+
+mod shard;
+mod summary;
+
+pub use shard::{Shard, ShardError};
+pub use summary::{MttrStats, Reliability, Summary, summarise};
+
+use crate::report::{self, Provenance, ReportError};
+use crate::scenario::Scenario;
+use crate::sim::{Recording, RunPlan, RunReport, SimError, Simulator};
+use polars::prelude::DataFrame;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Why a sweep stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A run could not be simulated.
+    #[error("run {run}: {source}")]
+    Run {
+        /// The run index.
+        run: u64,
+        /// Why.
+        source: SimError,
+    },
+    /// An output could not be written or read.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The output directory holds results this sweep must not mix with or overwrite.
+    #[error("{dir}: {message}")]
+    Directory {
+        /// The output directory.
+        dir: PathBuf,
+        /// What is there and what to do.
+        message: String,
+    },
+    /// The worker threads could not be started.
+    #[error("starting {threads} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// Why.
+        message: String,
+    },
+}
+
+/// How to run a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepOptions {
+    /// Runs in the whole sweep (over all shards).
+    pub runs: u64,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Which part of the sweep this process runs.
+    pub shard: Shard,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Skip the parts already written (an interrupted sweep goes on where it stopped).
+    pub resume: bool,
+    /// Also write the `events` table.
+    pub events: bool,
+    /// Runs per Parquet part (the unit of resumption).
+    pub part_size: u64,
+}
+
+/// What a sweep's directory was made from; checked when a sweep resumes or is summarised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The scenario as loaded.
+    pub scenario: Scenario,
+    /// Its hash (see [`report::scenario_hash`]).
+    pub scenario_hash: String,
+    /// Runs in the whole sweep.
+    pub runs: u64,
+    /// Runs per part.
+    pub part_size: u64,
+    /// blackstart version that wrote it.
+    pub version: String,
+}
+
+/// Name of the manifest file in a sweep directory.
+pub const MANIFEST: &str = "sweep.json";
+
+/// Progress of a sweep: runs done (skipped parts included) and runs in the shard.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// Runs this process's shard of the sweep and writes its tables; returns the summary of the
+/// shard's runs. `progress` is called after every run.
+pub fn run(
+    simulator: &Simulator,
+    options: &SweepOptions,
+    progress: Progress,
+) -> Result<Summary, SweepError> {
+    let scenario = simulator.scenario();
+    prepare_directory(scenario, options)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| SweepError::Threads {
+            threads: options.threads.unwrap_or(0),
+            message: e.to_string(),
+        })?;
+    let range = options.shard.runs(options.runs);
+    let total = range.end - range.start;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let k = options.shard.index;
+    let mut runs_parts = Vec::new();
+    for (p, part) in parts(range, options.part_size).enumerate() {
+        let file = |table: &str| part_path(&options.out, table, k, p);
+        let runs_file = file("runs");
+        if options.resume && runs_file.exists() {
+            done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
+            progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
+            runs_parts.push(report::read_parquet(&runs_file)?);
+            continue;
+        }
+        let recording = Recording {
+            events: options.events,
+        };
+        let reports: Vec<RunReport> = pool.install(|| {
+            part.clone()
+                .into_par_iter()
+                .map(|i| {
+                    let report = simulator
+                        .run(&RunPlan::sampled(scenario, i), recording)
+                        .map_err(|source| SweepError::Run { run: i, source });
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(n, total);
+                    report
+                })
+                .collect::<Result<_, _>>()
+        })?;
+        let provenance = Provenance::new(scenario, part.start, part.end - 1);
+        // The runs part goes last: its presence marks the part finished.
+        report::write_parquet(
+            &file("allocations"),
+            &mut report::allocations_frame(&reports),
+            &provenance,
+        )?;
+        if options.events {
+            report::write_parquet(
+                &file("events"),
+                &mut report::events_frame(&reports),
+                &provenance,
+            )?;
+        }
+        let mut runs = report::runs_frame(&reports);
+        report::write_parquet(&runs_file, &mut runs, &provenance)?;
+        runs_parts.push(runs);
+    }
+    Ok(summarise(scenario, &concat(runs_parts)?))
+}
+
+/// The runs of `range` in consecutive parts of `size`.
+fn parts(range: std::ops::Range<u64>, size: u64) -> impl Iterator<Item = std::ops::Range<u64>> {
+    let size = size.max(1);
+    (range.start..range.end)
+        .step_by(size as usize)
+        .map(move |start| start..(start + size).min(range.end))
+}
+
+/// `DIR/<table>/shard=K/part-K-P.parquet`.
+pub fn part_path(dir: &Path, table: &str, shard: u64, part: usize) -> PathBuf {
+    dir.join(table)
+        .join(format!("shard={shard}"))
+        .join(format!("part-{shard}-{part:05}.parquet"))
+}
+
+/// Checks the directory holds nothing this sweep would mix with, removes temporary files an
+/// interrupted sweep left, and writes the manifest.
+fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), SweepError> {
+    let dir = &options.out;
+    let refuse = |message: String| SweepError::Directory {
+        dir: dir.clone(),
+        message,
+    };
+    let io = |source| {
+        SweepError::Report(ReportError::Io {
+            path: dir.clone(),
+            source,
+        })
+    };
+    let manifest = Manifest {
+        scenario: scenario.clone(),
+        scenario_hash: report::scenario_hash(scenario),
+        runs: options.runs,
+        part_size: options.part_size,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let manifest_path = dir.join(MANIFEST);
+    if manifest_path.exists() {
+        let existing = read_manifest(dir)?;
+        if !options.resume {
+            return Err(refuse(format!(
+                "already holds a sweep of `{}`; add --resume to continue it, or choose another --out",
+                existing.scenario.name
+            )));
+        }
+        if existing.scenario_hash != manifest.scenario_hash
+            || existing.runs != manifest.runs
+            || existing.part_size != manifest.part_size
+        {
+            return Err(refuse(format!(
+                "holds a sweep of `{}` ({} runs, parts of {}) that differs from this one; \
+                 --resume needs the same scenario, --runs and part size",
+                existing.scenario.name, existing.runs, existing.part_size
+            )));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(io)?;
+    remove_temporaries(dir).map_err(io)?;
+    let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
+    let temporary = dir.join(format!("{MANIFEST}.tmp-{}", std::process::id()));
+    std::fs::write(&temporary, text).map_err(io)?;
+    std::fs::rename(&temporary, &manifest_path).map_err(io)
+}
+
+/// Deletes `*.tmp-*` files an interrupted writer left under `dir`.
+fn remove_temporaries(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            remove_temporaries(&path)?;
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains(".tmp-"))
+        {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The manifest of the sweep in `dir`.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, SweepError> {
+    let path = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&path).map_err(|source| {
+        SweepError::Report(ReportError::Io {
+            path: path.clone(),
+            source,
+        })
+    })?;
+    serde_json::from_str(&text).map_err(|e| SweepError::Directory {
+        dir: dir.to_path_buf(),
+        message: format!("{MANIFEST} is not a blackstart sweep manifest: {e}"),
+    })
+}
+
+/// Every `runs` part in `dir` (all shards), in shard and part order.
+pub fn read_runs(dir: &Path) -> Result<DataFrame, SweepError> {
+    let mut files = Vec::new();
+    let runs_dir = dir.join("runs");
+    let listing = |path: &Path| {
+        std::fs::read_dir(path).map_err(|source| {
+            SweepError::Report(ReportError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        })
+    };
+    for shard in listing(&runs_dir)? {
+        let shard = shard.map_err(|source| {
+            SweepError::Report(ReportError::Io {
+                path: runs_dir.clone(),
+                source,
+            })
+        })?;
+        for part in listing(&shard.path())? {
+            let path = part
+                .map_err(|source| {
+                    SweepError::Report(ReportError::Io {
+                        path: shard.path(),
+                        source,
+                    })
+                })?
+                .path();
+            if path.extension().is_some_and(|e| e == "parquet") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let frames = files
+        .iter()
+        .map(|f| report::read_parquet(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut all = concat(frames)?;
+    all.sort_in_place(["run_index"], Default::default())
+        .map_err(|source| ReportError::Polars {
+            path: runs_dir,
+            source,
+        })?;
+    Ok(all)
+}
+
+fn concat(frames: Vec<DataFrame>) -> Result<DataFrame, SweepError> {
+    let mut frames = frames.into_iter();
+    let Some(mut all) = frames.next() else {
+        return Ok(report::runs_frame(&[]));
+    };
+    for frame in frames {
+        all.vstack_mut_owned(frame)
+            .map_err(|source| ReportError::Polars {
+                path: PathBuf::from("runs"),
+                source,
+            })?;
+    }
+    Ok(all)
+}
+
+/// The summary of the whole sweep in `dir` (every shard written so far).
+pub fn summarise_directory(dir: &Path) -> Result<Summary, SweepError> {
+    let manifest = read_manifest(dir)?;
+    Ok(summarise(&manifest.scenario, &read_runs(dir)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cover_the_range_in_order() {
+        let p: Vec<_> = parts(10..35, 10).collect();
+        assert_eq!(p, vec![10..20, 20..30, 30..35]);
+        assert_eq!(parts(0..0, 10).count(), 0);
+    }
+}
