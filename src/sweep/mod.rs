@@ -199,22 +199,23 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
     let manifest_path = dir.join(MANIFEST);
     if manifest_path.exists() {
         let existing = read_manifest(dir)?;
-        if !options.resume {
-            return Err(refuse(format!(
-                "already holds a sweep of `{}`; add --resume to continue it, or choose another --out",
-                existing.scenario.name
-            )));
-        }
         if existing.scenario_hash != manifest.scenario_hash
             || existing.runs != manifest.runs
             || existing.part_size != manifest.part_size
         {
             return Err(refuse(format!(
                 "holds a sweep of `{}` ({} runs, parts of {}) that differs from this one; \
-                 --resume needs the same scenario, --runs and part size",
+                 choose another --out",
                 existing.scenario.name, existing.runs, existing.part_size
             )));
         }
+    }
+    // Shards of one sweep share the directory; only this shard's own parts would be overwritten.
+    let k = options.shard.index;
+    if !options.resume && part_path(dir, "runs", k, 0).exists() {
+        return Err(refuse(format!(
+            "already holds results of shard {k}; add --resume to continue, or choose another --out"
+        )));
     }
     std::fs::create_dir_all(dir).map_err(io)?;
     remove_temporaries(dir).map_err(io)?;
