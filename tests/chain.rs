@@ -565,10 +565,11 @@ fn clones_are_independent() {
     assert_eq!(run_b.reading(id, DELIVERY).unwrap().export_wh, 2);
 }
 
+/// A sweep clones one deployed chain from many rayon threads and moves each clone into its run.
 #[test]
-fn chain_moves_across_threads() {
-    fn send<T: Send>() {}
-    send::<Chain>();
+fn chain_is_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Chain>();
 }
 
 #[test]
