@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use blackstart::chain::{
-    Address, Allocation, Chain, EntityId, EntityKind, Reading, Share, Slab, SlabSchedule, account,
+    Address, Allocation, Chain, EntityId, EntityKind, Reading, Share, SlabSchedule, account,
 };
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -35,30 +35,7 @@ const TABLE6: [(u64, u32, u32, u64); 5] = [
 ];
 
 fn kseb() -> SlabSchedule {
-    let slab = |kwh: u64, paise| Slab {
-        up_to_wh: kwh * KWH,
-        rate_paise_per_kwh: paise,
-    };
-    SlabSchedule {
-        telescopic_limit_wh: 250 * KWH,
-        telescopic: vec![
-            slab(50, 315),
-            slab(100, 395),
-            slab(150, 500),
-            slab(200, 680),
-            slab(250, 800),
-        ],
-        flat: vec![
-            slab(300, 620),
-            slab(350, 700),
-            slab(400, 735),
-            slab(500, 760),
-            Slab {
-                up_to_wh: Slab::UNBOUNDED_WH,
-                rate_paise_per_kwh: 850,
-            },
-        ],
-    }
+    SlabSchedule::try_from(&blackstart::tariff::SlabSchedule::kseb_2022_23()).unwrap()
 }
 
 /// campus13 deployed and configured, its eight entities registered (ids 1..=8, meters

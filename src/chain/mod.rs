@@ -28,6 +28,7 @@
 
 mod balance;
 mod bindings;
+mod convert;
 mod entities;
 mod error;
 mod evm;
@@ -46,8 +47,8 @@ pub use alloy_primitives::Address;
 pub use error::ChainError;
 pub use gas::{EntityData, FunctionGas, GasInput, gas_report};
 pub use types::{
-    Allocation, AllocationRecord, Balance, Condition, EntityId, EntityKind, Reading, Receipt,
-    Settlement, Share, Slab, SlabSchedule, Tariff,
+    Allocation, AllocationRecord, Balance, EntityId, EntityKind, Reading, Receipt, Settlement,
+    Share, Slab, SlabSchedule, Tariff,
 };
 
 use bindings::{
