@@ -9,6 +9,8 @@
 //! - [`scenario`]: the YAML schema, its defaults, distributions, and validation with field paths.
 //! - [`grid`]: topology, islands after faults, each island's energy account and eq. 1.
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
+//! - [`chain`]: the Solidity contracts (the paper's five functions) deployed and called in an
+//!   embedded revm.
 
 /// The Solidity contracts (FindEntities, PowerData, PowerBalance, TariffComputation,
 /// OptimisationHandler) deployed and called inside an embedded revm.

@@ -2,71 +2,25 @@
 //! of issue 4, and agreement of the on-chain balance and tariffs with the Rust formulas.
 
 use blackstart::chain::{
-    Address, Allocation, Chain, ChainError, Condition, EntityId, EntityKind, GasInput, Reading,
-    Share, Slab, SlabSchedule, account, gas_report,
+    Address, Allocation, Chain, ChainError, EntityId, EntityKind, GasInput, Reading, Share,
+    SlabSchedule, account, gas_report,
 };
+use blackstart::grid::{BalanceTerms, Condition};
+use blackstart::tariff;
 
 const KWH: u64 = 1000;
 const BASE: u64 = 1;
 const DELIVERY: u64 = 2;
 const OUTAGE: u64 = 7;
 
-/// KSEB 2022-23 (SPEC §3) in Wh and paise per kWh.
+/// KSEB 2022-23 (SPEC §3), converted from `crate::tariff` to Wh and paise per kWh.
 fn kseb() -> SlabSchedule {
-    let slab = |kwh: u64, paise| Slab {
-        up_to_wh: kwh * KWH,
-        rate_paise_per_kwh: paise,
-    };
-    SlabSchedule {
-        telescopic_limit_wh: 250 * KWH,
-        telescopic: vec![
-            slab(50, 315),
-            slab(100, 395),
-            slab(150, 500),
-            slab(200, 680),
-            slab(250, 800),
-        ],
-        flat: vec![
-            slab(300, 620),
-            slab(350, 700),
-            slab(400, 735),
-            slab(500, 760),
-            Slab {
-                up_to_wh: Slab::UNBOUNDED_WH,
-                rate_paise_per_kwh: 850,
-            },
-        ],
-    }
+    SlabSchedule::try_from(&tariff::SlabSchedule::kseb_2022_23()).unwrap()
 }
 
-/// Reference slab tariff in paise, written independently of the contract (telescopic below the
-/// limit, the containing flat band's rate on the whole consumption above it; rounded down).
-fn reference_slab_paise(schedule: &SlabSchedule, wh: u64) -> u64 {
-    let milli_paise = if wh <= schedule.telescopic_limit_wh {
-        let mut lower = 0;
-        let mut sum = 0;
-        for band in &schedule.telescopic {
-            let upper = wh.min(band.up_to_wh);
-            if upper > lower {
-                sum += (upper - lower) * band.rate_paise_per_kwh;
-            }
-            lower = band.up_to_wh;
-        }
-        sum
-    } else {
-        let band = schedule
-            .flat
-            .iter()
-            .find(|b| wh <= b.up_to_wh)
-            .expect("last band unbounded");
-        wh * band.rate_paise_per_kwh
-    };
-    milli_paise / 1000
-}
-
-/// Eq. 1 in Rust: P_bal = Pc + P_BBI − P_pe − P_DER − P_BBD.
-fn reference_balance_wh(pc: i64, p_pe: i64, p_der: i64, p_bbi: i64, p_bbd: i64) -> i64 {
-    pc + p_bbi - p_pe - p_der - p_bbd
+/// An amount of `crate::tariff` (INR, rounded to paise) in paise.
+fn paise(inr: f64) -> u64 {
+    (inr * 100.0).round() as u64
 }
 
 /// Table 5: (name, node, Pe, PG, PB, Pc) of prosumers P1..P5, kWh.
@@ -269,18 +223,17 @@ fn tariff_computation_of_table5() {
 }
 
 #[test]
-fn on_chain_slab_tariff_equals_the_rust_formula_for_every_kwh_to_1000() {
+fn on_chain_slab_tariff_equals_crate_tariff_for_every_kwh_to_1000() {
     let mut c = campus();
-    let schedule = kseb();
+    let kseb = tariff::SlabSchedule::kseb_2022_23();
     for kwh in 0..=1000 {
-        let wh = kwh * KWH;
         assert_eq!(
-            c.chain.consumer_tariff_paise(wh).unwrap(),
-            reference_slab_paise(&schedule, wh),
+            c.chain.consumer_tariff_paise(kwh * KWH).unwrap(),
+            paise(kseb.consumer_tariff_inr(kwh as f64)),
             "{kwh} kWh"
         );
     }
-    for (kwh, paise) in [
+    for (kwh, expected_paise) in [
         (368, 270_480),
         (839, 713_150),
         (800, 680_000),
@@ -289,11 +242,44 @@ fn on_chain_slab_tariff_equals_the_rust_formula_for_every_kwh_to_1000() {
     ] {
         assert_eq!(
             c.chain.consumer_tariff_paise(kwh * KWH).unwrap(),
-            paise,
+            expected_paise,
             "{kwh} kWh"
         );
     }
-    assert_eq!(c.chain.prosumer_tariff_paise(500 * KWH).unwrap(), 150_000);
+    for export_kwh in [0, 1, 150, 500, 1000] {
+        assert_eq!(
+            c.chain.prosumer_tariff_paise(export_kwh * KWH).unwrap(),
+            paise(tariff::prosumer_tariff_inr(export_kwh as f64, 3.0)),
+            "{export_kwh} kWh"
+        );
+    }
+    // Whole paise, halves up: 2 Wh at 300 paise/kWh is 0.6 paise, 1 Wh is 0.3.
+    assert_eq!(c.chain.prosumer_tariff_paise(2).unwrap(), 1);
+    assert_eq!(c.chain.prosumer_tariff_paise(1).unwrap(), 0);
+}
+
+#[test]
+fn a_telescopic_only_schedule_bills_like_crate_tariff() {
+    let band = |up_to_kwh, rate_inr_per_kwh| tariff::Band {
+        up_to_kwh,
+        rate_inr_per_kwh,
+    };
+    let schedule = tariff::SlabSchedule {
+        name: "two telescopic bands".into(),
+        telescopic: vec![band(Some(100.0), 2.0), band(None, 5.0)],
+        non_telescopic: vec![],
+    };
+    let mut c = campus();
+    c.chain
+        .set_slab_schedule(&SlabSchedule::try_from(&schedule).unwrap())
+        .unwrap();
+    for kwh in [0, 99, 100, 101, 1000] {
+        assert_eq!(
+            c.chain.consumer_tariff_paise(kwh * KWH).unwrap(),
+            paise(schedule.consumer_tariff_inr(kwh as f64)),
+            "{kwh} kWh"
+        );
+    }
 }
 
 #[test]
@@ -302,7 +288,7 @@ fn slab_schedule_is_validated() {
     let mut unbounded_missing = kseb();
     unbounded_missing.flat.pop();
     let r = reason(c.chain.set_slab_schedule(&unbounded_missing));
-    assert!(r.contains("last flat band is not unbounded"), "{r}");
+    assert!(r.contains("last band is not unbounded"), "{r}");
     let mut gap = kseb();
     gap.telescopic_limit_wh = 260 * KWH;
     let r = reason(c.chain.set_slab_schedule(&gap));
@@ -310,15 +296,21 @@ fn slab_schedule_is_validated() {
         r.contains("telescopic bands do not end at the limit"),
         "{r}"
     );
+    let empty = SlabSchedule {
+        telescopic_limit_wh: 0,
+        telescopic: vec![],
+        flat: vec![],
+    };
+    assert!(reason(c.chain.set_slab_schedule(&empty)).contains("no band"));
 }
 
 #[test]
-fn table2_rows_agree_with_eq1() {
-    // Table 2: (Pc, P_pe, P_DER, P_BBI, P_BBD, condition) in kWh.
+fn table2_rows_agree_with_grid_eq1() {
+    // Table 2: (Pc, P_pe, P_DER, P_BBI, P_BBD) in kWh.
     let rows = [
-        (60, 20, 30, 40, 50, Condition::Balanced),
-        (20, 30, 10, 20, 30, Condition::GenerationExceedsConsumption),
-        (80, 40, 20, 10, 20, Condition::ConsumptionExceedsGeneration),
+        (60, 20, 30, 40, 50),
+        (20, 30, 10, 20, 30),
+        (80, 40, 20, 10, 20),
     ];
     let mut chain = Chain::deploy(operator(), optimiser()).unwrap();
     chain.configure_network(4, 1, 900).unwrap();
@@ -338,7 +330,7 @@ fn table2_rows_agree_with_eq1() {
                 .value
         })
         .collect();
-    for (interval, &(pc, p_pe, p_der, p_bbi, p_bbd, condition)) in (1..).zip(rows.iter()) {
+    for (interval, &(pc, p_pe, p_der, p_bbi, p_bbd)) in (1..).zip(rows.iter()) {
         let readings = [
             Reading {
                 consumption_wh: pc * KWH,
@@ -363,15 +355,43 @@ fn table2_rows_agree_with_eq1() {
                 .post_reading(account(10 + i as u64), ids[i], interval, reading)
                 .unwrap();
         }
-        let b = chain.power_balance(interval).unwrap().value;
-        let wh = |kwh: u64| (kwh * KWH) as i64;
+        let on_chain = chain.power_balance(interval).unwrap().value;
+        let rust = BalanceTerms {
+            consumption_kwh: pc as f64,
+            battery_charge_kwh: p_bbi as f64,
+            prosumer_export_kwh: p_pe as f64,
+            der_kwh: p_der as f64,
+            battery_discharge_kwh: p_bbd as f64,
+        }
+        .balance();
+        let wh = |kwh: f64| (kwh * 1000.0).round();
         assert_eq!(
-            b.balance_wh,
-            reference_balance_wh(wh(pc), wh(p_pe), wh(p_der), wh(p_bbi), wh(p_bbd))
+            on_chain.balance_wh as f64,
+            wh(rust.p_bal_kwh),
+            "row {interval}"
         );
-        assert_eq!(b.generation_wh, (p_pe + p_der + p_bbd) * KWH);
-        assert_eq!(b.consumption_wh, (pc + p_bbi) * KWH);
-        assert_eq!(b.condition, condition);
+        assert_eq!(
+            on_chain.generation_wh as f64,
+            wh(rust.generation_kwh),
+            "row {interval}"
+        );
+        assert_eq!(
+            on_chain.consumption_wh as f64,
+            wh(rust.consumption_kwh),
+            "row {interval}"
+        );
+        assert_eq!(on_chain.condition, rust.condition, "row {interval}");
+    }
+    let conditions = [
+        Condition::Balanced,
+        Condition::GenerationExceedsConsumption,
+        Condition::ConsumptionExceedsGeneration,
+    ];
+    for (interval, expected) in (1..).zip(conditions) {
+        assert_eq!(
+            chain.power_balance(interval).unwrap().value.condition,
+            expected
+        );
     }
 }
 
@@ -565,10 +585,11 @@ fn clones_are_independent() {
     assert_eq!(run_b.reading(id, DELIVERY).unwrap().export_wh, 2);
 }
 
+/// A sweep clones one deployed chain from many rayon threads and moves each clone into its run.
 #[test]
-fn chain_moves_across_threads() {
-    fn send<T: Send>() {}
-    send::<Chain>();
+fn chain_is_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Chain>();
 }
 
 #[test]

@@ -16,9 +16,11 @@ struct Slab {
 ///         slab schedule set by the operator as data (paper §III.D, Table 3; SPEC §3).
 /// @dev Consumption up to `telescopicLimitWh` is billed telescopically: each telescopic band at its
 ///      own rate. Above it, the whole consumption is billed at the rate of the one flat band that
-///      contains it. Amounts are rounded down to whole paise.
+///      contains it. The last band of the schedule is unbounded: a flat band, or the last
+///      telescopic band when there is no flat one. Amounts are rounded to the nearest paisa
+///      (halves up), as a bill is issued.
 contract TariffComputation is Operated {
-    /// @notice The flat band that holds all consumption above the last finite band.
+    /// @notice The upper end of the schedule's last band, which has none.
     uint64 public constant UNBOUNDED_WH = type(uint64).max;
 
     /// @notice Where entities are registered.
@@ -71,23 +73,24 @@ contract TariffComputation is Operated {
     /// @notice Replaces the consumer slab schedule.
     /// @param limitWh consumption up to this is billed telescopically
     /// @param telescopic ascending bands; the last ends at `limitWh` (empty if `limitWh` is 0)
-    /// @param flat ascending bands above `limitWh`; the last ends at `UNBOUNDED_WH`
+    /// @param flat ascending bands above `limitWh`; the schedule's last band ends at `UNBOUNDED_WH`
     function setSlabSchedule(uint64 limitWh, Slab[] calldata telescopic, Slab[] calldata flat)
         external
         onlyOperator
     {
+        uint256 bands = telescopic.length + flat.length;
+        if (bands == 0) revert InvalidSlabSchedule("no band", 0);
         uint64 previous = 0;
         for (uint256 i = 0; i < telescopic.length; ++i) {
             if (telescopic[i].upToWh <= previous) revert InvalidSlabSchedule("telescopic bands not ascending", i);
             previous = telescopic[i].upToWh;
         }
         if (previous != limitWh) revert InvalidSlabSchedule("telescopic bands do not end at the limit", telescopic.length);
-        if (flat.length == 0) revert InvalidSlabSchedule("no flat band", 0);
         for (uint256 i = 0; i < flat.length; ++i) {
             if (flat[i].upToWh <= previous) revert InvalidSlabSchedule("flat bands not ascending above the limit", i);
             previous = flat[i].upToWh;
         }
-        if (previous != UNBOUNDED_WH) revert InvalidSlabSchedule("last flat band is not unbounded", flat.length - 1);
+        if (previous != UNBOUNDED_WH) revert InvalidSlabSchedule("last band is not unbounded", bands - 1);
 
         telescopicLimitWh = limitWh;
         delete _telescopic;
@@ -110,13 +113,13 @@ contract TariffComputation is Operated {
     function prosumerTariffPaise(uint64 exportWh) public view returns (uint256) {
         uint256 base = baseTariffPaisePerKwh;
         if (base == 0) revert BaseTariffNotSet();
-        return (uint256(exportWh) * base) / 1000;
+        return _roundToPaise(uint256(exportWh) * base);
     }
 
     /// @notice Consumer slab tariff, eq. 3, for `energyWh` of consumption, in paise.
     function consumerTariffPaise(uint64 energyWh) public view returns (uint256) {
         uint256 flatBands = _flat.length;
-        if (flatBands == 0) revert SlabScheduleNotSet();
+        if (flatBands == 0 && _telescopic.length == 0) revert SlabScheduleNotSet();
         uint256 whTimesPaisePerKwh = 0;
         if (energyWh <= telescopicLimitWh) {
             uint64 lower = 0;
@@ -127,7 +130,7 @@ contract TariffComputation is Operated {
                 lower = band.upToWh;
             }
         } else {
-            // setSlabSchedule guarantees that the last flat band is unbounded, so one matches.
+            // Above a finite limit there are flat bands, and the last is unbounded: one matches.
             for (uint256 i = 0; i < flatBands; ++i) {
                 Slab memory band = _flat[i];
                 if (energyWh <= band.upToWh) {
@@ -136,7 +139,12 @@ contract TariffComputation is Operated {
                 }
             }
         }
-        return whTimesPaisePerKwh / 1000;
+        return _roundToPaise(whTimesPaisePerKwh);
+    }
+
+    /// @dev Wh × paise/kWh to whole paise, halves rounded up.
+    function _roundToPaise(uint256 whTimesPaisePerKwh) private pure returns (uint256) {
+        return (whTimesPaisePerKwh + 500) / 1000;
     }
 
     /// @notice Bills entity `entityId` for `interval` from its posted reading: a prosumer earns

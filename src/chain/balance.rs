@@ -1,7 +1,8 @@
 //! PowerBalance: eq. 1 over an interval's posted readings.
 
 use super::bindings::PowerBalance;
-use super::{Balance, Chain, ChainError, Condition, Receipt, to_u64};
+use super::{Balance, Chain, ChainError, Receipt, to_u64};
+use crate::grid::Condition;
 
 impl Chain {
     /// Computes eq. 1 on chain for `interval` (sent by the operator) and returns the
@@ -18,7 +19,7 @@ impl Chain {
         let balance_wh = i64::try_from(event.balanceWh).map_err(|_| {
             decode_error(format!("balance {} does not fit in i64", event.balanceWh))
         })?;
-        let condition = Condition::from_code(event.condition)
+        let condition = condition(event.condition)
             .ok_or_else(|| decode_error(format!("unknown condition {}", event.condition)))?;
         Ok(sent.receipt(Balance {
             generation_wh: to_u64(FUNCTION, event.generationWh)?,
@@ -26,5 +27,15 @@ impl Chain {
             balance_wh,
             condition,
         }))
+    }
+}
+
+/// The condition with Solidity enum value `code` (the order of `Condition` in PowerBalance.sol).
+fn condition(code: u8) -> Option<Condition> {
+    match code {
+        0 => Some(Condition::Balanced),
+        1 => Some(Condition::GenerationExceedsConsumption),
+        2 => Some(Condition::ConsumptionExceedsGeneration),
+        _ => None,
     }
 }

@@ -38,6 +38,14 @@ pub enum ChainError {
         /// What did not decode.
         message: String,
     },
+    /// A value of the domain model has no exact integer form on chain.
+    #[error("{field}: {message}")]
+    Unrepresentable {
+        /// Where the value is, e.g. `telescopic[2].rate_inr_per_kwh`.
+        field: String,
+        /// Why it cannot be represented.
+        message: String,
+    },
 }
 
 impl ChainError {

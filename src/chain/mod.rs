@@ -7,21 +7,28 @@
 //!
 //! | contract | paper function | methods |
 //! |---|---|---|
-//! | `FindEntities` | FindEntities | [`Chain::configure_network`], [`Chain::register_entity`], [`Chain::count_by_kind`], [`Chain::entities_by_kind`] |
-//! | `PowerData` | PowerData | [`Chain::post_reading`], [`Chain::reading`] |
-//! | `PowerBalance` | PowerBalance | [`Chain::power_balance`] |
-//! | `TariffComputation` | TariffComputation | [`Chain::set_base_tariff`], [`Chain::set_slab_schedule`], [`Chain::compute_tariff`], [`Chain::consumer_tariff_paise`], [`Chain::prosumer_tariff_paise`] |
-//! | `OptimisationHandler` | OptimisationHandler | [`Chain::record_allocation`], [`Chain::settle`] |
-//! | `RewardLedger` | (reward credits) | [`Chain::balance_of`], [`Chain::transfer`] |
+//! | `FindEntities` | FindEntities | `configure_network`, `register_entity`, `count_by_kind`, `entities_by_kind` |
+//! | `PowerData` | PowerData | `post_reading`, `reading` |
+//! | `PowerBalance` | PowerBalance | `power_balance` |
+//! | `TariffComputation` | TariffComputation | `set_base_tariff`, `set_slab_schedule`, `compute_tariff`, `consumer_tariff_paise`, `prosumer_tariff_paise` |
+//! | `OptimisationHandler` | OptimisationHandler | `record_allocation`, `settle` |
+//! | `RewardLedger` | (reward credits) | `balance_of`, `transfer` |
 //!
 //! Transactions return a [`Receipt`] with the gas used; a revert becomes
 //! [`ChainError::Reverted`] with the contract's decoded reason. Values are integers: Wh, paise,
 //! parts per million. Gas is free and nonces are not checked: the chain models contract logic and
 //! gas, not fees. Cloning a [`Chain`] clones its whole state, so deploy once per scenario and clone
 //! per Monte-Carlo run. [`gas_report`] runs each of the paper's five functions on plain data.
+//!
+//! [`Chain`]: crate::chain::Chain
+//! [`Chain::deploy`]: crate::chain::Chain::deploy
+//! [`Receipt`]: crate::chain::Receipt
+//! [`ChainError::Reverted`]: crate::chain::ChainError::Reverted
+//! [`gas_report`]: crate::chain::gas_report
 
 mod balance;
 mod bindings;
+mod convert;
 mod entities;
 mod error;
 mod evm;
@@ -40,8 +47,8 @@ pub use alloy_primitives::Address;
 pub use error::ChainError;
 pub use gas::{EntityData, FunctionGas, GasInput, gas_report};
 pub use types::{
-    Allocation, AllocationRecord, Balance, Condition, EntityId, EntityKind, Reading, Receipt,
-    Settlement, Share, Slab, SlabSchedule, Tariff,
+    Allocation, AllocationRecord, Balance, EntityId, EntityKind, Reading, Receipt, Settlement,
+    Share, Slab, SlabSchedule, Tariff,
 };
 
 use bindings::{

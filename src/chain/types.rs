@@ -4,6 +4,8 @@ use std::fmt;
 
 use alloy_primitives::Address;
 
+use crate::grid::Condition;
+
 /// What an entity on the grid is (SPEC §1); the order matches `EntityKind` in Solidity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityKind {
@@ -61,29 +63,6 @@ pub struct Reading {
     pub battery_discharge_wh: u64,
 }
 
-/// The state of an interval's energy balance (SPEC §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Condition {
-    /// Generation equals consumption.
-    Balanced,
-    /// Generation exceeds consumption (negative balance).
-    GenerationExceedsConsumption,
-    /// Consumption exceeds generation (positive balance).
-    ConsumptionExceedsGeneration,
-}
-
-impl Condition {
-    /// The condition with Solidity enum value `code`, if any.
-    pub(crate) fn from_code(code: u8) -> Option<Self> {
-        match code {
-            0 => Some(Self::Balanced),
-            1 => Some(Self::GenerationExceedsConsumption),
-            2 => Some(Self::ConsumptionExceedsGeneration),
-            _ => None,
-        }
-    }
-}
-
 /// Eq. 1 for one interval as computed on chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Balance {
@@ -100,7 +79,7 @@ pub struct Balance {
 /// One band of a slab schedule: consumption up to `up_to_wh` at `rate_paise_per_kwh`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slab {
-    /// Upper end of the band (inclusive), Wh; [`Slab::UNBOUNDED_WH`] for the last flat band.
+    /// Upper end of the band (inclusive), Wh; [`Slab::UNBOUNDED_WH`] for the schedule's last band.
     pub up_to_wh: u64,
     /// Rate in paise per kWh.
     pub rate_paise_per_kwh: u64,
@@ -111,7 +90,8 @@ impl Slab {
     pub const UNBOUNDED_WH: u64 = u64::MAX;
 }
 
-/// A consumer slab schedule (SPEC §3): telescopic bands up to a limit, flat bands above it.
+/// A consumer slab schedule (SPEC §3) in integers: telescopic bands up to a limit, flat bands
+/// above it. Converted from [`crate::tariff::SlabSchedule`] with `try_from`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlabSchedule {
     /// Consumption up to this is billed telescopically, each band at its own rate.
@@ -119,7 +99,8 @@ pub struct SlabSchedule {
     /// Ascending bands ending at `telescopic_limit_wh`.
     pub telescopic: Vec<Slab>,
     /// Ascending bands above the limit; the whole consumption is billed at the rate of the band
-    /// that contains it. The last ends at [`Slab::UNBOUNDED_WH`].
+    /// that contains it. The schedule's last band (flat, or telescopic if there is no flat one)
+    /// ends at [`Slab::UNBOUNDED_WH`].
     pub flat: Vec<Slab>,
 }
 

@@ -3,9 +3,8 @@
 
 use super::coordinator::METER_ACCOUNT_BASE;
 use super::entity::{Entity, Profile};
-use crate::chain::{self, Chain, ChainError, EntityKind, Slab};
+use crate::chain::{self, Chain, ChainError, EntityKind};
 use crate::scenario::{NodeKind, Scenario};
-use crate::tariff::SlabSchedule;
 
 /// The operator's account.
 pub const OPERATOR: u64 = 1;
@@ -39,31 +38,6 @@ pub fn deploy(scenario: &Scenario, entities: &[Entity]) -> Result<Chain, ChainEr
     }
     let base_paise = (scenario.tariffs.prosumer_base_inr_per_kwh * 100.0).round() as u64;
     chain.set_base_tariff(base_paise)?;
-    chain.set_slab_schedule(&chain_schedule(&scenario.tariffs.consumer))?;
+    chain.set_slab_schedule(&chain::SlabSchedule::try_from(&scenario.tariffs.consumer)?)?;
     Ok(chain)
-}
-
-/// A slab schedule in the contracts' integer units (Wh, paise per kWh).
-pub fn chain_schedule(schedule: &SlabSchedule) -> chain::SlabSchedule {
-    let slabs = |bands: &[crate::tariff::Band]| {
-        bands
-            .iter()
-            .map(|b| Slab {
-                up_to_wh: b
-                    .up_to_kwh
-                    .map_or(Slab::UNBOUNDED_WH, |kwh| (kwh * 1000.0).round() as u64),
-                rate_paise_per_kwh: (b.rate_inr_per_kwh * 100.0).round() as u64,
-            })
-            .collect()
-    };
-    let limit_kwh = schedule.telescopic_limit_kwh();
-    chain::SlabSchedule {
-        telescopic_limit_wh: if limit_kwh.is_finite() {
-            (limit_kwh * 1000.0).round() as u64
-        } else {
-            Slab::UNBOUNDED_WH
-        },
-        telescopic: slabs(&schedule.telescopic),
-        flat: slabs(&schedule.non_telescopic),
-    }
 }

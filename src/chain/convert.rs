@@ -1,0 +1,146 @@
+//! From the domain model's units (kWh, INR as `f64`) to the contracts' integers (Wh, paise).
+
+use super::{ChainError, Slab, SlabSchedule};
+use crate::tariff;
+
+/// How far from a whole number a converted value may be (floating-point noise, e.g.
+/// 3.15 INR × 100 = 315.00000000000006 paise).
+const WHOLE_WITHIN: f64 = 1e-6;
+
+impl TryFrom<&tariff::SlabSchedule> for SlabSchedule {
+    type Error = ChainError;
+
+    /// The same schedule in Wh and paise per kWh. Band edges must be whole Wh and rates whole
+    /// paise per kWh: a schedule is converted exactly or not at all. The schedule's last band
+    /// becomes unbounded, as [`tariff::SlabSchedule::consumer_tariff_inr`] bills consumption above
+    /// the last edge at the last non-telescopic rate.
+    fn try_from(schedule: &tariff::SlabSchedule) -> Result<Self, ChainError> {
+        let convert = |list: &str, bands: &[tariff::Band]| -> Result<Vec<Slab>, ChainError> {
+            bands
+                .iter()
+                .enumerate()
+                .map(|(i, band)| {
+                    let field = |name: &str| format!("{list}[{i}].{name}");
+                    let up_to_wh = match band.up_to_kwh {
+                        None => Slab::UNBOUNDED_WH,
+                        Some(kwh) => whole(kwh * 1000.0, || field("up_to_kwh"), "Wh")?,
+                    };
+                    let rate = band.rate_inr_per_kwh * 100.0;
+                    let rate_paise_per_kwh =
+                        whole(rate, || field("rate_inr_per_kwh"), "paise per kWh")?;
+                    Ok(Slab {
+                        up_to_wh,
+                        rate_paise_per_kwh,
+                    })
+                })
+                .collect()
+        };
+        let telescopic = convert("telescopic", &schedule.telescopic)?;
+        let mut flat = convert("non_telescopic", &schedule.non_telescopic)?;
+        let telescopic_limit_wh = telescopic.last().map_or(0, |band| band.up_to_wh);
+        match flat.last_mut() {
+            Some(last) => last.up_to_wh = Slab::UNBOUNDED_WH,
+            None if telescopic_limit_wh != Slab::UNBOUNDED_WH => {
+                return Err(ChainError::Unrepresentable {
+                    field: "non_telescopic".into(),
+                    message: "no band bills consumption above the last telescopic edge".into(),
+                });
+            }
+            None => {}
+        }
+        Ok(Self {
+            telescopic_limit_wh,
+            telescopic,
+            flat,
+        })
+    }
+}
+
+/// `value` as a whole non-negative `u64` of `unit`, or an error naming `field()`.
+fn whole(value: f64, field: impl Fn() -> String, unit: &str) -> Result<u64, ChainError> {
+    let rounded = value.round();
+    if !(rounded >= 0.0 && rounded < u64::MAX as f64 && (value - rounded).abs() <= WHOLE_WITHIN) {
+        return Err(ChainError::Unrepresentable {
+            field: field(),
+            message: format!("{value} is not a whole number of {unit}"),
+        });
+    }
+    Ok(rounded as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kseb_converts_exactly() {
+        let schedule = SlabSchedule::try_from(&tariff::SlabSchedule::kseb_2022_23()).unwrap();
+        let slab = |kwh: u64, rate_paise_per_kwh| Slab {
+            up_to_wh: kwh * 1000,
+            rate_paise_per_kwh,
+        };
+        assert_eq!(schedule.telescopic_limit_wh, 250_000);
+        assert_eq!(
+            schedule.telescopic,
+            [
+                slab(50, 315),
+                slab(100, 395),
+                slab(150, 500),
+                slab(200, 680),
+                slab(250, 800)
+            ]
+        );
+        let unbounded = Slab {
+            up_to_wh: Slab::UNBOUNDED_WH,
+            rate_paise_per_kwh: 850,
+        };
+        assert_eq!(
+            schedule.flat,
+            [
+                slab(300, 620),
+                slab(350, 700),
+                slab(400, 735),
+                slab(500, 760),
+                unbounded
+            ]
+        );
+    }
+
+    #[test]
+    fn fractions_of_a_paisa_or_a_wh_are_refused() {
+        let mut kseb = tariff::SlabSchedule::kseb_2022_23();
+        kseb.telescopic[1].rate_inr_per_kwh = 3.955;
+        let error = SlabSchedule::try_from(&kseb).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("telescopic[1].rate_inr_per_kwh: 395.5"),
+            "{error}"
+        );
+        let mut kseb = tariff::SlabSchedule::kseb_2022_23();
+        kseb.non_telescopic[0].up_to_kwh = Some(300.0005);
+        let error = SlabSchedule::try_from(&kseb).unwrap_err();
+        assert!(
+            error.to_string().starts_with("non_telescopic[0].up_to_kwh"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn telescopic_only_schedules_convert_when_open_ended() {
+        let band = |up_to_kwh, rate_inr_per_kwh| tariff::Band {
+            up_to_kwh,
+            rate_inr_per_kwh,
+        };
+        let mut schedule = tariff::SlabSchedule {
+            name: "two bands".into(),
+            telescopic: vec![band(Some(100.0), 2.0), band(None, 5.0)],
+            non_telescopic: vec![],
+        };
+        let converted = SlabSchedule::try_from(&schedule).unwrap();
+        assert_eq!(converted.telescopic_limit_wh, Slab::UNBOUNDED_WH);
+        assert!(converted.flat.is_empty());
+        schedule.telescopic[1].up_to_kwh = Some(200.0);
+        assert!(SlabSchedule::try_from(&schedule).is_err());
+    }
+}
