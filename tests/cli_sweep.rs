@@ -15,7 +15,14 @@ fn scenario() -> PathBuf {
 
 fn sweep(out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .args(["sweep", scenario().to_str().unwrap(), "--runs", RUNS, "--part-size", PART])
+        .args([
+            "sweep",
+            scenario().to_str().unwrap(),
+            "--runs",
+            RUNS,
+            "--part-size",
+            PART,
+        ])
         .arg("--out")
         .arg(out)
         .args(["--quiet", "--format", "json"])
@@ -77,7 +84,14 @@ fn a_killed_sweep_resumes_to_the_same_tables() {
     sweep_ok(&whole, &[]);
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .args(["sweep", scenario().to_str().unwrap(), "--runs", RUNS, "--part-size", PART])
+        .args([
+            "sweep",
+            scenario().to_str().unwrap(),
+            "--runs",
+            RUNS,
+            "--part-size",
+            PART,
+        ])
         .arg("--out")
         .arg(&killed)
         .args(["--quiet", "--threads", "1"])
@@ -92,17 +106,32 @@ fn a_killed_sweep_resumes_to_the_same_tables() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(first_part.exists(), "the sweep wrote no part before the deadline");
+    assert!(
+        first_part.exists(),
+        "the sweep wrote no part before the deadline"
+    );
     // A kill leaves whole parts only (a stray temporary file is cleaned up on resume).
-    std::fs::write(killed.join("runs/shard=0/part-0-00003.parquet.tmp-1"), b"torn").unwrap();
+    std::fs::write(
+        killed.join("runs/shard=0/part-0-00003.parquet.tmp-1"),
+        b"torn",
+    )
+    .unwrap();
 
     let refused = sweep(&killed, &[]);
-    assert_eq!(refused.status.code(), Some(2), "a rerun without --resume must refuse");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a rerun without --resume must refuse"
+    );
     assert!(first_part.exists(), "refusing loses no finished work");
 
     sweep_ok(&killed, &["--resume"]);
     assert_same(&runs(&whole), &runs(&killed));
-    assert!(!killed.join("runs/shard=0/part-0-00003.parquet.tmp-1").exists());
+    assert!(
+        !killed
+            .join("runs/shard=0/part-0-00003.parquet.tmp-1")
+            .exists()
+    );
 }
 
 #[test]
@@ -111,7 +140,14 @@ fn resume_refuses_a_different_sweep() {
     let out = dir.path().join("s");
     sweep_ok(&out, &[]);
     let other = Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .args(["sweep", scenario().to_str().unwrap(), "--runs", "30", "--resume", "--quiet"])
+        .args([
+            "sweep",
+            scenario().to_str().unwrap(),
+            "--runs",
+            "30",
+            "--resume",
+            "--quiet",
+        ])
         .arg("--out")
         .arg(&out)
         .output()

@@ -444,6 +444,13 @@ impl Coordinator {
         self.islands.clone()
     }
 
+    /// Whether every island formed so far is settled or has failed [replier port].
+    pub async fn settled(&mut self, _: ()) -> bool {
+        self.islands
+            .iter()
+            .all(|i| matches!(i.stage, Stage::Done | Stage::Failed(_)))
+    }
+
     async fn on_detection(
         &mut self,
         entity: EntityIndex,

@@ -59,8 +59,11 @@ impl Meter {
 
     #[nexosim(init)]
     async fn init(&mut self, cx: &Context<Self>) {
+        // Readings fall on whole multiples of the interval, whenever the simulation starts.
+        let now_s = clock::seconds(cx.time());
+        let first_s = ((now_s / self.interval_s).floor() + 1.0) * self.interval_s;
         let every = Duration::from_secs_f64(self.interval_s);
-        cx.schedule_periodic_event(every, every, schedulable!(Self::read), ())
+        cx.schedule_periodic_event(clock::at(first_s), every, schedulable!(Self::read), ())
             .expect("the meter interval is positive");
     }
 

@@ -13,7 +13,9 @@
 //! ```
 //!
 //! Each run is one single-threaded simulation (deterministic); every random draw comes from a
-//! stream seeded by (run seed, purpose). [`Simulator`] holds what is built once per scenario —
+//! stream seeded by (run seed, purpose). A run simulates from one meter interval before the
+//! first fault until every fault has struck and every island is restored and settled (or has
+//! failed), or the horizon: before and after that nothing it reports can change. [`Simulator`] holds what is built once per scenario —
 //! the entity table, the topology and the deployed contracts — and runs any [`RunPlan`].
 
 mod chain_node;
@@ -210,6 +212,9 @@ impl Simulator {
         let restorations = QuerySource::new()
             .connect(Coordinator::restorations, &coordinator_box)
             .register(&mut bench);
+        let settled = QuerySource::new()
+            .connect(Coordinator::settled, &coordinator_box)
+            .register(&mut bench);
         bench = bench
             .add_model(network, network_box, "network")
             .add_model(faults, fault_box, "faults")
@@ -228,10 +233,25 @@ impl Simulator {
                 .add_model(rtdccu, rtdccu_box, &format!("rtdccu{i}"));
         }
         let engine = |e: &dyn std::fmt::Display| SimError::Engine(e.to_string());
-        let mut simulation = bench.init(clock::at(0.0)).map_err(|e| engine(&e))?;
-        simulation
-            .step_until(clock::at(s.time.horizon_s))
+        let window = Window::of(plan, s.time.meter_interval_s, s.time.horizon_s);
+        let mut simulation = bench
+            .init(clock::at(window.start_s))
             .map_err(|e| engine(&e))?;
+        // Step an interval at a time; once every fault has struck and every island is settled,
+        // nothing the run reports can change any more.
+        let mut now_s = window.start_s;
+        while now_s < s.time.horizon_s {
+            now_s = (now_s + s.time.meter_interval_s).min(s.time.horizon_s);
+            simulation
+                .step_until(clock::at(now_s))
+                .map_err(|e| engine(&e))?;
+            let done = simulation
+                .process_query(&settled, ())
+                .map_err(|e| engine(&e))?;
+            if now_s > window.last_fault_s && done {
+                break;
+            }
+        }
         let restorations = simulation
             .process_query(&restorations, ())
             .map_err(|e| engine(&e))?;
@@ -277,6 +297,27 @@ impl Simulator {
             },
             weather_factor: plan.weather_factor,
             demand_factor: plan.demand_factor,
+        }
+    }
+}
+
+/// The stretch of simulated time a run needs.
+struct Window {
+    /// Start: one whole meter interval before the first fault, so the coordinator has a
+    /// complete reading of every meter when the outage strikes.
+    start_s: f64,
+    /// The last fault; the run cannot end before it.
+    last_fault_s: f64,
+}
+
+impl Window {
+    fn of(plan: &RunPlan, interval_s: f64, horizon_s: f64) -> Self {
+        let first_s = plan.faults.iter().map(|f| f.1).fold(horizon_s, f64::min);
+        let last_fault_s = plan.faults.iter().map(|f| f.1).fold(0.0, f64::max);
+        let start_s = (((first_s / interval_s).floor() - 1.0) * interval_s).max(0.0);
+        Window {
+            start_s,
+            last_fault_s,
         }
     }
 }
