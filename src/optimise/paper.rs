@@ -43,10 +43,23 @@ struct Limits {
 
 impl Limits {
     fn new(p: &ProsumerInput, beta_min: f64) -> Limits {
+        let (pe, pg, pb, pc) = (
+            p.export_prev_kwh,
+            p.generation_kwh,
+            p.battery_kwh,
+            p.consumption_kwh,
+        );
+        let k = pg - pe - pc + pb;
+        // A K within rounding of 0 is 0 (data that balance exactly, summed in floating point).
+        let k = if k < 0.0 && k > -1e-12 * (pe + pg + pb + pc) {
+            0.0
+        } else {
+            k
+        };
         Limits {
-            pc: p.consumption_kwh,
-            pb: p.battery_kwh,
-            k: p.generation_kwh - p.export_prev_kwh - p.consumption_kwh + p.battery_kwh,
+            pc,
+            pb,
+            k,
             alpha_min: p.alpha_min,
             alpha_max: p.alpha_max,
             beta_min,
@@ -110,20 +123,26 @@ impl Limits {
             .last()
             .copied()
             .unwrap_or(0.0);
+        // Interval ends within rounding of each other meet (a one-point interval).
+        let tol = 1e-12 * (1.0 + pc + pb + k);
         let ceiling = (self.alpha_max * pc + pb).min(reach);
-        if floor > ceiling {
+        if floor > ceiling + tol {
             return Err(format!(
                 "alpha_min and beta_min force delta >= {floor:.3} kWh, but eq. 13 allows at most {ceiling:.3} kWh"
             ));
         }
+        let ceiling = ceiling.max(floor);
         // Some alpha meets eq. 13 with beta >= beta_min: δ² − (Pc + beta_min·(PB + Pc))·δ + K·Pc >= 0,
         // false strictly between the roots.
         let gap = roots(1.0, -(pc + self.beta_min * (pb + pc)), k * pc);
-        let pieces = match gap[..] {
-            [s1, s2] if s1 < s2 && s1 < ceiling && s2 > floor => [(floor, s1), (s2, ceiling)]
-                .into_iter()
-                .filter(|(a, b)| a <= b)
-                .collect(),
+        let pieces: Vec<(f64, f64)> = match gap[..] {
+            [s1, s2] if s1 < s2 && s1 < ceiling && s2 > floor => {
+                [(floor, s1.max(floor)), (s2.min(ceiling), ceiling)]
+                    .into_iter()
+                    .zip([floor <= s1 + tol, s2 <= ceiling + tol])
+                    .filter_map(|(piece, kept)| kept.then_some(piece))
+                    .collect()
+            }
             _ => vec![(floor, ceiling)],
         };
         if pieces.is_empty() {
