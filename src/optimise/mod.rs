@@ -53,6 +53,8 @@ struct Split {
     alpha: Vec<f64>,
     beta: Vec<f64>,
     degenerate: bool,
+    /// How much cheaper the global optimum could still be (0 when proven optimal).
+    gap_inr: f64,
 }
 
 /// Optimises one island: sheds what cannot be served, splits the deficit at least cost
@@ -122,6 +124,7 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Result<Allocation, Optim
         degenerate: split.degenerate,
         deficit_kwh,
         cost_inr,
+        optimality_gap_inr: split.gap_inr,
         budget_inr,
         budget_short_inr: (cost_inr - budget_inr).max(0.0),
         served_kwh,
