@@ -3,9 +3,10 @@
 //! is paid.
 //!
 //! Two models: [`Model::Paper`] (SPEC §5a, faithful to the paper's eqs. 4–13, solved to the
-//! global optimum despite its disconnected feasible sets) and [`Model::Fair`] (SPEC §5b, the
-//! default: linear physical limits and a unique, evenly spread least-cost split). Both share
-//! the pipeline of [`solve`]:
+//! global optimum, to 1e-9 relative, despite its disconnected feasible sets; on a hard
+//! instance that exhausts the search budget the proven gap is reported instead) and
+//! [`Model::Fair`] (SPEC §5b, the default: linear physical limits and a unique, evenly
+//! spread least-cost split). Both share the pipeline of [`solve`]:
 //!
 //! 1. validate the input, drop the prosumers that back off (case 2, eq. 14: they neither
 //!    export, not even their previous `Pe`, nor are paid);
@@ -13,7 +14,8 @@
 //!    supply them all (module `shedding` documents the rule);
 //! 3. split the deficit of the served demand at least cost (modules `paper`, `fair`; both
 //!    reduce to separable convex allocations solved in `allocate` with argmin's Brent
-//!    root finder and an exact finish);
+//!    root finder and an exact finish; the paper model adds a branch and bound over
+//!    which side of its gap each prosumer takes);
 //! 4. price the split (rewards of SPEC §5) and check the budget of eq. 5.
 //!
 //! The library never prints; [`Allocation`]'s `Display` is the table the CLI shows.

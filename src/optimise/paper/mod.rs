@@ -1,5 +1,6 @@
 //! The `paper` model (SPEC §5a): eq. 4's objective, eq. 13 as printed, bounds
-//! `alpha_min ≤ alpha ≤ alpha_max`, `beta_min ≤ beta ≤ 1`, solved to the global optimum.
+//! `alpha_min ≤ alpha ≤ alpha_max`, `beta_min ≤ beta ≤ 1`, solved to the global optimum
+//! (to 1e-9 relative; module `search` says when it reports a proven gap instead).
 //!
 //! Reformulation. With `delta_i = alpha_i·Pc_i + beta_i·PB_i` fixed, every constraint is
 //! linear in `alpha_i`, and eq. 4 charges `alpha_i·delta_i·BT²`: the best choice is the
