@@ -1,0 +1,80 @@
+//! `blackstart validate`: a short human summary of a valid scenario.
+
+use super::Failure;
+use blackstart::scenario::{Mining, NodeKind, OptimiserModel, Scenario};
+use std::path::Path;
+
+pub fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
+    let mut out = String::new();
+    let count = |kind| s.grid.nodes.iter().filter(|n| n.kind == kind).count();
+    let e = &s.entities;
+    outln!(
+        out,
+        "{}: valid scenario `{}` (seed {})",
+        file.display(),
+        s.name,
+        s.seed
+    );
+    if !s.description.is_empty() {
+        outln!(out, "  {}", s.description);
+    }
+    outln!(
+        out,
+        "  grid       {} nodes ({} source, {} bus, {} entity), {} lines",
+        s.grid.nodes.len(),
+        count(NodeKind::Source),
+        count(NodeKind::Bus),
+        count(NodeKind::Entity),
+        s.grid.lines.len()
+    );
+    outln!(
+        out,
+        "  entities   {} prosumers, {} consumers, {} solar, {} wind, {} battery banks",
+        e.prosumers.len(),
+        e.consumers.len(),
+        e.solar.len(),
+        e.wind.len(),
+        e.batteries.len()
+    );
+    let faults: Vec<String> = s
+        .faults
+        .iter()
+        .map(|f| {
+            format!(
+                "line {}–{} at {} s",
+                f.line[0],
+                f.line[1],
+                s.fault_time_s(f)
+            )
+        })
+        .collect();
+    outln!(
+        out,
+        "  faults     {}{}",
+        s.faults.len(),
+        if faults.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", faults.join(", "))
+        }
+    );
+    let model = match s.optimiser.model {
+        OptimiserModel::Fair => "fair",
+        OptimiserModel::Paper => "paper",
+    };
+    let mining = match s.chain.mining {
+        Mining::Instant => "instant mining",
+        Mining::Interval => "fixed block interval",
+    };
+    outln!(
+        out,
+        "  models     optimiser `{model}`, chain {mining}, tariff `{}`",
+        s.tariffs.consumer.name
+    );
+    outln!(
+        out,
+        "  sweep      {} Monte-Carlo runs by default",
+        s.monte_carlo.runs
+    );
+    Ok(out)
+}

@@ -1,0 +1,473 @@
+//! Scenario files: the YAML schema of everything a run depends on, its defaults, and loading with
+//! validation that names the offending field.
+//!
+//! One schema serves every command: `island` and `optimise` read the grid, entities, tariffs and
+//! faults; `run` adds network, timing and chain; `sweep` adds the Monte-Carlo section. A scenario
+//! may `extends: other.yaml` to change a few fields of a base scenario: its top-level sections
+//! merge field by field, and each field it gives replaces the base's value whole.
+
+mod distribution;
+mod error;
+mod load;
+mod validate;
+
+pub use distribution::{Distribution, Law};
+pub use error::ScenarioError;
+pub use load::{load, parse_str};
+
+use crate::tariff::SlabSchedule;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Identifier of a grid node, as numbered in the scenario (the paper numbers nodes 1–13).
+pub type NodeId = u32;
+
+/// A whole scenario: topology, entities, tariffs, faults and the models of time, network,
+/// chain, optimiser and Monte-Carlo variation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, used in reports and output metadata.
+    pub name: String,
+    /// Free text: where the data comes from, what the scenario is for.
+    #[serde(default)]
+    pub description: String,
+    /// Master seed: every random draw of a run derives from (seed, run index).
+    #[serde(default)]
+    pub seed: u64,
+    /// Simulated horizon, meter interval and outage time.
+    #[serde(default)]
+    pub time: TimeConfig,
+    /// Nodes and lines of the distribution network.
+    pub grid: GridConfig,
+    /// Prosumers, consumers, DERs and battery banks, each on a node.
+    pub entities: Entities,
+    /// Prosumer base tariff and the consumer slab schedule.
+    #[serde(default)]
+    pub tariffs: Tariffs,
+    /// Lines that open, and when.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+    /// Latency and loss of the meters' communication network.
+    #[serde(default)]
+    pub network: Network,
+    /// Detection, switching and optimiser durations.
+    #[serde(default)]
+    pub timing: Timing,
+    /// Block production and transaction processing of the chain node.
+    #[serde(default)]
+    pub chain: ChainConfig,
+    /// Restoration optimiser: model, bounds and back-off.
+    #[serde(default)]
+    pub optimiser: OptimiserConfig,
+    /// What varies across the runs of a sweep, and how.
+    #[serde(default)]
+    pub monte_carlo: MonteCarlo,
+}
+
+/// Simulated time. Simulated time 0 is midnight at the start of the horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TimeConfig {
+    /// Length of one simulated run, s.
+    pub horizon_s: f64,
+    /// How often a smart meter reads and reports its entity, s (15 min by default). Entity
+    /// energies in the scenario are per interval, as the paper's Table 5 is per interval `t`.
+    pub meter_interval_s: f64,
+    /// Time at which faults without their own `at_s` occur, s since midnight.
+    pub outage_at_s: f64,
+}
+
+impl Default for TimeConfig {
+    fn default() -> Self {
+        TimeConfig {
+            horizon_s: 86_400.0,
+            meter_interval_s: 900.0,
+            outage_at_s: 43_200.0,
+        }
+    }
+}
+
+/// The distribution network as a graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridConfig {
+    /// Every node, with its kind.
+    pub nodes: Vec<Node>,
+    /// Lines between nodes (undirected).
+    #[serde(default)]
+    pub lines: Vec<Line>,
+}
+
+/// A grid node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Node number, unique in the grid.
+    pub id: NodeId,
+    /// What the node is.
+    pub kind: NodeKind,
+    /// Optional human label ("KSEB substation", "Hostel A").
+    #[serde(default)]
+    pub name: String,
+}
+
+/// What a node is: the utility supply, a junction, or a place where entities connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// The utility's supply (substation); an island that reaches one is energised.
+    Source,
+    /// A junction without entities.
+    Bus,
+    /// A node where entities (prosumers, consumers, DERs, batteries) connect.
+    Entity,
+}
+
+/// An undirected line between two nodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    /// One end.
+    pub from: NodeId,
+    /// The other end.
+    pub to: NodeId,
+}
+
+/// The grid's entities, grouped by kind. Ids are unique across all kinds.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Entities {
+    /// Rooftop PV + battery owners that export to the grid.
+    pub prosumers: Vec<Prosumer>,
+    /// Loads.
+    pub consumers: Vec<Consumer>,
+    /// Solar DER plants (produce 08:00–18:00, peak 12:00–14:00).
+    pub solar: Vec<Der>,
+    /// Wind DER plants (all day, weather-driven).
+    pub wind: Vec<Der>,
+    /// Battery banks.
+    pub batteries: Vec<BatteryBank>,
+}
+
+/// A prosumer (SPEC §1, Table 5). Energies are kWh per meter interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prosumer {
+    /// Unique id ("P1").
+    pub id: String,
+    /// Node it connects to.
+    pub node: NodeId,
+    /// Energy exported in the interval before the outage, `Pe` (t−1), kWh.
+    pub export_prev_kwh: f64,
+    /// Generation per interval, `PG`, kWh.
+    pub generation_kwh: f64,
+    /// Energy stored in its battery, `PB`, kWh.
+    pub battery_kwh: f64,
+    /// Expected own consumption per interval, `Pc`, kWh.
+    pub consumption_kwh: f64,
+    /// Largest share of its own consumption it is willing to shed, in [0, 1].
+    #[serde(default = "one")]
+    pub alpha_max: f64,
+}
+
+/// A consumer: load only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consumer {
+    /// Unique id ("C1").
+    pub id: String,
+    /// Node it connects to.
+    pub node: NodeId,
+    /// Demand per interval, `C`, kWh.
+    pub demand_kwh: f64,
+    /// Restoration priority: higher is served first when the island is short (critical loads).
+    #[serde(default)]
+    pub priority: u32,
+}
+
+/// A distributed energy resource (solar or wind plant).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Der {
+    /// Unique id ("DER1").
+    pub id: String,
+    /// Node it connects to.
+    pub node: NodeId,
+    /// Generation per interval, `P_DER`, kWh: at the daylight peak for solar, with a weather
+    /// factor of 1 for wind.
+    pub generation_kwh: f64,
+}
+
+/// A battery bank.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatteryBank {
+    /// Unique id ("BB1").
+    pub id: String,
+    /// Node it connects to.
+    pub node: NodeId,
+    /// Usable capacity, kWh.
+    pub capacity_kwh: f64,
+    /// Energy stored at the start, kWh (at most the capacity).
+    pub stored_kwh: f64,
+    /// Energy taken in per interval, `P_BBI`, kWh.
+    #[serde(default)]
+    pub charge_kwh: f64,
+    /// Energy given out per interval, `P_BBD`, kWh.
+    #[serde(default)]
+    pub discharge_kwh: f64,
+}
+
+/// Tariffs of SPEC §3.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tariffs {
+    /// Prosumer base tariff `BT_p`, INR/kWh (eq. 2).
+    pub prosumer_base_inr_per_kwh: f64,
+    /// Consumer slab schedule (eq. 3); KSEB 2022-23 when absent.
+    pub consumer: SlabSchedule,
+}
+
+impl Default for Tariffs {
+    fn default() -> Self {
+        Tariffs {
+            prosumer_base_inr_per_kwh: 3.0,
+            consumer: SlabSchedule::kseb_2022_23(),
+        }
+    }
+}
+
+/// A fault that opens the line between two nodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// The two end nodes of the faulted line.
+    pub line: [NodeId; 2],
+    /// When the line opens, s; `time.outage_at_s` when absent.
+    #[serde(default)]
+    pub at_s: Option<f64>,
+}
+
+/// The meters' communication network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Network {
+    /// One-way delay of a message, s.
+    pub latency_s: Distribution,
+    /// Probability that a message is lost, in [0, 1).
+    pub loss_probability: f64,
+    /// How long a sender waits for an acknowledgement before it resends, s.
+    pub retry_timeout_s: f64,
+    /// Resends before a message is given up.
+    pub max_retries: u32,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            latency_s: Distribution::fixed(0.05),
+            loss_probability: 0.0,
+            retry_timeout_s: 1.0,
+            max_retries: 5,
+        }
+    }
+}
+
+/// Durations of the restoration phases (SPEC §7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Timing {
+    /// From loss of supply to its detection by the RTDCCU, s (the paper: under 5 s).
+    pub detection_delay_s: Distribution,
+    /// Actuation of a relay / power-flow controller, s (the paper: about 60 s for P2P switching).
+    pub switching_delay_s: Distribution,
+    /// Simulated duration of one optimisation, s, or `measured` for the solve's wall-clock time.
+    pub optimiser_time_s: OptimiserTime,
+    /// Period of the optimiser before the outage, s (the paper: every 5 min).
+    pub pre_outage_optimiser_period_s: f64,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            detection_delay_s: Distribution::fixed(5.0),
+            switching_delay_s: Distribution::fixed(60.0),
+            optimiser_time_s: OptimiserTime::Modelled(Distribution::fixed(1.0)),
+            pre_outage_optimiser_period_s: 300.0,
+        }
+    }
+}
+
+/// How long an optimisation takes in simulated time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum OptimiserTime {
+    /// Drawn from a distribution, s.
+    Modelled(Distribution),
+    /// The measured wall-clock time of the actual solve (reported as such; not reproducible).
+    Measured,
+}
+
+/// Block production and transaction processing of the simulated chain node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChainConfig {
+    /// When blocks are made.
+    pub mining: Mining,
+    /// Time between blocks, s; required when `mining` is `interval`.
+    pub block_interval_s: Option<Distribution>,
+    /// Gas a block may hold.
+    pub gas_limit_per_block: u64,
+    /// Blocks (the including one counts) before a transaction is taken as final.
+    pub confirmations: u32,
+    /// CPU time the node spends on each transaction, s, per contract function: the node is a
+    /// queue that saturates when transactions arrive faster than it serves them.
+    pub service_time_s: ServiceTimes,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        ChainConfig {
+            mining: Mining::Instant,
+            block_interval_s: None,
+            gas_limit_per_block: 30_000_000,
+            confirmations: 1,
+            service_time_s: ServiceTimes::default(),
+        }
+    }
+}
+
+/// Block production mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mining {
+    /// A block per transaction as soon as the node has processed it (Ganache's default).
+    Instant,
+    /// A block every `block_interval_s`, holding what the mempool has, up to the gas limit.
+    Interval,
+}
+
+/// Per-transaction processing time of the chain node for each of the five contract functions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceTimes {
+    /// FindEntities (registration and lookup), s.
+    pub find_entities: Distribution,
+    /// PowerData (a meter reading), s.
+    pub power_data: Distribution,
+    /// PowerBalance (eq. 1), s.
+    pub power_balance: Distribution,
+    /// TariffComputation (eqs. 2–3), s.
+    pub tariff_computation: Distribution,
+    /// OptimisationHandler (recording and settling an allocation), s.
+    pub optimisation_handler: Distribution,
+}
+
+impl Default for ServiceTimes {
+    fn default() -> Self {
+        let zero = Distribution::fixed(0.0);
+        ServiceTimes {
+            find_entities: zero.clone(),
+            power_data: zero.clone(),
+            power_balance: zero.clone(),
+            tariff_computation: zero.clone(),
+            optimisation_handler: zero,
+        }
+    }
+}
+
+/// Restoration optimiser settings (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OptimiserConfig {
+    /// `fair` (the well-posed default, SPEC 5b) or `paper` (eq. 4 and eq. 13 as printed, 5a).
+    pub model: OptimiserModel,
+    /// Lower bound on each prosumer's consumption cut share alpha, by prosumer id (default 0).
+    pub alpha_min: BTreeMap<String, f64>,
+    /// Lower bound on every prosumer's battery export share beta (paper model).
+    pub beta_min: f64,
+    /// Prosumers that back off and cannot deliver (case 2, eq. 14).
+    pub back_off: Vec<String>,
+}
+
+impl Default for OptimiserConfig {
+    fn default() -> Self {
+        OptimiserConfig {
+            model: OptimiserModel::Fair,
+            alpha_min: BTreeMap::new(),
+            beta_min: 0.0,
+            back_off: Vec::new(),
+        }
+    }
+}
+
+/// Which formulation of the restoration problem to solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptimiserModel {
+    /// SPEC 5b: linear physical limits, unique least-cost allocation, load shedding.
+    Fair,
+    /// SPEC 5a: the paper's eq. 4 with eq. 13 as printed.
+    Paper,
+}
+
+/// What varies from run to run in a sweep. Quantities that are distributions elsewhere
+/// (latency, delays, block interval) are drawn afresh in every run anyway.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MonteCarlo {
+    /// Number of runs of a sweep when the command line does not say.
+    pub runs: u64,
+    /// Time of the outage, s since midnight; the scenario's faults keep their relative offsets.
+    pub fault_time_s: Option<Distribution>,
+    /// Alternative sets of faulted lines, one drawn per run by weight; the scenario's own
+    /// faults when empty.
+    pub fault_sets: Vec<FaultSet>,
+    /// Multiplies solar, wind and prosumer generation (1 = as in the scenario).
+    pub weather_factor: Distribution,
+    /// Multiplies consumer demand and prosumer consumption (1 = as in the scenario).
+    pub demand_factor: Distribution,
+    /// Probability that a given prosumer backs off after being allocated (eq. 14).
+    pub back_off_probability: f64,
+}
+
+impl Default for MonteCarlo {
+    fn default() -> Self {
+        MonteCarlo {
+            runs: 1000,
+            fault_time_s: None,
+            fault_sets: Vec::new(),
+            weather_factor: Distribution::fixed(1.0),
+            demand_factor: Distribution::fixed(1.0),
+            back_off_probability: 0.0,
+        }
+    }
+}
+
+/// One alternative place of the outage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSet {
+    /// Lines that open together, as node pairs.
+    pub lines: Vec<[NodeId; 2]>,
+    /// Relative probability of this set.
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Scenario {
+    /// When `fault` opens its line, s.
+    pub fn fault_time_s(&self, fault: &Fault) -> f64 {
+        fault.at_s.unwrap_or(self.time.outage_at_s)
+    }
+
+    /// Lower bound on alpha for prosumer `id` (0 unless the optimiser section sets one).
+    pub fn alpha_min(&self, id: &str) -> f64 {
+        self.optimiser.alpha_min.get(id).copied().unwrap_or(0.0)
+    }
+}

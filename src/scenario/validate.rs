@@ -1,0 +1,379 @@
+//! Semantic checks of a parsed scenario: values in range, references that resolve, unique ids.
+//! Each failure names the field path and says what was expected and what was found.
+
+use super::{Distribution, NodeId, NodeKind, Scenario};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A failed check: (field path, message).
+pub(super) type Invalid = (String, String);
+
+type Checked = Result<(), Invalid>;
+
+fn fail(field: impl Into<String>, message: impl Into<String>) -> Checked {
+    Err((field.into(), message.into()))
+}
+
+fn non_negative(field: &str, value: f64) -> Checked {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        fail(field, format!("must be >= 0, got {value}"))
+    }
+}
+
+fn positive(field: &str, value: f64) -> Checked {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        fail(field, format!("must be > 0, got {value}"))
+    }
+}
+
+fn share(field: &str, value: f64) -> Checked {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        fail(field, format!("must be between 0 and 1, got {value}"))
+    }
+}
+
+/// A distribution of a duration or a factor: valid parameters and no negative draws.
+fn non_negative_distribution(field: &str, distribution: &Distribution) -> Checked {
+    distribution.validate().or_else(|m| fail(field, m))?;
+    let lower = distribution.lower_bound();
+    if lower < 0.0 {
+        return fail(
+            field,
+            format!("can draw negative values (lower bound {lower}); bound it at 0 or above"),
+        );
+    }
+    Ok(())
+}
+
+/// Runs every check, returning the first failure.
+pub(super) fn validate(scenario: &Scenario) -> Checked {
+    if scenario.name.trim().is_empty() {
+        return fail("name", "must not be empty");
+    }
+    check_time(scenario)?;
+    let nodes = check_grid(scenario)?;
+    let prosumers = check_entities(scenario, &nodes)?;
+    check_tariffs(scenario)?;
+    let lines = line_set(scenario);
+    check_faults(scenario, &lines)?;
+    check_network_and_timing(scenario)?;
+    check_chain(scenario)?;
+    check_optimiser(scenario, &prosumers)?;
+    check_monte_carlo(scenario, &lines)
+}
+
+fn check_time(s: &Scenario) -> Checked {
+    let t = &s.time;
+    positive("time.horizon_s", t.horizon_s)?;
+    positive("time.meter_interval_s", t.meter_interval_s)?;
+    non_negative("time.outage_at_s", t.outage_at_s)?;
+    if t.meter_interval_s > t.horizon_s {
+        return fail(
+            "time.meter_interval_s",
+            format!("must not exceed the horizon ({} s)", t.horizon_s),
+        );
+    }
+    if t.outage_at_s >= t.horizon_s {
+        return fail(
+            "time.outage_at_s",
+            format!("must fall inside the horizon [0, {} s)", t.horizon_s),
+        );
+    }
+    Ok(())
+}
+
+/// Checks nodes and lines; returns each node's kind by id.
+fn check_grid(s: &Scenario) -> Result<HashMap<NodeId, NodeKind>, Invalid> {
+    if s.grid.nodes.is_empty() {
+        return Err(("grid.nodes".into(), "the grid has no nodes".into()));
+    }
+    let mut kinds = HashMap::new();
+    let mut first_index = HashMap::new();
+    for (i, node) in s.grid.nodes.iter().enumerate() {
+        if let Some(previous) = first_index.insert(node.id, i) {
+            fail(
+                format!("grid.nodes[{i}].id"),
+                format!("duplicate node {} (also grid.nodes[{previous}])", node.id),
+            )?;
+        }
+        kinds.insert(node.id, node.kind);
+    }
+    if !kinds.values().any(|k| *k == NodeKind::Source) {
+        fail(
+            "grid.nodes",
+            "no node of kind `source`: the grid needs the utility supply",
+        )?;
+    }
+    let mut seen = HashMap::new();
+    for (i, line) in s.grid.lines.iter().enumerate() {
+        for (end, id) in [("from", line.from), ("to", line.to)] {
+            if !kinds.contains_key(&id) {
+                fail(format!("grid.lines[{i}].{end}"), format!("no node {id}"))?;
+            }
+        }
+        if line.from == line.to {
+            fail(
+                format!("grid.lines[{i}]"),
+                format!("connects node {} to itself", line.from),
+            )?;
+        }
+        let key = (line.from.min(line.to), line.from.max(line.to));
+        if let Some(previous) = seen.insert(key, i) {
+            fail(
+                format!("grid.lines[{i}]"),
+                format!(
+                    "duplicate line between nodes {} and {} (also grid.lines[{previous}])",
+                    key.0, key.1
+                ),
+            )?;
+        }
+    }
+    Ok(kinds)
+}
+
+/// Checks every entity; returns the prosumers' alpha_max by id.
+fn check_entities(
+    s: &Scenario,
+    nodes: &HashMap<NodeId, NodeKind>,
+) -> Result<BTreeMap<String, f64>, Invalid> {
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut place = |field: String, id: &str, node: NodeId| -> Checked {
+        if id.trim().is_empty() {
+            return fail(format!("{field}.id"), "must not be empty");
+        }
+        if let Some(previous) = ids.insert(id.to_string(), field.clone()) {
+            return fail(
+                format!("{field}.id"),
+                format!("duplicate entity id `{id}` (also {previous})"),
+            );
+        }
+        match nodes.get(&node) {
+            None => fail(
+                format!("{field}.node"),
+                format!("no node {node} in the grid"),
+            ),
+            Some(NodeKind::Entity) => Ok(()),
+            Some(kind) => fail(
+                format!("{field}.node"),
+                format!(
+                    "node {node} is a {kind:?} node; entities connect to nodes of kind `entity`"
+                ),
+            ),
+        }
+    };
+    let e = &s.entities;
+    let mut prosumers = BTreeMap::new();
+    for (i, p) in e.prosumers.iter().enumerate() {
+        let f = format!("entities.prosumers[{i}]");
+        place(f.clone(), &p.id, p.node)?;
+        non_negative(&format!("{f}.export_prev_kwh"), p.export_prev_kwh)?;
+        non_negative(&format!("{f}.generation_kwh"), p.generation_kwh)?;
+        non_negative(&format!("{f}.battery_kwh"), p.battery_kwh)?;
+        non_negative(&format!("{f}.consumption_kwh"), p.consumption_kwh)?;
+        share(&format!("{f}.alpha_max"), p.alpha_max)?;
+        prosumers.insert(p.id.clone(), p.alpha_max);
+    }
+    for (i, c) in e.consumers.iter().enumerate() {
+        let f = format!("entities.consumers[{i}]");
+        place(f.clone(), &c.id, c.node)?;
+        non_negative(&format!("{f}.demand_kwh"), c.demand_kwh)?;
+    }
+    for (kind, ders) in [("solar", &e.solar), ("wind", &e.wind)] {
+        for (i, d) in ders.iter().enumerate() {
+            let f = format!("entities.{kind}[{i}]");
+            place(f.clone(), &d.id, d.node)?;
+            non_negative(&format!("{f}.generation_kwh"), d.generation_kwh)?;
+        }
+    }
+    for (i, b) in e.batteries.iter().enumerate() {
+        let f = format!("entities.batteries[{i}]");
+        place(f.clone(), &b.id, b.node)?;
+        non_negative(&format!("{f}.capacity_kwh"), b.capacity_kwh)?;
+        non_negative(&format!("{f}.stored_kwh"), b.stored_kwh)?;
+        non_negative(&format!("{f}.charge_kwh"), b.charge_kwh)?;
+        non_negative(&format!("{f}.discharge_kwh"), b.discharge_kwh)?;
+        if b.stored_kwh > b.capacity_kwh {
+            fail(
+                format!("{f}.stored_kwh"),
+                format!(
+                    "must not exceed capacity_kwh ({}), got {}",
+                    b.capacity_kwh, b.stored_kwh
+                ),
+            )?;
+        }
+    }
+    Ok(prosumers)
+}
+
+fn check_tariffs(s: &Scenario) -> Checked {
+    non_negative(
+        "tariffs.prosumer_base_inr_per_kwh",
+        s.tariffs.prosumer_base_inr_per_kwh,
+    )?;
+    s.tariffs
+        .consumer
+        .validate()
+        .or_else(|e| fail(format!("tariffs.consumer.{}", e.field), e.message))
+}
+
+/// Lines as unordered node pairs.
+fn line_set(s: &Scenario) -> BTreeSet<(NodeId, NodeId)> {
+    s.grid
+        .lines
+        .iter()
+        .map(|l| (l.from.min(l.to), l.from.max(l.to)))
+        .collect()
+}
+
+fn check_line_ref(field: &str, line: [NodeId; 2], lines: &BTreeSet<(NodeId, NodeId)>) -> Checked {
+    let [a, b] = line;
+    if lines.contains(&(a.min(b), a.max(b))) {
+        Ok(())
+    } else {
+        fail(field, format!("no line between nodes {a} and {b}"))
+    }
+}
+
+fn check_faults(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checked {
+    for (i, fault) in s.faults.iter().enumerate() {
+        check_line_ref(&format!("faults[{i}].line"), fault.line, lines)?;
+        if let Some(at_s) = fault.at_s
+            && !(0.0..s.time.horizon_s).contains(&at_s)
+        {
+            fail(
+                format!("faults[{i}].at_s"),
+                format!(
+                    "must fall inside the horizon [0, {} s), got {at_s}",
+                    s.time.horizon_s
+                ),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn check_network_and_timing(s: &Scenario) -> Checked {
+    let n = &s.network;
+    non_negative_distribution("network.latency_s", &n.latency_s)?;
+    if !(0.0..1.0).contains(&n.loss_probability) {
+        fail(
+            "network.loss_probability",
+            format!("must be in [0, 1), got {}", n.loss_probability),
+        )?;
+    }
+    positive("network.retry_timeout_s", n.retry_timeout_s)?;
+    let t = &s.timing;
+    non_negative_distribution("timing.detection_delay_s", &t.detection_delay_s)?;
+    non_negative_distribution("timing.switching_delay_s", &t.switching_delay_s)?;
+    if let super::OptimiserTime::Modelled(d) = &t.optimiser_time_s {
+        non_negative_distribution("timing.optimiser_time_s", d)?;
+    }
+    positive(
+        "timing.pre_outage_optimiser_period_s",
+        t.pre_outage_optimiser_period_s,
+    )
+}
+
+fn check_chain(s: &Scenario) -> Checked {
+    let c = &s.chain;
+    match (&c.mining, &c.block_interval_s) {
+        (super::Mining::Interval, None) => fail(
+            "chain.block_interval_s",
+            "required when chain.mining is `interval`",
+        )?,
+        (_, Some(interval)) => {
+            non_negative_distribution("chain.block_interval_s", interval)?;
+            if interval.lower_bound() <= 0.0 && interval.is_fixed() {
+                fail("chain.block_interval_s", "must be > 0")?;
+            }
+        }
+        (super::Mining::Instant, None) => {}
+    }
+    if c.gas_limit_per_block == 0 {
+        fail("chain.gas_limit_per_block", "must be > 0")?;
+    }
+    if c.confirmations == 0 {
+        fail(
+            "chain.confirmations",
+            "must be >= 1 (the including block counts as the first)",
+        )?;
+    }
+    if c.mining == super::Mining::Instant && c.confirmations > 1 {
+        fail(
+            "chain.confirmations",
+            "must be 1 with instant mining: no later block is mined without a new transaction",
+        )?;
+    }
+    let st = &c.service_time_s;
+    for (name, d) in [
+        ("find_entities", &st.find_entities),
+        ("power_data", &st.power_data),
+        ("power_balance", &st.power_balance),
+        ("tariff_computation", &st.tariff_computation),
+        ("optimisation_handler", &st.optimisation_handler),
+    ] {
+        non_negative_distribution(&format!("chain.service_time_s.{name}"), d)?;
+    }
+    Ok(())
+}
+
+fn check_optimiser(s: &Scenario, prosumers: &BTreeMap<String, f64>) -> Checked {
+    let o = &s.optimiser;
+    share("optimiser.beta_min", o.beta_min)?;
+    for (id, &alpha_min) in &o.alpha_min {
+        let field = format!("optimiser.alpha_min.{id}");
+        let Some(&alpha_max) = prosumers.get(id) else {
+            return fail(field, format!("no prosumer `{id}`"));
+        };
+        share(&field, alpha_min)?;
+        if alpha_min > alpha_max {
+            fail(
+                field,
+                format!("must not exceed the prosumer's alpha_max ({alpha_max}), got {alpha_min}"),
+            )?;
+        }
+    }
+    for (i, id) in o.back_off.iter().enumerate() {
+        if !prosumers.contains_key(id) {
+            fail(
+                format!("optimiser.back_off[{i}]"),
+                format!("no prosumer `{id}`"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checked {
+    let m = &s.monte_carlo;
+    if m.runs == 0 {
+        fail("monte_carlo.runs", "must be >= 1")?;
+    }
+    if let Some(d) = &m.fault_time_s {
+        non_negative_distribution("monte_carlo.fault_time_s", d)?;
+    }
+    for (i, set) in m.fault_sets.iter().enumerate() {
+        if set.lines.is_empty() {
+            fail(
+                format!("monte_carlo.fault_sets[{i}].lines"),
+                "a fault set needs at least one line",
+            )?;
+        }
+        for (j, line) in set.lines.iter().enumerate() {
+            check_line_ref(
+                &format!("monte_carlo.fault_sets[{i}].lines[{j}]"),
+                *line,
+                lines,
+            )?;
+        }
+        positive(&format!("monte_carlo.fault_sets[{i}].weight"), set.weight)?;
+    }
+    non_negative_distribution("monte_carlo.weather_factor", &m.weather_factor)?;
+    non_negative_distribution("monte_carlo.demand_factor", &m.demand_factor)?;
+    share("monte_carlo.back_off_probability", m.back_off_probability)
+}
