@@ -174,7 +174,12 @@ impl PaperIsland {
                 });
             }
         }
-        let best = best.ok_or(OptimiseError::SearchLimit { nodes })?;
+        let Some(best) = best else {
+            return Err(match open.is_empty() {
+                true => OptimiseError::Solver("no choice of intervals covers the deficit".into()),
+                false => OptimiseError::SearchLimit { nodes },
+            });
+        };
         let bound = open
             .iter()
             .map(|o| o.bound_inr)
