@@ -133,19 +133,19 @@ impl Face {
         free >= 2 && lo_sum + self.eps < self.total && self.total < hi_sum - self.eps
     }
 
-    /// A point of the face with every variable at the same fraction of its range. Cheap;
-    /// the cost is the same at every point of the face.
-    pub fn proportional(&self) -> Vec<f64> {
-        let (lo_sum, hi_sum): (f64, f64) = (self.lo.iter().sum(), self.hi.iter().sum());
-        let theta = if hi_sum > lo_sum {
-            ((self.total - lo_sum) / (hi_sum - lo_sum)).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+    /// A vertex of the face: variables raised from `lo` towards `hi` in index order until
+    /// the total is reached, so at most one ends strictly inside its range. The cost is
+    /// the same at every point of the face.
+    pub fn vertex(&self) -> Vec<f64> {
+        let mut room = self.total - self.lo.iter().sum::<f64>();
         self.lo
             .iter()
             .zip(&self.hi)
-            .map(|(l, h)| l + theta * (h - l))
+            .map(|(&l, &h)| {
+                let x = (h - l).min(room.max(0.0));
+                room -= x;
+                l + x
+            })
             .collect()
     }
 
@@ -155,7 +155,7 @@ impl Face {
     /// and the fair model's tie-break.
     pub fn spread(&self, caps: &[f64]) -> Result<Vec<f64>, OptimiseError> {
         if !self.is_degenerate() {
-            return Ok(self.proportional());
+            return Ok(self.vertex());
         }
         let curves: Vec<Curve> = self
             .lo
@@ -176,7 +176,7 @@ impl Face {
             })
             .collect();
         let refs: Vec<&Curve> = curves.iter().collect();
-        Ok(allocate(&refs, self.total)?.proportional())
+        Ok(allocate(&refs, self.total)?.vertex())
     }
 }
 
@@ -193,7 +193,7 @@ mod tests {
         // x² + 2y² with x + y = 3: x = 2, y = 1, λ = 4.
         let (a, b) = (quad(0.0, 10.0, 0.0, 1.0), quad(0.0, 10.0, 0.0, 2.0));
         let face = allocate(&[&a, &b], 3.0).unwrap();
-        let x = face.proportional();
+        let x = face.vertex();
         assert!(
             (x[0] - 2.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12,
             "{x:?}"
@@ -205,7 +205,7 @@ mod tests {
     fn bounds_bind_and_the_rest_takes_up_the_slack() {
         // x on [0, 1] is cheap but capped; y pays the rest.
         let (a, b) = (quad(0.0, 1.0, 0.0, 0.1), quad(0.0, 10.0, 0.0, 1.0));
-        let x = allocate(&[&a, &b], 5.0).unwrap().proportional();
+        let x = allocate(&[&a, &b], 5.0).unwrap().vertex();
         assert_eq!(x[0], 1.0);
         assert!((x[1] - 4.0).abs() < 1e-12, "{x:?}");
     }

@@ -12,14 +12,22 @@ use super::Model;
 pub struct Allocation {
     /// The model solved.
     pub model: Model,
-    /// Whether other splits reach the same cost (the paper model's case 1); the split
-    /// returned is then a deterministic representative. Always false for the fair model,
-    /// whose tie-break makes the answer unique.
+    /// Whether other splits reach the same cost (to 1e-9 relative), as in the paper model's
+    /// case 1; the split returned is then a deterministic representative (each prosumer at
+    /// the same share of its capacity, as far as the optimal set allows). Seen ties: a
+    /// continuum of optimal splits, prosumers with identical data on different sides of
+    /// their gap, or another choice of sides found as good by the search (ties hidden in
+    /// branches it pruned are not looked for). Always false for the fair model, whose
+    /// tie-break makes the answer unique.
     pub degenerate: bool,
     /// `D`: served demand minus the prosumers' baseline export. Negative is a surplus.
     pub deficit_kwh: f64,
     /// `J` of eq. 4: everything paid to the prosumers, `Σ (R_prev + R_delta + R_extra)`.
     pub cost_inr: f64,
+    /// How much cheaper than `cost_inr` the global optimum could still be: 0 when the
+    /// solver proved optimality (to 1e-9 relative); positive only when the paper model's
+    /// search ran out of budget on a hard instance, and then a proven bound.
+    pub optimality_gap_inr: f64,
     /// Eq. 5's budget: the served consumers' tariffs.
     pub budget_inr: f64,
     /// How far `cost_inr` exceeds the budget (0 when within it). `cost_inr` is already the
@@ -101,9 +109,17 @@ impl fmt::Display for Allocation {
         } else {
             "within budget".into()
         };
+        let proof = if self.optimality_gap_inr > 0.0 {
+            format!(
+                " (optimum proven only to within {:.3} INR)",
+                self.optimality_gap_inr
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             f,
-            "cost {:.3} INR · budget {:.3} INR · {budget} · backed off: {}",
+            "cost {:.3} INR{proof} · budget {:.3} INR · {budget} · backed off: {}",
             self.cost_inr,
             self.budget_inr,
             list(&self.excluded)

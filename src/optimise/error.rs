@@ -25,9 +25,10 @@ pub enum OptimiseError {
         /// Which constraint rules everything out.
         reason: String,
     },
-    /// The search over the paper model's disconnected feasible sets hit its node limit
-    /// before proving an optimum; no allocation is returned rather than a possibly wrong one.
-    #[error("branch and bound stopped after {nodes} nodes without proving the optimum")]
+    /// The search over the paper model's disconnected feasible sets used up its work
+    /// budget before finding any feasible split. (When it has found one, it returns it with
+    /// the proven `optimality_gap_inr` instead.)
+    #[error("branch and bound stopped after {nodes} nodes without finding a feasible split")]
     SearchLimit {
         /// Nodes explored.
         nodes: usize,

@@ -100,6 +100,7 @@ impl Island for FairIsland {
         Ok(Split {
             // The tie-break is strictly convex on the least-cost set: the answer is unique.
             degenerate: false,
+            gap_inr: 0.0,
             delta,
             alpha,
             beta,

@@ -3,9 +3,10 @@
 //! is paid.
 //!
 //! Two models: [`Model::Paper`] (SPEC §5a, faithful to the paper's eqs. 4–13, solved to the
-//! global optimum despite its disconnected feasible sets) and [`Model::Fair`] (SPEC §5b, the
-//! default: linear physical limits and a unique, evenly spread least-cost split). Both share
-//! the pipeline of [`solve`]:
+//! global optimum, to 1e-9 relative, despite its disconnected feasible sets; on a hard
+//! instance that exhausts the search budget the proven gap is reported instead) and
+//! [`Model::Fair`] (SPEC §5b, the default: linear physical limits and a unique, evenly
+//! spread least-cost split). Both share the pipeline of [`solve`]:
 //!
 //! 1. validate the input, drop the prosumers that back off (case 2, eq. 14: they neither
 //!    export, not even their previous `Pe`, nor are paid);
@@ -13,7 +14,8 @@
 //!    supply them all (module `shedding` documents the rule);
 //! 3. split the deficit of the served demand at least cost (modules `paper`, `fair`; both
 //!    reduce to separable convex allocations solved in `allocate` with argmin's Brent
-//!    root finder and an exact finish);
+//!    root finder and an exact finish; the paper model adds a branch and bound over
+//!    which side of its gap each prosumer takes);
 //! 4. price the split (rewards of SPEC §5) and check the budget of eq. 5.
 //!
 //! The library never prints; [`Allocation`]'s `Display` is the table the CLI shows.
@@ -53,6 +55,8 @@ struct Split {
     alpha: Vec<f64>,
     beta: Vec<f64>,
     degenerate: bool,
+    /// How much cheaper the global optimum could still be (0 when proven optimal).
+    gap_inr: f64,
 }
 
 /// Optimises one island: sheds what cannot be served, splits the deficit at least cost
@@ -122,6 +126,7 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Result<Allocation, Optim
         degenerate: split.degenerate,
         deficit_kwh,
         cost_inr,
+        optimality_gap_inr: split.gap_inr,
         budget_inr,
         budget_short_inr: (cost_inr - budget_inr).max(0.0),
         served_kwh,

@@ -1,5 +1,6 @@
 //! The `paper` model (SPEC §5a): eq. 4's objective, eq. 13 as printed, bounds
-//! `alpha_min ≤ alpha ≤ alpha_max`, `beta_min ≤ beta ≤ 1`, solved to the global optimum.
+//! `alpha_min ≤ alpha ≤ alpha_max`, `beta_min ≤ beta ≤ 1`, solved to the global optimum
+//! (to 1e-9 relative; module `search` says when it reports a proven gap instead).
 //!
 //! Reformulation. With `delta_i = alpha_i·Pc_i + beta_i·PB_i` fixed, every constraint is
 //! linear in `alpha_i`, and eq. 4 charges `alpha_i·delta_i·BT²`: the best choice is the
@@ -12,22 +13,23 @@
 //! prosumer the optimum supplies `max(D, Σ lower ends)` and is a separable convex
 //! allocation (module `allocate`).
 //!
-//! Global optimum. The choice of interval is combinatorial (it embeds a knapsack), so a
-//! branch and bound decides it: a prosumer with two intervals is relaxed to the convex
-//! envelope of its cost over both (the pieces joined by a tangent bridge over the gap).
-//! The relaxation's optimum is a lower bound; if no relaxed prosumer sits inside a bridge,
-//! it is feasible and exact. Otherwise branch on that prosumer: lower or upper interval.
-//! With one coupling constraint, generically at most one prosumer is inside a bridge at a
-//! relaxation's optimum (the Shapley–Folkman argument), so the tree stays small in practice;
-//! its size is bounded, and hitting the bound is an error, never a wrong answer.
+//! Global optimum. Which interval each prosumer uses is combinatorial (it embeds a subset
+//! sum), so a branch and bound decides it (module `search`), relaxing a two-interval
+//! prosumer to the convex envelope of its cost over both: the pieces joined by a straight
+//! bridge over the gap. A remarkable property of eq. 13: every bridge has the same slope,
+//! `BT + BT²·(1 + beta_min)` (12.09 INR/kWh for the paper's data), because the cost at both
+//! ends of a gap is `BT·δ + BT²·δ·(δ − beta_min·PB)/Pc` and the ends sum to
+//! `Pc + beta_min·(PB + Pc)`. When the marginal price of the deficit reaches that slope,
+//! every gapped prosumer is indifferent along its bridge and the question becomes which of
+//! them cross their gap.
 
-use super::allocate::{Face, allocate};
+mod search;
+
+use super::allocate::allocate;
 use super::curve::{Curve, Quad, roots};
 use super::root::sign_change;
 use super::{Island, OptimiseError, ProsumerInput, Split};
-
-/// Give up (with an error, never a wrong answer) after this many branch-and-bound nodes.
-const NODE_LIMIT: usize = 200_000;
+use search::{Choice, Node};
 
 /// One prosumer's data in the paper's variables.
 #[derive(Clone, Copy, Debug)]
@@ -43,14 +45,32 @@ struct Limits {
 
 impl Limits {
     fn new(p: &ProsumerInput, beta_min: f64) -> Limits {
+        let (pe, pg, pb, pc) = (
+            p.export_prev_kwh,
+            p.generation_kwh,
+            p.battery_kwh,
+            p.consumption_kwh,
+        );
+        let k = pg - pe - pc + pb;
+        // A K within rounding of 0 is 0 (data that balance exactly, summed in floating point).
+        let k = if k < 0.0 && k > -1e-12 * (pe + pg + pb + pc) {
+            0.0
+        } else {
+            k
+        };
         Limits {
-            pc: p.consumption_kwh,
-            pb: p.battery_kwh,
-            k: p.generation_kwh - p.export_prev_kwh - p.consumption_kwh + p.battery_kwh,
+            pc,
+            pb,
+            k,
             alpha_min: p.alpha_min,
             alpha_max: p.alpha_max,
             beta_min,
         }
+    }
+
+    /// The limits' exact bits: equal keys, identical costs and feasible sets.
+    fn key(&self) -> [u64; 5] {
+        [self.pc, self.pb, self.k, self.alpha_min, self.alpha_max].map(f64::to_bits)
     }
 
     /// `δ·alpha_least(δ)` as quadratics whose maximum it is: the alpha bound, beta ≤ 1,
@@ -110,20 +130,26 @@ impl Limits {
             .last()
             .copied()
             .unwrap_or(0.0);
+        // Interval ends within rounding of each other meet (a one-point interval).
+        let tol = 1e-12 * (1.0 + pc + pb + k);
         let ceiling = (self.alpha_max * pc + pb).min(reach);
-        if floor > ceiling {
+        if floor > ceiling + tol {
             return Err(format!(
                 "alpha_min and beta_min force delta >= {floor:.3} kWh, but eq. 13 allows at most {ceiling:.3} kWh"
             ));
         }
+        let ceiling = ceiling.max(floor);
         // Some alpha meets eq. 13 with beta >= beta_min: δ² − (Pc + beta_min·(PB + Pc))·δ + K·Pc >= 0,
         // false strictly between the roots.
         let gap = roots(1.0, -(pc + self.beta_min * (pb + pc)), k * pc);
-        let pieces = match gap[..] {
-            [s1, s2] if s1 < s2 && s1 < ceiling && s2 > floor => [(floor, s1), (s2, ceiling)]
-                .into_iter()
-                .filter(|(a, b)| a <= b)
-                .collect(),
+        let pieces: Vec<(f64, f64)> = match gap[..] {
+            [s1, s2] if s1 < s2 && s1 < ceiling && s2 > floor => {
+                [(floor, s1.max(floor)), (s2.min(ceiling), ceiling)]
+                    .into_iter()
+                    .zip([floor <= s1 + tol, s2 <= ceiling + tol])
+                    .filter_map(|(piece, kept)| kept.then_some(piece))
+                    .collect()
+            }
             _ => vec![(floor, ceiling)],
         };
         if pieces.is_empty() {
@@ -182,24 +208,13 @@ struct Prosumer {
     hull: Option<Hull>,
 }
 
-/// How a node of the search treats a two-interval prosumer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Choice {
-    Hull,
-    Lower,
-    Upper,
-}
-
-/// A solved relaxation: its optimal set and its cost (eq. 4).
-struct Node {
-    face: Face,
-    cost_inr: f64,
-}
-
 /// The island under the paper model.
 pub(crate) struct PaperIsland {
     bt: f64,
     prosumers: Vec<Prosumer>,
+    /// For each prosumer, the first one with identical limits: their costs are identical,
+    /// so the search may treat them as interchangeable.
+    twin: Vec<usize>,
     baseline: Vec<f64>,
     capacity: Vec<f64>,
 }
@@ -245,8 +260,15 @@ impl PaperIsland {
                 hull,
             });
         }
+        let mut first = std::collections::HashMap::new();
+        let twin = built
+            .iter()
+            .enumerate()
+            .map(|(i, p)| *first.entry(p.limits.key()).or_insert(i))
+            .collect();
         Ok(PaperIsland {
             bt,
+            twin,
             baseline: prosumers.iter().map(|(_, p)| p.export_prev_kwh).collect(),
             capacity: built
                 .iter()
@@ -288,96 +310,14 @@ impl PaperIsland {
             return Ok(None);
         }
         let face = allocate(&curves, total.min(hi))?;
-        let g_sum = curves
-            .iter()
-            .zip(face.proportional())
-            .map(|(c, x)| c.value(x))
-            .sum();
+        let point = face.vertex();
+        let g_sum = curves.iter().zip(&point).map(|(c, &x)| c.value(x)).sum();
         let cost_inr = self.objective(face.total, g_sum);
-        Ok(Some(Node { face, cost_inr }))
-    }
-
-    /// The first relaxed prosumer whose optimal range enters its bridge's interior.
-    fn bridged(&self, choices: &[Choice], face: &Face) -> Option<usize> {
-        (0..choices.len()).find(|&i| match (&self.prosumers[i].hull, choices[i]) {
-            (Some(h), Choice::Hull) => {
-                let e = 1e-9 * (1.0 + h.to.abs());
-                face.hi[i] > h.from + e && face.lo[i] < h.to - e
-            }
-            _ => false,
-        })
-    }
-
-    /// Branch and bound over the interval choices; the best leaf's optimal set and whether
-    /// another leaf ties with it.
-    fn search(&self, deficit: f64) -> Result<(Face, bool), OptimiseError> {
-        let root: Vec<Choice> = self
-            .prosumers
-            .iter()
-            .map(|p| {
-                if p.hull.is_some() {
-                    Choice::Hull
-                } else {
-                    Choice::Lower
-                }
-            })
-            .collect();
-        let tol = |c: f64| 1e-9 * (1.0 + c.abs());
-        let mut stack = vec![root];
-        let mut best: Option<Node> = None;
-        let mut tied = false;
-        let mut nodes = 0;
-        while let Some(choices) = stack.pop() {
-            nodes += 1;
-            if nodes > NODE_LIMIT {
-                return Err(OptimiseError::SearchLimit { nodes: NODE_LIMIT });
-            }
-            let Some(node) = self.relax(&choices, deficit)? else {
-                continue;
-            };
-            if best
-                .as_ref()
-                .is_some_and(|b| node.cost_inr > b.cost_inr + tol(b.cost_inr))
-            {
-                continue;
-            }
-            if let Some(i) = self.bridged(&choices, &node.face) {
-                for side in [Choice::Upper, Choice::Lower] {
-                    let mut child = choices.clone();
-                    child[i] = side;
-                    stack.push(child);
-                }
-                continue;
-            }
-            // A leaf: every relaxed prosumer sits where the envelope is its true cost, on
-            // one interval. Re-solve on those intervals for the leaf's exact optimal set.
-            let exact: Vec<Choice> = choices
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| match (&self.prosumers[i].hull, c) {
-                    (Some(h), Choice::Hull) if node.face.hi[i] > h.from + 1e-9 * (1.0 + h.to) => {
-                        Choice::Upper
-                    }
-                    (Some(_), Choice::Hull) => Choice::Lower,
-                    _ => c,
-                })
-                .collect();
-            let leaf = self.relax(&exact, deficit)?.ok_or_else(|| {
-                OptimiseError::Solver("a feasible leaf lost its feasibility".into())
-            })?;
-            match &best {
-                Some(b) if leaf.cost_inr >= b.cost_inr - tol(b.cost_inr) => {
-                    tied |= leaf.cost_inr <= b.cost_inr + tol(b.cost_inr);
-                }
-                _ => {
-                    best = Some(leaf);
-                    tied = false;
-                }
-            }
-        }
-        let best = best
-            .ok_or_else(|| OptimiseError::Solver("no interval choice covers the deficit".into()))?;
-        Ok((best.face, tied))
+        Ok(Some(Node {
+            face,
+            point,
+            cost_inr,
+        }))
     }
 }
 
@@ -391,8 +331,8 @@ impl Island for PaperIsland {
     }
 
     fn split(&self, deficit_kwh: f64) -> Result<Split, OptimiseError> {
-        let (face, tied) = self.search(deficit_kwh)?;
-        let delta = face.spread(&self.capacity)?;
+        let outcome = self.search(deficit_kwh, search::BUDGET)?;
+        let delta = outcome.face.spread(&self.capacity)?;
         let (alpha, beta) = self
             .prosumers
             .iter()
@@ -400,10 +340,72 @@ impl Island for PaperIsland {
             .map(|(p, &d)| p.limits.shares(d))
             .unzip();
         Ok(Split {
-            degenerate: tied || face.is_degenerate(),
+            degenerate: outcome.tied || outcome.face.is_degenerate(),
+            gap_inr: outcome.gap_inr,
             delta,
             alpha,
             beta,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Table 5's P4.
+    fn p4() -> ProsumerInput {
+        ProsumerInput {
+            id: "P4".into(),
+            export_prev_kwh: 150.0,
+            generation_kwh: 1000.0,
+            battery_kwh: 191.0,
+            consumption_kwh: 955.0,
+            alpha_min: 0.0,
+            alpha_max: 1.0,
+        }
+    }
+
+    #[test]
+    fn table5_p4_has_two_intervals() {
+        let intervals = Limits::new(&p4(), 0.0).feasible().unwrap();
+        let expected = [(0.0, 95.56), (859.44, 971.90)];
+        assert_eq!(intervals.len(), 2);
+        for ((a, b), (ea, eb)) in intervals.iter().zip(expected) {
+            assert!(
+                (a - ea).abs() < 0.01 && (b - eb).abs() < 0.01,
+                "{intervals:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_bridge_has_slope_bt_plus_bt_squared_times_one_plus_beta_min() {
+        let mut bridges = 0;
+        for beta_min in [0.0, 0.01, 0.05] {
+            let mut p = p4();
+            for (pc, pb, k) in [
+                (955.0, 191.0, 86.0),
+                (700.0, 400.0, 20.0),
+                (1200.0, 50.0, 150.0),
+            ] {
+                (p.consumption_kwh, p.battery_kwh) = (pc, pb);
+                p.generation_kwh = k + p.export_prev_kwh + pc - pb;
+                let Ok(island) = PaperIsland::new(&[(0, &p)], beta_min, 3.0) else {
+                    continue;
+                };
+                let Some(hull) = island.prosumers[0].hull.as_ref() else {
+                    continue;
+                };
+                let slope = (hull.curve.value(hull.to) - hull.curve.value(hull.from))
+                    / (hull.to - hull.from);
+                assert!(
+                    (slope - (3.0 + 9.0 * (1.0 + beta_min))).abs() < 1e-9,
+                    "{slope}"
+                );
+                bridges += 1;
+            }
+        }
+        assert!(bridges >= 7, "only {bridges} of the cases have a gap");
     }
 }
