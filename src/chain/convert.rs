@@ -1,6 +1,6 @@
 //! From the domain model's units (kWh, INR as `f64`) to the contracts' integers (Wh, paise).
 
-use super::{ChainError, Slab, SlabSchedule};
+use super::{ChainError, EntityId, Share, Slab, SlabSchedule};
 use crate::tariff;
 
 /// How far from a whole number a converted value may be (floating-point noise, e.g.
@@ -142,5 +142,46 @@ mod tests {
         assert!(converted.flat.is_empty());
         schedule.telescopic[1].up_to_kwh = Some(200.0);
         assert!(SlabSchedule::try_from(&schedule).is_err());
+    }
+}
+
+/// Energy in whole Wh, rounded to the nearest: how meters post readings.
+pub fn wh(kwh: f64) -> u64 {
+    (kwh * 1000.0).round().max(0.0) as u64
+}
+
+/// A prosumer's share in whole Wh, rounded up so that the shares still cover the deficit.
+pub fn share_wh(delta_kwh: f64) -> u64 {
+    (delta_kwh * 1000.0 - 1e-6).ceil().max(0.0) as u64
+}
+
+/// A reward in whole paise, rounded down so that the rewards stay within the budget.
+pub fn reward_paise(reward_inr: f64) -> u64 {
+    (reward_inr * 100.0 + 1e-6).floor().max(0.0) as u64
+}
+
+/// A share of the optimiser's allocation in the contracts' units, for `prosumer`.
+pub fn share(prosumer: EntityId, p: &crate::optimise::ProsumerAllocation) -> Share {
+    Share {
+        prosumer,
+        delta_wh: share_wh(p.delta_kwh),
+        alpha_ppm: (p.alpha * 1e6).round() as u32,
+        beta_ppm: (p.beta * 1e6).round() as u32,
+        reward_paise: reward_paise(p.reward_prev_inr + p.reward_delta_inr + p.reward_extra_inr),
+    }
+}
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::*;
+
+    #[test]
+    fn shares_round_up_rewards_down_readings_to_nearest() {
+        assert_eq!(share_wh(51.6894), 51_690);
+        assert_eq!(share_wh(257.0), 257_000);
+        assert_eq!(reward_paise(155.0719), 15_507);
+        assert_eq!(reward_paise(1500.0), 150_000);
+        assert_eq!(wh(0.0004), 0);
+        assert_eq!(wh(0.0005), 1);
     }
 }

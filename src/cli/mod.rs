@@ -11,7 +11,9 @@ macro_rules! outln {
     }};
 }
 
+mod chain;
 mod island;
+mod optimise;
 mod run;
 mod sweep;
 mod validate;
@@ -53,6 +55,26 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Allocate the extra energy each prosumer of every isolated island exports (SPEC §5), and
+    /// what each is paid; sheds load when the island is short.
+    Optimise {
+        /// Scenario file (YAML).
+        file: PathBuf,
+        /// Model: `fair` (well-posed, unique) or `paper` (eq. 4 with eq. 13 as printed).
+        /// Default: the scenario's `optimiser.model`.
+        #[arg(long, value_enum)]
+        model: Option<ModelArg>,
+        /// Prosumers that back off (eq. 14), e.g. `P2,P4`. Default: the scenario's
+        /// `optimiser.back_off`.
+        #[arg(long, value_delimiter = ',')]
+        exclude: Option<Vec<String>>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Contracts in the embedded EVM.
+    #[command(subcommand)]
+    Chain(ChainCommand),
     /// Simulate one outage end to end (meters, network, faults, RTDCCUs, contracts in revm,
     /// optimiser, relays) and report the MTTR with its breakdown, each consumer's interruption,
     /// energy not served, rewards and transactions.
@@ -117,6 +139,29 @@ enum Command {
     },
 }
 
+/// `blackstart chain …` commands.
+#[derive(Debug, Subcommand)]
+enum ChainCommand {
+    /// Deploy the contracts, run each of the paper's five functions on the scenario's data and
+    /// print the gas per call.
+    Gas {
+        /// Scenario file (YAML).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// Optimiser model named on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ModelArg {
+    /// SPEC 5b: linear limits, unique least-cost allocation, load shedding.
+    Fair,
+    /// SPEC 5a: the paper's eq. 4 and eq. 13 as printed.
+    Paper,
+}
+
 /// How a command prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -155,6 +200,19 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Validate { file } => validate::run(&file, &load(&file)?),
         Command::Island { file, format } => island::run(&load(&file)?, format),
+        Command::Optimise {
+            file,
+            model,
+            exclude,
+            format,
+        } => {
+            let model = model.map(|m| match m {
+                ModelArg::Fair => blackstart::optimise::Model::Fair,
+                ModelArg::Paper => blackstart::optimise::Model::Paper,
+            });
+            optimise::run(&load(&file)?, model, exclude, format)
+        }
+        Command::Chain(ChainCommand::Gas { file, format }) => chain::gas(&load(&file)?, format),
         Command::Run {
             file,
             seed,

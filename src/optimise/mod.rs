@@ -25,6 +25,7 @@ mod allocation;
 mod curve;
 mod error;
 mod fair;
+mod from_scenario;
 mod paper;
 mod problem;
 mod root;

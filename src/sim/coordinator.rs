@@ -18,9 +18,9 @@ use super::messages::{
     EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
     Report,
 };
-use crate::chain::{self, EntityId, EntityKind};
-use crate::optimise::{self, ConsumerInput, ProsumerInput, Settings};
-use crate::tariff::SlabSchedule;
+use crate::chain::{self, EntityId, EntityKind, reward_paise, share_wh, wh};
+use crate::optimise::{self, Settings};
+use crate::scenario::Scenario;
 use nexosim::model::{Context, Model};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
@@ -142,24 +142,20 @@ struct Pending {
 /// Static inputs of the coordinator, from the scenario and the run's plan.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CoordinatorConfig {
+    /// The scenario simulated.
+    pub scenario: Scenario,
     /// The run's entities.
     pub entities: Vec<Entity>,
-    /// Meter interval, s.
-    pub interval_s: f64,
-    /// Prosumer base tariff, INR/kWh.
-    pub base_tariff_inr_per_kwh: f64,
-    /// Consumer slab schedule.
-    pub schedule: SlabSchedule,
-    /// Optimiser model and beta bound.
-    pub settings: Settings,
-    /// alpha lower bound of each entity (prosumers; 0 otherwise).
-    pub alpha_min: Vec<f64>,
-    /// alpha upper bound of each entity (prosumers; 0 otherwise).
-    pub alpha_max: Vec<f64>,
     /// Multiplies generation this run.
     pub weather_factor: f64,
     /// Multiplies consumption and demand this run.
     pub demand_factor: f64,
+}
+
+impl CoordinatorConfig {
+    fn interval_s(&self) -> f64 {
+        self.scenario.time.meter_interval_s
+    }
 }
 
 /// The restoration coordinator.
@@ -186,21 +182,6 @@ pub const METER_ACCOUNT_BASE: u64 = 1_000;
 /// The chain id of entity `index` (entities are registered in table order).
 pub fn chain_id(index: EntityIndex) -> EntityId {
     EntityId(index + 1)
-}
-
-/// kWh to whole Wh (rounded), as posted on chain.
-pub fn wh(kwh: f64) -> u64 {
-    (kwh * 1000.0).round().max(0.0) as u64
-}
-
-/// A prosumer's share in whole Wh, rounded up so that the shares cover the deficit.
-fn share_wh(delta_kwh: f64) -> u64 {
-    (delta_kwh * 1000.0 - 1e-6).ceil().max(0.0) as u64
-}
-
-/// A reward in whole paise, rounded down so that the rewards stay within the budget.
-fn reward_paise(reward_inr: f64) -> u64 {
-    (reward_inr * 100.0 + 1e-6).floor().max(0.0) as u64
 }
 
 /// A reading in the contracts' units.
@@ -402,7 +383,7 @@ impl Coordinator {
             })
             .collect();
         island.deficit_kwh = allocation.deficit_kwh;
-        island.delivery_interval = (now_s / self.config.interval_s).floor() as u64 + 2;
+        island.delivery_interval = (now_s / self.config.interval_s()).floor() as u64 + 2;
         let detail = format!(
             "island {i} round {}: deficit {:.1} kWh, cost {:.2} INR, {} shed",
             island.rounds,
@@ -656,51 +637,26 @@ impl Coordinator {
         island.stage = Stage::Optimising;
         island.stage_started_s = now_s;
         let c = &self.config;
-        let excluded: Vec<String> = island
-            .backed_off
+        let ids: Vec<&str> = island
+            .entities
             .iter()
-            .map(|&e| c.entities[e as usize].id.clone())
+            .map(|&e| c.entities[e as usize].id.as_str())
             .collect();
-        let mut problem = optimise::Problem {
-            prosumers: Vec::new(),
-            consumers: Vec::new(),
-            base_tariff_inr_per_kwh: c.base_tariff_inr_per_kwh,
-        };
-        for &e in &island.entities {
-            let entity = &c.entities[e as usize];
-            match entity.profile {
-                Profile::Prosumer {
-                    export_prev_kwh,
-                    generation_kwh,
-                    battery_kwh,
-                    consumption_kwh,
-                } => problem.prosumers.push(ProsumerInput {
-                    id: entity.id.clone(),
-                    export_prev_kwh,
-                    generation_kwh: generation_kwh * c.weather_factor,
-                    battery_kwh,
-                    consumption_kwh: consumption_kwh * c.demand_factor,
-                    alpha_min: c.alpha_min[e as usize],
-                    alpha_max: c.alpha_max[e as usize],
-                }),
-                Profile::Consumer {
-                    demand_kwh,
-                    priority,
-                } => {
-                    let demand_kwh = demand_kwh * c.demand_factor;
-                    problem.consumers.push(ConsumerInput {
-                        id: entity.id.clone(),
-                        demand_kwh,
-                        priority,
-                        tariff_inr: c.schedule.consumer_tariff_inr(demand_kwh),
-                    })
-                }
-                _ => {}
-            }
-        }
+        let problem = optimise::Problem::for_island(
+            &c.scenario,
+            |id| ids.contains(&id),
+            c.weather_factor,
+            c.demand_factor,
+        );
+        // The scenario's back-off list says who will fail to deliver, which the operator only
+        // learns from the readings: it excludes the prosumers it has seen back off.
         let settings = Settings {
-            exclude: excluded,
-            ..c.settings.clone()
+            exclude: island
+                .backed_off
+                .iter()
+                .map(|&e| c.entities[e as usize].id.clone())
+                .collect(),
+            ..Settings::from_scenario(&c.scenario)
         };
         self.to_optimiser
             .send(OptimiseRequest {

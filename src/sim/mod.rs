@@ -42,7 +42,6 @@ pub use report::{AllocationRow, ConsumerOutcome, RunReport, SUSTAINED_AFTER_S, T
 
 use crate::chain::{Chain, ChainError};
 use crate::grid::Topology;
-use crate::optimise::Settings;
 use crate::scenario::{Scenario, ScenarioError};
 use chain_node::{ChainNode, NodeEnv};
 use coordinator::{Coordinator, CoordinatorConfig};
@@ -271,30 +270,9 @@ impl Simulator {
     }
 
     fn coordinator_config(&self, plan: &RunPlan) -> CoordinatorConfig {
-        let s = &self.scenario;
-        let alpha_max: Vec<f64> = self
-            .entities
-            .iter()
-            .map(|e| {
-                s.entities
-                    .prosumers
-                    .iter()
-                    .find(|p| p.id == e.id)
-                    .map_or(0.0, |p| p.alpha_max)
-            })
-            .collect();
         CoordinatorConfig {
-            alpha_min: self.entities.iter().map(|e| s.alpha_min(&e.id)).collect(),
-            alpha_max,
+            scenario: self.scenario.clone(),
             entities: self.entities.clone(),
-            interval_s: s.time.meter_interval_s,
-            base_tariff_inr_per_kwh: s.tariffs.prosumer_base_inr_per_kwh,
-            schedule: s.tariffs.consumer.clone(),
-            settings: Settings {
-                model: s.optimiser.model,
-                beta_min: s.optimiser.beta_min,
-                exclude: Vec::new(),
-            },
             weather_factor: plan.weather_factor,
             demand_factor: plan.demand_factor,
         }

@@ -1,0 +1,71 @@
+//! `blackstart optimise`: the restoration allocation of every isolated island.
+
+use super::{EXIT_BAD_INPUT, Failure, Format, json};
+use blackstart::grid::{Island, islands_after_faults};
+use blackstart::optimise::{self, Allocation, Model, Problem, Settings};
+use blackstart::scenario::Scenario;
+
+/// The isolated islands' allocations, in island order.
+pub fn allocations(
+    scenario: &Scenario,
+    model: Option<Model>,
+    exclude: Option<Vec<String>>,
+) -> Result<Vec<(Island, Allocation)>, Failure> {
+    let mut settings = Settings::from_scenario(scenario);
+    if let Some(model) = model {
+        settings.model = model;
+    }
+    if let Some(exclude) = exclude {
+        settings.exclude = exclude;
+    }
+    islands_after_faults(scenario)
+        .into_iter()
+        .filter(|island| !island.energised)
+        .map(|island| {
+            let ids: Vec<&String> = island.prosumers.iter().chain(&island.consumers).collect();
+            let problem =
+                Problem::for_island(scenario, |id| ids.iter().any(|i| *i == id), 1.0, 1.0);
+            let allocation = optimise::solve(&problem, &settings).map_err(|e| Failure {
+                error: anyhow::anyhow!("island {:?}: {e}", island.nodes),
+                exit_code: EXIT_BAD_INPUT,
+            })?;
+            Ok((island, allocation))
+        })
+        .collect()
+}
+
+pub fn run(
+    scenario: &Scenario,
+    model: Option<Model>,
+    exclude: Option<Vec<String>>,
+    format: Format,
+) -> Result<String, Failure> {
+    let results = allocations(scenario, model, exclude)?;
+    if results.is_empty() {
+        return Err(Failure {
+            error: anyhow::anyhow!(
+                "{}: the faults leave no island cut off from the utility: nothing to allocate",
+                scenario.name
+            ),
+            exit_code: EXIT_BAD_INPUT,
+        });
+    }
+    match format {
+        Format::Json if results.len() == 1 => json(&results[0].1),
+        Format::Json => json(&results.iter().map(|r| &r.1).collect::<Vec<_>>()),
+        Format::Table => {
+            let mut out = String::new();
+            for (island, allocation) in &results {
+                let nodes: Vec<String> = island.nodes.iter().map(u32::to_string).collect();
+                outln!(
+                    out,
+                    "{}: island of nodes {}",
+                    scenario.name,
+                    nodes.join(", ")
+                );
+                outln!(out, "{allocation}");
+            }
+            Ok(out)
+        }
+    }
+}

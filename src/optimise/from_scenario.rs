@@ -1,0 +1,62 @@
+//! The allocation problem of an island of a scenario: its prosumers and consumers with the
+//! scenario's bounds, tariffs and optimiser settings.
+
+use super::{ConsumerInput, Problem, ProsumerInput, Settings};
+use crate::scenario::Scenario;
+
+impl Problem {
+    /// The problem of the island whose entities satisfy `in_island` (by id), with generation
+    /// scaled by `weather_factor` and consumption and demand by `demand_factor` (1 and 1 for
+    /// the scenario as written). Consumer tariffs come from the scenario's slab schedule.
+    pub fn for_island(
+        scenario: &Scenario,
+        in_island: impl Fn(&str) -> bool,
+        weather_factor: f64,
+        demand_factor: f64,
+    ) -> Problem {
+        let e = &scenario.entities;
+        let schedule = &scenario.tariffs.consumer;
+        Problem {
+            prosumers: e
+                .prosumers
+                .iter()
+                .filter(|p| in_island(&p.id))
+                .map(|p| ProsumerInput {
+                    id: p.id.clone(),
+                    export_prev_kwh: p.export_prev_kwh,
+                    generation_kwh: p.generation_kwh * weather_factor,
+                    battery_kwh: p.battery_kwh,
+                    consumption_kwh: p.consumption_kwh * demand_factor,
+                    alpha_min: scenario.alpha_min(&p.id),
+                    alpha_max: p.alpha_max,
+                })
+                .collect(),
+            consumers: e
+                .consumers
+                .iter()
+                .filter(|c| in_island(&c.id))
+                .map(|c| {
+                    let demand_kwh = c.demand_kwh * demand_factor;
+                    ConsumerInput {
+                        id: c.id.clone(),
+                        demand_kwh,
+                        priority: c.priority,
+                        tariff_inr: schedule.consumer_tariff_inr(demand_kwh),
+                    }
+                })
+                .collect(),
+            base_tariff_inr_per_kwh: scenario.tariffs.prosumer_base_inr_per_kwh,
+        }
+    }
+}
+
+impl Settings {
+    /// The scenario's optimiser settings: its model, `beta_min` and back-off list.
+    pub fn from_scenario(scenario: &Scenario) -> Settings {
+        Settings {
+            model: scenario.optimiser.model,
+            beta_min: scenario.optimiser.beta_min,
+            exclude: scenario.optimiser.back_off.clone(),
+        }
+    }
+}
