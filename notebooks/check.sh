@@ -57,6 +57,7 @@ BLACKSTART_SWEEP="$sweep" \
     MPLCONFIGDIR="$out/.matplotlib" \
     "$venv/bin/python" - "$here/mttr_analysis.ipynb" "$out/mttr_analysis.ipynb" "$kernel" <<'EOF'
 import os
+import re
 import sys
 
 import nbformat
@@ -65,6 +66,9 @@ from nbclient.exceptions import CellExecutionError
 
 source, executed, kernel = sys.argv[1:4]
 notebook = nbformat.read(source, as_version=4)
+stale = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code" and (cell.outputs or cell.execution_count)]
+if stale:
+    sys.exit(f"{source}: code cells {stale} carry outputs; commit the notebook with outputs cleared (notebooks/README.md)")
 client = NotebookClient(
     notebook,
     kernel_name=kernel,
@@ -86,7 +90,8 @@ for cell in notebook.cells:
         if output.get("output_type") == "stream" and output.get("name") == "stdout":
             sys.stdout.write(output["text"])
 if failed is not None:
-    print(f"\nFAILED: a cell raised an error; executed notebook in {executed}\n{failed}", file=sys.stderr)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(failed))  # IPython colours its tracebacks
+    print(f"\nFAILED: a cell raised an error; executed notebook in {executed}\n{plain}", file=sys.stderr)
     sys.exit(1)
 EOF
 echo "== notebook executed without errors in $((SECONDS - started)) s: $out/mttr_analysis.ipynb, figures in $out/figures"
