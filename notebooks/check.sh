@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Executes notebooks/mttr_analysis.ipynb headless on a sweep directory and fails on any cell error.
+#
+#   bash notebooks/check.sh SWEEP_DIR [OUT_DIR]
+#
+# SWEEP_DIR is a `blackstart sweep --out` directory. The executed notebook and its figures (PNG)
+# go to OUT_DIR (default: a new temporary directory); the committed notebook is never
+# overwritten. The packages of requirements.txt are installed once into notebooks/.venv
+# (git-ignored), with a Jupyter kernel of that venv; the venv is rebuilt only when
+# requirements.txt or the Python version changes. PYTHON picks the interpreter (default python3,
+# 3.11 or newer).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [[ $# -lt 1 || $# -gt 2 ]]; then
+    echo "usage: $0 SWEEP_DIR [OUT_DIR]" >&2
+    exit 2
+fi
+if [[ ! -f "$1/sweep.json" ]]; then
+    echo "$1: not a blackstart sweep directory (no sweep.json)" >&2
+    exit 2
+fi
+sweep="$(cd "$1" && pwd)"
+out="${2:-$(mktemp -d "${TMPDIR:-/tmp}/mttr-notebook.XXXXXX")}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+python="${PYTHON:-python3}"
+venv="$here/.venv"
+kernel="blackstart-notebooks"
+stamp="$venv/.requirements.sha256"
+want="$({ "$python" --version; cat "$here/requirements.txt"; } | sha256sum | cut -d' ' -f1)"
+started=$SECONDS
+if [[ ! -x "$venv/bin/python" || "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]]; then
+    echo "== notebook venv: installing requirements.txt into $venv"
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+        -r "$here/requirements.txt"
+    # A kernel spec inside the venv (share/jupyter/kernels), so the kernel is the venv's Python.
+    "$venv/bin/python" -m ipykernel install --sys-prefix --name "$kernel" \
+        --display-name "Python 3 (blackstart notebooks)" >/dev/null
+    echo "$want" >"$stamp"
+    echo "   installed in $((SECONDS - started)) s"
+else
+    echo "== notebook venv: $venv is up to date"
+fi
+
+echo "== executing mttr_analysis.ipynb on $sweep"
+started=$SECONDS
+# Jupyter's and IPython's runtime files stay in OUT_DIR rather than the home directory.
+BLACKSTART_SWEEP="$sweep" \
+    BLACKSTART_FIGURES="$out/figures" \
+    JUPYTER_PLATFORM_DIRS=1 \
+    JUPYTER_RUNTIME_DIR="$out/.jupyter-runtime" \
+    IPYTHONDIR="$out/.ipython" \
+    MPLCONFIGDIR="$out/.matplotlib" \
+    "$venv/bin/python" - "$here/mttr_analysis.ipynb" "$out/mttr_analysis.ipynb" "$kernel" <<'EOF'
+import os
+import re
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+source, executed, kernel = sys.argv[1:4]
+notebook = nbformat.read(source, as_version=4)
+stale = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code" and (cell.outputs or cell.execution_count)]
+if stale:
+    sys.exit(f"{source}: code cells {stale} carry outputs; commit the notebook with outputs cleared (notebooks/README.md)")
+client = NotebookClient(
+    notebook,
+    kernel_name=kernel,
+    timeout=1800,  # per cell
+    allow_errors=False,
+    resources={"metadata": {"path": os.path.dirname(source)}},  # the notebook's own folder
+)
+failed = None
+try:
+    client.execute()
+except CellExecutionError as error:
+    failed = error
+finally:
+    nbformat.write(notebook, executed)
+
+# What the notebook printed: the sweep, the checks against summary.json, the notes.
+for cell in notebook.cells:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            sys.stdout.write(output["text"])
+if failed is not None:
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", str(failed))  # IPython colours its tracebacks
+    print(f"\nFAILED: a cell raised an error; executed notebook in {executed}\n{plain}", file=sys.stderr)
+    sys.exit(1)
+EOF
+echo "== notebook executed without errors in $((SECONDS - started)) s: $out/mttr_analysis.ipynb, figures in $out/figures"
