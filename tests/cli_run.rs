@@ -46,6 +46,7 @@ fn phase_sum(report: &Value) -> f64 {
         "chain_s",
         "optimisation_s",
         "switching_s",
+        "verification_s",
     ]
     .iter()
     .map(|k| report["phases"][k].as_f64().unwrap())
@@ -130,6 +131,9 @@ fn backoff_needs_a_second_round_and_takes_longer() {
     let mttr = backoff["mttr_s"].as_f64().unwrap();
     assert!(mttr > base["mttr_s"].as_f64().unwrap());
     assert!((phase_sum(&backoff) - mttr).abs() < 1e-6);
+    // Most of it is the wait for the reading that shows the back-off.
+    assert!(backoff["phases"]["verification_s"].as_f64().unwrap() > 600.0);
+    assert_eq!(base["phases"]["verification_s"], 0.0);
     // The final allocation leaves P2 and P4 out and covers the deficit with P1, P3 and P5.
     let allocations = backoff["allocations"].as_array().unwrap();
     let contributing: Vec<&str> = allocations

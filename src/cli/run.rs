@@ -78,6 +78,7 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
             outln!(out, "  chain             {:>10.3} s", p.chain_s);
             outln!(out, "  optimisation      {:>10.3} s", p.optimisation_s);
             outln!(out, "  switching         {:>10.3} s", p.switching_s);
+            outln!(out, "  verification      {:>10.3} s", p.verification_s);
         }
     }
     outln!(out);

@@ -146,12 +146,13 @@ fn table(s: &Summary) -> String {
     let p = &s.phases_mean;
     outln!(
         out,
-        "phases    detection {:.2}  communication {:.2}  chain {:.2}  optimisation {:.2}  switching {:.2} s (means)",
+        "phases    detection {:.2}  communication {:.2}  chain {:.2}  optimisation {:.2}  switching {:.2}  verification {:.2} s (means)",
         p.detection_s,
         p.communication_s,
         p.chain_s,
         p.optimisation_s,
-        p.switching_s
+        p.switching_s,
+        p.verification_s
     );
     let r = &s.reliability;
     outln!(

@@ -7,6 +7,7 @@
 //!   `fault_time_s`, `weather_factor`, `demand_factor`, `latency_factor`, `block_interval_s`,
 //!   `backed_off` as comma-separated ids), `mttr_s` (null when nothing was restored) and its
 //!   phases `detection_s`, `communication_s`, `chain_s`, `optimisation_s`, `switching_s`,
+//!   `verification_s`,
 //!   `rounds`, `outages`, `restored_outages`, `customers_interrupted`, `customers_sustained`
 //!   (interrupted over IEEE 1366's 5 minutes), `customer_minutes_interrupted`, `energy_not_served_kwh`, `rewards_inr`, `transactions`,
 //!   `reverted_transactions`, `gas_used`.
@@ -198,6 +199,7 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
         column("chain_s", f(|r| r.phases.chain_s)),
         column("optimisation_s", f(|r| r.phases.optimisation_s)),
         column("switching_s", f(|r| r.phases.switching_s)),
+        column("verification_s", f(|r| r.phases.verification_s)),
         column("rounds", u(|r| u64::from(r.rounds))),
         column("outages", u(|r| r.outages as u64)),
         column("restored_outages", u(|r| r.restored_outages as u64)),

@@ -29,8 +29,7 @@ use std::collections::BTreeMap;
 /// Durations of the restoration phases, s (SPEC §7).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Phases {
-    /// Loss of supply to detection, and later rounds' wait for the reading that shows a
-    /// back-off.
+    /// Loss of supply to its detection.
     pub detection_s: f64,
     /// Messages on the critical path: reports, gathering readings, relay commands and acks.
     pub communication_s: f64,
@@ -40,17 +39,9 @@ pub struct Phases {
     pub optimisation_s: f64,
     /// Relay actuation on the critical path.
     pub switching_s: f64,
-}
-
-impl Phases {
-    /// The phases' sum: the restoration time.
-    pub fn total_s(&self) -> f64 {
-        self.detection_s
-            + self.communication_s
-            + self.chain_s
-            + self.optimisation_s
-            + self.switching_s
-    }
+    /// After a restoration, the wait for the meter reading that shows a prosumer did not
+    /// deliver (0 unless someone backs off).
+    pub verification_s: f64,
 }
 
 /// Where an island's restoration stands.
@@ -728,7 +719,7 @@ impl Coordinator {
             .map(|&e| self.config.entities[e as usize].id.clone())
             .collect();
         let island = &mut self.islands[i];
-        island.phases.detection_s += last_read_at_s - island.stage_started_s;
+        island.phases.verification_s += last_read_at_s - island.stage_started_s;
         island.phases.communication_s += now_s - last_read_at_s;
         island.backed_off.extend(failed);
         self.log_event(

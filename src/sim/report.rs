@@ -160,6 +160,7 @@ impl RunReport {
                 chain_s: mean(&|p| p.chain_s),
                 optimisation_s: mean(&|p| p.optimisation_s),
                 switching_s: mean(&|p| p.switching_s),
+                verification_s: mean(&|p| p.verification_s),
             };
             (Some(mttr), phases)
         };

@@ -102,7 +102,11 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame) -> Summary {
     mttr.sort_by(f64::total_cmp);
     let mean_of = |name: &str| {
         let values = floats(runs, name);
-        restored.iter().filter_map(|&i| values[i]).sum::<f64>() / restored.len().max(1) as f64
+        let sum = restored
+            .iter()
+            .filter_map(|&i| values[i])
+            .fold(0.0, |a, b| a + b);
+        sum / restored.len().max(1) as f64
     };
     let mttr_stats = (!mttr.is_empty()).then(|| {
         let count = mttr.len() as f64;
@@ -147,6 +151,7 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame) -> Summary {
             chain_s: mean_of("chain_s"),
             optimisation_s: mean_of("optimisation_s"),
             switching_s: mean_of("switching_s"),
+            verification_s: mean_of("verification_s"),
         },
         reliability: Reliability {
             customers,
