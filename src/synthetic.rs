@@ -16,6 +16,11 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
 use crate::optimise::{ConsumerInput, Problem, ProsumerInput};
+use crate::scenario::{
+    ChainConfig, Consumer as ScenarioConsumer, Distribution, Entities, Fault, GridConfig, Law,
+    Line, MonteCarlo, Network, Node, NodeId, NodeKind, OptimiserConfig, OptimiserTime,
+    Prosumer as ScenarioProsumer, Scenario, Tariffs, TimeConfig, Timing,
+};
 
 /// The paper's prosumer base tariff, INR/kWh.
 pub const BASE_TARIFF_INR_PER_KWH: f64 = 3.0;
@@ -24,28 +29,7 @@ pub const BASE_TARIFF_INR_PER_KWH: f64 = 3.0;
 /// `seed`. `tariff_inr` prices a consumer's demand in kWh (the scenario's slab schedule).
 pub fn island(prosumers: usize, seed: u64, tariff_inr: impl Fn(f64) -> f64) -> Problem {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let prosumers: Vec<ProsumerInput> = (1..=prosumers)
-        .map(|i| {
-            let alpha_max = rng.random_range(0.3..=1.0);
-            loop {
-                let pe = rng.random_range(150.0..=600.0);
-                let pg = rng.random_range(640.0..=1000.0);
-                let pb = rng.random_range(190.0..=710.0);
-                let pc = rng.random_range(490.0..=960.0);
-                if (80.0..=330.0).contains(&(pg - pe - pc + pb)) {
-                    break ProsumerInput {
-                        id: format!("P{i}"),
-                        export_prev_kwh: pe,
-                        generation_kwh: pg,
-                        battery_kwh: pb,
-                        consumption_kwh: pc,
-                        alpha_min: 0.0,
-                        alpha_max,
-                    };
-                }
-            }
-        })
-        .collect();
+    let prosumers: Vec<ProsumerInput> = (1..=prosumers).map(|i| prosumer(&mut rng, i)).collect();
     let baseline_kwh: f64 = prosumers.iter().map(|p| p.export_prev_kwh).sum();
     let spare_kwh: f64 = prosumers
         .iter()
@@ -58,14 +42,8 @@ pub fn island(prosumers: usize, seed: u64, tariff_inr: impl Fn(f64) -> f64) -> P
     let mut consumers = Vec::new();
     let mut demand_total_kwh = 0.0;
     while demand_total_kwh < target_kwh {
-        let demand_kwh = rng
-            .random_range(368.0..=839.0_f64)
-            .min(target_kwh - demand_total_kwh);
-        let priority = match rng.random_range(0..10) {
-            0 => 2,
-            1 | 2 => 1,
-            _ => 0,
-        };
+        let (demand_kwh, priority) = consumer(&mut rng);
+        let demand_kwh = demand_kwh.min(target_kwh - demand_total_kwh);
         demand_total_kwh += demand_kwh;
         consumers.push(ConsumerInput {
             id: format!("C{}", consumers.len() + 1),
@@ -81,6 +59,171 @@ pub fn island(prosumers: usize, seed: u64, tariff_inr: impl Fn(f64) -> f64) -> P
     }
 }
 
+/// One prosumer `P{i}` drawn around Table 5, with `K` in 80–330 kWh.
+fn prosumer(rng: &mut Xoshiro256PlusPlus, i: usize) -> ProsumerInput {
+    let alpha_max = rng.random_range(0.3..=1.0);
+    loop {
+        let pe = rng.random_range(150.0..=600.0);
+        let pg = rng.random_range(640.0..=1000.0);
+        let pb = rng.random_range(190.0..=710.0);
+        let pc = rng.random_range(490.0..=960.0);
+        if (80.0..=330.0).contains(&(pg - pe - pc + pb)) {
+            break ProsumerInput {
+                id: format!("P{i}"),
+                export_prev_kwh: pe,
+                generation_kwh: pg,
+                battery_kwh: pb,
+                consumption_kwh: pc,
+                alpha_min: 0.0,
+                alpha_max,
+            };
+        }
+    }
+}
+
+/// One consumer's demand (Table 5's range, kWh) and priority (one in ten critical, one in
+/// five important).
+fn consumer(rng: &mut Xoshiro256PlusPlus) -> (f64, u32) {
+    let demand_kwh = rng.random_range(368.0..=839.0_f64);
+    let priority = match rng.random_range(0..10) {
+        0 => 2,
+        1 | 2 => 1,
+        _ => 0,
+    };
+    (demand_kwh, priority)
+}
+
+/// Entities per lateral of a generated feeder.
+pub const LATERAL_ENTITIES: usize = 100;
+
+/// A synthetic radial feeder scenario: the utility supply (node 1) feeds a trunk of buses; each
+/// trunk bus feeds a lateral bus with up to [`LATERAL_ENTITIES`] entities, prosumers and
+/// consumers mixed evenly and drawn as in [`island`]. Faults open the line to one lateral in
+/// ten (at least one) at noon, islanding those laterals. Timings follow `campus13.yaml`;
+/// the chain mines instantly with no service time.
+pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let total = prosumers + consumers;
+    let laterals = total.div_ceil(LATERAL_ENTITIES).max(1);
+    let node = |id: NodeId, kind: NodeKind| Node {
+        id,
+        kind,
+        name: String::new(),
+    };
+    let trunk = |j: usize| 2 + j as NodeId;
+    let lateral_bus = |j: usize| 2 + (laterals + j) as NodeId;
+    let first_entity_node = 2 + 2 * laterals as NodeId;
+    let mut nodes = vec![node(1, NodeKind::Source)];
+    let mut lines = Vec::new();
+    for j in 0..laterals {
+        nodes.push(node(trunk(j), NodeKind::Bus));
+        lines.push(Line {
+            from: if j == 0 { 1 } else { trunk(j - 1) },
+            to: trunk(j),
+        });
+    }
+    for j in 0..laterals {
+        nodes.push(node(lateral_bus(j), NodeKind::Bus));
+        lines.push(Line {
+            from: trunk(j),
+            to: lateral_bus(j),
+        });
+    }
+    let mut entities = Entities::default();
+    for k in 0..total {
+        let id = first_entity_node + k as NodeId;
+        nodes.push(node(id, NodeKind::Entity));
+        lines.push(Line {
+            from: lateral_bus(k * laterals / total),
+            to: id,
+        });
+        // Prosumers and consumers alternate in proportion, so every lateral gets both.
+        let is_prosumer = (k + 1) * prosumers / total > k * prosumers / total;
+        if is_prosumer {
+            let p = prosumer(&mut rng, entities.prosumers.len() + 1);
+            entities.prosumers.push(ScenarioProsumer {
+                id: p.id,
+                node: id,
+                export_prev_kwh: p.export_prev_kwh,
+                generation_kwh: p.generation_kwh,
+                battery_kwh: p.battery_kwh,
+                consumption_kwh: p.consumption_kwh,
+                alpha_max: p.alpha_max,
+            });
+        } else {
+            let (demand_kwh, priority) = consumer(&mut rng);
+            entities.consumers.push(ScenarioConsumer {
+                id: format!("C{}", entities.consumers.len() + 1),
+                node: id,
+                demand_kwh,
+                priority,
+            });
+        }
+    }
+    let faults = (0..laterals)
+        .step_by(10)
+        .map(|j| Fault {
+            line: [trunk(j), lateral_bus(j)],
+            at_s: None,
+        })
+        .collect();
+    Scenario {
+        name: format!("feeder-{prosumers}p-{consumers}c"),
+        description: format!(
+            "Synthetic radial feeder (seed {seed}): {laterals} laterals, faults on every tenth"
+        ),
+        seed,
+        time: TimeConfig::default(),
+        grid: GridConfig { nodes, lines },
+        entities,
+        tariffs: Tariffs::default(),
+        faults,
+        network: Network {
+            latency_s: Distribution {
+                law: Law::Lognormal {
+                    mu: -3.0,
+                    sigma: 0.5,
+                },
+            },
+            loss_probability: 0.01,
+            ..Network::default()
+        },
+        timing: Timing {
+            detection_delay_s: Distribution {
+                law: Law::Uniform { min: 1.0, max: 5.0 },
+            },
+            switching_delay_s: Distribution {
+                law: Law::Normal {
+                    mean: 60.0,
+                    std_dev: 5.0,
+                    min: Some(45.0),
+                    max: Some(90.0),
+                },
+            },
+            optimiser_time_s: OptimiserTime::Modelled(Distribution {
+                law: Law::Triangular {
+                    min: 0.5,
+                    mode: 1.0,
+                    max: 2.0,
+                },
+            }),
+            ..Timing::default()
+        },
+        chain: ChainConfig::default(),
+        optimiser: OptimiserConfig::default(),
+        monte_carlo: MonteCarlo {
+            runs: 1000,
+            fault_time_s: Some(Distribution {
+                law: Law::Uniform {
+                    min: 0.0,
+                    max: 86_399.0,
+                },
+            }),
+            ..MonteCarlo::default()
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +231,30 @@ mod tests {
 
     fn flat(kwh: f64) -> f64 {
         kwh * 7.6
+    }
+
+    #[test]
+    fn generated_feeders_are_valid_scenarios_that_island_a_lateral() {
+        for (p, c) in [(3, 2), (50, 50), (600, 400)] {
+            let scenario = feeder(p, c, 9);
+            let text = serde_yaml::to_string(&scenario).unwrap();
+            let parsed = crate::scenario::parse_str(&text, "feeder.yaml").unwrap();
+            assert_eq!(parsed, scenario);
+            assert_eq!(parsed.entities.prosumers.len(), p);
+            assert_eq!(parsed.entities.consumers.len(), c);
+            let isolated: Vec<_> = crate::grid::islands_after_faults(&parsed)
+                .into_iter()
+                .filter(|i| !i.energised)
+                .collect();
+            assert_eq!(
+                isolated.len(),
+                (p + c).div_ceil(LATERAL_ENTITIES).div_ceil(10)
+            );
+            for island in &isolated {
+                assert!(!island.prosumers.is_empty() && !island.consumers.is_empty());
+                assert!(island.prosumers.len() + island.consumers.len() <= LATERAL_ENTITIES);
+            }
+        }
     }
 
     #[test]

@@ -48,8 +48,7 @@ pub enum Law {
 }
 
 /// A random quantity of a scenario: a plain number in YAML, or a one-key map naming its [`Law`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Distribution {
     /// The law and its parameters.
     pub law: Law,
@@ -257,6 +256,19 @@ impl<'de> Visitor<'de> for NumberOrLaw {
     }
 }
 
+impl Serialize for Distribution {
+    /// As written in YAML: a fixed value as a plain number, any other law as a one-key map
+    /// (serde_yaml would otherwise write an enum as a YAML tag, which the schema does not read).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.law {
+            Law::Fixed(value) => serializer.serialize_f64(value),
+            ref law => serde_json::to_value(law)
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Distribution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let visitor = NumberOrLaw {
@@ -376,6 +388,19 @@ mod tests {
         assert_eq!(t, OptimiserTime::Modelled(Distribution::fixed(1.5)));
         assert!(serde_yaml::from_str::<Distribution>("measured").is_err());
         assert!(serde_yaml::from_str::<OptimiserTime>("wallclock").is_err());
+    }
+
+    #[test]
+    fn serialises_back_to_what_it_reads() {
+        for yaml in [
+            "2.5",
+            "{uniform: {min: 1, max: 5}}",
+            "{normal: {mean: 60, std_dev: 5, min: 45}}",
+        ] {
+            let d = parse(yaml);
+            let written = serde_yaml::to_string(&d).unwrap();
+            assert_eq!(parse(&written), d, "{written}");
+        }
     }
 
     #[test]

@@ -301,13 +301,22 @@ impl Default for Timing {
 }
 
 /// How long an optimisation takes in simulated time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OptimiserTime {
     /// Drawn from a distribution, s.
     Modelled(Distribution),
     /// The measured wall-clock time of the actual solve (reported as such; not reproducible).
     Measured,
+}
+
+impl Serialize for OptimiserTime {
+    /// As written in YAML: the distribution, or the word `measured`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OptimiserTime::Modelled(distribution) => distribution.serialize(serializer),
+            OptimiserTime::Measured => serializer.serialize_str("measured"),
+        }
+    }
 }
 
 /// Block production and transaction processing of the simulated chain node.
