@@ -94,41 +94,7 @@ enum Command {
     /// Run a Monte-Carlo sweep: many outages drawn from the scenario's `monte_carlo` section, in
     /// parallel, written as Parquet tables (`runs`, `allocations`, optionally `events`) under
     /// `--out`, with a summary (MTTR distribution, phases, IEEE 1366 indices).
-    Sweep {
-        /// Scenario file (YAML).
-        file: PathBuf,
-        /// Runs in the whole sweep (default: the scenario's `monte_carlo.runs`).
-        #[arg(long)]
-        runs: Option<u64>,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Run only shard K of N (0-based), e.g. `--shard 3/100`. Without it, the shard comes
-        /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX when set.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<String>,
-        /// Shard count for an index taken from the environment (Kubernetes Indexed Jobs).
-        #[arg(long, value_name = "N")]
-        shards: Option<u64>,
-        /// Output directory (default: results/<scenario name>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Continue an interrupted sweep: keep the parts already written.
-        #[arg(long)]
-        resume: bool,
-        /// Also write the `events` table (large).
-        #[arg(long)]
-        events: bool,
-        /// No progress on stderr.
-        #[arg(long)]
-        quiet: bool,
-        /// Runs per Parquet part, the unit of resumption.
-        #[arg(long, default_value_t = 1000)]
-        part_size: u64,
-        /// Output format of the summary.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    Sweep(sweep::Args),
     /// Write a synthetic radial feeder scenario (YAML) on stdout: entities drawn around the
     /// paper's Table 5, laterals of up to 100 entities, faults islanding one lateral in ten.
     Generate {
@@ -232,33 +198,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             out,
             format,
         } => run::run(&load(&file)?, seed, out.as_deref(), format),
-        Command::Sweep {
-            file,
-            runs,
-            threads,
-            shard,
-            shards,
-            out,
-            resume,
-            events,
-            quiet,
-            part_size,
-            format,
-        } => sweep::run(
-            &load(&file)?,
-            sweep::Args {
-                runs,
-                threads,
-                shard,
-                shards,
-                out,
-                resume,
-                events,
-                quiet,
-                part_size,
-                format,
-            },
-        ),
+        Command::Sweep(args) => sweep::run(&load(&args.file)?, args),
         Command::Summarise { dir, format } => sweep::summarise(&dir, format),
         Command::Generate {
             prosumers,

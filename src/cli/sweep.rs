@@ -11,17 +11,41 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The sweep command's settings, as parsed.
+/// The sweep command's arguments.
+#[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Scenario file (YAML).
+    pub file: PathBuf,
+    /// Runs in the whole sweep (default: the scenario's `monte_carlo.runs`).
+    #[arg(long)]
     pub runs: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
     pub threads: Option<usize>,
+    /// Run only shard K of N (0-based), e.g. `--shard 3/100`. Without it, the shard comes
+    /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX when set.
+    #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Shard count for an index taken from the environment (Kubernetes Indexed Jobs).
+    #[arg(long, value_name = "N")]
     pub shards: Option<u64>,
+    /// Output directory (default: results/<scenario name>).
+    #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Continue an interrupted sweep: keep the parts already written.
+    #[arg(long)]
     pub resume: bool,
+    /// Also write the `events` table (large).
+    #[arg(long)]
     pub events: bool,
+    /// No progress on stderr.
+    #[arg(long)]
     pub quiet: bool,
+    /// Runs per Parquet part, the unit of resumption.
+    #[arg(long, default_value_t = 1000)]
     pub part_size: u64,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
 
