@@ -249,3 +249,39 @@ fn extends_reports_errors_in_the_overriding_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn generated_feeders_validate_and_island_part_of_the_feeder() {
+    let out = blackstart(&[
+        "generate",
+        "--prosumers",
+        "120",
+        "--consumers",
+        "80",
+        "--seed",
+        "5",
+    ]);
+    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feeder.yaml");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let report = island_json(&path);
+    let isolated = isolated(&report);
+    assert_eq!(isolated.len(), 1, "one lateral in ten (of 2) is faulted");
+    assert_eq!(
+        isolated[0]["prosumers"].as_array().unwrap().len()
+            + isolated[0]["consumers"].as_array().unwrap().len(),
+        100
+    );
+    // Same seed, same feeder.
+    let again = blackstart(&[
+        "generate",
+        "--prosumers",
+        "120",
+        "--consumers",
+        "80",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(out.stdout, again.stdout);
+}
