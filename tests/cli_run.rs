@@ -149,3 +149,58 @@ fn backoff_needs_a_second_round_and_takes_longer() {
         .collect();
     assert_eq!(backed_off, ["P2", "P4"]);
 }
+
+#[test]
+fn a_short_island_is_restored_without_its_shed_consumer() {
+    let report = run_json(&scenario("campus13-shortfall.yaml"));
+    let consumers = report["consumers"].as_array().unwrap();
+    let c4 = consumers.iter().find(|c| c["id"] == "C4").unwrap();
+    assert!(c4["restored_at_s"].is_null(), "C4 is shed: {c4}");
+    // Unserved to the horizon: 3000 kWh per 15-min interval from noon to midnight.
+    assert!((c4["energy_not_served_kwh"].as_f64().unwrap() - 3000.0 * 48.0).abs() < 1e-6);
+    for c in consumers.iter().filter(|c| c["id"] != "C4") {
+        assert!(c["restored_at_s"].is_number(), "{c}");
+    }
+}
+
+#[test]
+fn out_writes_the_event_log_and_transactions_as_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let file = scenario("campus13.yaml");
+    let report: Value =
+        serde_json::from_str(&run_stdout(&file, &["--out", out.to_str().unwrap()])).unwrap();
+    let transactions = blackstart::report::read_parquet(&out.join("transactions.parquet")).unwrap();
+    assert_eq!(
+        transactions.height() as u64,
+        report["transactions"].as_u64().unwrap()
+    );
+    let gas: u64 = transactions
+        .column("gas_used")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .sum();
+    assert_eq!(gas, report["gas_used"].as_u64().unwrap());
+    let events = blackstart::report::read_parquet(&out.join("events.parquet")).unwrap();
+    let kinds: Vec<String> = events
+        .column("kind")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    for kind in [
+        "line_opened",
+        "outage_detected",
+        "allocation_recorded",
+        "restored",
+        "settled",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "no {kind} in {kinds:?}");
+    }
+}

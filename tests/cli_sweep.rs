@@ -155,3 +155,24 @@ fn resume_refuses_a_different_sweep() {
     assert_eq!(other.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&other.stderr).contains("differs from this one"));
 }
+
+#[test]
+fn events_are_written_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    let with_events = dir.path().join("events");
+    sweep_ok(&plain, &[]);
+    sweep_ok(&with_events, &["--events"]);
+    assert!(!plain.join("events").exists());
+    let events =
+        blackstart::report::read_parquet(&with_events.join("events/shard=0/part-0-00000.parquet"))
+            .unwrap();
+    let logged_runs = events.column("run_index").unwrap().n_unique().unwrap();
+    assert_eq!(
+        logged_runs,
+        PART.parse::<usize>().unwrap(),
+        "every run of the part logged events"
+    );
+    // The event log does not change the results.
+    assert_same(&runs(&plain), &runs(&with_events));
+}

@@ -29,11 +29,16 @@ pub fn parse_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
 }
 
 fn parse_in(text: &str, file: &str, dir: &Path, depth: usize) -> Result<Scenario, ScenarioError> {
-    let document: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(file, None, &e))?;
-    let scenario = match base_of(&document, file)? {
-        // Without `extends`, parse the text itself so schema errors keep their line and column.
-        None => deserialize(file, serde_yaml::Deserializer::from_str(text))?,
-        Some(base) => {
+    // Parse the text itself first, so schema errors keep their line and column; a file with
+    // `extends` fails that (the key is not in the schema) and is merged onto its base instead.
+    let scenario = match deserialize(file, serde_yaml::Deserializer::from_str(text)) {
+        Ok(scenario) => scenario,
+        Err(direct) => {
+            let document: Value =
+                serde_yaml::from_str(text).map_err(|e| yaml_error(file, None, &e))?;
+            let Some(base) = base_of(&document, file)? else {
+                return Err(direct);
+            };
             let mut merged = load_value(&dir.join(base), depth + 1)?;
             let Value::Mapping(mut overrides) = document else {
                 unreachable!("a document with `extends` is a mapping")
