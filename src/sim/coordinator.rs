@@ -6,6 +6,12 @@
 //! off, so it re-optimises without it (eq. 14) and switches again; otherwise it settles the
 //! rewards.
 //!
+//! Meters report every interval to the coordinator (the operator's data collection). On chain,
+//! the island's readings of the interval before the outage are posted when it gathers them (the
+//! base of the on-chain deficit and budget checks), and each contributing prosumer's reading of
+//! the delivery interval before its settlement: the transactions a restoration needs, not one
+//! per reading, which would cost a run more than everything else in it.
+//!
 //! The workflow is sequential, so its stages partition the time from the fault to the final
 //! restoration; each stage's span is added to one phase of the MTTR breakdown, and the phases
 //! add up to the restoration time exactly.
@@ -163,6 +169,8 @@ pub struct Coordinator {
     config: CoordinatorConfig,
     latest: Vec<Option<Reading>>,
     islands: Vec<IslandRestoration>,
+    /// The island each entity was last cut off in.
+    island_of_entity: Vec<Option<usize>>,
     pending_tx: BTreeMap<u64, Pending>,
     next_tx: u64,
 }
@@ -199,6 +207,7 @@ impl Coordinator {
             config,
             latest: vec![None; n],
             islands: Vec::new(),
+            island_of_entity: vec![None; n],
             pending_tx: BTreeMap::new(),
             next_tx: 1,
         }
@@ -206,6 +215,9 @@ impl Coordinator {
 
     /// The operator's breakers show an island has lost its supply [input port].
     pub async fn island_formed(&mut self, island: IslandFormed) {
+        for &e in &island.entities {
+            self.island_of_entity[e as usize] = Some(self.islands.len());
+        }
         self.islands.push(IslandRestoration {
             nodes: island.nodes,
             entities: island.entities,
@@ -781,9 +793,7 @@ impl Coordinator {
     }
 
     fn island_of(&self, entity: EntityIndex) -> Option<usize> {
-        self.islands
-            .iter()
-            .rposition(|island| island.entities.contains(&entity))
+        self.island_of_entity[entity as usize]
     }
 
     async fn log_event(&mut self, time_s: f64, kind: EventKind, detail: String) {
