@@ -204,3 +204,32 @@ fn out_writes_the_event_log_and_transactions_as_parquet() {
         assert!(kinds.iter().any(|k| k == kind), "no {kind} in {kinds:?}");
     }
 }
+
+#[test]
+fn a_failed_second_round_leaves_the_island_unrestored() {
+    // Four of five prosumers back off: the second allocation sheds a consumer and still costs
+    // more than the remaining consumers' tariffs, so the contract rejects it (eq. 5).
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(dir.path(), "optimiser: {back_off: [P1, P2, P3, P5]}\n");
+    let report = run_json(&file);
+    assert_eq!(report["rounds"], 2);
+    assert_eq!(report["restored_outages"], 0);
+    assert!(report["mttr_s"].is_null(), "{report}");
+    assert_eq!(report["reverted_transactions"], 1);
+    for c in report["consumers"].as_array().unwrap() {
+        assert!(c["restored_at_s"].is_null(), "{c}");
+    }
+}
+
+#[test]
+fn sweep_run_replays_one_run_of_a_sweep() {
+    let file = scenario("campus13.yaml");
+    let replay = run_stdout(&file, &["--sweep-run", "3"]);
+    assert_eq!(replay, run_stdout(&file, &["--sweep-run", "3"]));
+    assert_ne!(replay, run_stdout(&file, &["--sweep-run", "4"]));
+    let seed = serde_json::from_str::<Value>(&replay).unwrap()["seed"].clone();
+    assert_eq!(
+        seed.as_u64().unwrap(),
+        blackstart::sim::seed::run_seed(20240501, 3)
+    );
+}

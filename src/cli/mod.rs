@@ -19,6 +19,7 @@ mod sweep;
 mod validate;
 
 use blackstart::scenario::{self, Scenario, ScenarioError};
+use blackstart::sim::RunPlan;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -82,8 +83,11 @@ enum Command {
         /// Scenario file (YAML).
         file: PathBuf,
         /// Seed of the run's random draws (default: the scenario's `seed`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "sweep_run")]
         seed: Option<u64>,
+        /// Replay run I of a sweep of this scenario (its Monte-Carlo draws), with its event log.
+        #[arg(long = "sweep-run", value_name = "I")]
+        sweep_run: Option<u64>,
         /// Write `events.parquet` and `transactions.parquet` of the run to this directory.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -195,9 +199,17 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Run {
             file,
             seed,
+            sweep_run,
             out,
             format,
-        } => run::run(&load(&file)?, seed, out.as_deref(), format),
+        } => {
+            let scenario = load(&file)?;
+            let plan = match sweep_run {
+                Some(i) => RunPlan::sampled(&scenario, i),
+                None => RunPlan::nominal(&scenario, seed.unwrap_or(scenario.seed)),
+            };
+            run::run(&scenario, &plan, out.as_deref(), format)
+        }
         Command::Sweep(args) => sweep::run(&load(&args.file)?, args),
         Command::Summarise { dir, format } => sweep::summarise(&dir, format),
         Command::Generate {

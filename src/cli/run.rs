@@ -8,17 +8,16 @@ use std::path::Path;
 
 pub fn run(
     scenario: &Scenario,
-    seed: Option<u64>,
+    plan: &RunPlan,
     out: Option<&Path>,
     format: Format,
 ) -> Result<String, Failure> {
     let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
-    let plan = RunPlan::nominal(scenario, seed.unwrap_or(scenario.seed));
     let recording = Recording {
         events: format == Format::Table || out.is_some(),
     };
     let report = simulator
-        .run(&plan, recording)
+        .run(plan, recording)
         .map_err(anyhow::Error::from)?;
     if let Some(dir) = out {
         let reports = std::slice::from_ref(&report);

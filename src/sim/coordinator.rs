@@ -103,7 +103,8 @@ pub struct IslandRestoration {
     pub entities: Vec<EntityIndex>,
     /// When it lost supply, s.
     pub fault_at_s: f64,
-    /// When its consumers were last switched back on by an allocation that held, s.
+    /// When its consumers were last switched back on, s; `None` until then, and again if a
+    /// later round fails (the restoration did not hold).
     pub restored_at_s: Option<f64>,
     /// Where it stands.
     pub stage: Stage,
@@ -313,10 +314,7 @@ impl Coordinator {
                         .await;
                         self.command_relays(i, now_s).await;
                     }
-                    other => {
-                        self.islands[i].stage =
-                            Stage::Failed(format!("the allocation was not recorded: {other:?}"));
-                    }
+                    other => self.fail(i, format!("the allocation was not recorded: {other:?}")),
                 }
             }
             Stage::Settling { pending } => {
@@ -351,7 +349,7 @@ impl Coordinator {
         let allocation = match response.result {
             Ok(allocation) => allocation,
             Err(reason) => {
-                self.islands[i].stage = Stage::Failed(format!("optimiser: {reason}"));
+                self.fail(i, format!("optimiser: {reason}"));
                 self.log_event(now_s, EventKind::OptimisationFailed, reason)
                     .await;
                 return;
@@ -790,6 +788,13 @@ impl Coordinator {
         self.next_tx += 1;
         self.pending_tx.insert(id, Pending { island });
         self.to_chain.send(Transaction { id, call }).await;
+    }
+
+    /// Stops island `i`'s restoration. A restoration an earlier round made does not hold once
+    /// a later round fails (its prosumers did not deliver), so the island counts as not restored.
+    fn fail(&mut self, i: usize, reason: String) {
+        self.islands[i].restored_at_s = None;
+        self.islands[i].stage = Stage::Failed(reason);
     }
 
     fn island_of(&self, entity: EntityIndex) -> Option<usize> {
