@@ -24,7 +24,10 @@
 //! - [`sweep`]: Monte-Carlo sweeps — parallel, deterministic, sharded, resumable — and their
 //!   summary (MTTR distribution, IEEE 1366 indices).
 //! - [`report`]: Parquet tables with documented columns, written atomically.
+//! - [`caliper`]: a Hyperledger Caliper-style benchmark of the contracts: Caliper's
+//!   configuration and rate controllers driving the simulated chain node (Table 8).
 
+pub mod caliper;
 pub mod chain;
 pub mod grid;
 pub mod optimise;

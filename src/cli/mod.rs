@@ -11,6 +11,7 @@ macro_rules! outln {
     }};
 }
 
+mod bench;
 mod chain;
 mod island;
 mod optimise;
@@ -112,6 +113,10 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Run a Hyperledger Caliper benchmark configuration (e.g. the paper's Fig. 12) against
+    /// the simulated chain node: Caliper's table per round (Succ, Fail, Send Rate, latencies,
+    /// Throughput, plus p50/p95/p99), report.html, report.md and transactions.parquet.
+    Bench(bench::Args),
     /// Summarise a sweep directory (all shards written so far) into DIR/summary.json.
     Summarise {
         /// The sweep's output directory.
@@ -211,6 +216,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             run::run(&scenario, &plan, out.as_deref(), format)
         }
         Command::Sweep(args) => sweep::run(&load(&args.file)?, args),
+        Command::Bench(args) => bench::run(args),
         Command::Summarise { dir, format } => sweep::summarise(&dir, format),
         Command::Generate {
             prosumers,

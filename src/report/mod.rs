@@ -57,6 +57,8 @@ pub struct Provenance {
     pub scenario_hash: String,
     /// First and last run index of the rows.
     pub runs: (u64, u64),
+    /// Further `blackstart.*` entries (e.g. a benchmark's chain profile), in order.
+    pub extra: Vec<(String, String)>,
 }
 
 impl Provenance {
@@ -66,11 +68,18 @@ impl Provenance {
             scenario: scenario.name.clone(),
             scenario_hash: scenario_hash(scenario),
             runs: (first, last),
+            extra: Vec::new(),
         }
     }
 
+    /// This provenance with one more entry, stored as `blackstart.{key}`.
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.extra.push((format!("blackstart.{key}"), value.into()));
+        self
+    }
+
     fn key_values(&self) -> Vec<(String, String)> {
-        vec![
+        let mut entries = vec![
             ("blackstart.scenario".into(), self.scenario.clone()),
             (
                 "blackstart.scenario_hash".into(),
@@ -84,7 +93,9 @@ impl Provenance {
                 "blackstart.version".into(),
                 env!("CARGO_PKG_VERSION").into(),
             ),
-        ]
+        ];
+        entries.extend(self.extra.iter().cloned());
+        entries
     }
 }
 

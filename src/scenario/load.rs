@@ -125,9 +125,20 @@ fn merge_to_depth(base: &mut Value, overrides: Value, depth: usize) {
     }
 }
 
-fn deserialize<'de, D>(file: &str, deserializer: D) -> Result<Scenario, ScenarioError>
+/// Parses YAML `text` (named `file` in errors) into any schema, with the same located,
+/// field-named errors as scenarios: other YAML inputs (benchmark configurations, chain
+/// profiles) read through here so that serde_yaml stays behind this module.
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, ScenarioError> {
+    deserialize(file, serde_yaml::Deserializer::from_str(text))
+}
+
+fn deserialize<'de, D, T>(file: &str, deserializer: D) -> Result<T, ScenarioError>
 where
     D: serde::Deserializer<'de, Error = serde_yaml::Error>,
+    T: serde::Deserialize<'de>,
 {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();

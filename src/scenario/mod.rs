@@ -13,7 +13,9 @@ mod validate;
 
 pub use distribution::{Distribution, Law};
 pub use error::ScenarioError;
+pub(crate) use load::parse_yaml;
 pub use load::{load, parse_str};
+pub(crate) use validate::check_chain;
 
 use crate::optimise::Model;
 use crate::tariff::SlabSchedule;

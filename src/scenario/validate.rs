@@ -62,7 +62,7 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     let lines = line_set(scenario);
     check_faults(scenario, &lines)?;
     check_network_and_timing(scenario)?;
-    check_chain(scenario)?;
+    check_chain(&scenario.chain)?;
     check_optimiser(scenario, &prosumers)?;
     check_monte_carlo(scenario, &lines)
 }
@@ -279,8 +279,9 @@ fn check_network_and_timing(s: &Scenario) -> Checked {
     )
 }
 
-fn check_chain(s: &Scenario) -> Checked {
-    let c = &s.chain;
+/// Checks a chain section (a scenario's `chain:` or a benchmark's chain profile); fields are
+/// named from `chain.`.
+pub(crate) fn check_chain(c: &super::ChainConfig) -> Checked {
     match (&c.mining, &c.block_interval_s) {
         (super::Mining::Interval, None) => fail(
             "chain.block_interval_s",

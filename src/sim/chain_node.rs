@@ -46,6 +46,16 @@ impl Function {
 pub enum Call {
     /// List the registered entities of a kind (a read: no block, no gas charged).
     FindEntities(EntityKind),
+    /// The operator registers (and so classifies) an entity with its meter: the write a
+    /// Caliper-driven FindEntities round sends.
+    RegisterEntity {
+        /// What the entity is.
+        kind: EntityKind,
+        /// Its grid node.
+        node: u32,
+        /// Its meter's account (unique per entity).
+        meter: Address,
+    },
     /// A meter posts its reading for an interval.
     PostReading {
         /// The meter's account (the only one allowed to post for the entity).
@@ -81,7 +91,7 @@ impl Call {
     /// The paper's function this call belongs to.
     pub fn function(&self) -> Function {
         match self {
-            Call::FindEntities(_) => Function::FindEntities,
+            Call::FindEntities(_) | Call::RegisterEntity { .. } => Function::FindEntities,
             Call::PostReading { .. } => Function::PowerData,
             Call::PowerBalance(_) => Function::PowerBalance,
             Call::ComputeTariff { .. } => Function::TariffComputation,
@@ -110,6 +120,8 @@ pub enum Outcome {
     Done,
     /// Registered entities found.
     Entities(usize),
+    /// The id of the entity just registered.
+    Registered(EntityId),
     /// Eq. 1 on chain.
     Balance(chain::Balance),
     /// An entity's tariff, paise.
@@ -339,6 +351,9 @@ fn execute(chain: &mut Chain, call: &Call) -> (Outcome, u64) {
         Call::FindEntities(kind) => chain
             .entities_by_kind(*kind)
             .map(|ids| (Outcome::Entities(ids.len()), 0)),
+        Call::RegisterEntity { kind, node, meter } => chain
+            .register_entity(*kind, *node, *meter)
+            .map(|r| (Outcome::Registered(r.value), r.gas_used)),
         Call::PostReading {
             meter,
             entity,

@@ -1,7 +1,7 @@
 //! Deploying a scenario on chain, once per scenario: the contracts, the network configuration,
 //! every entity with its meter account, the prosumer base tariff and the slab schedule.
 
-use super::coordinator::METER_ACCOUNT_BASE;
+pub(crate) use super::coordinator::METER_ACCOUNT_BASE;
 use super::entity::{Entity, Profile};
 use crate::chain::{self, Chain, ChainError, EntityKind};
 use crate::scenario::{NodeKind, Scenario};

@@ -1,6 +1,7 @@
 //! The run's table of entities: every prosumer, consumer, DER and battery bank of the scenario in
 //! one list (scenario order), which is also the order they are registered on chain.
 
+use crate::chain;
 use crate::scenario::{NodeId, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +66,37 @@ impl Entity {
     /// Whether it is a consumer.
     pub fn is_consumer(&self) -> bool {
         matches!(self.profile, Profile::Consumer { .. })
+    }
+
+    /// Its meter's reading of one interval as the scenario gives it (prosumers' prior export,
+    /// consumers' demand, plants at their peak, batteries' charge and discharge), in whole Wh:
+    /// the data a benchmark workload posts without simulating meters.
+    pub fn nominal_reading(&self) -> chain::Reading {
+        let mut r = chain::Reading::default();
+        match self.profile {
+            Profile::Prosumer {
+                export_prev_kwh,
+                generation_kwh,
+                consumption_kwh,
+                ..
+            } => {
+                r.export_wh = chain::wh(export_prev_kwh);
+                r.generation_wh = chain::wh(generation_kwh);
+                r.consumption_wh = chain::wh(consumption_kwh);
+            }
+            Profile::Consumer { demand_kwh, .. } => r.consumption_wh = chain::wh(demand_kwh),
+            Profile::Solar { generation_kwh } | Profile::Wind { generation_kwh } => {
+                r.generation_wh = chain::wh(generation_kwh);
+            }
+            Profile::Battery {
+                charge_kwh,
+                discharge_kwh,
+            } => {
+                r.battery_charge_wh = chain::wh(charge_kwh);
+                r.battery_discharge_wh = chain::wh(discharge_kwh);
+            }
+        }
+        r
     }
 }
 

@@ -18,11 +18,11 @@
 //! failed), or the horizon: before and after that nothing it reports can change. [`Simulator`] holds what is built once per scenario —
 //! the entity table, the topology and the deployed contracts — and runs any [`RunPlan`].
 
-mod chain_node;
-mod clock;
+pub(crate) mod chain_node;
+pub(crate) mod clock;
 mod coordinator;
-mod deploy;
-mod entity;
+pub(crate) mod deploy;
+pub(crate) mod entity;
 mod fault;
 mod log;
 mod messages;
@@ -306,7 +306,7 @@ fn drain<T: Send + 'static>(reader: &mut EventQueueReader<T>) -> Vec<T> {
 }
 
 /// A model together with its environment (for models whose environment has no default).
-struct WithEnv<M: nexosim::model::Model>(M, M::Env);
+pub(crate) struct WithEnv<M: nexosim::model::Model>(pub M, pub M::Env);
 
 impl<M: nexosim::model::Model> ProtoModel for WithEnv<M> {
     type Model = M;

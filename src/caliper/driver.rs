@@ -1,0 +1,270 @@
+//! One round in simulated time: a Driver model plays Caliper's workers — each sleeps as its
+//! rate controller says, then submits its next transaction to the ChainNode (service queue,
+//! mempool, blocks, confirmations, revm) — and sees every receipt, so closed-loop controllers
+//! (fixed-load, fixed-feedback-rate, maximum-rate) react to the node as Caliper's do.
+
+use super::config::{RateControl, RoundLength};
+use super::rate::{Controller, WorkerStats};
+use super::workload::Workload;
+use super::{CaliperError, Status, TransactionRecord};
+use crate::chain::Chain;
+use crate::scenario::ChainConfig;
+use crate::sim::WithEnv;
+use crate::sim::chain_node::{ChainNode, NodeEnv, Outcome, Receipt, Transaction};
+use crate::sim::clock;
+use crate::sim::seed::Stream;
+use nexosim::model::{Context, Model, schedulable};
+use nexosim::ports::{
+    EventQueueReader, EventSinkReader, EventSource, Output, QuerySource, SinkState, event_queue,
+};
+use nexosim::simulation::{Mailbox, SimInit};
+use serde::{Deserialize, Serialize};
+
+/// Shortest time between two submissions of one worker, s: a Caliper worker's own cost of
+/// sending (it yields to the event loop before each transaction). It also keeps a controller
+/// that says "send at once" from sending unboundedly many in one instant.
+pub const MIN_SUBMIT_GAP_S: f64 = 0.001;
+/// How far the round is stepped between checks for its end, s of simulated time.
+const STEP_S: f64 = 1.0;
+/// A round still unfinished after this much simulated time is abandoned, s.
+const MAX_ROUND_S: f64 = 10_000_000.0;
+/// Room in the mailboxes: every receipt of one interval-mined block can arrive at once.
+const MAILBOX_CAPACITY: usize = 1 << 14;
+
+/// One simulated Caliper worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Worker {
+    /// When it starts, s since the round's start.
+    start_s: f64,
+    controller: Controller,
+    stats: WorkerStats,
+    /// Whether it will still send.
+    sending: bool,
+}
+
+/// The workers of a round, driving the chain node.
+#[derive(Serialize, Deserialize)]
+pub struct Driver {
+    /// Transactions to the chain node.
+    pub to_chain: Output<Transaction>,
+    workers: Vec<Worker>,
+    length: RoundLength,
+    /// The worker of each transaction id (ids count from 0 in submission order).
+    owners: Vec<u32>,
+}
+
+/// The driver's non-serialisable state: what the workload sends.
+pub struct DriverEnv {
+    workload: Workload,
+}
+
+#[Model(type Env = DriverEnv)]
+impl Driver {
+    /// Workers started one after the other over one sending interval (Caliper's workers are
+    /// separate processes that never start in the same instant): the sum of the workers'
+    /// streams is then evenly spaced, as the configured rate is.
+    fn new(control: &RateControl, workers: u32, length: RoundLength) -> Self {
+        let spacing_s = 1.0 / control.initial_tps();
+        Driver {
+            to_chain: Output::default(),
+            workers: (0..workers)
+                .map(|w| Worker {
+                    start_s: f64::from(w) * spacing_s,
+                    controller: Controller::new(control, workers, length),
+                    stats: WorkerStats::default(),
+                    sending: true,
+                })
+                .collect(),
+            length,
+            owners: Vec::new(),
+        }
+    }
+
+    /// The round starts now [input port].
+    pub async fn start(&mut self, _: (), cx: &Context<Self>, env: &mut DriverEnv) {
+        let now_s = clock::seconds(cx.time());
+        for w in 0..self.workers.len() {
+            let worker = &mut self.workers[w];
+            let at_s = worker.start_s + worker.controller.delay_s(0.0, &worker.stats);
+            if at_s <= now_s {
+                self.submit(w, cx, env).await;
+            } else {
+                Self::wake_at(w, at_s, now_s, cx);
+            }
+        }
+    }
+
+    /// Worker `w`'s next transaction is due [private input port].
+    #[nexosim(schedulable)]
+    async fn wake(&mut self, w: usize, cx: &Context<Self>, env: &mut DriverEnv) {
+        self.submit(w, cx, env).await;
+    }
+
+    /// A transaction finished [input port].
+    pub async fn receipt(&mut self, receipt: Receipt) {
+        let owner = self.owners[receipt.id as usize] as usize;
+        let success = !matches!(receipt.outcome, Outcome::Reverted(_));
+        let latency_s = receipt.confirmed_at_s - receipt.submitted_at_s;
+        self.workers[owner].stats.finish(success, latency_s);
+    }
+
+    /// Whether every worker has sent all it will and every transaction has finished [query].
+    pub async fn finished(&mut self, _: ()) -> bool {
+        self.workers
+            .iter()
+            .all(|w| !w.sending && w.stats.unfinished() == 0)
+    }
+
+    /// The worker of each transaction, by id [query].
+    pub async fn owners(&mut self, _: ()) -> Vec<u32> {
+        self.owners.clone()
+    }
+
+    /// Worker `w` submits its next transaction now, then plans the one after.
+    async fn submit(&mut self, w: usize, cx: &Context<Self>, env: &mut DriverEnv) {
+        let id = self.owners.len() as u64;
+        self.owners.push(w as u32);
+        self.workers[w].stats.submitted += 1;
+        let call = env.workload.call(id);
+        self.to_chain.send(Transaction { id, call }).await;
+
+        let now_s = clock::seconds(cx.time());
+        let worker = &mut self.workers[w];
+        let elapsed_s = now_s - worker.start_s;
+        let delay_s = worker
+            .controller
+            .delay_s(elapsed_s, &worker.stats)
+            .max(MIN_SUBMIT_GAP_S);
+        let more = match self.length {
+            RoundLength::TransactionsPerWorker(n) => worker.stats.submitted < n,
+            RoundLength::DurationS(d) => elapsed_s + delay_s < d,
+        };
+        if more {
+            Self::wake_at(w, now_s + delay_s, now_s, cx);
+        } else {
+            worker.sending = false;
+        }
+    }
+
+    /// Schedules worker `w`'s next submission at `at_s` (now is `now_s`).
+    fn wake_at(w: usize, at_s: f64, now_s: f64, cx: &Context<Self>) {
+        let after = clock::delay(at_s - now_s).unwrap_or(std::time::Duration::from_nanos(1));
+        cx.schedule_event(after, schedulable!(Self::wake), w)
+            .expect("a positive delay is in the future");
+    }
+}
+
+/// What a round needs to run.
+pub struct RoundSetup<'a> {
+    /// The round's index in the configuration.
+    pub index: usize,
+    /// The round's label.
+    pub label: &'a str,
+    /// How the workers send.
+    pub control: &'a RateControl,
+    /// Number of workers.
+    pub workers: u32,
+    /// When they stop.
+    pub length: RoundLength,
+    /// The chain node's configuration.
+    pub chain_config: &'a ChainConfig,
+    /// The node's random stream (service times, block intervals).
+    pub rng: Stream,
+}
+
+/// Runs one round on `chain` (already prepared for `workload`): every transaction's record,
+/// with times in simulated seconds since the round's start.
+pub fn run_round(
+    setup: RoundSetup<'_>,
+    workload: Workload,
+    chain: Chain,
+) -> Result<Vec<TransactionRecord>, CaliperError> {
+    let engine = |e: &dyn std::fmt::Display| CaliperError::Engine(e.to_string());
+    let chain_box = Mailbox::with_capacity(MAILBOX_CAPACITY);
+    let driver_box = Mailbox::with_capacity(MAILBOX_CAPACITY);
+    let mut node = ChainNode::new(setup.chain_config, None, setup.rng);
+    let mut driver = Driver::new(setup.control, setup.workers, setup.length);
+    let (receipt_writer, mut receipts) = event_queue(SinkState::Enabled);
+    driver.to_chain.connect(ChainNode::submit, &chain_box);
+    node.receipt.connect(Driver::receipt, &driver_box);
+    node.receipt.connect_sink(receipt_writer);
+
+    let mut bench = SimInit::with_num_threads(1);
+    let start = EventSource::new()
+        .connect(Driver::start, &driver_box)
+        .register(&mut bench);
+    let finished = QuerySource::new()
+        .connect(Driver::finished, &driver_box)
+        .register(&mut bench);
+    let owners = QuerySource::new()
+        .connect(Driver::owners, &driver_box)
+        .register(&mut bench);
+    let mut simulation = bench
+        .add_model(WithEnv(node, NodeEnv::new(chain)), chain_box, "chain")
+        .add_model(
+            WithEnv(driver, DriverEnv { workload }),
+            driver_box,
+            "driver",
+        )
+        .init(clock::at(0.0))
+        .map_err(|e| engine(&e))?;
+    simulation
+        .process_event(&start, ())
+        .map_err(|e| engine(&e))?;
+    let mut now_s = 0.0;
+    while !simulation
+        .process_query(&finished, ())
+        .map_err(|e| engine(&e))?
+    {
+        if now_s > MAX_ROUND_S {
+            return Err(CaliperError::Engine(format!(
+                "round `{}` did not finish within {MAX_ROUND_S} s of simulated time",
+                setup.label
+            )));
+        }
+        now_s += STEP_S;
+        simulation
+            .step_until(clock::at(now_s))
+            .map_err(|e| engine(&e))?;
+    }
+    let owners = simulation
+        .process_query(&owners, ())
+        .map_err(|e| engine(&e))?;
+    let mut records: Vec<TransactionRecord> = drain(&mut receipts)
+        .into_iter()
+        .map(|r| TransactionRecord::new(setup.index, setup.label, owners[r.id as usize], r))
+        .collect();
+    records.sort_by_key(|r| r.tx_id);
+    Ok(records)
+}
+
+/// Everything an event queue holds.
+fn drain<T: Send + 'static>(reader: &mut EventQueueReader<T>) -> Vec<T> {
+    std::iter::from_fn(|| reader.try_read()).collect()
+}
+
+impl TransactionRecord {
+    /// The record of `receipt`, sent by `worker` in round `round`.
+    fn new(round_index: usize, round: &str, worker: u32, receipt: Receipt) -> Self {
+        let (status, revert_reason) = match receipt.outcome {
+            Outcome::Reverted(reason) => (Status::Fail, Some(reason)),
+            _ => (Status::Success, None),
+        };
+        TransactionRecord {
+            round_index,
+            round: round.to_string(),
+            worker,
+            tx_id: receipt.id,
+            function: receipt.function,
+            submitted_s: receipt.submitted_at_s,
+            processed_s: receipt.processed_at_s,
+            included_s: receipt.included_at_s,
+            confirmed_s: receipt.confirmed_at_s,
+            latency_s: receipt.confirmed_at_s - receipt.submitted_at_s,
+            status,
+            revert_reason,
+            gas_used: receipt.gas_used,
+            block: receipt.block,
+        }
+    }
+}
