@@ -71,7 +71,8 @@ pub enum Controller {
         slept_s: f64,
     },
     /// `fixed-load`: sends at once while fewer than the target are unfinished; otherwise sleeps
-    /// the excess times the mean latency.
+    /// the excess times the mean latency (Caliper's rule), then sends. So the backlog is a
+    /// saw-tooth that peaks at the target plus one and drains while the worker sleeps.
     FixedLoad {
         /// The worker's interval until the first transaction finishes, s.
         interval_s: f64,
