@@ -293,7 +293,7 @@ fn latency_chart(records: &[&TransactionRecord]) -> String {
     let x = |t: f64| PAD + (W - 2.0 * PAD) * t / max_t;
     let y = |l: f64| H - PAD + (-(H - 2.0 * PAD)) * l / max_l;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" \
+        "<svg width=\"{W}\" height=\"{H}\" \
          viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"latency against submission time\">\n"
     );
     let _ = writeln!(

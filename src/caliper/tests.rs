@@ -67,7 +67,10 @@ fn linear_rate_ramps_each_workers_rate() {
     // Per worker 5 → 20 TPS: the gap after transaction k is 0.2 − 0.0015 k s.
     for (k, gap) in gaps.iter().enumerate() {
         let expected = 0.2 - 0.0015 * (k + 1) as f64;
-        assert!((gap - expected).abs() < 1e-6, "gap {k}: {gap} vs {expected}");
+        assert!(
+            (gap - expected).abs() < 1e-6,
+            "gap {k}: {gap} vs {expected}"
+        );
     }
 }
 
@@ -97,7 +100,10 @@ fn fixed_load_refills_the_backlog_up_to_the_transaction_load() {
     let peak = *backlogs.iter().max().unwrap();
     assert_eq!(peak, 22, "{backlogs:?}");
     let peaks = backlogs.iter().filter(|&&b| b >= 20).count();
-    assert!(peaks >= 10, "the load is reached again and again: {backlogs:?}");
+    assert!(
+        peaks >= 10,
+        "the load is reached again and again: {backlogs:?}"
+    );
     // The node never idles: throughput is its capacity (PowerData: 1 / 90.2 ms).
     let tps = report.rounds[0].throughput_tps.unwrap();
     assert!((10.5..=11.5).contains(&tps), "{tps}");
@@ -154,7 +160,10 @@ fn invalid_every_forces_reverts_counted_as_failures() {
         .filter_map(|t| t.revert_reason.as_deref())
         .collect();
     assert_eq!(reasons.len(), 10);
-    assert!(reasons.iter().all(|r| r.contains("WrongEntity")), "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r.contains("WrongEntity")),
+        "{reasons:?}"
+    );
 }
 
 #[test]
