@@ -115,6 +115,16 @@ pub fn text(report: &BenchReport) -> String {
         report.scenario,
         report.seed
     );
+    for r in &report.rounds {
+        let _ = writeln!(
+            out,
+            "  {}: {}, {}, {} transactions",
+            r.name,
+            r.function.name(),
+            r.rate_control,
+            r.succ + r.fail
+        );
+    }
     out += &text_table(&COLUMNS, &report.rounds.iter().map(row).collect::<Vec<_>>());
     out += "\nResources of the blackstart process (the simulator itself, not a chain node):\n";
     out += &text_table(
@@ -423,7 +433,7 @@ fn revert_reasons(records: &[&TransactionRecord]) -> Vec<Vec<String>> {
         }
     }
     let mut rows: Vec<(&str, u64)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.1));
     rows.into_iter()
         .map(|(reason, n)| vec![reason.to_string(), n.to_string()])
         .collect()
