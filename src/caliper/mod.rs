@@ -259,6 +259,18 @@ pub fn run(
             &mut chain,
             &round.label,
         )?;
+        if let Some(assets) = round.workload.arguments.assets {
+            if assets > workload.pool_size() as u64 {
+                notes.push(format!(
+                    "round `{}`: assets {assets}, but scenario `{}` has {} entities {} can \
+                     use: the transactions cycle over those",
+                    round.label,
+                    scenario.name,
+                    workload.pool_size(),
+                    function.name()
+                ));
+            }
+        }
         let setup = driver::RoundSetup {
             index,
             label: &round.label,

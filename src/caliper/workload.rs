@@ -87,6 +87,11 @@ impl Workload {
         })
     }
 
+    /// How many entities the transactions cycle over.
+    pub fn pool_size(&self) -> usize {
+        self.pool.len()
+    }
+
     /// The `k`-th transaction of the round (0-based, over all workers).
     pub fn call(&self, k: u64) -> Call {
         let invalid = self.invalid_every.is_some_and(|n| (k + 1) % n == 0);
