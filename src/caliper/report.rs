@@ -255,6 +255,20 @@ fn chain_rows(report: &BenchReport) -> Vec<(String, String)> {
     rows
 }
 
+/// Text with `backticked` spans set as `<code>`.
+fn code_spans(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Escapes text for HTML.
 fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -289,7 +303,7 @@ table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}\
 th,td{border:1px solid #cfd6de;padding:4px 9px;text-align:right}\
 th{background:#e8eef5}td:first-child,th:first-child{text-align:left}\
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;font-size:13px}\
-dt{color:#555}dd{margin:0}.note{font-size:13px;color:#444}\
+dt{color:#555}dd{margin:0}.note,li{font-size:13px;color:#444}\
 svg{background:#fbfcfd;border:1px solid #dde3ea}";
 
 /// Latency of each transaction against its submission time, as an inline SVG.
@@ -417,7 +431,7 @@ pub fn html(report: &BenchReport) -> String {
     if !report.notes.is_empty() {
         out += "<section><h2>Notes</h2><ul>";
         for note in &report.notes {
-            let _ = write!(out, "<li>{}</li>", esc(note));
+            let _ = write!(out, "<li>{}</li>", code_spans(&esc(note)));
         }
         out += "</ul></section>\n";
     }
