@@ -277,7 +277,7 @@ impl Controller {
 
 #[cfg(test)]
 mod tests {
-    use super::super::config::{FixedLoad, FixedRate, LinearRate};
+    use super::super::config::{FixedFeedbackRate, FixedLoad, FixedRate, LinearRate, MaximumRate};
     use super::*;
 
     fn stats(submitted: u64, succ: u64, latency_succ_s: f64) -> WorkerStats {
@@ -329,5 +329,45 @@ mod tests {
         assert_eq!(c.delay_s(1.0, &stats(12, 5, 10.0)), 0.0);
         // 3 over the target with a mean latency of 2 s: sleep 3 × 2 s.
         assert!((c.delay_s(1.0, &stats(18, 5, 10.0)) - 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fixed_feedback_rate_keeps_the_rate_then_backs_off_by_the_backlog() {
+        let control = RateControl::FixedFeedbackRate(FixedFeedbackRate {
+            tps: 20.0,
+            transaction_load: 10.0,
+            sleep_time: 100.0,
+        });
+        // Per worker: 2 TPS, 1 unfinished allowed, back-off unit 0.1 s.
+        let mut c = Controller::new(&control, 10, RoundLength::DurationS(60.0));
+        assert_eq!(c.delay_s(0.0, &stats(0, 0, 0.0)), 0.0);
+        // Nothing finished yet: no pacing at all (Caliper's rule).
+        assert_eq!(c.delay_s(0.1, &stats(5, 0, 0.0)), 0.0);
+        // Ahead of the 2 TPS schedule: wait for it.
+        assert!((c.delay_s(0.0, &stats(5, 4, 1.0)) - 2.5).abs() < 1e-12);
+        // Behind it with 1 and then 7 unfinished: back off 1 and 7 units.
+        assert!((c.delay_s(10.0, &stats(5, 4, 1.0)) - 0.1).abs() < 1e-12);
+        assert!((c.delay_s(20.0, &stats(20, 13, 1.0)) - 0.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn maximum_rate_steps_up_while_throughput_grows_then_down() {
+        let control = RateControl::MaximumRate(MaximumRate {
+            tps: 10.0,
+            step: 4.0,
+            sample_interval: 5.0,
+            include_failed: true,
+        });
+        // Per worker: 5 TPS, step 2.
+        let mut c = Controller::new(&control, 2, RoundLength::DurationS(60.0));
+        assert!((c.delay_s(0.0, &stats(1, 0, 0.0)) - 0.2).abs() < 1e-12);
+        // The first finished transaction starts the first sample.
+        assert!((c.delay_s(1.0, &stats(5, 1, 0.5)) - 0.2).abs() < 1e-12);
+        // 10 finished over 5 s of latency: 2 TPS observed, up from 0: step up to 7 TPS.
+        assert!((c.delay_s(6.0, &stats(30, 10, 5.0)) - 1.0 / 7.0).abs() < 1e-12);
+        // 10 more over 10 s: 1 TPS, down: step down to 5 TPS and halve the step.
+        assert!((c.delay_s(11.0, &stats(60, 20, 15.0)) - 0.2).abs() < 1e-12);
+        // Next sample: 10 over 2 s, up again, by the halved step (1): 6 TPS.
+        assert!((c.delay_s(16.0, &stats(90, 30, 17.0)) - 1.0 / 6.0).abs() < 1e-12);
     }
 }
