@@ -24,11 +24,14 @@
 //! - [`sweep`]: Monte-Carlo sweeps — parallel, deterministic, sharded, resumable — and their
 //!   summary (MTTR distribution, IEEE 1366 indices).
 //! - [`report`]: Parquet tables with documented columns, written atomically.
+//! - [`reproduce`]: every result of the paper recomputed and compared with the published
+//!   numbers (`comparison.md`), with the paper's figures as PNG.
 
 pub mod chain;
 pub mod grid;
 pub mod optimise;
 pub mod report;
+pub mod reproduce;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;

@@ -14,6 +14,7 @@ macro_rules! outln {
 mod chain;
 mod island;
 mod optimise;
+mod reproduce;
 mod run;
 mod sweep;
 mod validate;
@@ -112,6 +113,10 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Reproduce every result of the paper blackstart can: compare each published number with
+    /// ours in DIR/comparison.md (with the reason wherever they differ), draw the paper's
+    /// figures and the MTTR distribution as PNG in DIR/figures/, and keep the sweep in DIR/sweep/.
+    Reproduce(reproduce::Args),
     /// Summarise a sweep directory (all shards written so far) into DIR/summary.json.
     Summarise {
         /// The sweep's output directory.
@@ -211,6 +216,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             run::run(&scenario, &plan, out.as_deref(), format)
         }
         Command::Sweep(args) => sweep::run(&load(&args.file)?, args),
+        Command::Reproduce(args) => reproduce::run(args),
         Command::Summarise { dir, format } => sweep::summarise(&dir, format),
         Command::Generate {
             prosumers,
