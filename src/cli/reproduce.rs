@@ -1,7 +1,7 @@
 //! `blackstart reproduce`: every result of the paper recomputed and compared, with its figures.
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILURE, Failure, Format, json};
-use blackstart::reproduce::{self, Options, Tally};
+use blackstart::reproduce::{self, Options, ReproduceError, Tally};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -48,13 +48,20 @@ pub fn run(args: Args) -> Result<String, Failure> {
         runs: args.runs,
         scenarios: args.scenarios,
     };
-    let reproduction = reproduce::run(&options).map_err(|e| Failure {
-        exit_code: if e.is_user_error() {
+    let reproduction = reproduce::run(&options).map_err(|e| {
+        let exit_code = if e.is_user_error() {
             EXIT_BAD_INPUT
         } else {
             EXIT_FAILURE
-        },
-        error: e.into(),
+        };
+        let error = match e {
+            ReproduceError::Scenario(_) => anyhow::anyhow!(
+                "{e} (the paper's scenarios are in the repository's scenarios/: run from its \
+                 root or pass --scenarios DIR)"
+            ),
+            e => e.into(),
+        };
+        Failure { error, exit_code }
     })?;
     let summary = Summary {
         tally: reproduction.comparison.tally(),

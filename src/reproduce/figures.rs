@@ -299,7 +299,7 @@ fn histogram(path: &Path, sweep: &SweepResult) -> Result<(), ReproduceError> {
             .floor(),
     );
     let high_s = values.iter().copied().fold(paper_s, f64::max) * 1.25;
-    const BINS: usize = 60;
+    const BINS: usize = 100;
     let ratio = (high_s / low_s).ln() / BINS as f64;
     let edge = |k: usize| low_s * (ratio * k as f64).exp();
     let mut counts = [0u32; BINS];

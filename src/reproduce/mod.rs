@@ -180,12 +180,12 @@ fn with_optimiser_of(mut scenario: Scenario, other: &Scenario) -> Scenario {
 /// `options.out` (replacing what a previous `reproduce` wrote there).
 pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
     figures::load_font()?;
+    let scenarios = Scenarios::load(&options.scenarios)?;
     let figures_dir = options.out.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| ReproduceError::Output {
         path: figures_dir.clone(),
         source,
     })?;
-    let scenarios = Scenarios::load(&options.scenarios)?;
     let case_1 = AllocationCase::solve(
         "Table 6",
         "Table 6 (lines 578–586)",
