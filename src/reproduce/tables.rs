@@ -108,25 +108,23 @@ pub fn table_5(campus13: &Scenario) -> Result<Section, ReproduceError> {
             .iter()
             .find(|c| c.id == published.id)
             .map_or(0.0, |c| c.demand_kwh);
-        let reason = match published.id {
-            "C1" => reasons::C1_TARIFF,
-            _ => reasons::C2_TARIFF,
-        };
-        section.rows.push(
-            Row::number(
-                format!("{} tariff for {demand_kwh} kWh (INR)", published.id),
-                Paper::Number(published.tariff_inr),
-                schedule.consumer_tariff_inr(demand_kwh),
-                2,
-            )
-            .because(reason),
-        );
+        section.rows.push(Row::number(
+            format!("{} tariff for {demand_kwh} kWh (INR)", published.id),
+            Paper::Number(published.tariff_inr),
+            schedule.consumer_tariff_inr(demand_kwh),
+            2,
+        ));
     }
+    section.explain("C1 tariff for 368 kWh (INR)", reasons::C1_TARIFF);
+    section.explain("C2 tariff for 800 kWh (INR)", reasons::C2_TARIFF);
     let island = isolated_island(campus13)?;
-    let sum = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0, |a, b| a + b);
-    let demand_kwh = sum(&mut paper::TABLE_5_CONSUMERS.iter().map(|c| c.demand_kwh));
-    let export_kwh = sum(&mut paper::TABLE_5_PROSUMERS.iter().map(|p| p.export_prev_kwh));
-    let budget_inr = sum(&mut paper::TABLE_5_CONSUMERS.iter().map(|c| c.tariff_inr.value));
+    let consumers = paper::TABLE_5_CONSUMERS.iter();
+    let demand_kwh: f64 = consumers.clone().map(|c| c.demand_kwh).sum();
+    let budget_inr: f64 = consumers.map(|c| c.tariff_inr.value).sum();
+    let export_kwh: f64 = paper::TABLE_5_PROSUMERS
+        .iter()
+        .map(|p| p.export_prev_kwh)
+        .sum();
     let whole = |value| Paper::Number(Printed::new(value, 0));
     section.rows.extend([
         Row::number(
@@ -250,16 +248,21 @@ impl AllocationCase {
             .collect()
     }
 
-    /// Eq. 4 for the published allocation (its printed alpha and `R_delta / BT`), INR.
+    /// Eq. 4 for the published allocation (Table 5's `Pe`, the printed alpha and
+    /// `R_delta / BT`), INR.
     pub fn published_cost_inr(&self) -> f64 {
         let bt = paper::BASE_TARIFF_INR_PER_KWH;
         let delta = self.published_delta();
+        let export_prev_kwh: Vec<f64> = paper::TABLE_5_PROSUMERS
+            .iter()
+            .map(|p| p.export_prev_kwh)
+            .collect();
         let supplied_kwh: f64 =
-            self.export_prev_kwh.iter().sum::<f64>() + delta.iter().map(|d| d.value).sum::<f64>();
+            export_prev_kwh.iter().sum::<f64>() + delta.iter().map(|d| d.value).sum::<f64>();
         self.published
             .iter()
             .zip(&delta)
-            .zip(&self.export_prev_kwh)
+            .zip(&export_prev_kwh)
             .map(|((row, d), &pe)| {
                 Rewards::of(pe, d.value, row.alpha.value, supplied_kwh, bt).total_inr()
             })
@@ -281,9 +284,9 @@ impl AllocationCase {
             self.source,
             format!("`{}` under the {model} model", self.scenario),
         );
-        let near = |row: Row, tolerance: Option<fn(&Closeness) -> f64>| match (&close, tolerance) {
-            (Some(c), Some(of)) => row.close_within(of(c), c.reason),
-            _ => row,
+        let near = |row: Row, tolerance: fn(&Closeness) -> f64| match &close {
+            Some(c) => row.close_within(tolerance(c), c.reason),
+            None => row,
         };
         for ((published, delta), ours) in self
             .published
@@ -300,7 +303,7 @@ impl AllocationCase {
                         ours.delta_kwh,
                         3,
                     ),
-                    Some(|c| c.delta_kwh),
+                    |c| c.delta_kwh,
                 ),
                 Row::number(
                     format!("{id} alpha"),
@@ -321,7 +324,7 @@ impl AllocationCase {
                         ours.reward_delta_inr,
                         3,
                     ),
-                    Some(|c| c.delta_kwh * paper::BASE_TARIFF_INR_PER_KWH),
+                    |c| c.delta_kwh * paper::BASE_TARIFF_INR_PER_KWH,
                 ),
                 near(
                     Row::number(
@@ -330,7 +333,7 @@ impl AllocationCase {
                         ours.reward_extra_inr,
                         3,
                     ),
-                    Some(|c| c.reward_inr),
+                    |c| c.reward_inr,
                 ),
             ]);
         }
