@@ -223,6 +223,12 @@ pub mod reasons {
     /// Costs of an allocation rounded in print.
     pub const PRINTED_ALLOCATION: &str = "the paper's allocation costed from its rounded, printed \
                                           alpha and R_delta";
+    /// Inconsistencies of eqs. 4 and 11 that no number exposes (SPEC §5).
+    pub const EQUATIONS: &str = "Also inconsistent, with no number to compare: eq. 11 (beta·PB) \
+                                 and Algorithm 4 line 13 ((1 − alpha)·PB) disagree, and the \
+                                 tables follow eq. 11, as blackstart does; eq. 4 adds \
+                                 alpha·delta·BT² (INR²/kWh) and delta·BT/S (INR/kWh) to INR \
+                                 terms, which blackstart sums as INR as the paper does (SPEC §5).";
     /// The MTTR (SPEC §7, README).
     pub const MTTR: &str = "the paper's own components add up to at least 5 + 1 + 3 + 60 = 69 s \
                             (SPEC §7); ours are modelled from them, the slowest of the island's \

@@ -389,6 +389,7 @@ pub fn table_6(case: &AllocationCase) -> [Section; 2] {
     let mut paper_model = case.section(Model::Paper, Some(SOLVER));
     paper_model.explain(COST, reasons::PRINTED_ALLOCATION);
     paper_model.explain_all(reasons::DEGENERATE);
+    paper_model.notes.push(reasons::EQUATIONS.into());
     let mut fair = case.section(Model::Fair, None);
     fair.explain_all(reasons::FAIR);
     [paper_model, fair]
