@@ -26,12 +26,15 @@
 //! - [`report`]: Parquet tables with documented columns, written atomically.
 //! - [`caliper`]: a Hyperledger Caliper-style benchmark of the contracts: Caliper's
 //!   configuration and rate controllers driving the simulated chain node (Table 8).
+//! - [`reproduce`]: every result of the paper recomputed and compared with the published
+//!   numbers (`comparison.md`), with the paper's figures as PNG.
 
 pub mod caliper;
 pub mod chain;
 pub mod grid;
 pub mod optimise;
 pub mod report;
+pub mod reproduce;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;

@@ -15,6 +15,7 @@ mod bench;
 mod chain;
 mod island;
 mod optimise;
+mod reproduce;
 mod run;
 mod sweep;
 mod validate;
@@ -117,6 +118,10 @@ enum Command {
     /// the simulated chain node: Caliper's table per round (Succ, Fail, Send Rate, latencies,
     /// Throughput, plus p50/p95/p99), report.html, report.md and transactions.parquet.
     Bench(bench::Args),
+    /// Reproduce every result of the paper blackstart can: compare each published number with
+    /// ours in DIR/comparison.md (with the reason wherever they differ), draw the paper's
+    /// figures and the MTTR distribution as PNG in DIR/figures/, and keep the sweep in DIR/sweep/.
+    Reproduce(reproduce::Args),
     /// Summarise a sweep directory (all shards written so far) into DIR/summary.json.
     Summarise {
         /// The sweep's output directory.
@@ -217,6 +222,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Sweep(args) => sweep::run(&load(&args.file)?, args),
         Command::Bench(args) => bench::run(args),
+        Command::Reproduce(args) => reproduce::run(args),
         Command::Summarise { dir, format } => sweep::summarise(&dir, format),
         Command::Generate {
             prosumers,

@@ -1,8 +1,8 @@
 //! `blackstart optimise`: the restoration allocation of every isolated island.
 
 use super::{EXIT_BAD_INPUT, Failure, Format, json};
-use blackstart::grid::{Island, islands_after_faults};
-use blackstart::optimise::{self, Allocation, Model, Problem, Settings};
+use blackstart::grid::Island;
+use blackstart::optimise::{self, Allocation, Model, Settings};
 use blackstart::scenario::Scenario;
 
 /// The isolated islands' allocations, in island order.
@@ -18,20 +18,10 @@ pub fn allocations(
     if let Some(exclude) = exclude {
         settings.exclude = exclude;
     }
-    islands_after_faults(scenario)
-        .into_iter()
-        .filter(|island| !island.energised)
-        .map(|island| {
-            let ids: Vec<&String> = island.prosumers.iter().chain(&island.consumers).collect();
-            let problem =
-                Problem::for_island(scenario, |id| ids.iter().any(|i| *i == id), 1.0, 1.0);
-            let allocation = optimise::solve(&problem, &settings).map_err(|e| Failure {
-                error: anyhow::anyhow!("island {:?}: {e}", island.nodes),
-                exit_code: EXIT_BAD_INPUT,
-            })?;
-            Ok((island, allocation))
-        })
-        .collect()
+    optimise::solve_isolated(scenario, &settings).map_err(|e| Failure {
+        error: e.into(),
+        exit_code: EXIT_BAD_INPUT,
+    })
 }
 
 pub fn run(

@@ -1,8 +1,43 @@
 //! The allocation problem of an island of a scenario: its prosumers and consumers with the
 //! scenario's bounds, tariffs and optimiser settings.
 
-use super::{ConsumerInput, Problem, ProsumerInput, Settings};
-use crate::scenario::Scenario;
+use super::{Allocation, ConsumerInput, OptimiseError, Problem, ProsumerInput, Settings, solve};
+use crate::grid::{Island, islands_after_faults};
+use crate::scenario::{NodeId, Scenario};
+
+/// An island of a scenario that could not be optimised.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("island {nodes:?}: {source}")]
+pub struct IslandError {
+    /// The island's nodes.
+    pub nodes: Vec<NodeId>,
+    /// Why.
+    pub source: OptimiseError,
+}
+
+/// The allocation of every island of `scenario` cut off from the utility by its faults, in
+/// island order (what `blackstart optimise` prints).
+pub fn solve_isolated(
+    scenario: &Scenario,
+    settings: &Settings,
+) -> Result<Vec<(Island, Allocation)>, IslandError> {
+    islands_after_faults(scenario)
+        .into_iter()
+        .filter(|island| !island.energised)
+        .map(|island| {
+            let ids: Vec<&String> = island.prosumers.iter().chain(&island.consumers).collect();
+            let problem =
+                Problem::for_island(scenario, |id| ids.iter().any(|i| *i == id), 1.0, 1.0);
+            match solve(&problem, settings) {
+                Ok(allocation) => Ok((island, allocation)),
+                Err(source) => Err(IslandError {
+                    nodes: island.nodes,
+                    source,
+                }),
+            }
+        })
+        .collect()
+}
 
 impl Problem {
     /// The problem of the island whose entities satisfy `in_island` (by id), with generation

@@ -38,6 +38,7 @@ use std::time::Instant;
 
 pub use allocation::{Allocation, ProsumerAllocation};
 pub use error::OptimiseError;
+pub use from_scenario::{IslandError, solve_isolated};
 pub use problem::{ConsumerInput, Model, Problem, ProsumerInput, Settings};
 
 /// A model's view of the island's participating prosumers (in order).
@@ -58,6 +59,46 @@ struct Split {
     degenerate: bool,
     /// How much cheaper the global optimum could still be (0 when proven optimal).
     gap_inr: f64,
+}
+
+/// What one prosumer is paid (SPEC §5): the terms of eq. 4 for its contribution.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rewards {
+    /// `R_prev = Pe·BT`, for the export at t−1.
+    pub prev_inr: f64,
+    /// `R_delta = delta·BT`.
+    pub delta_inr: f64,
+    /// `R_extra = delta·BT/S + alpha·delta·BT²`.
+    pub extra_inr: f64,
+}
+
+impl Rewards {
+    /// The rewards of a prosumer that exported `export_prev_kwh` at t−1 and contributes
+    /// `delta_kwh` shedding the share `alpha` of its consumption, when the island's prosumers
+    /// export `supplied_kwh` in all (`S`) at the base tariff `bt_inr_per_kwh`.
+    pub fn of(
+        export_prev_kwh: f64,
+        delta_kwh: f64,
+        alpha: f64,
+        supplied_kwh: f64,
+        bt_inr_per_kwh: f64,
+    ) -> Self {
+        let coupling_inr = if supplied_kwh > 0.0 {
+            delta_kwh * bt_inr_per_kwh / supplied_kwh
+        } else {
+            0.0
+        };
+        Rewards {
+            prev_inr: export_prev_kwh * bt_inr_per_kwh,
+            delta_inr: delta_kwh * bt_inr_per_kwh,
+            extra_inr: coupling_inr + alpha * delta_kwh * bt_inr_per_kwh * bt_inr_per_kwh,
+        }
+    }
+
+    /// `R_prev + R_delta + R_extra`: the prosumer's term of eq. 4.
+    pub fn total_inr(&self) -> f64 {
+        self.prev_inr + self.delta_inr + self.extra_inr
+    }
 }
 
 /// Optimises one island: sheds what cannot be served, splits the deficit at least cost
@@ -101,11 +142,7 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Result<Allocation, Optim
     let mut rows = Vec::with_capacity(included.len());
     for (i, &(_, p)) in included.iter().enumerate() {
         let (delta, alpha) = (split.delta[i], split.alpha[i]);
-        let coupling = if supplied_kwh > 0.0 {
-            delta * bt / supplied_kwh
-        } else {
-            0.0
-        };
+        let rewards = Rewards::of(p.export_prev_kwh, delta, alpha, supplied_kwh, bt);
         rows.push(ProsumerAllocation {
             id: p.id.clone(),
             delta_kwh: delta,
@@ -113,9 +150,9 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Result<Allocation, Optim
             beta: split.beta[i],
             capacity_kwh: island.capacity_kwh()[i],
             export_baseline_kwh: island.baseline_kwh()[i],
-            reward_prev_inr: p.export_prev_kwh * bt,
-            reward_delta_inr: delta * bt,
-            reward_extra_inr: coupling + alpha * delta * bt * bt,
+            reward_prev_inr: rewards.prev_inr,
+            reward_delta_inr: rewards.delta_inr,
+            reward_extra_inr: rewards.extra_inr,
         });
     }
     let cost_inr: f64 = rows

@@ -1,0 +1,415 @@
+//! The comparison of the paper's figures with blackstart's: sections of rows, each row a
+//! quantity with the paper's value, ours, the difference and, where they differ, why; and its
+//! markdown rendering (`comparison.md`).
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// A number as the paper prints it: its value and how many decimals it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Printed {
+    /// The value.
+    pub value: f64,
+    /// Decimals printed.
+    pub decimals: u32,
+    /// How far a value may lie from `value` and still round to the printed digits.
+    pub tolerance: f64,
+}
+
+impl Printed {
+    /// `value` printed with `decimals` decimals: it stands for anything within half a unit of
+    /// its last digit.
+    pub const fn new(value: f64, decimals: u32) -> Self {
+        let mut unit = 1.0;
+        let mut i = 0;
+        while i < decimals {
+            unit /= 10.0;
+            i += 1;
+        }
+        Printed {
+            value,
+            decimals,
+            tolerance: unit / 2.0,
+        }
+    }
+
+    /// A quantity derived from a printed one by a known factor (e.g. `delta = R_delta / BT`):
+    /// value and tolerance scale with it, shown with the same decimals.
+    pub fn scaled(self, factor: f64) -> Self {
+        Printed {
+            value: self.value * factor,
+            decimals: self.decimals,
+            tolerance: self.tolerance * factor.abs(),
+        }
+    }
+}
+
+/// What the paper says about a quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Paper {
+    /// A number it prints (or derives from printed numbers).
+    Number(Printed),
+    /// An upper bound it states ("under 5 s").
+    AtMost(f64),
+    /// A word or list it prints ("balanced", "P2, P4").
+    Text(String),
+    /// It gives no figure for this quantity.
+    NotPublished,
+}
+
+/// What blackstart computes for a quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ours {
+    /// A number, shown with `decimals` decimals.
+    Number {
+        /// The value.
+        value: f64,
+        /// Decimals shown.
+        decimals: u32,
+    },
+    /// A word or list.
+    Text(String),
+}
+
+/// How a row's two values relate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "verdict", content = "reason")]
+pub enum Verdict {
+    /// Ours rounds to the paper's printed digits (or meets its bound, or equals its text).
+    Matches,
+    /// Within a stated tolerance wider than the printed digits, for the reason given.
+    Close(String),
+    /// They differ, for the reason given.
+    Differs(String),
+    /// They differ and no reason was given: a finding to look into.
+    Unexplained,
+    /// The paper has no figure to compare with.
+    OursOnly,
+}
+
+/// One quantity compared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// What is compared, with its unit, e.g. `P1 delta (kWh)`.
+    pub quantity: String,
+    /// The paper's value.
+    pub paper: Paper,
+    /// Ours.
+    pub ours: Ours,
+    /// The outcome, with its reason.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+impl Row {
+    /// Compares our number `ours` (shown with `decimals` decimals) with the paper's.
+    pub fn number(quantity: impl Into<String>, paper: Paper, ours: f64, decimals: u32) -> Self {
+        let verdict = match &paper {
+            // The slack absorbs floating-point error at the edge of the printed digits.
+            Paper::Number(p) if (ours - p.value).abs() <= p.tolerance * (1.0 + 1e-9) => {
+                Verdict::Matches
+            }
+            Paper::AtMost(bound) if ours <= *bound => Verdict::Matches,
+            Paper::NotPublished => Verdict::OursOnly,
+            _ => Verdict::Unexplained,
+        };
+        Row {
+            quantity: quantity.into(),
+            paper,
+            ours: Ours::Number {
+                value: ours,
+                decimals,
+            },
+            verdict,
+        }
+    }
+
+    /// Compares our text with the paper's.
+    pub fn text(quantity: impl Into<String>, paper: Paper, ours: impl Into<String>) -> Self {
+        let ours = ours.into();
+        let verdict = match &paper {
+            Paper::Text(p) if *p == ours => Verdict::Matches,
+            Paper::NotPublished => Verdict::OursOnly,
+            _ => Verdict::Unexplained,
+        };
+        Row {
+            quantity: quantity.into(),
+            paper,
+            ours: Ours::Text(ours),
+            verdict,
+        }
+    }
+
+    /// Why the values differ, shown when they do (a matching row keeps its verdict).
+    pub fn because(mut self, reason: impl Into<String>) -> Self {
+        self.explain(reason.into());
+        self
+    }
+
+    fn explain(&mut self, reason: String) {
+        if self.verdict == Verdict::Unexplained {
+            self.verdict = Verdict::Differs(reason);
+        }
+    }
+
+    /// Accepts a difference up to `tolerance` (in the row's unit) as close, for `reason`;
+    /// a larger one stays unexplained unless [`Row::because`] follows.
+    pub fn close_within(mut self, tolerance: f64, reason: impl Into<String>) -> Self {
+        if self.verdict == Verdict::Unexplained
+            && self.difference().is_some_and(|d| d.abs() <= tolerance)
+        {
+            self.verdict = Verdict::Close(reason.into());
+        }
+        self
+    }
+
+    /// `ours − paper` when both are numbers.
+    pub fn difference(&self) -> Option<f64> {
+        match (&self.paper, &self.ours) {
+            (Paper::Number(p), Ours::Number { value, .. }) => Some(value - p.value),
+            _ => None,
+        }
+    }
+}
+
+/// A group of rows from one table or figure of the paper.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// Heading, e.g. `Table 6 — paper model`.
+    pub title: String,
+    /// Where the paper's values are printed, e.g. `Table 6 (§VIII.A)`.
+    pub source: String,
+    /// How ours were computed (scenario, model, command).
+    pub method: String,
+    /// The quantities.
+    pub rows: Vec<Row>,
+    /// Remarks shown under the rows.
+    pub notes: Vec<String>,
+}
+
+impl Section {
+    /// An empty section.
+    pub fn new(
+        title: impl Into<String>,
+        source: impl Into<String>,
+        method: impl Into<String>,
+    ) -> Self {
+        Section {
+            title: title.into(),
+            source: source.into(),
+            method: method.into(),
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Gives `reason` to the row named `quantity` if it differs unexplained.
+    pub fn explain(&mut self, quantity: &str, reason: &str) {
+        for row in self.rows.iter_mut().filter(|r| r.quantity == quantity) {
+            row.explain(reason.into());
+        }
+    }
+
+    /// Gives `reason` to every row that differs unexplained.
+    pub fn explain_all(&mut self, reason: &str) {
+        for row in &mut self.rows {
+            row.explain(reason.into());
+        }
+    }
+}
+
+/// How many rows came out which way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Rows with a paper value to compare with.
+    pub compared: usize,
+    /// Of those, matching to the printed precision.
+    pub matching: usize,
+    /// Close within a stated tolerance.
+    pub close: usize,
+    /// Differing for a stated reason.
+    pub differing: usize,
+    /// Differing with no reason given.
+    pub unexplained: usize,
+    /// Rows the paper gives no figure for.
+    pub ours_only: usize,
+}
+
+/// Everything compared, in the order of the paper.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The sections.
+    pub sections: Vec<Section>,
+    /// Results of the paper this comparison does not cover yet.
+    pub not_compared: Vec<String>,
+}
+
+impl Comparison {
+    /// Counts the rows by verdict.
+    pub fn tally(&self) -> Tally {
+        let mut t = Tally::default();
+        for row in self.sections.iter().flat_map(|s| &s.rows) {
+            match row.verdict {
+                Verdict::Matches => t.matching += 1,
+                Verdict::Close(_) => t.close += 1,
+                Verdict::Differs(_) => t.differing += 1,
+                Verdict::Unexplained => t.unexplained += 1,
+                Verdict::OursOnly => t.ours_only += 1,
+            }
+        }
+        t.compared = t.matching + t.close + t.differing + t.unexplained;
+        t
+    }
+
+    /// The comparison as markdown (`comparison.md`).
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        let t = self.tally();
+        md.push_str("# blackstart against the paper\n\n");
+        let _ = write!(
+            md,
+            "Generated by `blackstart reproduce` (blackstart {}). ",
+            env!("CARGO_PKG_VERSION")
+        );
+        md.push_str(
+            "Each row: the paper's value, ours, the \
+             difference (ours − paper, absolute and relative) and, where they differ, why. \
+             \"matches\" means ours rounds to the paper's printed digits.\n\n",
+        );
+        let _ = writeln!(
+            md,
+            "{} quantities compared: {} match, {} close (within a stated tolerance), {} differ \
+             for a stated reason, {} unexplained; {} more are ours only (the paper gives no figure).\n",
+            t.compared, t.matching, t.close, t.differing, t.unexplained, t.ours_only
+        );
+        if !self.not_compared.is_empty() {
+            let _ = writeln!(md, "Not compared yet: {}.\n", self.not_compared.join("; "));
+        }
+        for section in &self.sections {
+            let _ = writeln!(md, "## {}\n", section.title);
+            let _ = writeln!(md, "Paper: {}. Ours: {}.\n", section.source, section.method);
+            md.push_str("| quantity | paper | ours | difference | verdict |\n");
+            md.push_str("|---|---:|---:|---:|---|\n");
+            for row in &section.rows {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    row.quantity,
+                    paper_cell(&row.paper),
+                    ours_cell(&row.ours),
+                    difference_cell(row),
+                    verdict_cell(&row.verdict)
+                );
+            }
+            for note in &section.notes {
+                let _ = write!(md, "\n{note}\n");
+            }
+            md.push('\n');
+        }
+        md
+    }
+}
+
+fn paper_cell(paper: &Paper) -> String {
+    match paper {
+        Paper::Number(p) => format!("{:.*}", p.decimals as usize, p.value),
+        Paper::AtMost(bound) => format!("≤ {bound}"),
+        Paper::Text(text) => text.clone(),
+        Paper::NotPublished => "—".into(),
+    }
+}
+
+fn ours_cell(ours: &Ours) -> String {
+    match ours {
+        Ours::Number { value, decimals } => format!("{:.*}", *decimals as usize, value),
+        Ours::Text(text) => text.clone(),
+    }
+}
+
+fn difference_cell(row: &Row) -> String {
+    let (Some(difference), Paper::Number(p), Ours::Number { decimals, .. }) =
+        (row.difference(), &row.paper, &row.ours)
+    else {
+        return String::new();
+    };
+    let decimals = (*decimals).max(p.decimals) as usize;
+    if p.value == 0.0 {
+        format!("{difference:+.decimals$}")
+    } else {
+        format!(
+            "{difference:+.decimals$} ({:+.2} %)",
+            100.0 * difference / p.value.abs()
+        )
+    }
+}
+
+fn verdict_cell(verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Matches => "matches".into(),
+        Verdict::Close(reason) => format!("close: {reason}"),
+        Verdict::Differs(reason) => format!("differs: {reason}"),
+        Verdict::Unexplained => "**differs, unexplained**".into(),
+        Verdict::OursOnly => "ours only".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_digits_set_the_tolerance() {
+        let p = Printed::new(2706.0, 0);
+        assert_eq!(p.tolerance, 0.5);
+        assert!((Printed::new(0.067, 3).tolerance - 0.0005).abs() < 1e-15);
+        let r = Row::number("x", Paper::Number(Printed::new(7132.0, 0)), 7131.5, 2);
+        assert_eq!(r.verdict, Verdict::Matches);
+        let r = Row::number("x", Paper::Number(Printed::new(2706.0, 0)), 2704.8, 2);
+        assert_eq!(r.verdict, Verdict::Unexplained);
+        assert_eq!(
+            r.clone().because("why").verdict,
+            Verdict::Differs("why".into())
+        );
+        assert_eq!(
+            r.close_within(2.0, "near").verdict,
+            Verdict::Close("near".into())
+        );
+    }
+
+    #[test]
+    fn bounds_text_and_missing_values() {
+        assert_eq!(
+            Row::number("t", Paper::AtMost(5.0), 4.2, 1).verdict,
+            Verdict::Matches
+        );
+        assert_eq!(
+            Row::text("c", Paper::Text("balanced".into()), "balanced").verdict,
+            Verdict::Matches
+        );
+        assert_eq!(
+            Row::number("n", Paper::NotPublished, 1.0, 1).verdict,
+            Verdict::OursOnly
+        );
+    }
+
+    #[test]
+    fn markdown_has_a_row_per_quantity_and_the_tally() {
+        let mut section = Section::new("Table X", "Table X (line 1)", "a test");
+        section.rows.push(
+            Row::number("a (INR)", Paper::Number(Printed::new(4550.0, 0)), 6800.0, 2)
+                .because("fits no slab"),
+        );
+        let comparison = Comparison {
+            sections: vec![section],
+            not_compared: vec!["Table 8".into()],
+        };
+        let md = comparison.to_markdown();
+        assert!(md.contains(
+            "| a (INR) | 4550 | 6800.00 | +2250.00 (+49.45 %) | differs: fits no slab |"
+        ));
+        assert!(md.contains("1 quantities compared: 0 match, 0 close"));
+        assert!(md.contains("Not compared yet: Table 8."));
+    }
+}

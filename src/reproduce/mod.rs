@@ -1,0 +1,252 @@
+//! Every result of the paper blackstart can reproduce, recomputed by the library and compared
+//! with the published numbers (`blackstart reproduce`): `DIR/comparison.md`, the figures as PNG
+//! under `DIR/figures/`, and the Monte-Carlo sweep's Parquet tables under `DIR/sweep/`.
+//!
+//! - [`paper`]: the published numbers with their sources, and the paper's known
+//!   inconsistencies that explain where ours differ.
+//! - [`comparison`]: sections of rows (paper, ours, difference, reason) and their markdown.
+//! - [`tables`]: Tables 2, 5, 6 and 7 and case 2; [`mttr`]: one run and a sweep;
+//!   [`figures`]: the PNG figures.
+//!
+//! To add a section, build a [`Section`] of [`Row`]s (each row compares one quantity; give a
+//! reason with [`Row::because`] or [`Section::explain`] wherever ours may differ) and add it
+//! to the list in [`run`].
+
+pub mod comparison;
+pub mod figures;
+pub mod mttr;
+pub mod paper;
+pub mod tables;
+
+pub use comparison::{Comparison, Ours, Paper, Printed, Row, Section, Tally, Verdict};
+
+use crate::optimise::IslandError;
+use crate::scenario::{self, Scenario, ScenarioError};
+use crate::sim::{SimError, Simulator};
+use crate::sweep::SweepError;
+use std::path::{Path, PathBuf};
+use tables::AllocationCase;
+
+/// Why the paper could not be reproduced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReproduceError {
+    /// A bundled scenario is missing or wrong.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A scenario's island could not be optimised.
+    #[error("{scenario}: {source}")]
+    Optimise {
+        /// The scenario.
+        scenario: String,
+        /// Why.
+        source: IslandError,
+    },
+    /// A scenario's faults cut no island off, so it has nothing to compare.
+    #[error("{scenario}: the faults leave no island cut off from the utility")]
+    NoIsland {
+        /// The scenario.
+        scenario: String,
+    },
+    /// No outage was restored, so there is no MTTR.
+    #[error("{scenario}: no outage was restored, so there is no MTTR")]
+    NotRestored {
+        /// Which run or sweep.
+        scenario: String,
+    },
+    /// A run could not be simulated.
+    #[error(transparent)]
+    Simulation(#[from] SimError),
+    /// The sweep failed.
+    #[error("sweep: {0}")]
+    Sweep(#[from] SweepError),
+    /// An output could not be written.
+    #[error("cannot write {path}: {source}")]
+    Output {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No font was found to draw the figures' text.
+    #[error(
+        "no TrueType font for the figures: looked for {}; install DejaVu Sans (Debian: \
+         fonts-dejavu-core) or set {} to a .ttf file",
+        .searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        figures::FONT_ENV
+    )]
+    FontMissing {
+        /// The paths tried.
+        searched: Vec<PathBuf>,
+    },
+    /// The font file found is not a usable TrueType/OpenType font.
+    #[error(
+        "{path}: not a TrueType or OpenType font; set {} to another",
+        figures::FONT_ENV
+    )]
+    FontInvalid {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A figure could not be drawn or encoded.
+    #[error("drawing {path}: {message}")]
+    Figure {
+        /// The figure's file.
+        path: PathBuf,
+        /// What plotters or the PNG encoder said.
+        message: String,
+    },
+}
+
+impl ReproduceError {
+    /// Whether the user can fix it (a scenario, the output directory, a font), as opposed
+    /// to an internal failure.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            ReproduceError::Scenario(_)
+                | ReproduceError::Output { .. }
+                | ReproduceError::FontMissing { .. }
+                | ReproduceError::FontInvalid { .. }
+        )
+    }
+}
+
+/// What to reproduce and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Output directory (`results/paper` by default on the command line).
+    pub out: PathBuf,
+    /// Runs of the Monte-Carlo sweep.
+    pub runs: u64,
+    /// The directory of the bundled scenarios (`scenarios/`).
+    pub scenarios: PathBuf,
+}
+
+/// What `reproduce` computed and wrote.
+#[derive(Debug, Clone)]
+pub struct Reproduction {
+    /// Every comparison, as written to `comparison.md`.
+    pub comparison: Comparison,
+    /// Files written: `comparison.md`, then the figures.
+    pub files: Vec<PathBuf>,
+    /// The sweep's directory.
+    pub sweep_dir: PathBuf,
+}
+
+/// Name of the comparison file in the output directory.
+pub const COMPARISON_FILE: &str = "comparison.md";
+
+/// Results of the paper that [`run`] does not compare yet.
+const NOT_COMPARED: [&str; 1] = ["Table 8 (Caliper benchmark of the five contract functions)"];
+
+/// The bundled scenarios the paper's results come from.
+struct Scenarios {
+    /// Table 5 and case 1.
+    campus13: Scenario,
+    /// Table 7's data (demand 3227 kWh), paper model with the inferred bounds.
+    table_7: Scenario,
+    /// The text's new consumers (demand 3267 kWh).
+    new_consumers: Scenario,
+    /// Case 2: P2 and P4 back off.
+    backoff: Scenario,
+}
+
+impl Scenarios {
+    fn load(dir: &Path) -> Result<Self, ScenarioError> {
+        let load = |name: &str| scenario::load(&dir.join(name));
+        let table_7 = load("campus13-table7.yaml")?;
+        Ok(Scenarios {
+            campus13: load("campus13.yaml")?,
+            new_consumers: with_optimiser_of(load("campus13-new-consumers.yaml")?, &table_7),
+            backoff: load("campus13-backoff.yaml")?,
+            table_7,
+        })
+    }
+
+    /// Case 1's data under the paper model's inferred bounds (those of Table 7's scenario).
+    fn case_1(&self) -> Scenario {
+        with_optimiser_of(self.campus13.clone(), &self.table_7)
+    }
+}
+
+/// `scenario` with the optimiser section (model and bounds) of `other`.
+fn with_optimiser_of(mut scenario: Scenario, other: &Scenario) -> Scenario {
+    scenario.optimiser = other.optimiser.clone();
+    scenario
+}
+
+/// Recomputes every result the paper reports that blackstart can reproduce, compares each
+/// with the published value, and writes `comparison.md`, the figures and the sweep into
+/// `options.out` (replacing what a previous `reproduce` wrote there).
+pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
+    figures::load_font()?;
+    let scenarios = Scenarios::load(&options.scenarios)?;
+    let figures_dir = options.out.join("figures");
+    std::fs::create_dir_all(&figures_dir).map_err(|source| ReproduceError::Output {
+        path: figures_dir.clone(),
+        source,
+    })?;
+    let case_1 = AllocationCase::solve(
+        "Table 6",
+        "Table 6 (lines 578–586)",
+        &paper::TABLE_6,
+        &scenarios.case_1(),
+    )?;
+    let table_7 = AllocationCase::solve(
+        "Table 7",
+        "Table 7 (lines 601–609)",
+        &paper::TABLE_7,
+        &scenarios.table_7,
+    )?;
+    let simulator = Simulator::new(&scenarios.campus13)?;
+    let single_run = mttr::nominal_run(&simulator)?;
+    let sweep_dir = options.out.join("sweep");
+    let sweep = mttr::sweep(&simulator, options.runs, &sweep_dir)?;
+
+    let mut sections = vec![tables::table_2(), tables::table_5(&scenarios.campus13)?];
+    sections.extend(tables::table_6(&case_1));
+    sections.extend(tables::table_7(&table_7));
+    sections.push(tables::sensitivity(
+        &case_1,
+        &scenarios.campus13,
+        &table_7,
+        &scenarios.new_consumers,
+    )?);
+    sections.push(tables::case_2(&scenarios.backoff, &scenarios.table_7)?);
+    sections.push(mttr::single_run_section(&single_run)?);
+    sections.push(mttr::sweep_section(&sweep)?);
+    // Table 8 (Caliper benchmark, SPEC §8): its section goes here, built from the bench
+    // module's report, and its entry leaves NOT_COMPARED.
+    let comparison = Comparison {
+        sections,
+        not_compared: NOT_COMPARED.iter().map(|s| s.to_string()).collect(),
+    };
+
+    let comparison_path = options.out.join(COMPARISON_FILE);
+    write_file(&comparison_path, comparison.to_markdown().as_bytes())?;
+    let mut files = vec![comparison_path];
+    files.extend(figures::draw_all(
+        &figures_dir,
+        &case_1,
+        &table_7,
+        &single_run,
+        &sweep,
+    )?);
+    Ok(Reproduction {
+        comparison,
+        files,
+        sweep_dir,
+    })
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file renamed into place).
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReproduceError> {
+    let output = |source| ReproduceError::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".tmp-{}", std::process::id()));
+    std::fs::write(&temporary, bytes).map_err(output)?;
+    std::fs::rename(&temporary, path).map_err(output)
+}

@@ -1,0 +1,223 @@
+//! `blackstart reproduce`: the comparison with the paper's key numbers, the figures, and the
+//! errors a user can cause.
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scenarios() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn reproduce(out: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .arg("reproduce")
+        .arg("--out")
+        .arg(out)
+        .arg("--scenarios")
+        .arg(scenarios())
+        .args(extra)
+        .output()
+        .expect("the blackstart binary runs")
+}
+
+/// One row of comparison.md: paper, ours, difference, verdict.
+#[derive(Debug)]
+struct Row {
+    paper: String,
+    ours: String,
+    verdict: String,
+}
+
+impl Row {
+    fn ours(&self) -> f64 {
+        self.ours.parse().unwrap_or_else(|_| panic!("{self:?}"))
+    }
+}
+
+/// comparison.md's rows by section title (its heading) and quantity.
+fn sections(markdown: &str) -> HashMap<String, HashMap<String, Row>> {
+    let mut all: HashMap<String, HashMap<String, Row>> = HashMap::new();
+    let mut title = String::new();
+    for line in markdown.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            title = heading.to_string();
+        } else if line.starts_with("| ") && !line.starts_with("| quantity") {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            all.entry(title.clone()).or_default().insert(
+                cells[1].to_string(),
+                Row {
+                    paper: cells[2].to_string(),
+                    ours: cells[3].to_string(),
+                    verdict: cells[5].to_string(),
+                },
+            );
+        }
+    }
+    all
+}
+
+fn section<'a>(
+    all: &'a HashMap<String, HashMap<String, Row>>,
+    prefix: &str,
+) -> &'a HashMap<String, Row> {
+    all.iter()
+        .find(|(title, _)| title.starts_with(prefix))
+        .map(|(_, rows)| rows)
+        .unwrap_or_else(|| panic!("no section {prefix:?}"))
+}
+
+#[test]
+fn comparison_has_the_papers_key_numbers_and_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("paper");
+    let run = reproduce(&out, &["--runs", "50"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains(" 0 unexplained"), "{stdout}");
+    assert!(stdout.contains("comparison.md"), "{stdout}");
+
+    let markdown = std::fs::read_to_string(out.join("comparison.md")).unwrap();
+    let all = sections(&markdown);
+
+    // Table 2: eq. 1 on the paper's rows.
+    let table_2 = section(&all, "Table 2");
+    for (row, generation, consumption, condition) in [
+        (1, 100.0, 100.0, "balanced"),
+        (2, 70.0, 40.0, "generation exceeds consumption"),
+        (3, 80.0, 90.0, "consumption exceeds generation"),
+    ] {
+        let get = |what: &str| &table_2[&format!("row {row}: {what}")];
+        assert_eq!(get("total generation (kWh)").ours(), generation);
+        assert_eq!(get("total consumption (kWh)").ours(), consumption);
+        assert_eq!(get("condition").ours, condition);
+        assert_eq!(get("condition").verdict, "matches");
+    }
+
+    // Table 5: the slab tariffs, and the printed 4550 that fits no slab.
+    let table_5 = section(&all, "Table 5");
+    let c2 = &table_5["C2 tariff for 800 kWh (INR)"];
+    assert_eq!((c2.paper.as_str(), c2.ours()), ("4550", 6800.0));
+    assert!(c2.verdict.starts_with("differs: "), "{c2:?}");
+    assert_eq!(table_5["C3 tariff for 839 kWh (INR)"].verdict, "matches");
+    assert_eq!(table_5["island deficit D (kWh)"].ours(), 257.0);
+
+    // Table 6: the paper's own allocation costs what the paper model's optimum costs.
+    let table_6 = section(&all, "Table 6 — paper model");
+    let cost = &table_6["cost J of eq. 4 (INR)"];
+    assert_eq!(cost.paper, "6038.72");
+    assert!((cost.ours() - 6038.724).abs() < 1e-3, "{cost:?}");
+    assert_eq!(cost.verdict, "matches");
+    let fair = section(&all, "Table 6 — fair model");
+    assert!((fair["cost J of eq. 4 (INR)"].ours() - 6021.384).abs() < 1e-3);
+
+    // Table 7: the paper model reproduces delta to 0.01 kWh; P4's printed alpha is explained.
+    let table_7 = section(&all, "Table 7 — paper model");
+    for (id, delta_kwh) in [
+        ("P1", 330.488),
+        ("P2", 493.310),
+        ("P3", 288.197),
+        ("P4", 94.152),
+        ("P5", 270.851),
+    ] {
+        let row = &table_7[&format!("{id} delta (kWh)")];
+        assert!((row.ours() - delta_kwh).abs() < 0.01, "{id}: {row:?}");
+        assert!(!row.verdict.starts_with("differs"), "{id}: {row:?}");
+    }
+    assert!((table_7["cost J of eq. 4 (INR)"].ours() - 14582.648).abs() < 1e-3);
+    assert!(table_7["P4 alpha"].verdict.contains("0.0966"));
+    let sensitivity = section(&all, "Tables 6 and 7");
+    assert_eq!(
+        sensitivity["Table 7: demand of the consumers the text states (kWh)"].ours(),
+        3267.0
+    );
+
+    // Case 2: P2 and P4 back off.
+    assert_eq!(
+        section(&all, "Case 2")["fair: prosumers backing off"].verdict,
+        "matches"
+    );
+
+    // One run: an MTTR against 19 s, its six phases adding up to it.
+    let single = section(&all, "MTTR — one outage");
+    let mttr = &single["MTTR (s)"];
+    assert_eq!(mttr.paper, "19");
+    assert!(mttr.ours() > 60.0, "{mttr:?}");
+    let phases: f64 = [
+        "detection",
+        "communication",
+        "chain",
+        "optimisation",
+        "switching",
+        "verification",
+    ]
+    .iter()
+    .map(|p| single[&format!("{p} phase (s)")].ours())
+    .sum();
+    assert!((phases - mttr.ours()).abs() < 0.004, "{phases} vs {mttr:?}");
+
+    // The sweep's distribution.
+    let sweep = section(&all, "MTTR — distribution");
+    assert_eq!(sweep["mean MTTR (s)"].paper, "19");
+    assert!(sweep["runs restored"].ours() <= 50.0);
+    assert!(sweep["p99 (s)"].ours() >= sweep["median MTTR, p50 (s)"].ours());
+    assert!(out.join("sweep/runs/shard=0/part-0-00000.parquet").exists());
+
+    for figure in [
+        "fig08_case1_energy.png",
+        "fig09_case1_rewards.png",
+        "fig10_new_consumers_energy.png",
+        "fig11_new_consumers_rewards.png",
+        "mttr_distribution.png",
+        "mttr_phases.png",
+    ] {
+        let bytes = std::fs::read(out.join("figures").join(figure)).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{figure}");
+    }
+
+    // Re-runnable into the same directory (with another run count), JSON summary.
+    let again = reproduce(&out, &["--runs", "5", "--format", "json"]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(summary["unexplained"], 0);
+    assert!(summary["compared"].as_u64().unwrap() > 100);
+    assert_eq!(summary["files"].as_array().unwrap().len(), 7);
+    let markdown = std::fs::read_to_string(out.join("comparison.md")).unwrap();
+    assert!(markdown.contains("--runs 5`"));
+}
+
+#[test]
+fn an_unwritable_directory_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let run = reproduce(&file.join("paper"), &["--runs", "1"]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+}
+
+#[test]
+fn a_missing_font_names_where_it_looked() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args(["reproduce", "--runs", "1", "--out"])
+        .arg(dir.path())
+        .env("BLACKSTART_FONT", "/no/such/font.ttf")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("/no/such/font.ttf"), "{stderr}");
+    assert!(stderr.contains("BLACKSTART_FONT"), "{stderr}");
+}
