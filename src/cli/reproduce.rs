@@ -29,9 +29,9 @@ pub struct Args {
 struct Summary {
     #[serde(flatten)]
     tally: Tally,
-    not_compared: Vec<String>,
     files: Vec<PathBuf>,
     sweep_dir: PathBuf,
+    bench_dirs: Vec<PathBuf>,
     wall_time_s: f64,
 }
 
@@ -65,9 +65,9 @@ pub fn run(args: Args) -> Result<String, Failure> {
     })?;
     let summary = Summary {
         tally: reproduction.comparison.tally(),
-        not_compared: reproduction.comparison.not_compared,
         files: reproduction.files,
         sweep_dir: reproduction.sweep_dir,
+        bench_dirs: reproduction.bench_dirs,
         wall_time_s: started.elapsed().as_secs_f64(),
     };
     match args.format {
@@ -93,9 +93,6 @@ fn table(s: &Summary) -> String {
         "{} more are ours only (the paper gives no figure)",
         t.ours_only
     );
-    if !s.not_compared.is_empty() {
-        outln!(out, "not compared yet: {}", s.not_compared.join("; "));
-    }
     outln!(out, "wrote:");
     for file in &s.files {
         outln!(out, "  {}", file.display());
@@ -105,6 +102,13 @@ fn table(s: &Summary) -> String {
         "  {}/ (the sweep's Parquet tables)",
         s.sweep_dir.display()
     );
+    for dir in &s.bench_dirs {
+        outln!(
+            out,
+            "  {}/ (a Caliper benchmark: report.html, report.md, transactions.parquet)",
+            dir.display()
+        );
+    }
     outln!(out, "in {:.1} s (wall clock)", s.wall_time_s);
     out
 }

@@ -242,8 +242,6 @@ pub struct Tally {
 pub struct Comparison {
     /// The sections.
     pub sections: Vec<Section>,
-    /// Results of the paper this comparison does not cover yet.
-    pub not_compared: Vec<String>,
 }
 
 impl Comparison {
@@ -284,9 +282,6 @@ impl Comparison {
              for a stated reason, {} unexplained; {} more are ours only (the paper gives no figure).\n",
             t.compared, t.matching, t.close, t.differing, t.unexplained, t.ours_only
         );
-        if !self.not_compared.is_empty() {
-            let _ = writeln!(md, "Not compared yet: {}.\n", self.not_compared.join("; "));
-        }
         for section in &self.sections {
             let _ = writeln!(md, "## {}\n", section.title);
             let _ = writeln!(md, "Paper: {}. Ours: {}.\n", section.source, section.method);
@@ -403,13 +398,11 @@ mod tests {
         );
         let comparison = Comparison {
             sections: vec![section],
-            not_compared: vec!["Table 8".into()],
         };
         let md = comparison.to_markdown();
         assert!(md.contains(
             "| a (INR) | 4550 | 6800.00 | +2250.00 (+49.45 %) | differs: fits no slab |"
         ));
         assert!(md.contains("1 quantities compared: 0 match, 0 close"));
-        assert!(md.contains("Not compared yet: Table 8."));
     }
 }

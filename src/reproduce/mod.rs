@@ -12,6 +12,7 @@
 //! reason with [`Row::because`] or [`Section::explain`] wherever ours may differ) and add it
 //! to the list in [`run`].
 
+pub mod benchmark;
 pub mod comparison;
 pub mod figures;
 pub mod mttr;
@@ -20,10 +21,12 @@ pub mod tables;
 
 pub use comparison::{Comparison, Ours, Paper, Printed, Row, Section, Tally, Verdict};
 
+use crate::caliper::CaliperError;
 use crate::optimise::IslandError;
 use crate::scenario::{self, Scenario, ScenarioError};
 use crate::sim::{SimError, Simulator};
 use crate::sweep::SweepError;
+use benchmark::Benchmarks;
 use std::path::{Path, PathBuf};
 use tables::AllocationCase;
 
@@ -56,6 +59,9 @@ pub enum ReproduceError {
     /// A run could not be simulated.
     #[error(transparent)]
     Simulation(#[from] SimError),
+    /// A Caliper benchmark of Table 8 failed.
+    #[error("Table 8's benchmark: {0}")]
+    Benchmark(#[from] CaliperError),
     /// The sweep failed.
     #[error("sweep: {0}")]
     Sweep(#[from] SweepError),
@@ -107,7 +113,7 @@ impl ReproduceError {
                 | ReproduceError::Output { .. }
                 | ReproduceError::FontMissing { .. }
                 | ReproduceError::FontInvalid { .. }
-        )
+        ) || matches!(self, ReproduceError::Benchmark(e) if e.is_user_error())
     }
 }
 
@@ -131,13 +137,12 @@ pub struct Reproduction {
     pub files: Vec<PathBuf>,
     /// The sweep's directory.
     pub sweep_dir: PathBuf,
+    /// The directories of Table 8's benchmark reports.
+    pub bench_dirs: Vec<PathBuf>,
 }
 
 /// Name of the comparison file in the output directory.
 pub const COMPARISON_FILE: &str = "comparison.md";
-
-/// Results of the paper that [`run`] does not compare yet.
-const NOT_COMPARED: [&str; 1] = ["Table 8 (Caliper benchmark of the five contract functions)"];
 
 /// The bundled scenarios the paper's results come from.
 struct Scenarios {
@@ -215,12 +220,18 @@ pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
     sections.push(tables::case_2(&scenarios.backoff, &scenarios.table_7)?);
     sections.push(mttr::single_run_section(&single_run)?);
     sections.push(mttr::sweep_section(&sweep)?);
-    // Table 8 (Caliper benchmark, SPEC §8): its section goes here, built from the bench
-    // module's report, and its entry leaves NOT_COMPARED.
-    let comparison = Comparison {
-        sections,
-        not_compared: NOT_COMPARED.iter().map(|s| s.to_string()).collect(),
-    };
+    let bench_dir = options.out.join("bench");
+    let benchmarks = Benchmarks::run(&options.scenarios, &scenarios.campus13, &bench_dir)?;
+    sections.push(benchmark::table_8_section(
+        "Table 8 — Caliper benchmark, Fig. 12's 10 s rounds",
+        &benchmarks.ten_second,
+    ));
+    sections.push(benchmark::table_8_section(
+        "Table 8 — Caliper benchmark, Table 8's transaction counts",
+        &benchmarks.table_8_counts,
+    ));
+    sections.push(benchmark::block_interval_section(&benchmarks));
+    let comparison = Comparison { sections };
 
     let comparison_path = options.out.join(COMPARISON_FILE);
     write_file(&comparison_path, comparison.to_markdown().as_bytes())?;
@@ -236,6 +247,7 @@ pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
         comparison,
         files,
         sweep_dir,
+        bench_dirs: benchmarks.dirs().map(Path::to_path_buf).collect(),
     })
 }
 
