@@ -148,9 +148,11 @@ pub const COMPARISON_FILE: &str = "comparison.md";
 struct Scenarios {
     /// Table 5 and case 1.
     campus13: Scenario,
+    /// Case 1 under the paper model with the bounds inferred from Tables 6–7 (Table 6).
+    case_1: Scenario,
     /// Table 7's data (demand 3227 kWh), paper model with the inferred bounds.
     table_7: Scenario,
-    /// The text's new consumers (demand 3267 kWh).
+    /// The text's new consumers (demand 3267 kWh), under case 1's paper model and bounds.
     new_consumers: Scenario,
     /// Case 2: P2 and P4 back off.
     backoff: Scenario,
@@ -159,25 +161,17 @@ struct Scenarios {
 impl Scenarios {
     fn load(dir: &Path) -> Result<Self, ScenarioError> {
         let load = |name: &str| scenario::load(&dir.join(name));
-        let table_7 = load("campus13-table7.yaml")?;
+        let case_1 = load("campus13-paper.yaml")?;
+        let mut new_consumers = load("campus13-new-consumers.yaml")?;
+        new_consumers.optimiser = case_1.optimiser.clone();
         Ok(Scenarios {
             campus13: load("campus13.yaml")?,
-            new_consumers: with_optimiser_of(load("campus13-new-consumers.yaml")?, &table_7),
+            table_7: load("campus13-table7.yaml")?,
+            new_consumers,
             backoff: load("campus13-backoff.yaml")?,
-            table_7,
+            case_1,
         })
     }
-
-    /// Case 1's data under the paper model's inferred bounds (those of Table 7's scenario).
-    fn case_1(&self) -> Scenario {
-        with_optimiser_of(self.campus13.clone(), &self.table_7)
-    }
-}
-
-/// `scenario` with the optimiser section (model and bounds) of `other`.
-fn with_optimiser_of(mut scenario: Scenario, other: &Scenario) -> Scenario {
-    scenario.optimiser = other.optimiser.clone();
-    scenario
 }
 
 /// Recomputes every result the paper reports that blackstart can reproduce, compares each
@@ -195,7 +189,7 @@ pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
         "Table 6",
         "Table 6 (lines 578–586)",
         &paper::TABLE_6,
-        &scenarios.case_1(),
+        &scenarios.case_1,
     )?;
     let table_7 = AllocationCase::solve(
         "Table 7",
