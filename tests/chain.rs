@@ -557,7 +557,7 @@ fn clones_are_independent() {
     let mut run_a = c.chain.clone();
     let mut run_b = c.chain.clone();
     let (id, meter) = c.prosumers[0];
-    run_a.set_block(2, 1_800);
+    run_a.set_block(2, 1_800, None);
     run_a
         .post_reading(
             meter,
@@ -663,4 +663,37 @@ fn gas_report_lists_the_five_functions_in_order() {
         json.starts_with(r#"{"name":"FindEntities","gas":"#),
         "{json}"
     );
+}
+
+#[test]
+fn a_transaction_that_would_overfill_its_block_changes_nothing() {
+    let c = campus();
+    let mut chain = c.chain.clone();
+    let reading = Reading {
+        export_wh: 7,
+        ..Reading::default()
+    };
+    let [(first, first_meter), (second, second_meter)] = [c.prosumers[0], c.prosumers[1]];
+    // Measure one posting's gas on a copy, then give a block room for one posting only.
+    let mut probe = chain.clone();
+    let gas = probe
+        .post_reading(first_meter, first, DELIVERY, &reading)
+        .unwrap()
+        .gas_used;
+    chain.set_block(2, 1_800, Some(gas + gas / 2));
+    chain
+        .post_reading(first_meter, first, DELIVERY, &reading)
+        .unwrap();
+    let full = chain.post_reading(second_meter, second, DELIVERY, &reading);
+    assert!(
+        matches!(full, Err(ChainError::BlockFull { gas_left, .. }) if gas_left == gas / 2),
+        "{full:?}"
+    );
+    assert!(reason(chain.reading(second, DELIVERY)).starts_with("MissingReading"));
+    // The next block has room again.
+    chain.set_block(3, 1_812, Some(gas + gas / 2));
+    chain
+        .post_reading(second_meter, second, DELIVERY, &reading)
+        .unwrap();
+    assert_eq!(chain.reading(second, DELIVERY).unwrap().export_wh, 7);
 }

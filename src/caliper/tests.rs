@@ -182,3 +182,41 @@ fn same_seed_same_transactions() {
     let d = run_on(&config, "ganache", 9);
     assert_ne!(c.transactions, d.transactions);
 }
+
+#[test]
+fn interval_blocks_never_hold_more_than_their_gas_limit() {
+    // 200 allocations (about 318k gas each) in 10 s against 12 s blocks of 30 M gas: the first
+    // block fills up and the rest wait for later blocks.
+    let config = bench(
+        10,
+        "txDuration: 10",
+        "{type: fixed-rate, opts: {tps: 20}}",
+        "optimisation.js",
+    );
+    let report = run_on(&config, "interval-12s", 1);
+    let limit = ChainProfile::builtin("interval-12s")
+        .unwrap()
+        .chain
+        .gas_limit_per_block;
+    let mut gas_per_block = std::collections::BTreeMap::new();
+    for t in &report.transactions {
+        *gas_per_block.entry(t.block).or_insert(0) += t.gas_used;
+    }
+    let largest_tx = report
+        .transactions
+        .iter()
+        .map(|t| t.gas_used)
+        .max()
+        .unwrap();
+    assert!(gas_per_block.len() >= 3, "{gas_per_block:?}");
+    assert!(
+        gas_per_block.values().all(|&gas| gas <= limit),
+        "{gas_per_block:?}"
+    );
+    // Every block but the last is full: the next allocation did not fit.
+    let blocks: Vec<u64> = gas_per_block.values().copied().collect();
+    for gas in &blocks[..blocks.len() - 1] {
+        assert!(gas + largest_tx > limit, "{blocks:?}");
+    }
+    assert_eq!((report.rounds[0].succ, report.rounds[0].fail), (200, 0));
+}

@@ -30,6 +30,16 @@ pub enum ChainError {
         /// The EVM's error.
         message: String,
     },
+    /// The transaction needs more gas than its block has left; it was not executed.
+    #[error("{function} needs {gas_needed} gas, its block has {gas_left} left")]
+    BlockFull {
+        /// The contract function that was called.
+        function: &'static str,
+        /// Gas the transaction needs.
+        gas_needed: u64,
+        /// Gas the block can still hold.
+        gas_left: u64,
+    },
     /// The call succeeded but its output or events did not decode as expected.
     #[error("{function}: cannot decode the result: {message}")]
     Decode {

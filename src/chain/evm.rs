@@ -4,7 +4,7 @@
 use alloy_primitives::{Address, Bytes, Log, U256};
 use revm::context::result::{ExecutionResult, Output};
 use revm::context::{BlockEnv, TxEnv};
-use revm::database::{CacheDB, EmptyDB};
+use revm::database::{CacheDB, DatabaseCommit, EmptyDB};
 use revm::handler::{MainnetContext, MainnetEvm};
 use revm::primitives::hardfork::SpecId;
 use revm::{ExecuteCommitEvm, ExecuteEvm, MainBuilder};
@@ -29,6 +29,8 @@ const TX_GAS_LIMIT: u64 = 1 << 24;
 pub(crate) struct Evm {
     db: CacheDB<EmptyDB>,
     block: BlockEnv,
+    /// Gas the current block can still hold; `None` when no block limit applies.
+    block_gas_left: Option<u64>,
 }
 
 /// What a successful transaction returned.
@@ -42,10 +44,12 @@ pub(crate) struct Success {
 }
 
 impl Evm {
-    /// Sets the block number and timestamp (seconds) that later transactions see.
-    pub(crate) fn set_block(&mut self, number: u64, timestamp_s: u64) {
+    /// Starts a block: its number and timestamp (seconds), which later transactions see, and
+    /// the gas it can hold (`None`: no limit).
+    pub(crate) fn set_block(&mut self, number: u64, timestamp_s: u64, gas_limit: Option<u64>) {
         self.block.number = U256::from(number);
         self.block.timestamp = U256::from(timestamp_s);
+        self.block_gas_left = gas_limit;
     }
 
     /// Deploys `init_code` (creation bytecode with encoded constructor arguments) from `from`;
@@ -70,7 +74,9 @@ impl Evm {
         }
     }
 
-    /// Runs a state-changing call and commits its effects.
+    /// Runs a state-changing call and commits its effects, unless it needs more gas than the
+    /// current block has left ([`ChainError::BlockFull`]: nothing changes, as a block builder
+    /// would leave it for the next block). A reverted call still uses its block's gas.
     pub(crate) fn transact(
         &mut self,
         function: &'static str,
@@ -79,11 +85,23 @@ impl Evm {
         data: Vec<u8>,
     ) -> Result<Success, ChainError> {
         let tx = tx(from).call(to).data(data.into()).build_fill();
-        let result = self
+        let executed = self
             .evm()
-            .transact_commit(tx)
+            .transact(tx)
             .map_err(|e| evm_error(function, e))?;
-        let (gas_used, output, logs) = outcome(function, result)?;
+        let gas_needed = executed.result.tx_gas_used();
+        if let Some(gas_left) = self.block_gas_left {
+            if gas_needed > gas_left {
+                return Err(ChainError::BlockFull {
+                    function,
+                    gas_needed,
+                    gas_left,
+                });
+            }
+            self.block_gas_left = Some(gas_left - gas_needed);
+        }
+        self.db.commit(executed.state);
+        let (gas_used, output, logs) = outcome(function, executed.result)?;
         Ok(Success {
             gas_used,
             output: output.into_data(),

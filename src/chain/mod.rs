@@ -176,9 +176,11 @@ impl Chain {
         self.optimiser
     }
 
-    /// Sets the block number and timestamp (seconds) of later transactions, from simulated time.
-    pub fn set_block(&mut self, number: u64, timestamp_s: u64) {
-        self.evm.set_block(number, timestamp_s);
+    /// Starts a block of later transactions: its number and timestamp (seconds, from simulated
+    /// time) and the gas it holds (`None`: no limit). A transaction that would take the block
+    /// past its limit fails with [`ChainError::BlockFull`] and changes nothing.
+    pub fn set_block(&mut self, number: u64, timestamp_s: u64, gas_limit: Option<u64>) {
+        self.evm.set_block(number, timestamp_s, gas_limit);
     }
 
     /// Sends `call` from `from` to `to` and commits it; returns gas used, decoded return value

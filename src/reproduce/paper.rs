@@ -294,9 +294,9 @@ pub mod reasons {
                                          instead, which are not comparable.";
     /// Block-interval profiles.
     pub const BLOCK_INTERVALS: &str = "With a fixed block time a transaction also waits for the \
-                                       next block, and a block closes once it holds the gas limit \
-                                       (30 M gas: about 94 allocations of 318,605 gas), so long \
-                                       blocks throttle OptimisationHandler. SPEC §8 measured real Ganache \
+                                       next block, and a block holds at most its gas limit (30 M \
+                                       gas: 94 allocations of 318,605 gas), so long blocks \
+                                       throttle OptimisationHandler. SPEC §8 measured real Ganache \
                                        with 2 s or 5 s blocks at 13–14 s latency, which this model \
                                        of the node does not reproduce.";
     /// The MTTR (SPEC §7, README).

@@ -268,7 +268,8 @@ impl ChainNode {
         let (tx, submitted_at_s) = env.queue.pop_front().expect("a transaction is in service");
         let now_s = clock::seconds(cx.time());
         if tx.call.is_read() {
-            let (outcome, _) = execute(&mut env.chain, &tx.call);
+            let (outcome, _) =
+                execute(&mut env.chain, &tx.call).expect("a read takes no block space");
             let receipt = Receipt {
                 id: tx.id,
                 function: tx.call.function(),
@@ -308,18 +309,27 @@ impl ChainNode {
         self.schedule_block(cx);
     }
 
-    /// Makes a block of the mempool's transactions (up to the gas limit) and releases the
-    /// receipts that now have their confirmations.
+    /// Makes a block of the mempool's transactions, in order, while they fit in its gas limit
+    /// (the first that does not waits for the next block; one that fits in no block fails), and
+    /// releases the receipts that now have their confirmations.
     async fn mine_block(&mut self, now_s: f64, env: &mut NodeEnv) {
         self.block += 1;
-        env.chain.set_block(self.block, now_s as u64);
-        let mut gas_in_block = 0;
-        while gas_in_block < self.gas_limit_per_block {
-            let Some((tx, submitted_at_s, processed_at_s)) = env.mempool.pop_front() else {
-                break;
+        let limit = self.gas_limit_per_block;
+        env.chain.set_block(self.block, now_s as u64, Some(limit));
+        let mut included = 0;
+        while let Some((tx, submitted_at_s, processed_at_s)) = env.mempool.pop_front() {
+            let (outcome, gas_used) = match execute(&mut env.chain, &tx.call) {
+                Some(done) => done,
+                None if included == 0 => (
+                    Outcome::Reverted(format!("needs more gas than a whole block holds ({limit})")),
+                    0,
+                ),
+                None => {
+                    env.mempool.push_front((tx, submitted_at_s, processed_at_s));
+                    break;
+                }
             };
-            let (outcome, gas_used) = execute(&mut env.chain, &tx.call);
-            gas_in_block += gas_used;
+            included += 1;
             env.unconfirmed.push(Receipt {
                 id: tx.id,
                 function: tx.call.function(),
@@ -345,8 +355,9 @@ impl ChainNode {
     }
 }
 
-/// Runs `call` in the EVM: its outcome and the gas it used.
-fn execute(chain: &mut Chain, call: &Call) -> (Outcome, u64) {
+/// Runs `call` in the EVM: its outcome and the gas it used; `None` when it does not fit in
+/// what is left of the block (and so did not run).
+fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
     let result = match call {
         Call::FindEntities(kind) => chain
             .entities_by_kind(*kind)
@@ -381,5 +392,9 @@ fn execute(chain: &mut Chain, call: &Call) -> (Outcome, u64) {
             .settle(*outage_id, *prosumer)
             .map(|r| (Outcome::SettledPaise(r.value.reward_paise), r.gas_used)),
     };
-    result.unwrap_or_else(|e: ChainError| (Outcome::Reverted(e.to_string()), 0))
+    match result {
+        Ok(done) => Some(done),
+        Err(ChainError::BlockFull { .. }) => None,
+        Err(e) => Some((Outcome::Reverted(e.to_string()), 0)),
+    }
 }
