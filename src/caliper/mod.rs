@@ -138,7 +138,7 @@ pub struct TransactionRecord {
     pub status: Status,
     /// The contract's reason, for a failure.
     pub revert_reason: Option<String>,
-    /// Gas used (0 when reverted).
+    /// Gas used (a reverted transaction's too: it is mined and pays for its gas).
     pub gas_used: u64,
     /// The including block.
     pub block: u64,

@@ -164,6 +164,14 @@ fn invalid_every_forces_reverts_counted_as_failures() {
         reasons.iter().all(|r| r.contains("WrongEntity")),
         "{reasons:?}"
     );
+    // A reverted transaction is still mined and pays for its gas, as on Ethereum.
+    for t in report
+        .transactions
+        .iter()
+        .filter(|t| t.status == Status::Fail)
+    {
+        assert!(t.gas_used > 21_000 && t.block > 0, "{t:?}");
+    }
 }
 
 #[test]

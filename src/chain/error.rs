@@ -13,6 +13,8 @@ pub enum ChainError {
         function: &'static str,
         /// The decoded reason.
         reason: String,
+        /// Gas it used all the same (a reverted transaction is still mined and pays for it).
+        gas_used: u64,
     },
     /// The EVM stopped the call abnormally (out of gas, invalid opcode, ...).
     #[error("{function} halted: {reason}")]
@@ -21,6 +23,8 @@ pub enum ChainError {
         function: &'static str,
         /// The EVM's halt reason.
         reason: String,
+        /// Gas it used all the same (a halted transaction is still mined and pays for it).
+        gas_used: u64,
     },
     /// The EVM refused the transaction before running it (a bug in this module, not a revert).
     #[error("{function}: the EVM refused the transaction: {message}")]
@@ -59,6 +63,15 @@ pub enum ChainError {
 }
 
 impl ChainError {
+    /// Gas a failed transaction used on chain: what a revert or halt consumed, 0 for errors
+    /// that kept the transaction out of a block.
+    pub fn gas_used(&self) -> u64 {
+        match self {
+            Self::Reverted { gas_used, .. } | Self::Halted { gas_used, .. } => *gas_used,
+            _ => 0,
+        }
+    }
+
     /// The decoded revert reason, if the call reverted.
     pub fn revert_reason(&self) -> Option<&str> {
         match self {

@@ -158,10 +158,12 @@ fn outcome(
         ExecutionResult::Revert { output, .. } => Err(ChainError::Reverted {
             function,
             reason: revert_reason(&output),
+            gas_used,
         }),
         ExecutionResult::Halt { reason, .. } => Err(ChainError::Halted {
             function,
             reason: format!("{reason:?}"),
+            gas_used,
         }),
     }
 }

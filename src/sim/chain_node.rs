@@ -143,7 +143,8 @@ pub struct Receipt {
     pub function: Function,
     /// What it returned.
     pub outcome: Outcome,
-    /// Gas used (0 for reads and for transactions the EVM could not run).
+    /// Gas used, a reverted transaction's included (0 for reads and for a transaction that
+    /// fits in no block).
     pub gas_used: u64,
     /// When it reached the node, s.
     pub submitted_at_s: f64,
@@ -395,6 +396,6 @@ fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
     match result {
         Ok(done) => Some(done),
         Err(ChainError::BlockFull { .. }) => None,
-        Err(e) => Some((Outcome::Reverted(e.to_string()), 0)),
+        Err(e) => Some((Outcome::Reverted(e.to_string()), e.gas_used())),
     }
 }
