@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Executes notebooks/mttr_analysis.ipynb headless on a sweep directory and fails on any cell error.
+# Executes a notebook headless on a blackstart output directory and fails on any cell error.
 #
-#   bash notebooks/check.sh SWEEP_DIR [OUT_DIR]
+#   bash notebooks/check.sh SWEEP_DIR [OUT_DIR]     mttr_analysis.ipynb on a `blackstart sweep --out` directory
+#   bash notebooks/check.sh BENCH_DIR [OUT_DIR]     caliper_bench.ipynb on a `blackstart bench --out` directory
 #
-# SWEEP_DIR is a `blackstart sweep --out` directory. The executed notebook and its figures (PNG)
+# The notebook is chosen by what the directory holds: sweep.json (a sweep) or
+# transactions.parquet and report.md (a bench). The executed notebook and its figures (PNG)
 # go to OUT_DIR (default: a new temporary directory); the committed notebook is never
 # overwritten. The packages of requirements.txt are installed once into notebooks/.venv
 # (git-ignored), with a Jupyter kernel of that venv; the venv is rebuilt only when
@@ -13,15 +15,21 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [[ $# -lt 1 || $# -gt 2 ]]; then
-    echo "usage: $0 SWEEP_DIR [OUT_DIR]" >&2
+    echo "usage: $0 SWEEP_DIR|BENCH_DIR [OUT_DIR]" >&2
     exit 2
 fi
-if [[ ! -f "$1/sweep.json" ]]; then
-    echo "$1: not a blackstart sweep directory (no sweep.json)" >&2
+if [[ -f "$1/sweep.json" ]]; then
+    notebook="mttr_analysis"
+    variable="BLACKSTART_SWEEP"
+elif [[ -f "$1/transactions.parquet" && -f "$1/report.md" ]]; then
+    notebook="caliper_bench"
+    variable="BLACKSTART_BENCH_DIR"
+else
+    echo "$1: neither a blackstart sweep directory (no sweep.json) nor a bench directory (no transactions.parquet and report.md)" >&2
     exit 2
 fi
-sweep="$(cd "$1" && pwd)"
-out="${2:-$(mktemp -d "${TMPDIR:-/tmp}/mttr-notebook.XXXXXX")}"
+data="$(cd "$1" && pwd)"
+out="${2:-$(mktemp -d "${TMPDIR:-/tmp}/$notebook-notebook.XXXXXX")}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
@@ -46,16 +54,16 @@ else
     echo "== notebook venv: $venv is up to date"
 fi
 
-echo "== executing mttr_analysis.ipynb on $sweep"
+echo "== executing $notebook.ipynb on $data"
 started=$SECONDS
 # Jupyter's and IPython's runtime files stay in OUT_DIR rather than the home directory.
-BLACKSTART_SWEEP="$sweep" \
+env "$variable=$data" \
     BLACKSTART_FIGURES="$out/figures" \
     JUPYTER_PLATFORM_DIRS=1 \
     JUPYTER_RUNTIME_DIR="$out/.jupyter-runtime" \
     IPYTHONDIR="$out/.ipython" \
     MPLCONFIGDIR="$out/.matplotlib" \
-    "$venv/bin/python" - "$here/mttr_analysis.ipynb" "$out/mttr_analysis.ipynb" "$kernel" <<'EOF'
+    "$venv/bin/python" - "$here/$notebook.ipynb" "$out/$notebook.ipynb" "$kernel" <<'EOF'
 import os
 import re
 import sys
@@ -84,7 +92,7 @@ except CellExecutionError as error:
 finally:
     nbformat.write(notebook, executed)
 
-# What the notebook printed: the sweep, the checks against summary.json, the notes.
+# What the notebook printed: the data, its checks (summary.json, report.md), the notes.
 for cell in notebook.cells:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "stream" and output.get("name") == "stdout":
@@ -94,4 +102,4 @@ if failed is not None:
     print(f"\nFAILED: a cell raised an error; executed notebook in {executed}\n{plain}", file=sys.stderr)
     sys.exit(1)
 EOF
-echo "== notebook executed without errors in $((SECONDS - started)) s: $out/mttr_analysis.ipynb, figures in $out/figures"
+echo "== notebook executed without errors in $((SECONDS - started)) s: $out/$notebook.ipynb, figures in $out/figures"
