@@ -209,6 +209,8 @@ fn comparison_has_the_papers_key_numbers_and_figures() {
         "fig11_new_consumers_rewards.png",
         "mttr_distribution.png",
         "mttr_phases.png",
+        "table8_latency.png",
+        "table8_throughput.png",
     ] {
         let bytes = std::fs::read(out.join("figures").join(figure)).unwrap();
         assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{figure}");
@@ -224,7 +226,7 @@ fn comparison_has_the_papers_key_numbers_and_figures() {
     let summary: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(summary["unexplained"], 0);
     assert!(summary["compared"].as_u64().unwrap() > 100);
-    assert_eq!(summary["files"].as_array().unwrap().len(), 7);
+    assert_eq!(summary["files"].as_array().unwrap().len(), 9);
     let markdown = std::fs::read_to_string(out.join("comparison.md")).unwrap();
     assert!(markdown.contains("--runs 5`"));
 }

@@ -1,14 +1,17 @@
 //! The figures a reader of the paper expects, as PNG: Figs. 8–11 (energy and rewards per
 //! prosumer, case 1 and with new consumers), the MTTR distribution of the sweep with the
-//! paper's 19 s marked, and one run's MTTR phases against the paper's stated components.
+//! paper's 19 s marked, one run's MTTR phases against the paper's stated components, and
+//! Table 8's latency and throughput per contract function against our Caliper benchmarks.
 //!
 //! Drawn with plotters into an RGB buffer and encoded with the `png` crate; text is rendered
 //! in pure Rust from a TrueType font found on the system at run time (see [`load_font`]).
 
 use super::ReproduceError;
+use super::benchmark::{Benchmark, Benchmarks};
 use super::mttr::{SweepResult, named_phases};
 use super::paper::{self, timing};
 use super::tables::AllocationCase;
+use crate::caliper::RoundSummary;
 use crate::sim::RunReport;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -66,11 +69,14 @@ pub fn load_font() -> Result<PathBuf, ReproduceError> {
 const SIZE: (u32, u32) = (1200, 700);
 
 /// Series colours (Paul Tol's bright scheme, readable by colour-blind readers).
-const COLOURS: [RGBColor; 4] = [
+const COLOURS: [RGBColor; 7] = [
     RGBColor(0x44, 0x77, 0xAA),
     RGBColor(0xEE, 0x66, 0x77),
     RGBColor(0x22, 0x88, 0x33),
     RGBColor(0xCC, 0xBB, 0x44),
+    RGBColor(0x66, 0xCC, 0xEE),
+    RGBColor(0xAA, 0x33, 0x77),
+    RGBColor(0xBB, 0xBB, 0xBB),
 ];
 
 /// A grouped bar chart: one group per category, one bar per series (NaN: no bar).
@@ -89,6 +95,7 @@ pub fn draw_all(
     table_7: &AllocationCase,
     run: &RunReport,
     sweep: &SweepResult,
+    benchmarks: &Benchmarks,
 ) -> Result<Vec<PathBuf>, ReproduceError> {
     let mut files = Vec::new();
     for (case, energy, rewards, what) in [
@@ -118,7 +125,98 @@ pub fn draw_all(
     let path = dir.join("mttr_phases.png");
     bar_chart(&path, &phase_bars(run))?;
     files.push(path);
+    for metric in [Metric::Latency, Metric::Throughput] {
+        let path = dir.join(metric.file());
+        bar_chart(&path, &benchmark_bars(benchmarks, metric))?;
+        files.push(path);
+    }
     Ok(files)
+}
+
+/// A figure of Table 8.
+#[derive(Clone, Copy)]
+enum Metric {
+    Latency,
+    Throughput,
+}
+
+impl Metric {
+    fn file(self) -> &'static str {
+        match self {
+            Metric::Latency => "table8_latency.png",
+            Metric::Throughput => "table8_throughput.png",
+        }
+    }
+
+    fn published(self, row: &paper::BenchmarkRow) -> f64 {
+        match self {
+            Metric::Latency => row.latency_s,
+            Metric::Throughput => row.throughput_tps,
+        }
+    }
+
+    fn of(self, round: &RoundSummary) -> Option<f64> {
+        match self {
+            Metric::Latency => round.avg_latency_s,
+            Metric::Throughput => round.throughput_tps,
+        }
+    }
+}
+
+/// Table 8's average latency or throughput per function, against each of our benchmarks.
+fn benchmark_bars(benchmarks: &Benchmarks, metric: Metric) -> Bars {
+    let per_function = |benchmark: &Benchmark| {
+        paper::TABLE_8
+            .iter()
+            .map(|row| {
+                benchmark
+                    .report
+                    .rounds
+                    .iter()
+                    .find(|r| r.function.name() == row.function)
+                    .and_then(|r| metric.of(r))
+                    .unwrap_or(f64::NAN)
+            })
+            .collect()
+    };
+    let label = |benchmark: &Benchmark| {
+        let rounds = if benchmark.config == super::benchmark::TABLE_8_COUNTS {
+            "Table 8's counts"
+        } else {
+            "10 s rounds"
+        };
+        format!("ours: {rounds}, {}", benchmark.profile)
+    };
+    let mut series = vec![(
+        "Table 8".to_string(),
+        paper::TABLE_8.iter().map(|r| metric.published(r)).collect(),
+    )];
+    for benchmark in [&benchmarks.ten_second, &benchmarks.table_8_counts]
+        .into_iter()
+        .chain(&benchmarks.block_intervals)
+    {
+        series.push((label(benchmark), per_function(benchmark)));
+    }
+    let (title, y_label) = match metric {
+        Metric::Latency => (
+            "Table 8: average latency per function, fixed-rate 20 TPS",
+            "average latency (s)",
+        ),
+        Metric::Throughput => (
+            "Table 8: throughput per function, fixed-rate 20 TPS",
+            "throughput (TPS)",
+        ),
+    };
+    Bars {
+        title: title.into(),
+        x_label: "contract function",
+        y_label,
+        categories: paper::TABLE_8
+            .iter()
+            .map(|r| r.function.to_string())
+            .collect(),
+        series,
+    }
 }
 
 fn prosumer_ids(case: &AllocationCase) -> Vec<String> {
@@ -223,6 +321,13 @@ fn drawing_error(path: &Path) -> impl Fn(String) -> ReproduceError + '_ {
 
 fn bar_chart(path: &Path, bars: &Bars) -> Result<(), ReproduceError> {
     let fail = drawing_error(path);
+    if bars.series.len() > COLOURS.len() {
+        return Err(fail(format!(
+            "{} series, but only {} colours",
+            bars.series.len(),
+            COLOURS.len()
+        )));
+    }
     render(path, |root| {
         let groups = bars.categories.len() as f64;
         let top = bars

@@ -236,6 +236,7 @@ pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
         &table_7,
         &single_run,
         &sweep,
+        &benchmarks,
     )?);
     Ok(Reproduction {
         comparison,
