@@ -7,7 +7,7 @@
 //! workload module's file name or the round label (`consumer_tarrif.js` → TariffComputation).
 
 use super::CaliperError;
-use crate::scenario::{ScenarioError, parse_yaml};
+use crate::scenario::{ScenarioError, parse_yaml, read_file};
 use crate::sim::Function;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -443,13 +443,7 @@ pub fn workload_function(name: &str) -> Option<Function> {
 impl BenchmarkConfig {
     /// Reads and checks the configuration in `path`.
     pub fn load(path: &Path) -> Result<Self, CaliperError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-            file: file.clone(),
-            location: None,
-            field: None,
-            message: format!("cannot read the file: {e}"),
-        })?;
+        let (text, file) = read_file(path, "file")?;
         Self::parse_str(&text, &file)
     }
 

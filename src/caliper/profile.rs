@@ -4,7 +4,7 @@
 //! binary, so `--chain ganache` works from any directory; any other file can be given by path.
 
 use super::CaliperError;
-use crate::scenario::{ChainConfig, ScenarioError, check_chain, parse_yaml};
+use crate::scenario::{ChainConfig, ScenarioError, check_chain, parse_yaml, read_file};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -60,13 +60,7 @@ impl ChainProfile {
 
     /// Reads and checks the profile in `path`.
     pub fn load(path: &Path) -> Result<Self, CaliperError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-            file: file.clone(),
-            location: None,
-            field: None,
-            message: format!("cannot read the chain profile: {e}"),
-        })?;
+        let (text, file) = read_file(path, "chain profile")?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
         Self::parse_str(&text, &file, stem.as_deref().unwrap_or("custom"))
     }

@@ -6,7 +6,7 @@
 //! (`success`|`fail`), `revert_reason` (null on success), `gas_used`, `block`.
 
 use super::{BenchReport, CaliperError, ResourceUsage, RoundSummary, Status, TransactionRecord};
-use crate::report::{Provenance, write_parquet};
+use crate::report::{Provenance, ReportError, write_atomic, write_parquet};
 use crate::scenario::{Distribution, Law, Mining};
 use crate::sim::Function;
 use polars::prelude::*;
@@ -500,17 +500,12 @@ pub fn write_all(
     Ok(())
 }
 
-/// Writes `text` to `path` atomically (a temporary file beside it, then a rename).
+/// Writes `text` to `path` atomically.
 fn write_text(path: &Path, text: &str) -> Result<(), CaliperError> {
-    let io = |source| crate::report::ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&temporary, text).map_err(io)?;
-    std::fs::rename(&temporary, path).map_err(io)?;
-    Ok(())
+    write_atomic(path, text.as_bytes()).map_err(|source| {
+        CaliperError::Report(ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
 }

@@ -109,6 +109,18 @@ pub fn scenario_hash(scenario: &Scenario) -> String {
         .collect()
 }
 
+/// Writes `bytes` to `path` atomically (creating its directory): a temporary file beside it
+/// (`<name>.tmp-<pid>`), then a rename, so a reader only ever sees a whole file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".tmp-{}", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
+}
+
 /// Writes `frame` to `path` atomically: a temporary file beside it, then a rename, so a reader
 /// (or a resumed sweep) only ever sees whole files.
 pub fn write_parquet(

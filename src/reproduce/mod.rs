@@ -246,14 +246,10 @@ pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
     })
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file renamed into place).
+/// Writes `bytes` to `path` atomically.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReproduceError> {
-    let output = |source| ReproduceError::Output {
+    crate::report::write_atomic(path, bytes).map_err(|source| ReproduceError::Output {
         path: path.to_path_buf(),
         source,
-    };
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".tmp-{}", std::process::id()));
-    std::fs::write(&temporary, bytes).map_err(output)?;
-    std::fs::rename(&temporary, path).map_err(output)
+    })
 }

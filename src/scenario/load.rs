@@ -12,14 +12,23 @@ const MAX_EXTENDS_DEPTH: usize = 8;
 
 /// Loads and validates the scenario in `path`, following `extends` relative to the file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        location: None,
-        field: None,
-        message: format!("cannot read the file: {e}"),
-    })?;
+    let (text, file) = read_file(path, "file")?;
     parse_in(&text, &file, path.parent().unwrap_or(Path::new(".")), 0)
+}
+
+/// The text of the YAML file at `path` and its name for errors; `what` names the kind of file
+/// in the error when it cannot be read (`cannot read the {what}: …`).
+pub(crate) fn read_file(path: &Path, what: &str) -> Result<(String, String), ScenarioError> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((text, file)),
+        Err(e) => Err(ScenarioError {
+            file,
+            location: None,
+            field: None,
+            message: format!("cannot read the {what}: {e}"),
+        }),
+    }
 }
 
 /// Parses and validates scenario text held in memory; `file` names it in errors and `extends`

@@ -13,8 +13,8 @@ mod validate;
 
 pub use distribution::{Distribution, Law};
 pub use error::ScenarioError;
-pub(crate) use load::parse_yaml;
 pub use load::{load, parse_str};
+pub(crate) use load::{parse_yaml, read_file};
 pub(crate) use validate::check_chain;
 
 use crate::optimise::Model;

@@ -220,9 +220,7 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
     std::fs::create_dir_all(dir).map_err(io)?;
     remove_temporaries(dir).map_err(io)?;
     let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
-    let temporary = dir.join(format!("{MANIFEST}.tmp-{}", std::process::id()));
-    std::fs::write(&temporary, text).map_err(io)?;
-    std::fs::rename(&temporary, &manifest_path).map_err(io)
+    report::write_atomic(&manifest_path, text.as_bytes()).map_err(io)
 }
 
 /// Deletes `*.tmp-*` files an interrupted writer left under `dir`.
