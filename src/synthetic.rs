@@ -1,25 +1,33 @@
-//! Seeded synthetic islands drawn around the paper's Table 5, for benchmarks and scale
-//! scenarios: same seed, same island, on every machine (the generator is xoshiro256++,
-//! whose output rand does not change between releases).
+//! Seeded synthetic islands and feeders, for benchmarks and scale scenarios: same seed, same
+//! entities, on every machine (the generator is xoshiro256++, whose output rand does not
+//! change between releases).
 //!
-//! Each prosumer draws `Pe`, `PG`, `PB`, `Pc` uniformly over Table 5's ranges, redrawn until
-//! `K = PG − Pe − Pc + PB` lies in Table 5's range too (86–328 kWh, widened to 80–330), so
-//! every prosumer can sustain its export and both models accept it. `alpha_max` is drawn
-//! in [0.3, 1], `alpha_min` is 0. Consumers draw demands over Table 5's consumer range
-//! (368–839 kWh) and are added until the island's deficit reaches a drawn 10–40 % of the
-//! prosumers' spare capacity (battery energy within K plus the cuts they allow; the last
-//! consumer takes what remains), so there is always something to optimise and nothing has
-//! to be shed under the fair model.
-//! About one consumer in ten is critical (priority 2), one in five important (priority 1).
+//! [`island`] draws optimiser problems around the paper's Table 5 (campus buildings of hundreds
+//! of kWh per interval), for the optimiser's benchmarks. Each prosumer draws `Pe`, `PG`, `PB`,
+//! `Pc` uniformly over Table 5's ranges, redrawn until `K = PG − Pe − Pc + PB` lies in Table 5's
+//! range too (86–328 kWh, widened to 80–330), so every prosumer can sustain its export and both
+//! models accept it. `alpha_max` is drawn in [0.3, 1], `alpha_min` is 0. Consumers draw demands
+//! over Table 5's consumer range (368–839 kWh) and are added until the island's deficit reaches
+//! a drawn 10–40 % of the prosumers' spare capacity (battery energy within K plus the cuts they
+//! allow; the last consumer takes what remains), so there is always something to optimise and
+//! nothing has to be shed under the fair model.
+//!
+//! [`feeder`] draws a whole scenario of households instead (see [`household_prosumer`] and
+//! [`household_consumer`] for the figures and where they come from), multiplied by a scale
+//! factor for larger customers.
+//!
+//! In both, about one consumer in ten is critical (priority 2), one in five important
+//! (priority 1).
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
+use crate::caliper::{ChainProfile, DEFAULT_PROFILE};
 use crate::optimise::{ConsumerInput, Problem, ProsumerInput};
 use crate::scenario::{
-    ChainConfig, Consumer as ScenarioConsumer, Distribution, Entities, Fault, GridConfig, Law,
-    Line, MonteCarlo, Network, Node, NodeId, NodeKind, OptimiserConfig, OptimiserTime,
-    Prosumer as ScenarioProsumer, Scenario, Tariffs, TimeConfig, Timing,
+    Consumer as ScenarioConsumer, Distribution, Entities, Fault, GridConfig, Law, Line, MonteCarlo,
+    Network, Node, NodeId, NodeKind, OptimiserConfig, OptimiserTime, Prosumer as ScenarioProsumer,
+    Scenario, Tariffs, TimeConfig, Timing,
 };
 
 /// The paper's prosumer base tariff, INR/kWh.
@@ -85,23 +93,75 @@ fn prosumer(rng: &mut Xoshiro256PlusPlus, i: usize) -> ProsumerInput {
 /// five important).
 fn consumer(rng: &mut Xoshiro256PlusPlus) -> (f64, u32) {
     let demand_kwh = rng.random_range(368.0..=839.0_f64);
-    let priority = match rng.random_range(0..10) {
+    (demand_kwh, priority(rng))
+}
+
+/// A consumer's restoration priority: one in ten critical (2), one in five important (1).
+fn priority(rng: &mut Xoshiro256PlusPlus) -> u32 {
+    match rng.random_range(0..10) {
         0 => 2,
         1 | 2 => 1,
         _ => 0,
-    };
-    (demand_kwh, priority)
+    }
 }
 
 /// Entities per lateral of a generated feeder.
 pub const LATERAL_ENTITIES: usize = 100;
 
-/// A synthetic radial feeder scenario: the utility supply (node 1) feeds a trunk of buses; each
-/// trunk bus feeds a lateral bus with up to [`LATERAL_ENTITIES`] entities, prosumers and
-/// consumers mixed evenly and drawn as in [`island`]. Faults open the line to one lateral in
-/// ten (at least one) at noon, islanding those laterals. Timings follow `campus13.yaml`;
-/// the chain mines instantly with no service time.
-pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
+/// Hours in one meter interval of a generated feeder (the default 15 min).
+fn interval_h() -> f64 {
+    TimeConfig::default().meter_interval_s / 3600.0
+}
+
+/// A household prosumer `P{i}` in the 15-min interval at midday (the default outage time),
+/// every energy multiplied by `scale`:
+/// - rooftop PV of 2.5–7.5 kWp at about 80 % of its rating at noon: `PG` 0.5–1.5 kWh per
+///   interval;
+/// - the house's own consumption `Pc` 0.1–0.5 kWh per interval (0.4–2 kW: lights, fans, a
+///   fridge, a pump or an appliance);
+/// - before the outage it exported 30–90 % of its surplus `PG − Pc` (`Pe`); the rest charged
+///   its battery;
+/// - a home battery of 5–13.5 kWh (a small LFP unit up to a Tesla Powerwall 2) at 20–90 %
+///   charge, with a 3.3–5 kW inverter: `PB` is what it can deliver in the interval,
+///   `min(stored, power × interval)`, at most 1.25 kWh — not its whole store, which no house
+///   empties in 15 min.
+///
+/// So `K = PG − Pe − Pc + PB ≥ PB > 0`: every prosumer can sustain its export.
+pub fn household_prosumer(rng: &mut Xoshiro256PlusPlus, i: usize, scale: f64) -> ProsumerInput {
+    let generation_kwh = rng.random_range(0.5..=1.5);
+    let consumption_kwh = rng.random_range(0.1..=0.5);
+    let export_prev_kwh = rng.random_range(0.3..=0.9) * (generation_kwh - consumption_kwh);
+    let stored_kwh = rng.random_range(5.0..=13.5) * rng.random_range(0.2..=0.9);
+    let power_kw = rng.random_range(3.3..=5.0);
+    let battery_kwh = f64::min(stored_kwh, power_kw * interval_h());
+    ProsumerInput {
+        id: format!("P{i}"),
+        export_prev_kwh: export_prev_kwh * scale,
+        generation_kwh: generation_kwh * scale,
+        battery_kwh: battery_kwh * scale,
+        consumption_kwh: consumption_kwh * scale,
+        alpha_min: 0.0,
+        alpha_max: rng.random_range(0.3..=1.0),
+    }
+}
+
+/// A household consumer's demand per 15-min interval, kWh, times `scale`: 0.1–1 kWh
+/// (0.4–4 kW on average over the interval, from lights and fans to air conditioning), and its
+/// priority (one in ten critical, one in five important).
+pub fn household_consumer(rng: &mut Xoshiro256PlusPlus, scale: f64) -> (f64, u32) {
+    let demand_kwh = rng.random_range(0.1..=1.0) * scale;
+    (demand_kwh, priority(rng))
+}
+
+/// A synthetic radial feeder scenario of households: the utility supply (node 1) feeds a trunk
+/// of buses; each trunk bus feeds a lateral bus with up to [`LATERAL_ENTITIES`] entities,
+/// prosumers and consumers mixed evenly, drawn by [`household_prosumer`] and
+/// [`household_consumer`] with every energy multiplied by `scale` (1 = a house; 100 = a block of
+/// flats or a campus building). Faults open the line to one lateral in ten (at least one) at
+/// noon, islanding those laterals. Network, timing and Monte-Carlo variation follow
+/// `scenarios/campus13.yaml`; the chain is the bundled `ganache` profile (instant mining, each
+/// function's service time from Table 8's throughputs).
+pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scenario {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let total = prosumers + consumers;
     let laterals = total.div_ceil(LATERAL_ENTITIES).max(1);
@@ -140,7 +200,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
         // Prosumers and consumers alternate in proportion, so every lateral gets both.
         let is_prosumer = (k + 1) * prosumers / total > k * prosumers / total;
         if is_prosumer {
-            let p = prosumer(&mut rng, entities.prosumers.len() + 1);
+            let p = household_prosumer(&mut rng, entities.prosumers.len() + 1, scale);
             entities.prosumers.push(ScenarioProsumer {
                 id: p.id,
                 node: id,
@@ -151,7 +211,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
                 alpha_max: p.alpha_max,
             });
         } else {
-            let (demand_kwh, priority) = consumer(&mut rng);
+            let (demand_kwh, priority) = household_consumer(&mut rng, scale);
             entities.consumers.push(ScenarioConsumer {
                 id: format!("C{}", entities.consumers.len() + 1),
                 node: id,
@@ -170,7 +230,8 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
     Scenario {
         name: format!("feeder-{prosumers}p-{consumers}c"),
         description: format!(
-            "Synthetic radial feeder (seed {seed}): {laterals} laterals, faults on every tenth"
+            "Synthetic radial feeder of households (seed {seed}, energies × {scale}): \
+             {laterals} laterals, faults on every tenth"
         ),
         seed,
         time: TimeConfig::default(),
@@ -209,7 +270,9 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
             }),
             ..Timing::default()
         },
-        chain: ChainConfig::default(),
+        chain: ChainProfile::builtin(DEFAULT_PROFILE)
+            .expect("the default chain profile is bundled")
+            .chain,
         optimiser: OptimiserConfig::default(),
         monte_carlo: MonteCarlo {
             runs: 1000,
@@ -219,6 +282,22 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
                     max: 86_399.0,
                 },
             }),
+            weather_factor: Distribution {
+                law: Law::Triangular {
+                    min: 0.6,
+                    mode: 1.0,
+                    max: 1.1,
+                },
+            },
+            demand_factor: Distribution {
+                law: Law::Normal {
+                    mean: 1.0,
+                    std_dev: 0.1,
+                    min: Some(0.7),
+                    max: Some(1.3),
+                },
+            },
+            back_off_probability: 0.05,
             ..MonteCarlo::default()
         },
     }
@@ -236,7 +315,7 @@ mod tests {
     #[test]
     fn generated_feeders_are_valid_scenarios_that_island_a_lateral() {
         for (p, c) in [(3, 2), (50, 50), (600, 400)] {
-            let scenario = feeder(p, c, 9);
+            let scenario = feeder(p, c, 9, 1.0);
             let text = serde_yaml::to_string(&scenario).unwrap();
             let parsed = crate::scenario::parse_str(&text, "feeder.yaml").unwrap();
             assert_eq!(parsed, scenario);
@@ -255,6 +334,62 @@ mod tests {
                 assert!(island.prosumers.len() + island.consumers.len() <= LATERAL_ENTITIES);
             }
         }
+    }
+
+    #[test]
+    fn feeders_are_households_and_scale_multiplies_every_energy() {
+        let house = feeder(60, 40, 3, 1.0);
+        let e = &house.entities;
+        for p in &e.prosumers {
+            assert!((0.5..=1.5).contains(&p.generation_kwh), "{}", p.id);
+            assert!((0.1..=0.5).contains(&p.consumption_kwh), "{}", p.id);
+            assert!(p.battery_kwh > 0.0 && p.battery_kwh <= 1.25, "{}", p.id);
+            let surplus_kwh = p.generation_kwh - p.consumption_kwh;
+            assert!(p.export_prev_kwh >= 0.3 * surplus_kwh - 1e-12);
+            assert!(p.export_prev_kwh <= 0.9 * surplus_kwh + 1e-12);
+        }
+        assert!(
+            e.consumers
+                .iter()
+                .all(|c| (0.1..=1.0).contains(&c.demand_kwh))
+        );
+        // 100 houses draw tens of kWh per interval, not Table 5's hundreds per building.
+        let demand_kwh: f64 = e.consumers.iter().map(|c| c.demand_kwh).sum();
+        assert!((4.0..=40.0).contains(&demand_kwh), "{demand_kwh}");
+
+        let block = feeder(60, 40, 3, 100.0);
+        for (a, b) in e.prosumers.iter().zip(&block.entities.prosumers) {
+            assert_eq!(a.alpha_max, b.alpha_max);
+            for (x, y) in [
+                (a.export_prev_kwh, b.export_prev_kwh),
+                (a.generation_kwh, b.generation_kwh),
+                (a.battery_kwh, b.battery_kwh),
+                (a.consumption_kwh, b.consumption_kwh),
+            ] {
+                assert!((y - 100.0 * x).abs() <= 1e-12 * y, "{x} × 100 ≠ {y}");
+            }
+        }
+        for (a, b) in e.consumers.iter().zip(&block.entities.consumers) {
+            assert!((b.demand_kwh - 100.0 * a.demand_kwh).abs() <= 1e-12 * b.demand_kwh);
+            assert_eq!(a.priority, b.priority);
+        }
+    }
+
+    #[test]
+    fn feeders_vary_like_campus13_on_the_ganache_chain() {
+        let scenario = feeder(5, 5, 1, 1.0);
+        let campus = crate::scenario::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/campus13.yaml"),
+        )
+        .unwrap();
+        assert_eq!(scenario.monte_carlo, campus.monte_carlo);
+        let ganache = ChainProfile::builtin("ganache").unwrap().chain;
+        assert_eq!(scenario.chain, ganache);
+        let mean_power_data_s = match ganache.service_time_s.power_data.law {
+            Law::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            _ => panic!("ganache's service times are triangular"),
+        };
+        assert!((mean_power_data_s - 0.0902).abs() < 1e-9);
     }
 
     #[test]
