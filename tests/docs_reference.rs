@@ -1,0 +1,374 @@
+//! The data reference is complete: every scenario key has a row in docs/scenario.md, and every
+//! column of every Parquet table and every key of the JSON files a sweep writes has a row in
+//! docs/outputs.md. A field added to the code without its documentation fails here.
+
+use blackstart::caliper::{self, BenchReport};
+use blackstart::optimise::Model;
+use blackstart::scenario::{ChainConfig, Law, Mining, NodeKind};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn doc(name: &str) -> String {
+    std::fs::read_to_string(root().join("docs").join(name)).unwrap()
+}
+
+/// The lines of `doc` from the heading line `heading` to the next heading of its level or
+/// higher.
+fn section(doc: &str, heading: &str) -> String {
+    let level = |line: &str| {
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        (hashes > 0 && line[hashes..].starts_with(' ')).then_some(hashes)
+    };
+    let mine = level(heading).expect("a markdown heading");
+    let mut lines = doc.lines().skip_while(|l| *l != heading);
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no heading `{heading}`"));
+    std::iter::once(first)
+        .chain(lines.take_while(|l| level(l).is_none_or(|n| n > mine)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether `text` has a table row whose first cell is `` `name` ``.
+fn has_row(text: &str, name: &str) -> bool {
+    let row = format!("| `{name}` |");
+    text.lines().any(|l| l.starts_with(&row))
+}
+
+/// Fails listing every name without its row.
+fn assert_rows(text: &str, names: &[String], what: &str) {
+    let missing: Vec<&String> = names.iter().filter(|n| !has_row(text, n)).collect();
+    assert!(
+        missing.is_empty(),
+        "{what}: no row for {missing:?} (add `| `name` | … |` rows)"
+    );
+}
+
+/// Key paths of the leaves of `value`: `a.b`, `list[].c` for lists of objects; a list of
+/// anything else (or an empty list), a null and a scalar are leaves; `stop` paths are
+/// leaves too (maps keyed by user ids).
+fn leaves(value: &Value, path: &str, stop: &[&str], out: &mut Vec<String>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Object(map) if !stop.contains(&path) => {
+            for (key, v) in map {
+                leaves(v, &join(key), stop, out);
+            }
+        }
+        Value::Array(items) if items.first().is_some_and(Value::is_object) => {
+            leaves(&items[0], &format!("{path}[]"), stop, out);
+        }
+        _ => out.push(path.to_string()),
+    }
+}
+
+/// A scenario that gives every list at least one item; every other key takes its default.
+/// Distributions are plain numbers here: their forms are checked on their own.
+const POPULATED: &str = r#"
+name: everything
+grid:
+  nodes:
+    - {id: 1, kind: source}
+    - {id: 2, kind: entity}
+    - {id: 3, kind: entity}
+  lines:
+    - {from: 1, to: 2}
+    - {from: 2, to: 3}
+entities:
+  prosumers:
+    - {id: P1, node: 3, export_prev_kwh: 1, generation_kwh: 2, battery_kwh: 1, consumption_kwh: 0.5}
+  consumers:
+    - {id: C1, node: 3, demand_kwh: 1}
+  solar:
+    - {id: S1, node: 2, generation_kwh: 1}
+  wind:
+    - {id: W1, node: 2, generation_kwh: 1}
+  batteries:
+    - {id: B1, node: 3, capacity_kwh: 10, stored_kwh: 5}
+faults:
+  - {line: [2, 3], at_s: 100}
+optimiser:
+  alpha_min: {P1: 0.1}
+  back_off: [P1]
+monte_carlo:
+  fault_sets:
+    - {lines: [[2, 3]]}
+"#;
+
+#[test]
+fn every_scenario_key_is_in_scenario_md() {
+    let scenario = blackstart::scenario::parse_str(POPULATED, "everything.yaml").unwrap();
+    let mut keys = Vec::new();
+    leaves(
+        &serde_json::to_value(&scenario).unwrap(),
+        "",
+        &["optimiser.alpha_min"],
+        &mut keys,
+    );
+    let keys: Vec<String> = keys
+        .into_iter()
+        .map(|k| match k.as_str() {
+            "optimiser.alpha_min" => "optimiser.alpha_min.<prosumer id>".to_string(),
+            _ => k,
+        })
+        .chain(["extends".to_string()])
+        .collect();
+    assert!(keys.len() > 60, "the walk found only {keys:?}");
+    assert_rows(&doc("scenario.md"), &keys, "docs/scenario.md");
+}
+
+/// The name of a law in YAML; a new law fails to compile here until it is listed.
+fn law_name(law: &Law) -> &'static str {
+    match law {
+        Law::Fixed(_) => "fixed",
+        Law::Uniform { .. } => "uniform",
+        Law::Normal { .. } => "normal",
+        Law::Lognormal { .. } => "lognormal",
+        Law::Exponential { .. } => "exponential",
+        Law::Weibull { .. } => "weibull",
+        Law::Gamma { .. } => "gamma",
+        Law::Triangular { .. } => "triangular",
+        Law::Pert { .. } => "pert",
+    }
+}
+
+#[test]
+fn every_distribution_and_its_parameters_are_in_scenario_md() {
+    let laws = [
+        Law::Fixed(1.0),
+        Law::Uniform { min: 0.0, max: 1.0 },
+        Law::Normal {
+            mean: 1.0,
+            std_dev: 1.0,
+            min: Some(0.0),
+            max: Some(2.0),
+        },
+        Law::Lognormal {
+            mu: 0.0,
+            sigma: 1.0,
+        },
+        Law::Exponential { mean: 1.0 },
+        Law::Weibull {
+            scale: 1.0,
+            shape: 1.0,
+        },
+        Law::Gamma {
+            shape: 1.0,
+            scale: 1.0,
+        },
+        Law::Triangular {
+            min: 0.0,
+            mode: 1.0,
+            max: 2.0,
+        },
+        Law::Pert {
+            min: 0.0,
+            mode: 1.0,
+            max: 2.0,
+        },
+    ];
+    let table = section(&doc("scenario.md"), "## Distributions");
+    for law in &laws {
+        let name = law_name(law);
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("docs/scenario.md: no row for the law `{name}`"));
+        if let Value::Object(parameters) = &serde_json::to_value(law).unwrap()[name] {
+            for parameter in parameters.keys() {
+                assert!(
+                    row.contains(&format!("{parameter}:")),
+                    "docs/scenario.md: the `{name}` row lacks its parameter `{parameter}`"
+                );
+            }
+        }
+    }
+    // The words of every enumerated key: a new variant fails to compile until it is listed.
+    let words = [
+        match NodeKind::Bus {
+            NodeKind::Source | NodeKind::Bus | NodeKind::Entity => ["source", "bus", "entity"],
+        }
+        .to_vec(),
+        match Mining::Instant {
+            Mining::Instant | Mining::Interval => ["instant", "interval"],
+        }
+        .to_vec(),
+        match Model::Fair {
+            Model::Fair | Model::Paper => ["fair", "paper"],
+        }
+        .to_vec(),
+    ];
+    let text = doc("scenario.md");
+    for word in words.iter().flatten() {
+        assert!(text.contains(&format!("`{word}`")), "`{word}` is undocumented");
+    }
+}
+
+fn blackstart(args: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args(args)
+        .output()
+        .expect("the blackstart binary runs");
+    assert!(
+        out.status.success(),
+        "blackstart {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The first Parquet file under `dir`, depth first in name order.
+fn first_parquet(dir: &Path) -> Option<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    entries.into_iter().find_map(|path| {
+        if path.is_dir() {
+            first_parquet(&path)
+        } else {
+            path.extension().is_some_and(|e| e == "parquet").then_some(path)
+        }
+    })
+}
+
+fn columns(path: &Path) -> Vec<String> {
+    blackstart::report::read_parquet(path)
+        .unwrap()
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+/// Checks the section `heading` of docs/outputs.md has a row for every column.
+fn assert_table(outputs: &str, heading: &str, columns: &[String]) {
+    assert!(
+        outputs.lines().any(|l| l == heading),
+        "docs/outputs.md: no section `{heading}`"
+    );
+    assert_rows(
+        &section(outputs, heading),
+        columns,
+        &format!("docs/outputs.md, {heading}"),
+    );
+}
+
+/// The heading of a table's section in docs/outputs.md.
+fn table_heading(table: &str) -> String {
+    format!("## Table `{table}`")
+}
+
+#[test]
+fn every_table_column_and_summary_key_is_in_outputs_md() {
+    let outputs = doc("outputs.md");
+    let campus13 = root().join("scenarios/campus13.yaml");
+    let campus13 = campus13.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // Every table a sweep writes, found by directory, so a new table is checked too.
+    let sweep = dir.path().join("sweep");
+    blackstart(&[
+        "sweep",
+        campus13,
+        "--runs",
+        "2",
+        "--events",
+        "--quiet",
+        "--out",
+        sweep.to_str().unwrap(),
+    ]);
+    let mut tables = Vec::new();
+    for entry in std::fs::read_dir(&sweep).unwrap() {
+        let path = entry.unwrap().path();
+        if let Some(file) = path.is_dir().then(|| first_parquet(&path)).flatten() {
+            let table = path.file_name().unwrap().to_string_lossy().into_owned();
+            assert_table(&outputs, &table_heading(&table), &columns(&file));
+            tables.push(table);
+        }
+    }
+    for table in ["runs", "allocations", "events"] {
+        assert!(tables.iter().any(|t| t == table), "no {table} in {tables:?}");
+    }
+
+    // Every table `run --out` writes.
+    let run = dir.path().join("run");
+    blackstart(&[
+        "run",
+        campus13,
+        "--out",
+        run.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let mut files = 0;
+    for entry in std::fs::read_dir(&run).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "parquet") {
+            let table = path.file_stem().unwrap().to_string_lossy().into_owned();
+            assert_table(&outputs, &table_heading(&table), &columns(&path));
+            files += 1;
+        }
+    }
+    assert!(files >= 2, "run --out wrote {files} tables");
+
+    // The benchmark's transactions.
+    let bench = BenchReport {
+        name: String::new(),
+        description: String::new(),
+        workers: 1,
+        chain_profile: String::new(),
+        chain_description: String::new(),
+        chain: ChainConfig::default(),
+        scenario: String::new(),
+        seed: 0,
+        rounds: Vec::new(),
+        resources: Vec::new(),
+        notes: Vec::new(),
+        transactions: Vec::new(),
+    };
+    let bench_columns: Vec<String> = caliper::report::transactions_frame(&bench)
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_table(
+        &outputs,
+        "## Table `transactions` of `bench`",
+        &bench_columns,
+    );
+
+    // summary.json, every key; the manifest, its top-level keys.
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(sweep.join("summary.json")).unwrap())
+            .unwrap();
+    assert!(!summary["mttr"].is_null(), "campus13 restores its outage");
+    let mut keys = Vec::new();
+    leaves(&summary, "", &[], &mut keys);
+    assert_rows(
+        &section(&outputs, "## `summary.json` of a sweep"),
+        &keys,
+        "docs/outputs.md, summary.json",
+    );
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(sweep.join("sweep.json")).unwrap()).unwrap();
+    let keys: Vec<String> = manifest.as_object().unwrap().keys().cloned().collect();
+    assert_rows(
+        &section(&outputs, "## `sweep.json`, the manifest of a sweep directory"),
+        &keys,
+        "docs/outputs.md, sweep.json",
+    );
+}
