@@ -212,7 +212,10 @@ fn every_distribution_and_its_parameters_are_in_scenario_md() {
     ];
     let text = doc("scenario.md");
     for word in words.iter().flatten() {
-        assert!(text.contains(&format!("`{word}`")), "`{word}` is undocumented");
+        assert!(
+            text.contains(&format!("`{word}`")),
+            "`{word}` is undocumented"
+        );
     }
 }
 
@@ -240,7 +243,9 @@ fn first_parquet(dir: &Path) -> Option<PathBuf> {
         if path.is_dir() {
             first_parquet(&path)
         } else {
-            path.extension().is_some_and(|e| e == "parquet").then_some(path)
+            path.extension()
+                .is_some_and(|e| e == "parquet")
+                .then_some(path)
         }
     })
 }
@@ -301,7 +306,10 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
         }
     }
     for table in ["runs", "allocations", "events"] {
-        assert!(tables.iter().any(|t| t == table), "no {table} in {tables:?}");
+        assert!(
+            tables.iter().any(|t| t == table),
+            "no {table} in {tables:?}"
+        );
     }
 
     // Every table `run --out` writes.
@@ -367,7 +375,10 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
         serde_json::from_str(&std::fs::read_to_string(sweep.join("sweep.json")).unwrap()).unwrap();
     let keys: Vec<String> = manifest.as_object().unwrap().keys().cloned().collect();
     assert_rows(
-        &section(&outputs, "## `sweep.json`, the manifest of a sweep directory"),
+        &section(
+            &outputs,
+            "## `sweep.json`, the manifest of a sweep directory",
+        ),
         &keys,
         "docs/outputs.md, sweep.json",
     );
