@@ -383,3 +383,94 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
         "docs/outputs.md, sweep.json",
     );
 }
+
+/// The section numbers of docs/model.md: `1` for `## 1. …`, `5a` for `### 5a. …`.
+fn model_sections() -> Vec<String> {
+    doc("model.md")
+        .lines()
+        .filter_map(|l| {
+            let title = l.strip_prefix("### ").or_else(|| l.strip_prefix("## "))?;
+            let (number, _) = title.split_once(". ")?;
+            let digits = number.trim_end_matches(['a', 'b']);
+            (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+                .then(|| number.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn model_md_keeps_the_numbering_the_code_cites() {
+    let expected: Vec<String> = (1..=13)
+        .flat_map(|n| match n {
+            5 => vec!["5".to_string(), "5a".to_string(), "5b".to_string()],
+            n => vec![n.to_string()],
+        })
+        .collect();
+    assert_eq!(model_sections(), expected);
+}
+
+/// Section numbers cited in `text` as `docs/model.md §N` or `SPEC §N` / `SPEC N` (the older
+/// form, rewritten to the first one mechanically).
+fn citations(text: &str) -> Vec<String> {
+    let mut cited = Vec::new();
+    for marker in ["model.md §", "SPEC §", "SPEC "] {
+        for (at, _) in text.match_indices(marker) {
+            let rest = &text[at + marker.len()..];
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits == 0 {
+                continue;
+            }
+            let letter = rest[digits..]
+                .chars()
+                .next()
+                .filter(|c| *c == 'a' || *c == 'b');
+            cited.push(format!(
+                "{}{}",
+                &rest[..digits],
+                letter.map(String::from).unwrap_or_default()
+            ));
+        }
+    }
+    cited
+}
+
+/// Every file under `dir` with one of `extensions`.
+fn files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, extensions, out);
+        } else if path
+            .extension()
+            .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_citation_of_the_model_names_one_of_its_sections() {
+    let sections = model_sections();
+    let mut paths = vec![root().join("README.md")];
+    for dir in ["src", "tests", "benches", "scenarios", "notebooks", "docs"] {
+        files(
+            &root().join(dir),
+            &["rs", "md", "yaml", "ipynb"],
+            &mut paths,
+        );
+    }
+    let mut cited = 0;
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for section in citations(&text) {
+            assert!(
+                sections.contains(&section),
+                "{} cites §{section}, which docs/model.md does not have",
+                path.display()
+            );
+            cited += 1;
+        }
+    }
+    assert!(cited > 50, "only {cited} citations found");
+}
