@@ -221,6 +221,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64) -> Scenario {
             }),
             ..MonteCarlo::default()
         },
+        reliability: Default::default(),
     }
 }
 
