@@ -365,4 +365,33 @@ mod tests {
         assert_eq!(x.saifi_per_event, 0.5);
         assert_eq!(x.caidi_min, Some(120.0));
     }
+
+    #[test]
+    fn the_scenario_section_has_defaults_and_is_validated() {
+        let campus13 = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campus13.yaml");
+        let with = |section: &str| {
+            crate::scenario::parse_str(
+                &format!("extends: {campus13}\nreliability: {section}\n"),
+                "test.yaml",
+            )
+        };
+        let defaults = crate::scenario::load(std::path::Path::new(campus13))
+            .unwrap()
+            .reliability;
+        assert_eq!(defaults.asai_period_min, 525_600.0);
+        assert_eq!(
+            (defaults.cemi_n, defaults.celid_t_min),
+            (vec![1], vec![60.0])
+        );
+        let set = with("{cemi_n: [1, 3], celid_t_min: [60, 240]}").unwrap();
+        assert_eq!(set.reliability.cemi_n, [1, 3]);
+        assert_eq!(set.reliability.asai_period_min, 525_600.0);
+        let error = with("{asai_period_min: 0}").unwrap_err().to_string();
+        assert!(
+            error.contains("reliability.asai_period_min: must be > 0"),
+            "{error}"
+        );
+        let error = with("{celid_t_min: [-1]}").unwrap_err().to_string();
+        assert!(error.contains("reliability.celid_t_min[0]"), "{error}");
+    }
 }

@@ -166,7 +166,7 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interru
         let values = floats(runs, name);
         let sum = restored
             .iter()
-            .filter_map(|&i| values[i])
+            .filter_map(|&i| values.get(i).copied().flatten())
             .fold(0.0, |a, b| a + b);
         sum / restored.len().max(1) as f64
     };
@@ -214,7 +214,62 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interru
 
 #[cfg(test)]
 mod tests {
-    use super::percentile;
+    use super::*;
+    use polars::prelude::Column;
+
+    #[test]
+    fn runs_are_counted_by_status_and_reason_and_every_customer_is_weighted() {
+        let scenario = crate::scenario::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13.yaml"
+        )))
+        .unwrap();
+        let runs = DataFrame::new_infer_height(vec![
+            Column::new("run_index".into(), [0u64, 1, 2]),
+            Column::new("mttr_s".into(), [Some(60.0), None, Some(80.0)]),
+            Column::new("energy_not_served_kwh".into(), [1.0, 2.0, 3.0]),
+            Column::new("status".into(), ["restored", "not restored", "restored"]),
+            Column::new(
+                "failure_reason".into(),
+                [None, Some("no capacity"), None::<&str>],
+            ),
+            Column::new(
+                "customer_restoration_mean_s".into(),
+                [Some(60.0), Some(3600.0), Some(90.0)],
+            ),
+            Column::new("customers_censored".into(), [0u64, 2, 0]),
+        ])
+        .unwrap();
+        let s = summarise(&scenario, &runs, &[]);
+        let status = s.runs_by_status.unwrap();
+        assert_eq!((status["restored"], status["not restored"]), (2, 1));
+        let reasons = s.runs_by_failure_reason.unwrap();
+        assert_eq!(
+            reasons.into_iter().collect::<Vec<_>>(),
+            [("no capacity".to_string(), 1)]
+        );
+        let mttr = s.mttr.unwrap();
+        assert_eq!((mttr.runs, mttr.mean_s), (2, 70.0));
+        let restoration = s.customer_restoration.unwrap();
+        assert_eq!(restoration.customers_censored, 2);
+        let per_run = restoration.per_run.unwrap();
+        assert_eq!(
+            (per_run.runs, per_run.mean_s, per_run.max_s),
+            (3, 1250.0, 3600.0)
+        );
+        // campus13 serves 3 customers: 6 kWh over 3 customers × 3 runs.
+        assert_eq!(s.energy_not_served.per_customer_per_event_kwh, 6.0 / 9.0);
+        let r = s.reliability.unwrap();
+        assert_eq!((r.customers_served, r.outage_events), (3, 3));
+        assert_eq!(r.caidi_min, None);
+    }
+
+    #[test]
+    fn without_the_columns_the_counts_say_so() {
+        let runs = crate::report::runs_frame(&[]);
+        assert_eq!(tally(&runs, "status"), None);
+        assert_eq!(tally(&runs, "failure_reason"), None);
+    }
 
     #[test]
     fn percentiles_interpolate_like_numpy() {
