@@ -22,7 +22,10 @@
 //!   embedded revm.
 //! - [`sim`]: one outage simulated end to end on nexosim; MTTR and its breakdown.
 //! - [`sweep`]: Monte-Carlo sweeps — parallel, deterministic, sharded, resumable — and their
-//!   summary (MTTR distribution, IEEE 1366 indices).
+//!   summary (MTTR distribution, customer-weighted restoration time, IEEE 1366 indices, runs by
+//!   status and failure reason).
+//! - [`reliability`]: IEEE 1366 indices (SAIFI, SAIDI, CAIDI, MAIFI_E, ASAI, CEMI_n, CELID)
+//!   over per-customer interruption records, per outage event.
 //! - [`report`]: Parquet tables with documented columns, written atomically.
 //! - [`caliper`]: a Hyperledger Caliper-style benchmark of the contracts: Caliper's
 //!   configuration and rate controllers driving the simulated chain node (Table 8).
@@ -33,6 +36,7 @@ pub mod caliper;
 pub mod chain;
 pub mod grid;
 pub mod optimise;
+pub mod reliability;
 pub mod report;
 pub mod reproduce;
 pub mod scenario;

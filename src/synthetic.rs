@@ -300,6 +300,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
             back_off_probability: 0.05,
             ..MonteCarlo::default()
         },
+        reliability: Default::default(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `blackstart sweep`: determinism across threads and shards, resumption, refusal to mix.
 
-use blackstart::sweep::read_runs;
+use blackstart::sweep::{read_interruptions, read_runs};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -62,6 +62,11 @@ fn rows_do_not_depend_on_threads_or_shards() {
     let reference = runs(&one_thread);
     assert_same(&reference, &runs(&two_threads));
     assert_same(&reference, &runs(&sharded));
+    let interruptions = read_interruptions(&one_thread).unwrap();
+    assert!(interruptions.height() > 0);
+    for other in [&two_threads, &sharded] {
+        assert!(interruptions.equals_missing(&read_interruptions(other).unwrap()));
+    }
     // Rows are distinct runs, not copies of one.
     let seeds = reference.column("seed").unwrap().n_unique().unwrap();
     assert_eq!(seeds, reference.height());
@@ -74,6 +79,104 @@ fn rows_do_not_depend_on_threads_or_shards() {
     assert!(summary.status.success());
     let summary: serde_json::Value = serde_json::from_slice(&summary.stdout).unwrap();
     assert_eq!(summary["runs"], 24);
+    // The same indices as the unsharded sweep's, from the same interruption records.
+    let whole = summary_json(&one_thread);
+    assert_eq!(summary["reliability"], whole["reliability"]);
+}
+
+fn summary_json(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+fn float(value: &serde_json::Value) -> f64 {
+    value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{value} is not a number"))
+}
+
+/// (Σ minutes of the interruptions over 5 min, Σ minutes of the others, rows) of a sweep.
+fn interruption_minutes(dir: &Path) -> (f64, f64, usize) {
+    let table = read_interruptions(dir).unwrap();
+    let durations: Vec<f64> = table
+        .column("duration_s")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    let sustained: f64 = durations.iter().filter(|&&d| d > 300.0).sum::<f64>() / 60.0;
+    let momentary: f64 = durations.iter().filter(|&&d| d <= 300.0).sum::<f64>() / 60.0;
+    (sustained, momentary, durations.len())
+}
+
+#[test]
+fn caidi_is_saidi_over_saifi_and_saidi_counts_sustained_interruptions_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    sweep_ok(&out, &[]);
+    let r = &summary_json(&out)["reliability"];
+    let (saifi, saidi) = (
+        float(&r["saifi_per_event"]),
+        float(&r["saidi_per_event_min"]),
+    );
+    assert!(saifi > 0.0, "the sweep has sustained interruptions: {r}");
+    let caidi = float(&r["caidi_min"]);
+    assert!((caidi - saidi / saifi).abs() <= 1e-12 * caidi, "{r}");
+    // campus13 serves 3 customers; each run is one outage event.
+    let exposures = 3.0 * RUNS.parse::<f64>().unwrap();
+    let (sustained_min, momentary_min, rows) = interruption_minutes(&out);
+    assert!(
+        momentary_min > 0.0,
+        "the sweep has momentary interruptions too"
+    );
+    assert!((saidi - sustained_min / exposures).abs() <= 1e-9 * saidi);
+    assert_eq!(float(&r["customer_interruptions"]) as usize, rows);
+    assert!(float(&r["asai_period_min"]) == 525_600.0);
+}
+
+#[test]
+fn restorations_within_five_minutes_are_momentary_and_stay_out_of_saidi() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fast.yaml");
+    // Without back-offs, campus13 restores in about 70 s: every interruption is momentary.
+    std::fs::write(
+        &file,
+        format!(
+            "extends: {}\nname: campus13-fast\nmonte_carlo:\n  back_off_probability: 0\n",
+            scenario().display()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("s");
+    let result = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .arg("sweep")
+        .arg(&file)
+        .args(["--runs", "12", "--quiet"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let printed = String::from_utf8_lossy(&result.stdout);
+    assert!(printed.contains("IEEE 1366 per outage event"), "{printed}");
+    assert!(
+        printed.contains("CAIDI – (no sustained interruption)"),
+        "{printed}"
+    );
+    let (sustained_min, momentary_min, rows) = interruption_minutes(&out);
+    assert_eq!((sustained_min, rows), (0.0, 36));
+    assert!(momentary_min > 0.0);
+    let r = &summary_json(&out)["reliability"];
+    assert_eq!(float(&r["saifi_per_event"]), 0.0);
+    assert_eq!(float(&r["saidi_per_event_min"]), 0.0);
+    assert!(r["caidi_min"].is_null());
+    // Each of the 3 customers has one momentary interruption event per outage event.
+    assert_eq!(float(&r["maifi_e_per_event"]), 1.0);
+    assert_eq!(float(&r["asai_per_event"]), 1.0);
 }
 
 #[test]
@@ -127,6 +230,11 @@ fn a_killed_sweep_resumes_to_the_same_tables() {
 
     sweep_ok(&killed, &["--resume"]);
     assert_same(&runs(&whole), &runs(&killed));
+    assert!(
+        read_interruptions(&whole)
+            .unwrap()
+            .equals_missing(&read_interruptions(&killed).unwrap())
+    );
     assert!(
         !killed
             .join("runs/shard=0/part-0-00003.parquet.tmp-1")

@@ -34,6 +34,12 @@ pub fn run(
             &provenance,
         )
         .map_err(anyhow::Error::from)?;
+        report::write_parquet(
+            &dir.join("interruptions.parquet"),
+            &mut report::interruptions_frame(reports),
+            &provenance,
+        )
+        .map_err(anyhow::Error::from)?;
     }
     match format {
         Format::Json => json(&report),

@@ -2,10 +2,12 @@
 //! summary table.
 
 use super::{Failure, Format, json};
+use blackstart::reliability::Indices;
 use blackstart::scenario::Scenario;
 use blackstart::sim::Simulator;
-use blackstart::sweep::{self, Shard, Summary, SweepOptions};
+use blackstart::sweep::{self, DurationStats, Shard, Summary, SweepOptions};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -140,26 +142,38 @@ fn write_json(path: &Path, summary: &Summary) -> Result<(), Failure> {
 fn table(s: &Summary) -> String {
     let mut out = String::new();
     outln!(out, "{}: {} runs", s.scenario, s.runs);
+    outln!(
+        out,
+        "runs      by status: {}; by failure reason: {}",
+        counts(&s.runs_by_status, "status"),
+        counts(&s.runs_by_failure_reason, "failure_reason")
+    );
+    let stats = |m: &DurationStats| {
+        format!(
+            "mean {:.2} s (95% CI {:.2} – {:.2}), sd {:.2} s, over {} runs\n          \
+             p50 {:.2}  p90 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2} s",
+            m.mean_s,
+            m.ci95_low_s,
+            m.ci95_high_s,
+            m.std_dev_s,
+            m.runs,
+            m.p50_s,
+            m.p90_s,
+            m.p95_s,
+            m.p99_s,
+            m.max_s
+        )
+    };
     match &s.mttr {
-        None => outln!(out, "no run restored its outage"),
+        None => outln!(
+            out,
+            "MTTR      (eq. 15) none: no run restored its outage (see the failure reasons above)"
+        ),
         Some(m) => {
             outln!(
                 out,
-                "MTTR      mean {:.2} s (95% CI {:.2} – {:.2}), sd {:.2} s, over {} runs",
-                m.mean_s,
-                m.ci95_low_s,
-                m.ci95_high_s,
-                m.std_dev_s,
-                m.runs
-            );
-            outln!(
-                out,
-                "          p50 {:.2}  p90 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2} s",
-                m.p50_s,
-                m.p90_s,
-                m.p95_s,
-                m.p99_s,
-                m.max_s
+                "MTTR      (eq. 15, restored outages only) {}",
+                stats(m)
             );
             outln!(
                 out,
@@ -167,10 +181,28 @@ fn table(s: &Summary) -> String {
             );
         }
     }
+    match &s.customer_restoration {
+        None => outln!(
+            out,
+            "customer-weighted restoration: not in the runs table (no customer_restoration_mean_s)"
+        ),
+        Some(c) => {
+            let per_run = c
+                .per_run
+                .as_ref()
+                .map_or_else(|| "no run interrupted a customer".to_string(), stats);
+            outln!(
+                out,
+                "customer-weighted restoration time, per run over every interrupted customer \
+                 (shed and unrestored ones at the end of the run; {} customers censored):\n          {per_run}",
+                c.customers_censored
+            );
+        }
+    }
     let p = &s.phases_mean;
     outln!(
         out,
-        "phases    detection {:.2}  communication {:.2}  chain {:.2}  optimisation {:.2}  switching {:.2}  verification {:.2} s (means)",
+        "phases    detection {:.2}  communication {:.2}  chain {:.2}  optimisation {:.2}  switching {:.2}  verification {:.2} s (means over the restored runs)",
         p.detection_s,
         p.communication_s,
         p.chain_s,
@@ -178,24 +210,82 @@ fn table(s: &Summary) -> String {
         p.switching_s,
         p.verification_s
     );
-    let r = &s.reliability;
+    match &s.reliability {
+        None => outln!(
+            out,
+            "IEEE 1366: no indices (the scenario serves no customer)"
+        ),
+        Some(r) => reliability(&mut out, r),
+    }
+    let e = &s.energy_not_served;
     outln!(
         out,
-        "IEEE 1366 per customer per outage ({} customers): SAIFI {:.4}  MAIFI {:.4}  SAIDI {:.3} min  CAIDI {:.3} min  ASAI {:.6}",
-        r.customers,
-        r.saifi,
-        r.maifi,
-        r.saidi_min,
-        r.caidi_min,
-        r.asai
-    );
-    outln!(
-        out,
-        "energy not served {:.1} kWh in all, {:.3} kWh per customer per outage",
-        r.energy_not_served_kwh,
-        r.energy_not_served_per_customer_kwh
+        "energy not served {:.1} kWh in all, {:.3} kWh per customer per outage event",
+        e.total_kwh,
+        e.per_customer_per_event_kwh
     );
     out
+}
+
+/// `a 3, b 1`, or why there are no counts.
+fn counts(counts: &Option<BTreeMap<String, u64>>, column: &str) -> String {
+    match counts {
+        None => format!("not recorded (the runs table has no `{column}`)"),
+        Some(c) if c.is_empty() => "none".to_string(),
+        Some(c) => c
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The IEEE 1366 lines of the summary.
+fn reliability(out: &mut String, r: &Indices) {
+    outln!(
+        out,
+        "IEEE 1366 per outage event (each run is one outage event; averaged over {} runs, not annual), {} customers served:",
+        r.outage_events,
+        r.customers_served
+    );
+    let caidi = r.caidi_min.map_or_else(
+        || "– (no sustained interruption)".into(),
+        |c| format!("{c:.3} min"),
+    );
+    outln!(
+        out,
+        "          SAIFI {:.4}  SAIDI {:.3} min  CAIDI {caidi}  MAIFI_E {:.4}  (sustained: over 5 min)",
+        r.saifi_per_event,
+        r.saidi_per_event_min,
+        r.maifi_e_per_event
+    );
+    outln!(
+        out,
+        "          ASAI {:.9} over a stated period of {} min ({:.1} days) holding one outage event",
+        r.asai_per_event,
+        r.asai_period_min,
+        r.asai_period_min / 1440.0
+    );
+    let mut shares: Vec<String> = r
+        .cemi_per_event
+        .iter()
+        .map(|c| format!("CEMI_{} {:.4}", c.n, c.share))
+        .collect();
+    for c in &r.celid_per_event {
+        shares.push(format!("CELID-s({} min) {:.4}", c.t_min, c.single));
+        shares.push(format!("CELID-t({} min) {:.4}", c.t_min, c.total));
+    }
+    if !shares.is_empty() {
+        outln!(out, "          {}", shares.join("  "));
+    }
+    outln!(
+        out,
+        "          from {} customer interruptions: {} sustained, {} momentary events, {} censored (counted at their censored duration)",
+        r.customer_interruptions,
+        r.sustained_interruptions,
+        r.momentary_events,
+        r.censored_interruptions
+    );
 }
 
 /// Progress on stderr: a bar on a terminal, a line every few seconds otherwise, or nothing.

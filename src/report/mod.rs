@@ -11,6 +11,11 @@
 //!   `rounds`, `outages`, `restored_outages`, `customers_interrupted`, `customers_sustained`
 //!   (interrupted over IEEE 1366's 5 minutes), `customer_minutes_interrupted`, `energy_not_served_kwh`, `rewards_inr`, `transactions`,
 //!   `reverted_transactions`, `gas_used`.
+//! - `interruptions`, one row per interruption of a consumer (a customer) per run: `run_index`,
+//!   `consumer`, `interrupted_at_s`, `restored_at_s` (null when supply had not come back by the
+//!   end of the run), `duration_s` (to the end of the run when censored), `sustained` (longer
+//!   than IEEE 1366's 5 minutes), `censored` (supply not back when the run ended). The sweep
+//!   summary's IEEE 1366 indices are computed from these rows ([`crate::reliability`]).
 //! - `allocations`, one row per prosumer per island per run: `run_index`, `island`,
 //!   `prosumer`, `delta_kwh`, `alpha`, `beta`, `reward_inr`, `backed_off`.
 //! - `events`, one row per logged event: `run_index`, `time_s`, `source`, `kind`, `detail`.
@@ -240,6 +245,55 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
             u(|r| r.reverted_transactions as u64),
         ),
         column("gas_used", u(|r| r.gas_used)),
+    ])
+}
+
+/// Whether a consumer's interruption was cut by the end of the run rather than ended by a
+/// restoration.
+fn censored(outcome: &crate::sim::ConsumerOutcome) -> bool {
+    outcome.restored_at_s.is_none()
+}
+
+/// The `interruptions` table of `reports`.
+pub fn interruptions_frame(reports: &[RunReport]) -> DataFrame {
+    let rows: Vec<(u64, &crate::sim::ConsumerOutcome)> = reports
+        .iter()
+        .flat_map(|r| r.consumers.iter().map(move |c| (r.plan.run_index, c)))
+        .collect();
+    frame(vec![
+        column("run_index", rows.iter().map(|r| r.0).collect::<Vec<u64>>()),
+        column(
+            "consumer",
+            rows.iter().map(|r| r.1.id.clone()).collect::<Vec<String>>(),
+        ),
+        column(
+            "interrupted_at_s",
+            rows.iter()
+                .map(|r| r.1.interrupted_at_s)
+                .collect::<Vec<f64>>(),
+        ),
+        column(
+            "restored_at_s",
+            rows.iter()
+                .map(|r| r.1.restored_at_s)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "duration_s",
+            rows.iter()
+                .map(|r| r.1.interruption_s)
+                .collect::<Vec<f64>>(),
+        ),
+        column(
+            "sustained",
+            rows.iter()
+                .map(|r| crate::reliability::is_sustained(r.1.interruption_s))
+                .collect::<Vec<bool>>(),
+        ),
+        column(
+            "censored",
+            rows.iter().map(|r| censored(r.1)).collect::<Vec<bool>>(),
+        ),
     ])
 }
 

@@ -179,10 +179,12 @@ pub fn sweep_section(result: &SweepResult) -> Result<Section, ReproduceError> {
             .rows
             .push(ours(&format!("mean {name} phase (s)"), mean_s));
     }
-    section.notes.push(format!(
-        "Over {} runs, SAIDI {:.2} min and SAIFI {:.3} per customer per outage; the tables \
-         are in `sweep/` (Parquet).",
-        summary.runs, summary.reliability.saidi_min, summary.reliability.saifi
-    ));
+    if let Some(r) = &summary.reliability {
+        section.notes.push(format!(
+            "Over {} runs, per outage event (IEEE 1366, sustained interruptions over 5 min): \
+             SAIDI {:.2} min, SAIFI {:.3}; the tables are in `sweep/` (Parquet).",
+            summary.runs, r.saidi_per_event_min, r.saifi_per_event
+        ));
+    }
     Ok(section)
 }

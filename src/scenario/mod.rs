@@ -66,6 +66,9 @@ pub struct Scenario {
     /// What varies across the runs of a sweep, and how.
     #[serde(default)]
     pub monte_carlo: MonteCarlo,
+    /// How the IEEE 1366 indices are reported.
+    #[serde(default)]
+    pub reliability: ReliabilityConfig,
 }
 
 /// Simulated time. Simulated time 0 is midnight at the start of the horizon.
@@ -450,6 +453,29 @@ impl Default for MonteCarlo {
             latency_factor: Distribution::fixed(1.0),
             block_interval_s: None,
             back_off_probability: 0.0,
+        }
+    }
+}
+
+/// How the IEEE 1366 indices are reported (docs/model.md §10, [`crate::reliability`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReliabilityConfig {
+    /// ASAI's stated period, min (default one year, 525,600 min).
+    pub asai_period_min: f64,
+    /// CEMI_n is reported for each n: customers with more than n sustained interruptions.
+    pub cemi_n: Vec<u32>,
+    /// CELID is reported for each threshold t, min: customers with a sustained interruption
+    /// (CELID-s), or sustained interruptions in all (CELID-t), of t or longer.
+    pub celid_t_min: Vec<f64>,
+}
+
+impl Default for ReliabilityConfig {
+    fn default() -> Self {
+        ReliabilityConfig {
+            asai_period_min: 525_600.0,
+            cemi_n: vec![1],
+            celid_t_min: vec![60.0],
         }
     }
 }

@@ -64,7 +64,17 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     check_network_and_timing(scenario)?;
     check_chain(&scenario.chain)?;
     check_optimiser(scenario, &prosumers)?;
-    check_monte_carlo(scenario, &lines)
+    check_monte_carlo(scenario, &lines)?;
+    check_reliability(scenario)
+}
+
+fn check_reliability(s: &Scenario) -> Checked {
+    let r = &s.reliability;
+    positive("reliability.asai_period_min", r.asai_period_min)?;
+    for (i, &t) in r.celid_t_min.iter().enumerate() {
+        non_negative(&format!("reliability.celid_t_min[{i}]"), t)?;
+    }
+    Ok(())
 }
 
 fn check_time(s: &Scenario) -> Checked {

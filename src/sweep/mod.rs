@@ -11,12 +11,14 @@ mod shard;
 mod summary;
 
 pub use shard::{Shard, ShardError};
-pub use summary::{MttrStats, Reliability, Summary, summarise};
+pub use summary::{
+    CustomerRestoration, DurationStats, EnergyNotServed, Summary, interruption_records, summarise,
+};
 
 use crate::report::{self, Provenance, ReportError};
 use crate::scenario::Scenario;
 use crate::sim::{Recording, RunPlan, RunReport, SimError, Simulator};
-use polars::prelude::DataFrame;
+use polars::prelude::{DataFrame, SortMultipleOptions};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -114,6 +116,7 @@ pub fn run(
     let done = std::sync::atomic::AtomicU64::new(0);
     let k = options.shard.index;
     let mut runs_parts = Vec::new();
+    let mut interruption_parts = Vec::new();
     for (p, part) in parts(range, options.part_size).enumerate() {
         let file = |table: &str| part_path(&options.out, table, k, p);
         let runs_file = file("runs");
@@ -121,6 +124,7 @@ pub fn run(
             done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
             progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
             runs_parts.push(report::read_parquet(&runs_file)?);
+            interruption_parts.push(report::read_parquet(&file(INTERRUPTIONS))?);
             continue;
         }
         let recording = Recording {
@@ -146,6 +150,9 @@ pub fn run(
             &mut report::allocations_frame(&reports),
             &provenance,
         )?;
+        let mut interruptions = report::interruptions_frame(&reports);
+        report::write_parquet(&file(INTERRUPTIONS), &mut interruptions, &provenance)?;
+        interruption_parts.push(interruptions);
         if options.events {
             report::write_parquet(
                 &file("events"),
@@ -157,7 +164,36 @@ pub fn run(
         report::write_parquet(&runs_file, &mut runs, &provenance)?;
         runs_parts.push(runs);
     }
-    Ok(summarise(scenario, &concat(runs_parts)?))
+    let runs = concat(runs_parts, "runs", report::runs_frame)?;
+    let interruptions = concat(
+        interruption_parts,
+        INTERRUPTIONS,
+        report::interruptions_frame,
+    )?;
+    Ok(summarise(
+        scenario,
+        &runs,
+        &records(&interruptions, &options.out)?,
+    ))
+}
+
+/// Name of the table of customer interruptions.
+const INTERRUPTIONS: &str = "interruptions";
+
+/// Builds a table from run reports (its empty form from none).
+type Table = fn(&[RunReport]) -> DataFrame;
+
+/// The interruption records of an `interruptions` table read from `dir`.
+fn records(
+    table: &DataFrame,
+    dir: &Path,
+) -> Result<Vec<crate::reliability::Interruption>, SweepError> {
+    interruption_records(table).map_err(|source| {
+        SweepError::Report(ReportError::Polars {
+            path: dir.join(INTERRUPTIONS),
+            source,
+        })
+    })
 }
 
 /// The runs of `range` in consecutive parts of `size`.
@@ -255,34 +291,38 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, SweepError> {
     })
 }
 
-/// Every `runs` part in `dir` (all shards), in shard and part order.
+/// Every `runs` part in `dir` (all shards), sorted by run index.
 pub fn read_runs(dir: &Path) -> Result<DataFrame, SweepError> {
+    read_table(dir, "runs", report::runs_frame)
+}
+
+/// Every `interruptions` part in `dir` (all shards), sorted by run index.
+pub fn read_interruptions(dir: &Path) -> Result<DataFrame, SweepError> {
+    if !dir.join(INTERRUPTIONS).is_dir() && dir.join("runs").is_dir() {
+        return Err(SweepError::Directory {
+            dir: dir.to_path_buf(),
+            message: format!(
+                "has no `{INTERRUPTIONS}` table (written by an older blackstart); \
+                 run the sweep again into a new --out"
+            ),
+        });
+    }
+    read_table(dir, INTERRUPTIONS, report::interruptions_frame)
+}
+
+/// Every part of `table` in `dir` (all shards), sorted by run index (rows of one run keep
+/// their order).
+fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepError> {
     let mut files = Vec::new();
-    let runs_dir = dir.join("runs");
-    let listing = |path: &Path| {
-        std::fs::read_dir(path).map_err(|source| {
-            SweepError::Report(ReportError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        })
+    let table_dir = dir.join(table);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SweepError::Report(ReportError::Io { path, source })
     };
-    for shard in listing(&runs_dir)? {
-        let shard = shard.map_err(|source| {
-            SweepError::Report(ReportError::Io {
-                path: runs_dir.clone(),
-                source,
-            })
-        })?;
-        for part in listing(&shard.path())? {
-            let path = part
-                .map_err(|source| {
-                    SweepError::Report(ReportError::Io {
-                        path: shard.path(),
-                        source,
-                    })
-                })?
-                .path();
+    for shard in std::fs::read_dir(&table_dir).map_err(io(&table_dir))? {
+        let shard = shard.map_err(io(&table_dir))?.path();
+        for part in std::fs::read_dir(&shard).map_err(io(&shard))? {
+            let path = part.map_err(io(&shard))?.path();
             if path.extension().is_some_and(|e| e == "parquet") {
                 files.push(path);
             }
@@ -293,24 +333,30 @@ pub fn read_runs(dir: &Path) -> Result<DataFrame, SweepError> {
         .iter()
         .map(|f| report::read_parquet(f))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut all = concat(frames)?;
-    all.sort_in_place(["run_index"], Default::default())
-        .map_err(|source| ReportError::Polars {
-            path: runs_dir,
+    let all = concat(frames, table, empty)?;
+    all.sort(
+        ["run_index"],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+    .map_err(|source| {
+        ReportError::Polars {
+            path: table_dir,
             source,
-        })?;
-    Ok(all)
+        }
+        .into()
+    })
 }
 
-fn concat(frames: Vec<DataFrame>) -> Result<DataFrame, SweepError> {
+/// The frames of `table` stacked; `empty(&[])` when there is none.
+fn concat(frames: Vec<DataFrame>, table: &str, empty: Table) -> Result<DataFrame, SweepError> {
     let mut frames = frames.into_iter();
     let Some(mut all) = frames.next() else {
-        return Ok(report::runs_frame(&[]));
+        return Ok(empty(&[]));
     };
     for frame in frames {
         all.vstack_mut_owned(frame)
             .map_err(|source| ReportError::Polars {
-                path: PathBuf::from("runs"),
+                path: PathBuf::from(table),
                 source,
             })?;
     }
@@ -320,7 +366,12 @@ fn concat(frames: Vec<DataFrame>) -> Result<DataFrame, SweepError> {
 /// The summary of the whole sweep in `dir` (every shard written so far).
 pub fn summarise_directory(dir: &Path) -> Result<Summary, SweepError> {
     let manifest = read_manifest(dir)?;
-    Ok(summarise(&manifest.scenario, &read_runs(dir)?))
+    let interruptions = read_interruptions(dir)?;
+    Ok(summarise(
+        &manifest.scenario,
+        &read_runs(dir)?,
+        &records(&interruptions, dir)?,
+    ))
 }
 
 #[cfg(test)]

@@ -1,15 +1,19 @@
-//! The summary of a sweep: the MTTR distribution with a confidence interval and percentiles, the
-//! mean of each phase, and IEEE 1366 reliability indices of the scenario's customers.
+//! The summary of a sweep: the MTTR distribution with a confidence interval and percentiles,
+//! the mean of each phase, the customer-weighted restoration time, runs counted by status and
+//! failure reason, and the IEEE 1366 indices of the scenario's customers computed from the
+//! `interruptions` table (per outage event, [`crate::reliability`]).
 
+use crate::reliability::{self, Indices, Interruption};
 use crate::scenario::Scenario;
 use crate::sim::Phases;
-use polars::prelude::DataFrame;
+use polars::prelude::{DataFrame, PolarsError};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
-/// The MTTR over the runs that restored their outage, s.
+/// The distribution of a duration over runs, s.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MttrStats {
-    /// Runs with an MTTR.
+pub struct DurationStats {
+    /// Runs with a value.
     pub runs: u64,
     /// Mean.
     pub mean_s: f64,
@@ -31,27 +35,24 @@ pub struct MttrStats {
     pub max_s: f64,
 }
 
-/// IEEE 1366 indices of the scenario's customers (its consumers), per simulated outage: each
-/// run is one outage event, so a frequency is interruptions per customer per outage.
+/// The customer-weighted restoration time: each run's mean over its interrupted customers of
+/// the time to restoration, the shed and never-restored customers included at the duration
+/// they had reached when the run ended (censored).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reliability {
-    /// Customers served: the scenario's consumers.
-    pub customers: u64,
-    /// Sustained interruptions (over 5 min) per customer per outage.
-    pub saifi: f64,
-    /// Momentary interruptions (5 min or less) per customer per outage.
-    pub maifi: f64,
-    /// Minutes of interruption per customer per outage.
-    pub saidi_min: f64,
-    /// Minutes per customer interruption, momentary included (peer-to-peer restoration is
-    /// mostly faster than the 5-minute threshold).
-    pub caidi_min: f64,
-    /// Share of customer-hours supplied over the runs' horizons.
-    pub asai: f64,
-    /// Energy not served over all runs, kWh.
-    pub energy_not_served_kwh: f64,
-    /// Energy not served per customer per outage, kWh.
-    pub energy_not_served_per_customer_kwh: f64,
+pub struct CustomerRestoration {
+    /// Its distribution over the runs that interrupted a customer (`None` if none did).
+    pub per_run: Option<DurationStats>,
+    /// Customers whose interruption was censored, over all runs.
+    pub customers_censored: u64,
+}
+
+/// Energy not served by the scenario's customers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnergyNotServed {
+    /// Over all runs, kWh.
+    pub total_kwh: f64,
+    /// Per customer served per outage event (run), kWh.
+    pub per_customer_per_event_kwh: f64,
 }
 
 /// A sweep's summary (`summary.json`).
@@ -61,12 +62,22 @@ pub struct Summary {
     pub scenario: String,
     /// Runs summarised.
     pub runs: u64,
-    /// MTTR distribution (`None` if no run restored its outage).
-    pub mttr: Option<MttrStats>,
+    /// Runs by `status` (`None` when the runs table has no such column).
+    pub runs_by_status: Option<BTreeMap<String, u64>>,
+    /// Runs by `failure_reason`, the runs without one left out (`None` when the runs table has
+    /// no such column).
+    pub runs_by_failure_reason: Option<BTreeMap<String, u64>>,
+    /// Eq. 15's MTTR over the runs that restored an outage (`None` if none did).
+    pub mttr: Option<DurationStats>,
     /// Mean of each phase over the runs with an MTTR.
     pub phases_mean: Phases,
-    /// IEEE 1366 indices.
-    pub reliability: Reliability,
+    /// Customer-weighted restoration time, every interrupted customer counted (`None` when
+    /// the runs table has no `customer_restoration_mean_s` and `customers_censored`).
+    pub customer_restoration: Option<CustomerRestoration>,
+    /// IEEE 1366 indices per outage event (`None` without customers or runs).
+    pub reliability: Option<Indices>,
+    /// Energy not served.
+    pub energy_not_served: EnergyNotServed,
 }
 
 /// Linear-interpolation percentile of sorted values (numpy's default), `q` in [0, 1].
@@ -77,74 +88,113 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
 }
 
-fn floats(runs: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    runs.column(name)
+/// The distribution of `values`; `None` when there is none.
+fn duration_stats(mut values: Vec<f64>) -> Option<DurationStats> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let count = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / count;
+    let variance = if values.len() > 1 {
+        values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (count - 1.0)
+    } else {
+        0.0
+    };
+    let half_width = 1.96 * (variance / count).sqrt();
+    Some(DurationStats {
+        runs: values.len() as u64,
+        mean_s: mean,
+        ci95_low_s: mean - half_width,
+        ci95_high_s: mean + half_width,
+        std_dev_s: variance.sqrt(),
+        p50_s: percentile(&values, 0.50),
+        p90_s: percentile(&values, 0.90),
+        p95_s: percentile(&values, 0.95),
+        p99_s: percentile(&values, 0.99),
+        max_s: values[values.len() - 1],
+    })
+}
+
+fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    frame
+        .column(name)
         .and_then(|c| c.f64().cloned())
         .map(|c| c.iter().collect())
         .unwrap_or_default()
 }
 
-fn counts(runs: &DataFrame, name: &str) -> Vec<u64> {
-    runs.column(name)
-        .and_then(|c| c.u64().cloned())
-        .map(|c| c.iter().map(|v| v.unwrap_or(0)).collect())
-        .unwrap_or_default()
+/// Runs by the values of the string column `name`, nulls left out; `None` without the column.
+fn tally(runs: &DataFrame, name: &str) -> Option<BTreeMap<String, u64>> {
+    let column = runs.column(name).ok()?.str().ok()?.clone();
+    let mut counts = BTreeMap::new();
+    for value in column.iter().flatten() {
+        *counts.entry(value.to_string()).or_insert(0) += 1;
+    }
+    Some(counts)
 }
 
-/// Summarises a `runs` table of `scenario`.
-pub fn summarise(scenario: &Scenario, runs: &DataFrame) -> Summary {
+/// The interruption records of an `interruptions` table.
+pub fn interruption_records(table: &DataFrame) -> Result<Vec<Interruption>, PolarsError> {
+    let run = table.column("run_index")?.u64()?;
+    let customer = table.column("consumer")?.str()?;
+    let start = table.column("interrupted_at_s")?.f64()?;
+    let duration = table.column("duration_s")?.f64()?;
+    let censored = table.column("censored")?.bool()?;
+    let missing = |column: &str| PolarsError::ComputeError(format!("null in `{column}`").into());
+    (0..table.height())
+        .map(|i| {
+            Ok(Interruption {
+                event: run.get(i).ok_or_else(|| missing("run_index"))?,
+                customer: customer.get(i).ok_or_else(|| missing("consumer"))?.into(),
+                start_s: start.get(i).ok_or_else(|| missing("interrupted_at_s"))?,
+                duration_s: duration.get(i).ok_or_else(|| missing("duration_s"))?,
+                censored: censored.get(i).ok_or_else(|| missing("censored"))?,
+            })
+        })
+        .collect()
+}
+
+/// Summarises the `runs` and `interruptions` tables of `scenario`.
+pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interruption]) -> Summary {
     let n = runs.height() as u64;
     let mttr_column = floats(runs, "mttr_s");
     let restored: Vec<usize> = (0..mttr_column.len())
         .filter(|&i| mttr_column[i].is_some())
         .collect();
-    let mut mttr: Vec<f64> = restored.iter().filter_map(|&i| mttr_column[i]).collect();
-    mttr.sort_by(f64::total_cmp);
     let mean_of = |name: &str| {
         let values = floats(runs, name);
         let sum = restored
             .iter()
-            .filter_map(|&i| values[i])
+            .filter_map(|&i| values.get(i).copied().flatten())
             .fold(0.0, |a, b| a + b);
         sum / restored.len().max(1) as f64
     };
-    let mttr_stats = (!mttr.is_empty()).then(|| {
-        let count = mttr.len() as f64;
-        let mean = mttr.iter().sum::<f64>() / count;
-        let variance = if mttr.len() > 1 {
-            mttr.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (count - 1.0)
-        } else {
-            0.0
-        };
-        let half_width = 1.96 * (variance / count).sqrt();
-        MttrStats {
-            runs: mttr.len() as u64,
-            mean_s: mean,
-            ci95_low_s: mean - half_width,
-            ci95_high_s: mean + half_width,
-            std_dev_s: variance.sqrt(),
-            p50_s: percentile(&mttr, 0.50),
-            p90_s: percentile(&mttr, 0.90),
-            p95_s: percentile(&mttr, 0.95),
-            p99_s: percentile(&mttr, 0.99),
-            max_s: mttr[mttr.len() - 1],
-        }
-    });
-
-    let customers = scenario.entities.consumers.len() as u64;
-    let exposures = (customers * n).max(1) as f64;
-    let interrupted: u64 = counts(runs, "customers_interrupted").iter().sum();
-    let sustained: u64 = counts(runs, "customers_sustained").iter().sum();
-    let minutes: f64 = floats(runs, "customer_minutes_interrupted")
+    let customers = reliability::customers_served(scenario);
+    let ens: f64 = floats(runs, "energy_not_served_kwh")
         .iter()
         .flatten()
-        .sum();
-    let ens: f64 = floats(runs, "energy_not_served_kwh").iter().flatten().sum();
-    let horizon_min = scenario.time.horizon_s / 60.0;
+        .fold(0.0, |a, b| a + b);
+    let customer_restoration = runs
+        .column("customers_censored")
+        .and_then(|c| c.u64().cloned())
+        .ok()
+        .filter(|_| runs.column("customer_restoration_mean_s").is_ok())
+        .map(|censored| CustomerRestoration {
+            per_run: duration_stats(
+                floats(runs, "customer_restoration_mean_s")
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ),
+            customers_censored: censored.iter().flatten().sum(),
+        });
     Summary {
         scenario: scenario.name.clone(),
         runs: n,
-        mttr: mttr_stats,
+        runs_by_status: tally(runs, "status"),
+        runs_by_failure_reason: tally(runs, "failure_reason"),
+        mttr: duration_stats(mttr_column.iter().flatten().copied().collect()),
         phases_mean: Phases {
             detection_s: mean_of("detection_s"),
             communication_s: mean_of("communication_s"),
@@ -153,26 +203,73 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame) -> Summary {
             switching_s: mean_of("switching_s"),
             verification_s: mean_of("verification_s"),
         },
-        reliability: Reliability {
-            customers,
-            saifi: sustained as f64 / exposures,
-            maifi: (interrupted - sustained) as f64 / exposures,
-            saidi_min: minutes / exposures,
-            caidi_min: if interrupted > 0 {
-                minutes / interrupted as f64
-            } else {
-                0.0
-            },
-            asai: 1.0 - minutes / (exposures * horizon_min),
-            energy_not_served_kwh: ens,
-            energy_not_served_per_customer_kwh: ens / exposures,
+        customer_restoration,
+        reliability: reliability::indices(customers, n, interruptions, &scenario.reliability),
+        energy_not_served: EnergyNotServed {
+            total_kwh: ens,
+            per_customer_per_event_kwh: ens / (customers * n).max(1) as f64,
         },
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::percentile;
+    use super::*;
+    use polars::prelude::Column;
+
+    #[test]
+    fn runs_are_counted_by_status_and_reason_and_every_customer_is_weighted() {
+        let scenario = crate::scenario::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13.yaml"
+        )))
+        .unwrap();
+        let runs = DataFrame::new_infer_height(vec![
+            Column::new("run_index".into(), [0u64, 1, 2]),
+            Column::new("mttr_s".into(), [Some(60.0), None, Some(80.0)]),
+            Column::new("energy_not_served_kwh".into(), [1.0, 2.0, 3.0]),
+            Column::new("status".into(), ["restored", "not restored", "restored"]),
+            Column::new(
+                "failure_reason".into(),
+                [None, Some("no capacity"), None::<&str>],
+            ),
+            Column::new(
+                "customer_restoration_mean_s".into(),
+                [Some(60.0), Some(3600.0), Some(90.0)],
+            ),
+            Column::new("customers_censored".into(), [0u64, 2, 0]),
+        ])
+        .unwrap();
+        let s = summarise(&scenario, &runs, &[]);
+        let status = s.runs_by_status.unwrap();
+        assert_eq!((status["restored"], status["not restored"]), (2, 1));
+        let reasons = s.runs_by_failure_reason.unwrap();
+        assert_eq!(
+            reasons.into_iter().collect::<Vec<_>>(),
+            [("no capacity".to_string(), 1)]
+        );
+        let mttr = s.mttr.unwrap();
+        assert_eq!((mttr.runs, mttr.mean_s), (2, 70.0));
+        let restoration = s.customer_restoration.unwrap();
+        assert_eq!(restoration.customers_censored, 2);
+        let per_run = restoration.per_run.unwrap();
+        assert_eq!(
+            (per_run.runs, per_run.mean_s, per_run.max_s),
+            (3, 1250.0, 3600.0)
+        );
+        // campus13 serves 3 customers: 6 kWh over 3 customers × 3 runs.
+        assert_eq!(s.energy_not_served.per_customer_per_event_kwh, 6.0 / 9.0);
+        let r = s.reliability.unwrap();
+        assert_eq!((r.customers_served, r.outage_events), (3, 3));
+        assert_eq!(r.caidi_min, None);
+    }
+
+    #[test]
+    fn without_the_columns_the_counts_say_so() {
+        let runs = crate::report::runs_frame(&[]);
+        assert_eq!(tally(&runs, "status"), None);
+        assert_eq!(tally(&runs, "failure_reason"), None);
+    }
 
     #[test]
     fn percentiles_interpolate_like_numpy() {

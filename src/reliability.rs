@@ -1,0 +1,397 @@
+//! IEEE 1366-2022 distribution reliability indices over per-customer interruption records
+//! (docs/model.md §10).
+//!
+//! The population is the customers served, N_T (see [`customers_served`]); each record says
+//! which customer lost supply in which outage event, when, and for how long. An interruption
+//! longer than 5 minutes ([`SUSTAINED_AFTER_S`]) is *sustained*; one of 5 minutes or less is
+//! *momentary*.
+//!
+//! **Per outage event.** blackstart simulates outage events, not years: each run of a sweep is
+//! one outage event. Every index here is the standard's index of one outage event averaged over
+//! the events, i.e. the expected value for one outage event: sums run over all events and are
+//! divided by N_T × events. Annual indices, as utilities report them, need a rate of outage
+//! events per year, which the model does not have yet.
+//!
+//! | index | definition (per outage event) |
+//! | --- | --- |
+//! | SAIFI | Σ sustained customer interruptions / N_T |
+//! | SAIDI | Σ minutes of sustained customer interruptions / N_T |
+//! | CAIDI | SAIDI / SAIFI, minutes per sustained customer interruption (none when SAIFI = 0) |
+//! | MAIFI_E | Σ momentary interruption events / N_T |
+//! | ASAI | 1 − SAIDI / minutes in the stated period |
+//! | CEMI_n | share of customers with more than n sustained interruptions |
+//! | CELID-s (t) | share of customers with one sustained interruption lasting t or longer |
+//! | CELID-t (t) | share of customers whose sustained interruptions total t or longer |
+//!
+//! A **momentary interruption event** of a customer is the standard's: the momentary
+//! interruptions that start within 5 minutes of the first of them count as one event (a recloser
+//! operating several times and then holding). When such a group also holds a sustained
+//! interruption (the device locked out), it is a sustained interruption and no momentary event.
+//! Interruptions still going on when the simulation ended (*censored*) count at the duration
+//! they had reached, so their SAIDI and CELID contributions are lower bounds; they are counted.
+
+use crate::scenario::{ReliabilityConfig, Scenario};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// IEEE 1366: an interruption longer than this is sustained, one of this or less momentary, s.
+pub const SUSTAINED_AFTER_S: f64 = crate::sim::SUSTAINED_AFTER_S;
+
+/// What every index of [`Indices`] is a value of, as printed in `summary.json`.
+pub const PER_OUTAGE_EVENT: &str = "per outage event: each simulated run is one outage event; \
+     the indices are averaged over the runs (expected value per event), not annual";
+
+/// Whether an interruption of `duration_s` is sustained (longer than 5 minutes).
+pub fn is_sustained(duration_s: f64) -> bool {
+    duration_s > SUSTAINED_AFTER_S
+}
+
+/// N_T, the customers served by `scenario`: one per consumer.
+pub fn customers_served(scenario: &Scenario) -> u64 {
+    scenario.entities.consumers.len() as u64
+}
+
+/// One interruption of one customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interruption {
+    /// The outage event (the run index in a sweep).
+    pub event: u64,
+    /// The customer's id.
+    pub customer: String,
+    /// When it lost supply, s.
+    pub start_s: f64,
+    /// How long it was without supply, s (to the end of the simulation if censored).
+    pub duration_s: f64,
+    /// Whether supply had not come back when the simulation ended.
+    pub censored: bool,
+}
+
+/// CEMI_n: the share of customers with more than `n` sustained interruptions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cemi {
+    /// More than this many sustained interruptions.
+    pub n: u32,
+    /// Share of the customers served, per outage event.
+    pub share: f64,
+}
+
+/// CELID at threshold `t_min`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Celid {
+    /// The threshold t, min.
+    pub t_min: f64,
+    /// CELID-s: share of customers with one sustained interruption of t or longer.
+    pub single: f64,
+    /// CELID-t: share of customers whose sustained interruptions add up to t or longer.
+    pub total: f64,
+}
+
+/// The IEEE 1366 indices of a population over some outage events, each per outage event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indices {
+    /// What the values are: [`PER_OUTAGE_EVENT`].
+    pub basis: &'static str,
+    /// N_T, customers served.
+    pub customers_served: u64,
+    /// Outage events (runs) averaged over.
+    pub outage_events: u64,
+    /// Customer interruptions recorded, momentary and sustained, over all events.
+    pub customer_interruptions: u64,
+    /// Of those, sustained (over 5 min).
+    pub sustained_interruptions: u64,
+    /// Momentary interruption events over all events.
+    pub momentary_events: u64,
+    /// Customer interruptions cut by the end of the simulation, counted at that duration.
+    pub censored_interruptions: u64,
+    /// SAIFI, sustained interruptions per customer served per outage event.
+    pub saifi_per_event: f64,
+    /// SAIDI, minutes of sustained interruption per customer served per outage event.
+    pub saidi_per_event_min: f64,
+    /// CAIDI = SAIDI / SAIFI, minutes per sustained customer interruption; `None` without one.
+    pub caidi_min: Option<f64>,
+    /// MAIFI_E, momentary interruption events per customer served per outage event.
+    pub maifi_e_per_event: f64,
+    /// ASAI = 1 − SAIDI / `asai_period_min`, for one outage event in the period.
+    pub asai_per_event: f64,
+    /// ASAI's stated period, min.
+    pub asai_period_min: f64,
+    /// CEMI_n for each configured n, per outage event.
+    pub cemi_per_event: Vec<Cemi>,
+    /// CELID-s and CELID-t for each configured t, per outage event.
+    pub celid_per_event: Vec<Celid>,
+}
+
+/// What one customer went through in one outage event.
+#[derive(Default)]
+struct CustomerEvent {
+    sustained: u32,
+    sustained_min: f64,
+    longest_sustained_min: f64,
+    momentary_events: u32,
+}
+
+impl CustomerEvent {
+    /// Folds a customer's interruptions of one event, sorted by start.
+    fn of(interruptions: &[&Interruption]) -> Self {
+        let mut account = CustomerEvent::default();
+        let mut group_start_s = f64::NEG_INFINITY;
+        let mut group_momentary = false;
+        let mut group_sustained = false;
+        for i in interruptions {
+            if i.start_s > group_start_s + SUSTAINED_AFTER_S {
+                account.close_group(group_momentary, group_sustained);
+                group_start_s = i.start_s;
+                group_momentary = false;
+                group_sustained = false;
+            }
+            if is_sustained(i.duration_s) {
+                group_sustained = true;
+                let minutes = i.duration_s / 60.0;
+                account.sustained += 1;
+                account.sustained_min += minutes;
+                account.longest_sustained_min = account.longest_sustained_min.max(minutes);
+            } else {
+                group_momentary = true;
+            }
+        }
+        account.close_group(group_momentary, group_sustained);
+        account
+    }
+
+    fn close_group(&mut self, momentary: bool, sustained: bool) {
+        if momentary && !sustained {
+            self.momentary_events += 1;
+        }
+    }
+}
+
+/// The indices of `customers_served` customers over `outage_events` events from their
+/// interruption `records` (in any order); `None` when there is no customer or no event.
+pub fn indices(
+    customers_served: u64,
+    outage_events: u64,
+    records: &[Interruption],
+    config: &ReliabilityConfig,
+) -> Option<Indices> {
+    let exposures = (customers_served * outage_events) as f64;
+    if exposures == 0.0 {
+        return None;
+    }
+    let mut by_customer: BTreeMap<(u64, &str), Vec<&Interruption>> = BTreeMap::new();
+    for r in records {
+        by_customer
+            .entry((r.event, r.customer.as_str()))
+            .or_default()
+            .push(r);
+    }
+    let accounts: Vec<CustomerEvent> = by_customer
+        .into_values()
+        .map(|mut list| {
+            list.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+            CustomerEvent::of(&list)
+        })
+        .collect();
+    let share = |keep: &dyn Fn(&CustomerEvent) -> bool| {
+        accounts.iter().filter(|a| keep(a)).count() as f64 / exposures
+    };
+    let sustained: u64 = accounts.iter().map(|a| u64::from(a.sustained)).sum();
+    let momentary: u64 = accounts.iter().map(|a| u64::from(a.momentary_events)).sum();
+    let sustained_min = accounts
+        .iter()
+        .map(|a| a.sustained_min)
+        .fold(0.0, |a, b| a + b);
+    let saifi = sustained as f64 / exposures;
+    let saidi_min = sustained_min / exposures;
+    Some(Indices {
+        basis: PER_OUTAGE_EVENT,
+        customers_served,
+        outage_events,
+        customer_interruptions: records.len() as u64,
+        sustained_interruptions: sustained,
+        momentary_events: momentary,
+        censored_interruptions: records.iter().filter(|r| r.censored).count() as u64,
+        saifi_per_event: saifi,
+        saidi_per_event_min: saidi_min,
+        caidi_min: (sustained > 0).then(|| saidi_min / saifi),
+        maifi_e_per_event: momentary as f64 / exposures,
+        asai_per_event: 1.0 - saidi_min / config.asai_period_min,
+        asai_period_min: config.asai_period_min,
+        cemi_per_event: config
+            .cemi_n
+            .iter()
+            .map(|&n| Cemi {
+                n,
+                share: share(&|a| a.sustained > n),
+            })
+            .collect(),
+        celid_per_event: config
+            .celid_t_min
+            .iter()
+            .map(|&t_min| Celid {
+                t_min,
+                single: share(&|a| a.sustained > 0 && a.longest_sustained_min >= t_min),
+                total: share(&|a| a.sustained > 0 && a.sustained_min >= t_min),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(event: u64, customer: &str, start_min: f64, duration_min: f64) -> Interruption {
+        Interruption {
+            event,
+            customer: customer.into(),
+            start_s: start_min * 60.0,
+            duration_s: duration_min * 60.0,
+            censored: false,
+        }
+    }
+
+    fn config() -> ReliabilityConfig {
+        ReliabilityConfig {
+            asai_period_min: 525_600.0,
+            cemi_n: vec![0, 1, 2],
+            celid_t_min: vec![25.0],
+        }
+    }
+
+    /// Four customers served, one outage event: A out 2 min, B 30 min, C twice (10 min, then
+    /// 20 min an hour later), D never.
+    ///
+    /// - sustained interruptions (over 5 min): B's one and C's two = 3; SAIFI = 3 / 4 = 0.75.
+    /// - their minutes: 30 + 10 + 20 = 60; SAIDI = 60 / 4 = 15 min (A's 2 min are momentary).
+    /// - CAIDI = SAIDI / SAIFI = 15 / 0.75 = 20 min (= 60 min / 3 interruptions).
+    /// - momentary events: A's one; MAIFI_E = 1 / 4 = 0.25.
+    /// - CEMI_0 = {B, C} = 2 / 4 = 0.5; CEMI_1 = {C} (more than one) = 0.25; CEMI_2 = 0.
+    /// - CELID at 25 min: single {B} = 0.25; total {B (30), C (10 + 20 = 30)} = 0.5.
+    /// - ASAI over a year = 1 − 15 / 525,600.
+    #[test]
+    fn a_hand_computed_population_gives_the_standards_indices() {
+        let records = [
+            record(0, "A", 0.0, 2.0),
+            record(0, "B", 0.0, 30.0),
+            record(0, "C", 0.0, 10.0),
+            record(0, "C", 70.0, 20.0),
+        ];
+        let x = indices(4, 1, &records, &config()).unwrap();
+        assert_eq!(x.saifi_per_event, 0.75);
+        assert_eq!(x.saidi_per_event_min, 15.0);
+        assert_eq!(x.caidi_min, Some(20.0));
+        assert_eq!(x.maifi_e_per_event, 0.25);
+        assert_eq!(x.asai_per_event, 1.0 - 15.0 / 525_600.0);
+        let cemi: Vec<f64> = x.cemi_per_event.iter().map(|c| c.share).collect();
+        assert_eq!(cemi, [0.5, 0.25, 0.0]);
+        assert_eq!(
+            x.celid_per_event,
+            [Celid {
+                t_min: 25.0,
+                single: 0.25,
+                total: 0.5
+            }]
+        );
+        assert_eq!(
+            (x.customer_interruptions, x.sustained_interruptions),
+            (4, 3)
+        );
+        assert_eq!((x.momentary_events, x.censored_interruptions), (1, 0));
+    }
+
+    #[test]
+    fn events_average_and_record_order_does_not_matter() {
+        // The population above in event 0, nobody interrupted in event 1: half of each.
+        let records = [
+            record(0, "C", 70.0, 20.0),
+            record(0, "B", 0.0, 30.0),
+            record(0, "A", 0.0, 2.0),
+            record(0, "C", 0.0, 10.0),
+        ];
+        let x = indices(4, 2, &records, &config()).unwrap();
+        assert_eq!(x.saifi_per_event, 0.375);
+        assert_eq!(x.saidi_per_event_min, 7.5);
+        assert_eq!(x.caidi_min, Some(20.0));
+        assert_eq!(x.maifi_e_per_event, 0.125);
+        assert_eq!(x.cemi_per_event[1].share, 0.125);
+    }
+
+    #[test]
+    fn no_interruption_leaves_caidi_undefined() {
+        let x = indices(3, 5, &[], &config()).unwrap();
+        assert_eq!((x.saifi_per_event, x.saidi_per_event_min), (0.0, 0.0));
+        assert_eq!(x.caidi_min, None);
+        assert_eq!(x.maifi_e_per_event, 0.0);
+        assert_eq!(x.asai_per_event, 1.0);
+        assert!(indices(0, 5, &[], &config()).is_none());
+        assert!(indices(3, 0, &[], &config()).is_none());
+    }
+
+    #[test]
+    fn momentary_interruptions_stay_out_of_saifi_and_saidi() {
+        // Exactly 5 min is still momentary. Two customers: X out 1 min and, within 5 min of
+        // that, 3 min (one event), then 2 min half an hour later (a second event); Y 5 min.
+        let records = [
+            record(0, "X", 0.0, 1.0),
+            record(0, "X", 4.0, 3.0),
+            record(0, "X", 30.0, 2.0),
+            record(0, "Y", 0.0, 5.0),
+        ];
+        let x = indices(2, 1, &records, &config()).unwrap();
+        assert_eq!((x.saifi_per_event, x.saidi_per_event_min), (0.0, 0.0));
+        assert_eq!(x.caidi_min, None);
+        assert_eq!(x.momentary_events, 3);
+        assert_eq!(x.maifi_e_per_event, 1.5);
+        assert_eq!(x.asai_per_event, 1.0);
+    }
+
+    #[test]
+    fn a_reclose_sequence_ending_in_a_lockout_is_one_sustained_interruption() {
+        // 1 min off, back, then off again 2 min after the first for 40 min.
+        let records = [record(0, "Z", 0.0, 1.0), record(0, "Z", 2.0, 40.0)];
+        let x = indices(1, 1, &records, &config()).unwrap();
+        assert_eq!(x.momentary_events, 0);
+        assert_eq!(x.saifi_per_event, 1.0);
+        assert_eq!(x.saidi_per_event_min, 40.0);
+    }
+
+    #[test]
+    fn censored_interruptions_count_at_their_censored_duration() {
+        let mut cut = record(0, "W", 0.0, 120.0);
+        cut.censored = true;
+        let x = indices(2, 1, &[cut], &config()).unwrap();
+        assert_eq!(x.censored_interruptions, 1);
+        assert_eq!(x.saidi_per_event_min, 60.0);
+        assert_eq!(x.saifi_per_event, 0.5);
+        assert_eq!(x.caidi_min, Some(120.0));
+    }
+
+    #[test]
+    fn the_scenario_section_has_defaults_and_is_validated() {
+        let campus13 = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campus13.yaml");
+        let with = |section: &str| {
+            crate::scenario::parse_str(
+                &format!("extends: {campus13}\nreliability: {section}\n"),
+                "test.yaml",
+            )
+        };
+        let defaults = crate::scenario::load(std::path::Path::new(campus13))
+            .unwrap()
+            .reliability;
+        assert_eq!(defaults.asai_period_min, 525_600.0);
+        assert_eq!(
+            (defaults.cemi_n, defaults.celid_t_min),
+            (vec![1], vec![60.0])
+        );
+        let set = with("{cemi_n: [1, 3], celid_t_min: [60, 240]}").unwrap();
+        assert_eq!(set.reliability.cemi_n, [1, 3]);
+        assert_eq!(set.reliability.asai_period_min, 525_600.0);
+        let error = with("{asai_period_min: 0}").unwrap_err().to_string();
+        assert!(
+            error.contains("reliability.asai_period_min: must be > 0"),
+            "{error}"
+        );
+        let error = with("{celid_t_min: [-1]}").unwrap_err().to_string();
+        assert!(error.contains("reliability.celid_t_min[0]"), "{error}");
+    }
+}
