@@ -475,6 +475,12 @@ impl Scenario {
         fault.at_s.unwrap_or(self.time.outage_at_s)
     }
 
+    /// What a valid scenario will do that its author may not expect (results that will be
+    /// censored, timing that only some rounds meet), as (field path, message) pairs.
+    pub fn warnings(&self) -> Vec<(String, String)> {
+        validate::warnings(self)
+    }
+
     /// Lower bound on alpha for prosumer `id` (0 unless the optimiser section sets one).
     pub fn alpha_min(&self, id: &str) -> f64 {
         self.optimiser.alpha_min.get(id).copied().unwrap_or(0.0)
