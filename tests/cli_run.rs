@@ -253,6 +253,23 @@ fn json_carries_the_plan_the_timeline_and_the_transactions() {
 }
 
 #[test]
+fn a_story_that_cannot_finish_is_censored_not_reported_as_restored() {
+    // Half the messages are lost and never retried: the coordinator waits for a reading that
+    // never comes, and the run gives up after its story limit, censored.
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(
+        dir.path(),
+        "network: {loss_probability: 0.5, max_retries: 0}\n",
+    );
+    let report = run_json(&file);
+    assert_eq!(report["status"], "censored");
+    assert_eq!(report["failure_reason"]["kind"], "horizon_reached");
+    assert!(report["mttr_s"].is_null(), "{report}");
+    assert_eq!(report["restored_outages"], 0);
+    assert_eq!(report["customers_censored"], 3);
+}
+
+#[test]
 fn faults_late_in_the_horizon_complete_their_story_or_are_censored() {
     // Faults in the last 45 minutes of the day and up to 15 minutes past it, with back-offs.
     let dir = tempfile::tempdir().unwrap();

@@ -490,3 +490,53 @@ fn outcome(
     };
     (status, reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revert_over_the_budget_is_named_as_such_and_keeps_its_decoded_reason() {
+        let over = "recordAllocation reverted: AllocationOverBudget { rewardsPaise: 637, budgetPaise: 632 }";
+        let reason = FailureReason::revert("OptimisationHandler", over);
+        assert_eq!(reason.as_str(), "over_budget");
+        assert!(reason.to_string().starts_with("over budget"));
+        assert!(reason.to_string().ends_with(over));
+        let other = FailureReason::revert("PowerData", "UnregisteredMeter { caller: 0x1 }");
+        assert_eq!(other.as_str(), "contract_revert");
+        assert_eq!(
+            other.to_string(),
+            "contract revert: PowerData: UnregisteredMeter { caller: 0x1 }"
+        );
+    }
+
+    #[test]
+    fn statuses_have_their_column_names() {
+        let names: Vec<&str> = [
+            RunStatus::Restored,
+            RunStatus::PartlyRestored,
+            RunStatus::NotRestored,
+            RunStatus::Censored,
+            RunStatus::NoOutage,
+        ]
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "restored",
+                "partly_restored",
+                "not_restored",
+                "censored",
+                "no_outage"
+            ]
+        );
+        // JSON agrees with the column.
+        assert_eq!(
+            serde_json::to_value(RunStatus::PartlyRestored).unwrap(),
+            "partly_restored"
+        );
+        assert_eq!(RunStatus::PartlyRestored.to_string(), "partly restored");
+    }
+}
