@@ -149,11 +149,11 @@ impl fmt::Display for FailureReason {
                 stopped_at_s,
             } => write!(
                 f,
-                "horizon reached: the simulation stopped at {stopped_at_s} s with an island {stage}"
+                "horizon reached: the simulation stopped at {stopped_at_s:.3} s with an island {stage}"
             ),
             FailureReason::FaultAfterHorizon { at_s, horizon_s } => write!(
                 f,
-                "fault drawn at {at_s} s, at or after the horizon ({horizon_s} s): it never struck"
+                "fault drawn at {at_s:.3} s, at or after the horizon ({horizon_s} s): it never struck"
             ),
         }
     }
