@@ -177,9 +177,6 @@ pub struct CoordinatorConfig {
     pub weather_factor: f64,
     /// Multiplies consumption and demand this run.
     pub demand_factor: f64,
-    /// The grid's components after the run's faults, each as its sorted nodes, in the order
-    /// `blackstart island` lists them: an island's number is its position here, from 1.
-    pub components: Vec<Vec<crate::scenario::NodeId>>,
 }
 
 impl CoordinatorConfig {
@@ -251,15 +248,8 @@ impl Coordinator {
         for &e in &island.entities {
             self.island_of_entity[e as usize] = Some(self.islands.len());
         }
-        let first = island.nodes.iter().min().copied();
-        let number = self
-            .config
-            .components
-            .iter()
-            .position(|c| first.is_some_and(|n| c.binary_search(&n).is_ok()))
-            .map_or(self.islands.len() + 1, |p| p + 1);
         self.islands.push(IslandRestoration {
-            number,
+            number: island.number,
             nodes: island.nodes,
             entities: island.entities,
             fault_at_s: island.at_s,

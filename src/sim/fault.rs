@@ -102,7 +102,8 @@ impl FaultInjector {
                 .components(&all)
                 .iter()
                 .position(|c| c.nodes.binary_search(&component.nodes[0]).is_ok())
-                .map_or(0, |p| p + 1);
+                .expect("the components after all faults hold every node")
+                + 1;
             self.log
                 .send(
                     LogEvent::new(
@@ -120,6 +121,7 @@ impl FaultInjector {
                 .await;
             self.island_formed
                 .send(IslandFormed {
+                    number,
                     nodes: component.nodes,
                     entities,
                     at_s: now_s,

@@ -149,13 +149,6 @@ impl Simulator {
             .iter()
             .cloned()
             .partition(|f| f.1 < s.time.horizon_s);
-        let open: Vec<[crate::scenario::NodeId; 2]> = in_window.iter().map(|f| f.0).collect();
-        let components = self
-            .topology
-            .components(&open)
-            .into_iter()
-            .map(|c| c.nodes)
-            .collect();
         let mut faults = FaultInjector::new(
             self.topology.clone(),
             in_window.clone(),
@@ -166,7 +159,6 @@ impl Simulator {
             entities: self.entities.clone(),
             weather_factor: plan.weather_factor,
             demand_factor: plan.demand_factor,
-            components,
         });
         let mut chain = ChainNode::new(
             &s.chain,
