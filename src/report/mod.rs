@@ -18,7 +18,8 @@
 //!   `rounds`, `outages`, `restored_outages`, `customers_interrupted`, `customers_sustained`
 //!   (interrupted over IEEE 1366's 5 minutes), `customer_minutes_interrupted`, `energy_not_served_kwh`, `rewards_inr`, `transactions`,
 //!   `reverted_transactions`, `gas_used`.
-//! - `allocations`, one row per prosumer per island per run: `run_index`, `island`,
+//! - `allocations`, one row per prosumer per island per run: `run_index`, `island` (1-based, as
+//!   `blackstart island` numbers it),
 //!   `prosumer`, `delta_kwh`, `alpha`, `beta`, `reward_inr`, `backed_off`.
 //! - `events`, one row per logged event: `run_index`, `time_s`, `source`, `kind`, `island`
 //!   (1-based, as `blackstart island` numbers it; null when none), `round`, `entities` (list of

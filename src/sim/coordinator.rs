@@ -375,7 +375,7 @@ impl Coordinator {
                 if let Outcome::SettledPaise(paise) = receipt.outcome {
                     let inr = paise as f64 / 100.0;
                     self.islands[i].rewards_paid_inr += inr;
-                    let id = prosumer.map_or(String::new(), |e| self.id(e));
+                    let id = self.id(prosumer.expect("a settlement pays a prosumer"));
                     let event = self
                         .event(
                             i,

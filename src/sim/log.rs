@@ -73,8 +73,8 @@ pub struct LogEvent {
     pub island: Option<usize>,
     /// The island's allocation round (1, or more after back-offs).
     pub round: Option<u32>,
-    /// The entities concerned (the detecting entity, the prosumers that backed off, the
-    /// prosumer paid, …), by id.
+    /// The entities concerned, by id: the entity that detected the outage, the consumers an
+    /// allocation sheds, the prosumers that backed off, the prosumer a settlement pays.
     pub entities: Vec<String>,
     /// The island's deficit the allocation covers, kWh per interval.
     pub deficit_kwh: Option<f64>,
