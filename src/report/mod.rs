@@ -177,7 +177,10 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame, ReportError> {
 /// A list-of-strings column, one list per row.
 fn string_lists<'a>(name: &str, lists: impl Iterator<Item = &'a [String]>) -> Column {
     let rows: Vec<Series> = lists.map(|l| Series::new("".into(), l)).collect();
+    // Typed even without rows, when nothing could be inferred.
     Column::new(name.into(), rows)
+        .cast(&DataType::List(Box::new(DataType::String)))
+        .expect("lists of strings cast to their own type")
 }
 
 fn frame(columns: Vec<Column>) -> DataFrame {
