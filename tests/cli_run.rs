@@ -28,6 +28,15 @@ fn run_json(file: &Path) -> Value {
     serde_json::from_str(&run_stdout(file, &[])).unwrap()
 }
 
+fn run_table(file: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args(["run", file.to_str().unwrap()])
+        .output()
+        .expect("the blackstart binary runs");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// campus13 with its random timings replaced by `overrides` (YAML appended to an `extends`).
 fn variant(dir: &Path, overrides: &str) -> PathBuf {
     let path = dir.join("variant.yaml");
@@ -156,10 +165,250 @@ fn a_short_island_is_restored_without_its_shed_consumer() {
     let consumers = report["consumers"].as_array().unwrap();
     let c4 = consumers.iter().find(|c| c["id"] == "C4").unwrap();
     assert!(c4["restored_at_s"].is_null(), "C4 is shed: {c4}");
+    assert_eq!(c4["shed"], true);
+    assert_eq!(c4["censored"], true);
     // Unserved to the horizon: 3000 kWh per 15-min interval from noon to midnight.
     assert!((c4["energy_not_served_kwh"].as_f64().unwrap() - 3000.0 * 48.0).abs() < 1e-6);
     for c in consumers.iter().filter(|c| c["id"] != "C4") {
         assert!(c["restored_at_s"].is_number(), "{c}");
+        assert_eq!(c["censored"], false);
+    }
+    assert_eq!(report["status"], "partly_restored");
+    assert_eq!(
+        report["failure_reason"],
+        serde_json::json!({"kind": "no_capacity", "shed": ["C4"]})
+    );
+}
+
+#[test]
+fn the_customer_weighted_time_counts_the_shed_consumer_and_mttr_does_not() {
+    let report = run_json(&scenario("campus13-shortfall.yaml"));
+    let mttr = report["mttr_s"].as_f64().unwrap();
+    // Four consumers back after the MTTR, C4 dark from noon until the window ends at midnight.
+    let expected = (4.0 * mttr + 43_200.0) / 5.0;
+    let weighted = report["customer_restoration_mean_s"].as_f64().unwrap();
+    assert!(
+        (weighted - expected).abs() < 1e-6,
+        "{weighted} vs {expected}"
+    );
+    assert!(weighted > 8_000.0 && mttr < 100.0, "{weighted} {mttr}");
+    assert_eq!(report["customers_censored"], 1);
+    assert_eq!(report["window_end_s"], 86_400.0);
+
+    let table = run_table(&scenario("campus13-shortfall.yaml"));
+    assert!(
+        table.contains("status              partly restored — no capacity: C4 shed"),
+        "{table}"
+    );
+    assert!(table.contains("customer-weighted"), "{table}");
+    assert!(table.contains("1 censored at 24:00:00.000"), "{table}");
+}
+
+#[test]
+fn json_carries_the_plan_the_timeline_and_the_transactions() {
+    let report = run_json(&scenario("campus13-backoff.yaml"));
+    assert_eq!(report["status"], "restored");
+    assert!(report["failure_reason"].is_null());
+    assert_eq!(report["plan"]["back_off"], serde_json::json!(["P2", "P4"]));
+    assert_eq!(report["plan"]["faults"][0][1], 43_200.0);
+    let transactions = report["transaction_log"].as_array().unwrap();
+    assert_eq!(
+        transactions.len() as u64,
+        report["transactions"].as_u64().unwrap()
+    );
+    assert!(transactions.iter().all(|t| t["function"].is_string()));
+    let events = report["events"].as_array().unwrap();
+    let of = |kind: &str| -> Vec<&Value> { events.iter().filter(|e| e["kind"] == kind).collect() };
+    // Islands are numbered as `blackstart island` numbers them: the isolated one is the second.
+    assert!(
+        events
+            .iter()
+            .filter(|e| e["kind"] != "line_opened")
+            .all(|e| e["island"] == 2),
+        "{events:?}"
+    );
+    let back_off = of("back_off_detected");
+    assert_eq!(back_off.len(), 1);
+    assert_eq!(back_off[0]["entities"], serde_json::json!(["P2", "P4"]));
+    assert_eq!(back_off[0]["round"], 1);
+    // After the back-off the recorded allocation shows the new, larger deficit.
+    let recorded = of("allocation_recorded");
+    assert_eq!(recorded[0]["deficit_kwh"], 257.0);
+    assert_eq!(recorded[1]["round"], 2);
+    assert!(
+        recorded[1]["deficit_kwh"].as_f64().unwrap() > 257.0,
+        "{recorded:?}"
+    );
+    // Every payment names the prosumer it pays.
+    let paid: Vec<&str> = of("settled")
+        .iter()
+        .map(|e| e["entities"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(paid, ["P1", "P3", "P5"]);
+    assert!(
+        of("settled")
+            .iter()
+            .all(|e| e["amount_inr"].as_f64().unwrap() > 0.0)
+    );
+}
+
+#[test]
+fn a_story_that_cannot_finish_is_censored_not_reported_as_restored() {
+    // Half the messages are lost and never retried: the coordinator waits for a reading that
+    // never comes, and the run gives up after its story limit, censored.
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(
+        dir.path(),
+        "network: {loss_probability: 0.5, max_retries: 0}\n",
+    );
+    let report = run_json(&file);
+    assert_eq!(report["status"], "censored");
+    assert_eq!(report["failure_reason"]["kind"], "horizon_reached");
+    assert!(report["mttr_s"].is_null(), "{report}");
+    assert_eq!(report["restored_outages"], 0);
+    assert_eq!(report["customers_censored"], 3);
+}
+
+#[test]
+fn faults_late_in_the_horizon_complete_their_story_or_are_censored() {
+    // Faults in the last 45 minutes of the day and up to 15 minutes past it, with back-offs.
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(
+        dir.path(),
+        "monte_carlo:\n  runs: 24\n  fault_time_s: {uniform: {min: 83700, max: 87300}}\n  \
+         back_off_probability: 0.3\n",
+    );
+    let out = dir.path().join("sweep");
+    let status = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--quiet",
+            "--format",
+            "json",
+        ])
+        .args(["--part-size", "100", "--threads", "1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let runs = blackstart::sweep::read_runs(&out).unwrap();
+    let strs = |name: &str| -> Vec<Option<String>> {
+        let column = runs.column(name).unwrap().str().unwrap().clone();
+        column.iter().map(|s| s.map(str::to_string)).collect()
+    };
+    let floats = |name: &str| -> Vec<Option<f64>> {
+        runs.column(name).unwrap().f64().unwrap().iter().collect()
+    };
+    let (status, reason) = (strs("status"), strs("failure_reason"));
+    let fault_time = floats("fault_time_s");
+    let window_end = floats("window_end_s");
+    let rounds: Vec<u64> = runs
+        .column("rounds")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let (mut censored, mut past_horizon) = (0, 0);
+    for i in 0..runs.height() {
+        let at_s = fault_time[i].unwrap();
+        if at_s >= 86_400.0 {
+            censored += 1;
+            assert_eq!(status[i].as_deref(), Some("censored"), "run {i}");
+            assert_eq!(reason[i].as_deref(), Some("fault_after_horizon"), "run {i}");
+        } else {
+            // Every in-window story completes, if need be after midnight.
+            assert_eq!(
+                status[i].as_deref(),
+                Some("restored"),
+                "run {i}: {:?}",
+                reason[i]
+            );
+            if window_end[i].unwrap() > 86_400.0 {
+                past_horizon += 1;
+            }
+        }
+    }
+    assert!(
+        censored > 0 && past_horizon > 0,
+        "{censored} {past_horizon}"
+    );
+    assert!(
+        rounds.iter().any(|&r| r >= 2),
+        "some back-off is detected: {rounds:?}"
+    );
+
+    // No prosumer drawn to back off keeps a share it did not deliver in a finished story.
+    let allocations =
+        blackstart::report::read_parquet(&out.join("allocations/shard=0/part-0-00000.parquet"))
+            .unwrap();
+    let backed_off = runs.column("backed_off").unwrap().list().unwrap().clone();
+    let run_index: Vec<u64> = runs
+        .column("run_index")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let a_run: Vec<u64> = allocations
+        .column("run_index")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let a_id: Vec<&str> = allocations
+        .column("prosumer")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let a_delta: Vec<f64> = allocations
+        .column("delta_kwh")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    let a_flag: Vec<bool> = allocations
+        .column("backed_off")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    for (row, &run) in run_index.iter().enumerate() {
+        let drawn: Vec<String> = backed_off
+            .get_as_series(row)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        for j in 0..allocations.height() {
+            if a_run[j] == run && drawn.iter().any(|d| d == a_id[j]) {
+                assert!(
+                    a_flag[j] || a_delta[j] == 0.0,
+                    "run {}: {} paid",
+                    run_index[row],
+                    a_id[j]
+                );
+            }
+        }
     }
 }
 
@@ -218,7 +467,13 @@ fn a_failed_second_round_leaves_the_island_unrestored() {
     assert_eq!(report["reverted_transactions"], 1);
     for c in report["consumers"].as_array().unwrap() {
         assert!(c["restored_at_s"].is_null(), "{c}");
+        assert_eq!(c["censored"], true);
     }
+    // The run says why, with the contract's decoded reason.
+    assert_eq!(report["status"], "not_restored");
+    assert_eq!(report["failure_reason"]["kind"], "over_budget");
+    let reason = report["failure_reason"]["reason"].as_str().unwrap();
+    assert!(reason.contains("AllocationOverBudget"), "{reason}");
 }
 
 #[test]

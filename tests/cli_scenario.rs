@@ -214,6 +214,22 @@ fn malformed_scenarios_name_the_place_and_exit_2() {
             "{normal: {mean: 1, std_dev: 2}}",
             "error: broken.yaml: timing.detection_delay_s: can draw negative values",
         ),
+        // A meter interval no round can switch its relays in: switching alone takes >= 45 s.
+        (
+            "meter_interval_s: 900",
+            "meter_interval_s: 15",
+            "error: broken.yaml: time.meter_interval_s: 15 s is shorter than the least time a \
+             restoration round needs from its allocation to its relays switched (45.180 s: \
+             recording the allocation on chain 0.180 s, relay command and acknowledgement \
+             0.000 s, switching 45.000 s, lower bounds of the timing distributions)",
+        ),
+        // Faults that would all strike after the simulated window.
+        (
+            "fault_time_s: {uniform: {min: 0, max: 86399}}",
+            "fault_time_s: {uniform: {min: 86400, max: 90000}}",
+            "error: broken.yaml: monte_carlo.fault_time_s: every draw (from 86400 s) is at or \
+             after the horizon (86400 s)",
+        ),
     ];
     for (from, to, expected) in cases {
         let (stderr, code) = broken(from, to);
@@ -288,4 +304,48 @@ fn generated_feeders_validate_and_island_part_of_the_feeder() {
         "5",
     ]);
     assert_eq!(out.stdout, again.stdout);
+}
+
+/// `validate`'s standard output for campus13 with `from` replaced by `to` (it must pass).
+fn validated(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(scenario("campus13.yaml")).unwrap();
+    assert!(
+        text.contains(from),
+        "campus13.yaml no longer contains {from:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("variant.yaml");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    let out = blackstart(&["validate", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn validate_warns_where_results_will_be_censored_or_rounds_can_miss_their_interval() {
+    assert!(!validated("name: campus13", "name: campus13").contains("warning"));
+    let late = validated(
+        "fault_time_s: {uniform: {min: 0, max: 86399}}",
+        "fault_time_s: {uniform: {min: 0, max: 87000}}",
+    );
+    assert!(
+        late.contains(
+            "warning: monte_carlo.fault_time_s: faults can be drawn up to 87000 s, at or after \
+             the horizon (86400 s): those runs are censored"
+        ),
+        "{late}"
+    );
+    // Switching takes 45 to 90 s: a 60 s interval is valid but some rounds miss it.
+    let tight = validated("meter_interval_s: 900", "meter_interval_s: 60");
+    assert!(
+        tight.contains(
+            "warning: time.meter_interval_s: 60 s is shorter than the slowest time from an \
+             allocation to its relays switched (90.340 s"
+        ),
+        "{tight}"
+    );
 }

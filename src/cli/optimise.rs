@@ -45,11 +45,17 @@ pub fn run(
         Format::Json => json(&results.iter().map(|r| &r.1).collect::<Vec<_>>()),
         Format::Table => {
             let mut out = String::new();
+            // Numbered as `blackstart island` and `blackstart run` number islands.
+            let all = blackstart::grid::islands_after_faults(scenario);
             for (island, allocation) in &results {
                 let nodes: Vec<String> = island.nodes.iter().map(u32::to_string).collect();
+                let number = all
+                    .iter()
+                    .position(|i| i.nodes == island.nodes)
+                    .map_or(0, |p| p + 1);
                 outln!(
                     out,
-                    "{}: island of nodes {}",
+                    "{}: island {number} of nodes {}",
                     scenario.name,
                     nodes.join(", ")
                 );

@@ -13,9 +13,7 @@ pub fn run(
     format: Format,
 ) -> Result<String, Failure> {
     let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
-    let recording = Recording {
-        events: format == Format::Table || out.is_some(),
-    };
+    let recording = Recording { events: true };
     let report = simulator
         .run(plan, recording)
         .map_err(anyhow::Error::from)?;
@@ -68,14 +66,23 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         r.seed
     );
     outln!(out);
+    match &r.failure_reason {
+        None => outln!(out, "status              {}", r.status),
+        Some(reason) => outln!(out, "status              {} — {reason}", r.status),
+    }
     match r.mttr_s {
-        None => outln!(out, "no island was restored ({} cut off)", r.outages),
+        None => outln!(
+            out,
+            "MTTR (eq. 15)       none: no island restored with its story complete ({} cut off)",
+            r.outages
+        ),
         Some(mttr_s) => {
             let p = &r.phases;
             outln!(
                 out,
-                "MTTR (eq. 15)       {mttr_s:>10.3} s over {} outage(s), {} allocation round(s)",
+                "MTTR (eq. 15)       {mttr_s:>10.3} s over {} of {} island(s), restored ones only; {} allocation round(s)",
                 r.restored_outages,
+                r.outages,
                 r.rounds
             );
             outln!(out, "  detection         {:>10.3} s", p.detection_s);
@@ -86,13 +93,27 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
             outln!(out, "  verification      {:>10.3} s", p.verification_s);
         }
     }
+    if let Some(mean_s) = r.customer_restoration_mean_s {
+        outln!(
+            out,
+            "customer-weighted   {mean_s:>10.3} s mean interruption over {} consumer interruption(s), \
+             {} censored at {} (end of the simulated window)",
+            r.consumers.len(),
+            r.customers_censored,
+            clock(r.window_end_s)
+        );
+    }
     outln!(out);
     outln!(
         out,
         "consumers           interrupted    restored       not served"
     );
     for c in &r.consumers {
-        let restored = c.restored_at_s.map_or("not restored".to_string(), clock);
+        let restored = match c.restored_at_s {
+            Some(at_s) => clock(at_s),
+            None if c.shed => "shed".to_string(),
+            None => "not restored".to_string(),
+        };
         outln!(
             out,
             "  {:<16}  {}   {:<12}   {:>8.1} kWh",

@@ -73,5 +73,8 @@ pub fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
         "  sweep      {} Monte-Carlo runs by default",
         s.monte_carlo.runs
     );
+    for (field, message) in s.warnings() {
+        outln!(out, "warning: {field}: {message}");
+    }
     Ok(out)
 }

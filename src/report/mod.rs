@@ -5,7 +5,14 @@
 //!
 //! - `runs`, one row per run: `run_index`, `seed`, the sampled parameters (`fault_set`,
 //!   `fault_time_s`, `weather_factor`, `demand_factor`, `latency_factor`, `block_interval_s`,
-//!   `backed_off` as comma-separated ids), `mttr_s` (null when nothing was restored) and its
+//!   `backed_off` as a list of prosumer ids), `status` (`restored`, `partly_restored`,
+//!   `not_restored`, `censored`, `no_outage`), `failure_reason` (its kind: `no_capacity`,
+//!   `over_budget`, `contract_revert`, `optimiser_error`, `horizon_reached`,
+//!   `fault_after_horizon`; null when none) and `failure_detail` (the reason in words),
+//!   `customer_restoration_mean_s` (mean over every consumer interruption, shed and
+//!   never-restored ones censored at `window_end_s`; null without interruptions),
+//!   `customers_censored`, `window_end_s`, `mttr_s` (eq. 15 over restored islands whose story is
+//!   complete; null when none) and its
 //!   phases `detection_s`, `communication_s`, `chain_s`, `optimisation_s`, `switching_s`,
 //!   `verification_s`,
 //!   `rounds`, `outages`, `restored_outages`, `customers_interrupted`, `customers_sustained`
@@ -16,9 +23,12 @@
 //!   end of the run), `duration_s` (to the end of the run when censored), `sustained` (longer
 //!   than IEEE 1366's 5 minutes), `censored` (supply not back when the run ended). The sweep
 //!   summary's IEEE 1366 indices are computed from these rows ([`crate::reliability`]).
-//! - `allocations`, one row per prosumer per island per run: `run_index`, `island`,
+//! - `allocations`, one row per prosumer per island per run: `run_index`, `island` (1-based, as
+//!   `blackstart island` numbers it),
 //!   `prosumer`, `delta_kwh`, `alpha`, `beta`, `reward_inr`, `backed_off`.
-//! - `events`, one row per logged event: `run_index`, `time_s`, `source`, `kind`, `detail`.
+//! - `events`, one row per logged event: `run_index`, `time_s`, `source`, `kind`, `island`
+//!   (1-based, as `blackstart island` numbers it; null when none), `round`, `entities` (list of
+//!   ids), `deficit_kwh`, `amount_inr` (null when not given), `detail`.
 //! - `transactions`, one row per transaction: `run_index`, `function`, `status`, `gas_used`,
 //!   `submitted_at_s`, `processed_at_s`, `included_at_s`, `confirmed_at_s`, `block`.
 //!
@@ -169,6 +179,15 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame, ReportError> {
         })
 }
 
+/// A list-of-strings column, one list per row.
+fn string_lists<'a>(name: &str, lists: impl Iterator<Item = &'a [String]>) -> Column {
+    let rows: Vec<Series> = lists.map(|l| Series::new("".into(), l)).collect();
+    // Typed even without rows, when nothing could be inferred.
+    Column::new(name.into(), rows)
+        .cast(&DataType::List(Box::new(DataType::String)))
+        .expect("lists of strings cast to their own type")
+}
+
 fn frame(columns: Vec<Column>) -> DataFrame {
     DataFrame::new_infer_height(columns).expect("columns of one table have one length")
 }
@@ -208,13 +227,40 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
                 .map(|r| r.plan.block_interval_s)
                 .collect::<Vec<Option<f64>>>(),
         ),
-        column(
+        string_lists(
             "backed_off",
+            reports.iter().map(|r| r.plan.back_off.as_slice()),
+        ),
+        column(
+            "status",
             reports
                 .iter()
-                .map(|r| r.plan.back_off.join(","))
-                .collect::<Vec<String>>(),
+                .map(|r| r.status.as_str())
+                .collect::<Vec<&str>>(),
         ),
+        column(
+            "failure_reason",
+            reports
+                .iter()
+                .map(|r| r.failure_reason.as_ref().map(|f| f.as_str()))
+                .collect::<Vec<Option<&str>>>(),
+        ),
+        column(
+            "failure_detail",
+            reports
+                .iter()
+                .map(|r| r.failure_reason.as_ref().map(|f| f.to_string()))
+                .collect::<Vec<Option<String>>>(),
+        ),
+        column(
+            "customer_restoration_mean_s",
+            reports
+                .iter()
+                .map(|r| r.customer_restoration_mean_s)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column("customers_censored", u(|r| r.customers_censored as u64)),
+        column("window_end_s", f(|r| r.window_end_s)),
         column(
             "mttr_s",
             reports
@@ -246,12 +292,6 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
         ),
         column("gas_used", u(|r| r.gas_used)),
     ])
-}
-
-/// Whether a consumer's interruption was cut by the end of the run rather than ended by a
-/// restoration.
-fn censored(outcome: &crate::sim::ConsumerOutcome) -> bool {
-    outcome.restored_at_s.is_none()
 }
 
 /// The `interruptions` table of `reports`.
@@ -292,7 +332,7 @@ pub fn interruptions_frame(reports: &[RunReport]) -> DataFrame {
         ),
         column(
             "censored",
-            rows.iter().map(|r| censored(r.1)).collect::<Vec<bool>>(),
+            rows.iter().map(|r| r.1.censored).collect::<Vec<bool>>(),
         ),
     ])
 }
@@ -354,13 +394,31 @@ pub fn events_frame(reports: &[RunReport]) -> DataFrame {
         column(
             "kind",
             rows.iter()
-                .map(|r| {
-                    serde_json::to_value(r.1.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                })
-                .collect::<Vec<String>>(),
+                .map(|r| r.1.kind.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        column(
+            "island",
+            rows.iter()
+                .map(|r| r.1.island.map(|i| i as u64))
+                .collect::<Vec<Option<u64>>>(),
+        ),
+        column(
+            "round",
+            rows.iter().map(|r| r.1.round).collect::<Vec<Option<u32>>>(),
+        ),
+        string_lists("entities", rows.iter().map(|r| r.1.entities.as_slice())),
+        column(
+            "deficit_kwh",
+            rows.iter()
+                .map(|r| r.1.deficit_kwh)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "amount_inr",
+            rows.iter()
+                .map(|r| r.1.amount_inr)
+                .collect::<Vec<Option<f64>>>(),
         ),
         column(
             "detail",

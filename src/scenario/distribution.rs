@@ -163,6 +163,19 @@ impl Distribution {
         }
     }
 
+    /// The largest value a draw can take (+∞ for an unbounded law).
+    pub fn upper_bound(&self) -> f64 {
+        match self.law {
+            Law::Fixed(v) => v,
+            Law::Uniform { max, .. } | Law::Triangular { max, .. } | Law::Pert { max, .. } => max,
+            Law::Normal { max, .. } => max.unwrap_or(f64::INFINITY),
+            Law::Lognormal { .. }
+            | Law::Exponential { .. }
+            | Law::Weibull { .. }
+            | Law::Gamma { .. } => f64::INFINITY,
+        }
+    }
+
     /// Draws one value. The distribution must have passed [`Distribution::validate`].
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         const VALIDATED: &str = "distribution parameters are validated when the scenario loads";

@@ -75,10 +75,13 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TimeConfig {
-    /// Length of one simulated run, s.
+    /// The simulated window, s: faults strike before it ends (a drawn fault at or after it
+    /// makes a censored run), and a consumer never restored is counted as interrupted until it
+    /// ends. A restoration under way at the horizon is simulated to its end.
     pub horizon_s: f64,
     /// How often a smart meter reads and reports its entity, s (15 min by default). Entity
     /// energies in the scenario are per interval, as the paper's Table 5 is per interval `t`.
+    /// It must leave a round time to switch its relays (`validate` checks it).
     pub meter_interval_s: f64,
     /// Time at which faults without their own `at_s` occur, s since midnight.
     pub outage_at_s: f64,
@@ -499,6 +502,12 @@ impl Scenario {
     /// When `fault` opens its line, s.
     pub fn fault_time_s(&self, fault: &Fault) -> f64 {
         fault.at_s.unwrap_or(self.time.outage_at_s)
+    }
+
+    /// What a valid scenario will do that its author may not expect (results that will be
+    /// censored, timing that only some rounds meet), as (field path, message) pairs.
+    pub fn warnings(&self) -> Vec<(String, String)> {
+        validate::warnings(self)
     }
 
     /// Lower bound on alpha for prosumer `id` (0 unless the optimiser section sets one).

@@ -65,7 +65,149 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     check_chain(&scenario.chain)?;
     check_optimiser(scenario, &prosumers)?;
     check_monte_carlo(scenario, &lines)?;
-    check_reliability(scenario)
+    check_reliability(scenario)?;
+    check_round_fits_interval(scenario)
+}
+
+/// What a valid scenario will do that its author may not expect, as (field path, message).
+pub(super) fn warnings(s: &Scenario) -> Vec<Invalid> {
+    let mut found = Vec::new();
+    let interval_s = s.time.meter_interval_s;
+    let slowest = AfterAllocation::of(s, Bound::Upper);
+    if slowest.total_s() > interval_s {
+        found.push((
+            "time.meter_interval_s".to_string(),
+            format!(
+                "{interval_s} s is shorter than the slowest time from an allocation to its relays \
+                 switched ({}, upper bounds of the bounded timing distributions): rounds that slow can miss their delivery interval, so prosumers \
+                 that delivered are taken for back-offs",
+                slowest.describe()
+            ),
+        ));
+    }
+    if let Some(d) = &s.monte_carlo.fault_time_s {
+        let last_s = d.upper_bound() + fault_spread_s(s);
+        if last_s >= s.time.horizon_s {
+            found.push((
+                "monte_carlo.fault_time_s".to_string(),
+                format!(
+                    "faults can be drawn up to {last_s} s, at or after the horizon ({} s): those \
+                     runs are censored (status `censored`, reason `fault_after_horizon`)",
+                    s.time.horizon_s
+                ),
+            ));
+        }
+    }
+    found
+}
+
+/// The spread of the scenario's own fault times, s: a drawn fault time moves the first fault
+/// and keeps the others at their distance from it.
+fn fault_spread_s(s: &Scenario) -> f64 {
+    let times = s.faults.iter().map(|f| s.fault_time_s(f));
+    let first = times.clone().fold(f64::INFINITY, f64::min);
+    let last = times.fold(f64::NEG_INFINITY, f64::max);
+    if s.monte_carlo.fault_sets.is_empty() && first.is_finite() {
+        last - first
+    } else {
+        0.0
+    }
+}
+
+/// Which end of the timing distributions to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Lower,
+    Upper,
+}
+
+impl Bound {
+    fn of(self, d: &Distribution) -> f64 {
+        match self {
+            Bound::Lower => d.lower_bound(),
+            // An unbounded law has no slowest draw: count it at its least.
+            Bound::Upper => Some(d.upper_bound())
+                .filter(|u| u.is_finite())
+                .unwrap_or(d.lower_bound()),
+        }
+    }
+}
+
+/// The part of a restoration round between its allocation and its relays switched, by one
+/// bound of every timing distribution (`lower_bound` or `upper_bound`), s. A round allocates
+/// for the delivery interval that starts between one and two meter intervals after the
+/// allocation (the one after next, `sim::coordinator`); its prosumers deliver only once their
+/// relays have switched.
+struct AfterAllocation {
+    /// Recording the allocation on chain: OptimisationHandler's service time and the blocks it
+    /// waits for.
+    chain_s: f64,
+    /// The relay command and its acknowledgement over the network.
+    network_s: f64,
+    /// Relay actuation.
+    switching_s: f64,
+}
+
+impl AfterAllocation {
+    fn of(s: &Scenario, bound: Bound) -> Self {
+        let chain = &s.chain;
+        let block_s = match (&chain.mining, &s.monte_carlo.block_interval_s) {
+            (super::Mining::Instant, _) => 0.0,
+            (_, Some(varied)) => bound.of(varied),
+            (_, None) => chain.block_interval_s.as_ref().map_or(0.0, |d| bound.of(d)),
+        };
+        // The including block may come at once, or a whole block interval later.
+        let confirmations = f64::from(chain.confirmations);
+        let blocks = match bound {
+            Bound::Lower => confirmations - 1.0,
+            Bound::Upper => confirmations,
+        };
+        AfterAllocation {
+            chain_s: bound.of(&chain.service_time_s.optimisation_handler) + blocks * block_s,
+            network_s: 2.0
+                * bound.of(&s.network.latency_s)
+                * bound.of(&s.monte_carlo.latency_factor),
+            switching_s: bound.of(&s.timing.switching_delay_s),
+        }
+    }
+
+    fn total_s(&self) -> f64 {
+        self.chain_s + self.network_s + self.switching_s
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{:.3} s: recording the allocation on chain {:.3} s, relay command and \
+             acknowledgement {:.3} s, switching {:.3} s",
+            self.total_s(),
+            self.chain_s,
+            self.network_s,
+            self.switching_s
+        )
+    }
+}
+
+/// A round must be able to switch its relays within one meter interval of its allocation:
+/// otherwise even a round whose allocation comes early in its interval misses the start of the
+/// delivery interval, its prosumers' readings fall short of their shares, they are taken for
+/// back-offs and settlement never happens.
+fn check_round_fits_interval(s: &Scenario) -> Checked {
+    let interval_s = s.time.meter_interval_s;
+    let fastest = AfterAllocation::of(s, Bound::Lower);
+    if interval_s < fastest.total_s() {
+        return fail(
+            "time.meter_interval_s",
+            format!(
+                "{interval_s} s is shorter than the least time a restoration round needs from its \
+                 allocation to its relays switched ({}, lower bounds of the timing \
+                 distributions): a round whose allocation comes late in its interval cannot switch \
+                 before the delivery interval it names (one to two intervals later), so \
+                 prosumers that deliver are taken for back-offs and settlement may never happen",
+                fastest.describe()
+            ),
+        );
+    }
+    Ok(())
 }
 
 fn check_reliability(s: &Scenario) -> Checked {
@@ -367,6 +509,17 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
     }
     if let Some(d) = &m.fault_time_s {
         non_negative_distribution("monte_carlo.fault_time_s", d)?;
+        if d.lower_bound() >= s.time.horizon_s {
+            fail(
+                "monte_carlo.fault_time_s",
+                format!(
+                    "every draw (from {} s) is at or after the horizon ({} s): no fault would \
+                     strike inside the simulated window",
+                    d.lower_bound(),
+                    s.time.horizon_s
+                ),
+            )?;
+        }
     }
     for (i, set) in m.fault_sets.iter().enumerate() {
         if set.lines.is_empty() {

@@ -24,6 +24,7 @@ use super::messages::{
     EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
     Report,
 };
+use super::report::FailureReason;
 use crate::chain::{self, EntityId, EntityKind, reward_paise, share_wh, wh};
 use crate::optimise::{self, Settings};
 use crate::scenario::Scenario;
@@ -76,7 +77,30 @@ pub enum Stage {
     /// Finished: restored and settled.
     Done,
     /// Stopped: the reason (an optimiser error or a rejected allocation).
-    Failed(String),
+    Failed(FailureReason),
+}
+
+impl Stage {
+    /// Whether the island's story is over (settled, or failed).
+    pub fn is_final(&self) -> bool {
+        matches!(self, Stage::Done | Stage::Failed(_))
+    }
+
+    /// Where the story stands, for people ("awaiting detection", …).
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Stage::AwaitingDetection => "awaiting detection",
+            Stage::Gathering { .. } => "gathering readings",
+            Stage::OnChain { .. } => "putting readings on chain",
+            Stage::Optimising => "optimising",
+            Stage::Recording => "recording its allocation on chain",
+            Stage::Switching { .. } => "switching relays",
+            Stage::Verifying { .. } => "verifying delivery",
+            Stage::Settling { .. } => "settling rewards",
+            Stage::Done => "restored and settled",
+            Stage::Failed(_) => "failed",
+        }
+    }
 }
 
 /// One prosumer's part of the allocation in force.
@@ -97,6 +121,9 @@ pub struct Share {
 /// One island's restoration, as the coordinator tracks and reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IslandRestoration {
+    /// The island's number as `blackstart island` gives it: 1-based position, among the grid's
+    /// components after the run's faults, of the component holding the island's first node.
+    pub number: usize,
     /// The island's nodes.
     pub nodes: Vec<crate::scenario::NodeId>,
     /// Its entities.
@@ -135,6 +162,8 @@ pub struct IslandRestoration {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Pending {
     island: usize,
+    /// The prosumer a settlement pays.
+    prosumer: Option<EntityIndex>,
 }
 
 /// Static inputs of the coordinator, from the scenario and the run's plan.
@@ -220,6 +249,7 @@ impl Coordinator {
             self.island_of_entity[e as usize] = Some(self.islands.len());
         }
         self.islands.push(IslandRestoration {
+            number: island.number,
             nodes: island.nodes,
             entities: island.entities,
             fault_at_s: island.at_s,
@@ -267,16 +297,21 @@ impl Coordinator {
     /// A confirmed receipt arrives from the chain node [input port].
     pub async fn receipt(&mut self, receipt: Receipt, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
-        let Some(Pending { island: i }) = self.pending_tx.remove(&receipt.id) else {
+        let Some(Pending {
+            island: i,
+            prosumer,
+        }) = self.pending_tx.remove(&receipt.id)
+        else {
             return;
         };
         if let Outcome::Reverted(reason) = &receipt.outcome {
-            self.log_event(
+            let event = self.event(
+                i,
                 now_s,
                 EventKind::TransactionReverted,
                 format!("{} reverted: {reason}", receipt.function.name()),
-            )
-            .await;
+            );
+            self.log_event(event).await;
         }
         match self.islands[i].stage.clone() {
             Stage::OnChain { pending } if pending > 1 => {
@@ -287,45 +322,70 @@ impl Coordinator {
             Stage::OnChain { .. } => {
                 let island = &mut self.islands[i];
                 island.phases.chain_s += now_s - island.stage_started_s;
-                self.log_event(
+                let event = self.event(
+                    i,
                     now_s,
                     EventKind::ChainUpdated,
-                    format!("island {i}: readings, balance and tariffs on chain"),
-                )
-                .await;
+                    "readings, balance and tariffs on chain".to_string(),
+                );
+                self.log_event(event).await;
                 self.optimise(i, now_s).await;
             }
             Stage::Recording => {
                 self.islands[i].phases.chain_s += now_s - self.islands[i].stage_started_s;
                 match receipt.outcome {
                     Outcome::Allocation(record) => {
-                        self.log_event(
-                            now_s,
-                            EventKind::AllocationRecorded,
-                            format!(
-                                "island {i} round {}: deficit {} Wh covered by {} Wh, rewards {} of budget {} paise",
-                                self.islands[i].rounds,
-                                record.deficit_wh,
-                                record.covered_wh,
-                                record.rewards_paise,
-                                record.budget_paise
-                            ),
-                        )
-                        .await;
+                        // The contract checks the allocation against the deficit of the
+                        // readings before the outage; after a back-off the island's deficit
+                        // is larger, and the line shows both.
+                        let deficit_kwh = self.islands[i].deficit_kwh;
+                        let event = self
+                            .event(
+                                i,
+                                now_s,
+                                EventKind::AllocationRecorded,
+                                format!(
+                                    "allocation on chain: deficit {deficit_kwh:.3} kWh, covered {} Wh \
+                                     (contract's check against the pre-outage deficit {} Wh), \
+                                     rewards {} of budget {} paise",
+                                    record.covered_wh,
+                                    record.deficit_wh,
+                                    record.rewards_paise,
+                                    record.budget_paise
+                                ),
+                            )
+                            .deficit_kwh(deficit_kwh)
+                            .amount_inr(record.rewards_paise as f64 / 100.0);
+                        self.log_event(event).await;
                         self.command_relays(i, now_s).await;
                     }
-                    other => self.fail(i, format!("the allocation was not recorded: {other:?}")),
+                    Outcome::Reverted(reason) => {
+                        self.fail(i, FailureReason::revert(receipt.function.name(), &reason))
+                    }
+                    other => self.fail(
+                        i,
+                        FailureReason::ContractRevert {
+                            function: receipt.function.name().to_string(),
+                            reason: format!("unexpected outcome {other:?}"),
+                        },
+                    ),
                 }
             }
             Stage::Settling { pending } => {
                 if let Outcome::SettledPaise(paise) = receipt.outcome {
-                    self.islands[i].rewards_paid_inr += paise as f64 / 100.0;
-                    self.log_event(
-                        now_s,
-                        EventKind::Settled,
-                        format!("island {i}: {:.2} INR credited", paise as f64 / 100.0),
-                    )
-                    .await;
+                    let inr = paise as f64 / 100.0;
+                    self.islands[i].rewards_paid_inr += inr;
+                    let id = self.id(prosumer.expect("a settlement pays a prosumer"));
+                    let event = self
+                        .event(
+                            i,
+                            now_s,
+                            EventKind::Settled,
+                            format!("{inr:.2} INR credited to {id}"),
+                        )
+                        .entities(vec![id])
+                        .amount_inr(inr);
+                    self.log_event(event).await;
                 }
                 self.islands[i].stage = if pending > 1 {
                     Stage::Settling {
@@ -349,9 +409,9 @@ impl Coordinator {
         let allocation = match response.result {
             Ok(allocation) => allocation,
             Err(reason) => {
-                self.fail(i, format!("optimiser: {reason}"));
-                self.log_event(now_s, EventKind::OptimisationFailed, reason)
-                    .await;
+                let event = self.event(i, now_s, EventKind::OptimisationFailed, reason.clone());
+                self.fail(i, FailureReason::OptimiserError { reason });
+                self.log_event(event).await;
                 return;
             }
         };
@@ -386,13 +446,22 @@ impl Coordinator {
         island.deficit_kwh = allocation.deficit_kwh;
         island.delivery_interval = (now_s / self.config.interval_s()).floor() as u64 + 2;
         let detail = format!(
-            "island {i} round {}: deficit {:.1} kWh, cost {:.2} INR, {} shed",
-            island.rounds,
+            "deficit {:.3} kWh, cost {:.2} INR, {} shed{}",
             allocation.deficit_kwh,
             allocation.cost_inr,
-            allocation.shed.len()
+            allocation.shed.len(),
+            if allocation.shed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", allocation.shed.join(", "))
+            }
         );
-        self.log_event(now_s, EventKind::Optimised, detail).await;
+        let event = self
+            .event(i, now_s, EventKind::Optimised, detail)
+            .entities(allocation.shed.clone())
+            .deficit_kwh(allocation.deficit_kwh)
+            .amount_inr(allocation.cost_inr);
+        self.log_event(event).await;
 
         let island = &self.islands[i];
         let on_chain = chain::Allocation {
@@ -446,16 +515,19 @@ impl Coordinator {
         if self.islands[i].stage != Stage::AwaitingDetection {
             return;
         }
-        self.log_event(
-            now_s,
-            EventKind::OutageDetected,
-            format!(
-                "{} reports loss of supply, detected {:.3} s after it",
-                self.config.entities[entity as usize].id,
-                detected_at_s - lost_at_s
-            ),
-        )
-        .await;
+        let id = self.id(entity);
+        let event = self
+            .event(
+                i,
+                now_s,
+                EventKind::OutageDetected,
+                format!(
+                    "{id} reports loss of supply, detected {:.3} s after it",
+                    detected_at_s - lost_at_s
+                ),
+            )
+            .entities(vec![id]);
+        self.log_event(event).await;
         let island = &mut self.islands[i];
         island.phases.detection_s += detected_at_s - lost_at_s;
         island.phases.communication_s += now_s - detected_at_s;
@@ -486,12 +558,13 @@ impl Coordinator {
                 } else {
                     self.islands[i].phases.communication_s +=
                         now_s - self.islands[i].stage_started_s;
-                    self.log_event(
+                    let event = self.event(
+                        i,
                         now_s,
                         EventKind::ReadingsGathered,
-                        format!("island {i}: latest readings in"),
-                    )
-                    .await;
+                        "latest readings in".to_string(),
+                    );
+                    self.log_event(event).await;
                     self.put_on_chain(i, now_s).await;
                 }
             }
@@ -563,7 +636,7 @@ impl Coordinator {
             .map(|s| s.entity)
             .collect();
         let detail = format!(
-            "island {i}: {} consumers supplied after {:.3} s",
+            "{} consumers supplied after {:.3} s",
             island.served.len(),
             now_s - island.fault_at_s
         );
@@ -576,7 +649,8 @@ impl Coordinator {
                 last_read_at_s: now_s,
             }
         };
-        self.log_event(now_s, EventKind::Restored, detail).await;
+        let event = self.event(i, now_s, EventKind::Restored, detail);
+        self.log_event(event).await;
     }
 
     /// Whether a prosumer's delivery-interval reading shows its baseline plus its share.
@@ -696,12 +770,9 @@ impl Coordinator {
                 )
             }));
         }
-        let detail = format!(
-            "island {i} round {round}: {} relays commanded",
-            commands.len()
-        );
-        self.log_event(now_s, EventKind::RelaysCommanded, detail)
-            .await;
+        let detail = format!("{} relays commanded", commands.len());
+        let event = self.event(i, now_s, EventKind::RelaysCommanded, detail);
+        self.log_event(event).await;
         if commands.is_empty() {
             self.restored(i, now_s).await;
             return;
@@ -732,15 +803,18 @@ impl Coordinator {
         island.phases.verification_s += last_read_at_s - island.stage_started_s;
         island.phases.communication_s += now_s - last_read_at_s;
         island.backed_off.extend(failed);
-        self.log_event(
-            now_s,
-            EventKind::BackOffDetected,
-            format!(
-                "island {i}: {} did not deliver; re-optimising without them",
-                names.join(", ")
-            ),
-        )
-        .await;
+        let event = self
+            .event(
+                i,
+                now_s,
+                EventKind::BackOffDetected,
+                format!(
+                    "{} did not deliver; re-optimising without them",
+                    names.join(", ")
+                ),
+            )
+            .entities(names);
+        self.log_event(event).await;
         self.optimise(i, now_s).await;
     }
 
@@ -763,36 +837,47 @@ impl Coordinator {
             // same whole Wh as it was promised.
             let mut reading = on_chain(r);
             reading.export_wh = wh(export_prev_kwh) + share_wh(share.delta_kwh);
-            calls.push(Call::PostReading {
-                meter: chain::account(METER_ACCOUNT_BASE + u64::from(share.entity)),
-                entity: chain_id(share.entity),
-                interval: delivery_interval,
-                reading,
-            });
-            calls.push(Call::Settle {
-                outage_id: outage,
-                prosumer: chain_id(share.entity),
-            });
+            calls.push((
+                Call::PostReading {
+                    meter: chain::account(METER_ACCOUNT_BASE + u64::from(share.entity)),
+                    entity: chain_id(share.entity),
+                    interval: delivery_interval,
+                    reading,
+                },
+                None,
+            ));
+            calls.push((
+                Call::Settle {
+                    outage_id: outage,
+                    prosumer: chain_id(share.entity),
+                },
+                Some(share.entity),
+            ));
         }
         self.islands[i].stage = Stage::Settling {
             pending: calls.len(),
         };
         self.islands[i].stage_started_s = now_s;
-        for call in calls {
-            self.submit(i, call).await;
+        for (call, prosumer) in calls {
+            self.submit_for(i, call, prosumer).await;
         }
     }
 
     async fn submit(&mut self, island: usize, call: Call) {
+        self.submit_for(island, call, None).await;
+    }
+
+    /// Submits `call` for `island`; `prosumer` is who a settlement pays.
+    async fn submit_for(&mut self, island: usize, call: Call, prosumer: Option<EntityIndex>) {
         let id = self.next_tx;
         self.next_tx += 1;
-        self.pending_tx.insert(id, Pending { island });
+        self.pending_tx.insert(id, Pending { island, prosumer });
         self.to_chain.send(Transaction { id, call }).await;
     }
 
     /// Stops island `i`'s restoration. A restoration an earlier round made does not hold once
     /// a later round fails (its prosumers did not deliver), so the island counts as not restored.
-    fn fail(&mut self, i: usize, reason: String) {
+    fn fail(&mut self, i: usize, reason: FailureReason) {
         self.islands[i].restored_at_s = None;
         self.islands[i].stage = Stage::Failed(reason);
     }
@@ -801,10 +886,24 @@ impl Coordinator {
         self.island_of_entity[entity as usize]
     }
 
-    async fn log_event(&mut self, time_s: f64, kind: EventKind, detail: String) {
-        self.log
-            .send(LogEvent::new(time_s, "coordinator", kind, detail))
-            .await;
+    /// Entity `e`'s id.
+    fn id(&self, e: EntityIndex) -> String {
+        self.config.entities[e as usize].id.clone()
+    }
+
+    /// An event about island `i` (its number and current round; the text names both).
+    fn event(&self, i: usize, time_s: f64, kind: EventKind, detail: String) -> LogEvent {
+        let island = &self.islands[i];
+        let round = (island.rounds > 0).then_some(island.rounds);
+        let prefix = match round {
+            Some(r) => format!("island {} round {r}: ", island.number),
+            None => format!("island {}: ", island.number),
+        };
+        LogEvent::new(time_s, "coordinator", kind, prefix + &detail).island(island.number, round)
+    }
+
+    async fn log_event(&mut self, event: LogEvent) {
+        self.log.send(event).await;
     }
 }
 

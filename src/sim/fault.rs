@@ -95,20 +95,33 @@ impl FaultInjector {
                 self.cut_off[i as usize] = true;
                 self.supply_lost[i as usize].send(now_s).await;
             }
+            // Numbered as `blackstart island` numbers the grid after all the run's faults.
+            let all: Vec<[NodeId; 2]> = self.faults.iter().map(|f| f.0).collect();
+            let number = self
+                .topology
+                .components(&all)
+                .iter()
+                .position(|c| c.nodes.binary_search(&component.nodes[0]).is_ok())
+                .expect("the components after all faults hold every node")
+                + 1;
             self.log
-                .send(LogEvent::new(
-                    now_s,
-                    "faults",
-                    EventKind::IslandFormed,
-                    format!(
-                        "nodes {:?} cut off with {} entities",
-                        component.nodes,
-                        entities.len()
-                    ),
-                ))
+                .send(
+                    LogEvent::new(
+                        now_s,
+                        "faults",
+                        EventKind::IslandFormed,
+                        format!(
+                            "island {number}: nodes {:?} cut off with {} entities",
+                            component.nodes,
+                            entities.len()
+                        ),
+                    )
+                    .island(number, None),
+                )
                 .await;
             self.island_formed
                 .send(IslandFormed {
+                    number,
                     nodes: component.nodes,
                     entities,
                     at_s: now_s,

@@ -78,6 +78,9 @@ pub enum Envelope {
 /// The grid operator learns that lines opened (from its breakers), and which part is cut off.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IslandFormed {
+    /// The island's number as `blackstart island` gives it: 1-based position, among the grid's
+    /// components after all the run's faults, of the component holding the island's first node.
+    pub number: usize,
     /// Nodes of the island that lost its supply.
     pub nodes: Vec<crate::scenario::NodeId>,
     /// Entities on those nodes.

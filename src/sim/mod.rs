@@ -14,9 +14,13 @@
 //!
 //! Each run is one single-threaded simulation (deterministic); every random draw comes from a
 //! stream seeded by (run seed, purpose). A run simulates from one meter interval before the
-//! first fault until every fault has struck and every island is restored and settled (or has
-//! failed), or the horizon: before and after that nothing it reports can change. [`Simulator`] holds what is built once per scenario —
-//! the entity table, the topology and the deployed contracts — and runs any [`RunPlan`].
+//! first fault until every fault has struck and every island's story is complete — restored and
+//! settled, or failed — even when that runs past the horizon: before and after that nothing it
+//! reports can change. The horizon bounds when faults strike: a fault of the plan at or after it
+//! is not simulated and makes the run censored. A story that cannot complete (a message lost for
+//! good, timing the workflow cannot meet) is given up after [`story_limit_s`] and makes the run
+//! censored too. [`Simulator`] holds what is built once per scenario — the entity table, the
+//! topology and the deployed contracts — and runs any [`RunPlan`].
 
 pub(crate) mod chain_node;
 pub(crate) mod clock;
@@ -38,7 +42,10 @@ pub use chain_node::Function;
 pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::RunPlan;
-pub use report::{AllocationRow, ConsumerOutcome, RunReport, SUSTAINED_AFTER_S, TransactionRow};
+pub use report::{
+    AllocationRow, ConsumerOutcome, FailureReason, RunReport, RunStatus, SUSTAINED_AFTER_S,
+    TransactionRow,
+};
 
 use crate::chain::{Chain, ChainError};
 use crate::grid::Topology;
@@ -53,6 +60,7 @@ use nexosim::model::{BuildContext, ProtoModel};
 use nexosim::ports::{EventQueueReader, EventSinkReader, QuerySource, SinkState, event_queue};
 use nexosim::simulation::{Mailbox, SimInit};
 use optimiser::Optimiser;
+use report::SimulatedWindow;
 use rtdccu::Rtdccu;
 use seed::{Purpose, stream};
 
@@ -135,12 +143,23 @@ impl Simulator {
             n,
             stream(seed, Purpose::Network),
         );
+        // Faults at or after the horizon never strike in the window: the run is censored.
+        let (in_window, after): (Vec<_>, Vec<_>) = plan
+            .faults
+            .iter()
+            .cloned()
+            .partition(|f| f.1 < s.time.horizon_s);
         let mut faults = FaultInjector::new(
             self.topology.clone(),
-            plan.faults.clone(),
+            in_window.clone(),
             self.entities.iter().map(|e| e.node).collect(),
         );
-        let mut coordinator = Coordinator::new(self.coordinator_config(plan));
+        let mut coordinator = Coordinator::new(CoordinatorConfig {
+            scenario: s.clone(),
+            entities: self.entities.clone(),
+            weather_factor: plan.weather_factor,
+            demand_factor: plan.demand_factor,
+        });
         let mut chain = ChainNode::new(
             &s.chain,
             plan.block_interval_s,
@@ -232,22 +251,25 @@ impl Simulator {
                 .add_model(rtdccu, rtdccu_box, &format!("rtdccu{i}"));
         }
         let engine = |e: &dyn std::fmt::Display| SimError::Engine(e.to_string());
-        let window = Window::of(plan, s.time.meter_interval_s, s.time.horizon_s);
+        let interval_s = s.time.meter_interval_s;
+        let window = Window::of(&in_window, interval_s, s.time.horizon_s);
         let mut simulation = bench
             .init(clock::at(window.start_s))
             .map_err(|e| engine(&e))?;
-        // Step an interval at a time; once every fault has struck and every island is settled,
-        // nothing the run reports can change any more.
+        // Step an interval at a time; once every fault has struck and every island's story is
+        // over, nothing the run reports can change any more. A story still going at the limit
+        // will not end: the run stops there, censored.
+        let limit_s = s.time.horizon_s.max(window.last_fault_s + story_limit_s(s));
         let mut now_s = window.start_s;
-        while now_s < s.time.horizon_s {
-            now_s = (now_s + s.time.meter_interval_s).min(s.time.horizon_s);
+        loop {
+            now_s = (now_s + interval_s).min(limit_s);
             simulation
                 .step_until(clock::at(now_s))
                 .map_err(|e| engine(&e))?;
             let done = simulation
                 .process_query(&settled, ())
                 .map_err(|e| engine(&e))?;
-            if now_s > window.last_fault_s && done {
+            if (now_s > window.last_fault_s && done) || now_s >= limit_s {
                 break;
             }
         }
@@ -258,25 +280,32 @@ impl Simulator {
         let receipts = drain(&mut receipt_reader);
         let mut events = drain(&mut log_reader);
         events.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+        let simulated = SimulatedWindow {
+            horizon_s: s.time.horizon_s,
+            end_s: now_s.max(s.time.horizon_s),
+            stopped_at_s: now_s,
+            fault_after_horizon_s: after.iter().map(|f| f.1).reduce(f64::min),
+        };
         Ok(RunReport::new(
             plan.clone(),
             &self.entities,
-            s.time.meter_interval_s,
-            s.time.horizon_s,
+            interval_s,
+            &simulated,
             &restorations,
             receipts,
             events,
         ))
     }
+}
 
-    fn coordinator_config(&self, plan: &RunPlan) -> CoordinatorConfig {
-        CoordinatorConfig {
-            scenario: self.scenario.clone(),
-            entities: self.entities.clone(),
-            weather_factor: plan.weather_factor,
-            demand_factor: plan.demand_factor,
-        }
-    }
+/// How long after the last fault a run waits for every island's story to end, s. A story has
+/// at most one allocation round per prosumer plus the first (each back-off excludes at least
+/// one prosumer), and a round ends by the reading of its delivery interval, at most three meter
+/// intervals after its allocation; detection, gathering and settlement take one more interval
+/// at most when the timing passes `validate`.
+pub fn story_limit_s(scenario: &Scenario) -> f64 {
+    let rounds = scenario.entities.prosumers.len() as f64 + 1.0;
+    (3.0 * rounds + 1.0) * scenario.time.meter_interval_s
 }
 
 /// The stretch of simulated time a run needs.
@@ -289,9 +318,9 @@ struct Window {
 }
 
 impl Window {
-    fn of(plan: &RunPlan, interval_s: f64, horizon_s: f64) -> Self {
-        let first_s = plan.faults.iter().map(|f| f.1).fold(horizon_s, f64::min);
-        let last_fault_s = plan.faults.iter().map(|f| f.1).fold(0.0, f64::max);
+    fn of(faults: &[([crate::scenario::NodeId; 2], f64)], interval_s: f64, horizon_s: f64) -> Self {
+        let first_s = faults.iter().map(|f| f.1).fold(horizon_s, f64::min);
+        let last_fault_s = faults.iter().map(|f| f.1).fold(0.0, f64::max);
         let start_s = (((first_s / interval_s).floor() - 1.0) * interval_s).max(0.0);
         Window {
             start_s,

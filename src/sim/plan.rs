@@ -77,16 +77,19 @@ impl RunPlan {
                 .collect();
             plan.fault_set = Some(chosen);
         }
+        // The draw is used as it is, never clamped: the fault set keeps its spacing from the
+        // drawn first fault, and a fault that lands at or after the horizon is not simulated
+        // and makes the run censored (`validate` warns when draws can land there and rejects a
+        // distribution all of whose draws do).
         if let Some(time) = &mc.fault_time_s {
             let first_s = plan
                 .faults
                 .iter()
                 .map(|f| f.1)
                 .fold(f64::INFINITY, f64::min);
-            let last_start_s = scenario.time.horizon_s - scenario.time.meter_interval_s;
-            let start_s = time.sample(&mut rng).clamp(0.0, last_start_s.max(0.0));
+            let start_s = time.sample(&mut rng);
             for fault in &mut plan.faults {
-                fault.1 = (fault.1 - first_s + start_s).min(scenario.time.horizon_s);
+                fault.1 = fault.1 - first_s + start_s;
             }
         }
         plan.weather_factor = mc.weather_factor.sample(&mut rng);

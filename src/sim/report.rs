@@ -1,35 +1,187 @@
-//! One run's results: MTTR (eq. 15) and its breakdown, each consumer's interruption, energy not
-//! served, rewards, and every transaction.
+//! One run's results: its status and failure reason, MTTR (eq. 15) and its breakdown, the
+//! customer-weighted restoration time, each consumer's interruption, energy not served, rewards,
+//! and every transaction.
+//!
+//! A run simulates until every island's story is complete — detection, every allocation round,
+//! the delivery check and settlement — even past the horizon; the horizon bounds when faults
+//! strike. A story still incomplete when the simulation gives up (see `sim::Simulator::run`),
+//! or a fault drawn at or after the horizon, makes the run `censored`: nothing it reports is
+//! presented as a finished restoration.
 
 use super::chain_node::{Outcome, Receipt};
-use super::coordinator::{IslandRestoration, Phases};
+use super::coordinator::{IslandRestoration, Phases, Stage};
 use super::entity::{Entity, Profile};
 use super::log::LogEvent;
 use super::plan::RunPlan;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// IEEE 1366: an interruption longer than this is sustained, shorter is momentary, s.
 pub const SUSTAINED_AFTER_S: f64 = 300.0;
 
-/// A consumer's outage.
+/// How a run's outage ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Every island's story is complete and every interrupted consumer was restored.
+    Restored,
+    /// Every story is complete; some consumers were restored, others were not (shed, or their
+    /// island failed).
+    PartlyRestored,
+    /// Every story is complete and no interrupted consumer was restored.
+    NotRestored,
+    /// A story was still incomplete when the simulation stopped, or a fault was drawn at or
+    /// after the horizon: the run's figures are not those of a finished restoration.
+    Censored,
+    /// No island was cut off from the utility.
+    NoOutage,
+}
+
+impl RunStatus {
+    /// The status's name, as in JSON and Parquet.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RunStatus::Restored => "restored",
+            RunStatus::PartlyRestored => "partly_restored",
+            RunStatus::NotRestored => "not_restored",
+            RunStatus::Censored => "censored",
+            RunStatus::NoOutage => "no_outage",
+        }
+    }
+}
+
+impl fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str().replace('_', " "))
+    }
+}
+
+/// Why a run did not restore everyone, or why its story is incomplete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FailureReason {
+    /// The island's capacity does not cover its demand: the optimiser shed these consumers.
+    NoCapacity {
+        /// The consumers shed, by id.
+        shed: Vec<String>,
+    },
+    /// The allocation's rewards exceed the consumers' tariffs (eq. 5): the contract refused to
+    /// record it.
+    OverBudget {
+        /// The contract's decoded revert reason.
+        reason: String,
+    },
+    /// A transaction the restoration needed reverted.
+    ContractRevert {
+        /// The contract function.
+        function: String,
+        /// The decoded revert reason.
+        reason: String,
+    },
+    /// The optimiser found no allocation.
+    OptimiserError {
+        /// The optimiser's message.
+        reason: String,
+    },
+    /// The simulation stopped before an island's story (detection, rounds, delivery check,
+    /// settlement) was complete.
+    HorizonReached {
+        /// Where the story stood.
+        stage: String,
+        /// When the simulation stopped, s since midnight.
+        stopped_at_s: f64,
+    },
+    /// A fault was drawn at or after the horizon: it never struck within the simulated window.
+    FaultAfterHorizon {
+        /// The fault's time, s since midnight.
+        at_s: f64,
+        /// The scenario's horizon, s.
+        horizon_s: f64,
+    },
+}
+
+impl FailureReason {
+    /// The reason's kind, as in the `failure_reason` column: `no_capacity`, `over_budget`,
+    /// `contract_revert`, `optimiser_error`, `horizon_reached` or `fault_after_horizon`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FailureReason::NoCapacity { .. } => "no_capacity",
+            FailureReason::OverBudget { .. } => "over_budget",
+            FailureReason::ContractRevert { .. } => "contract_revert",
+            FailureReason::OptimiserError { .. } => "optimiser_error",
+            FailureReason::HorizonReached { .. } => "horizon_reached",
+            FailureReason::FaultAfterHorizon { .. } => "fault_after_horizon",
+        }
+    }
+
+    /// The reason a transaction of `function` reverted with: over budget when the contract
+    /// says so, any other revert otherwise.
+    pub fn revert(function: &str, reason: &str) -> Self {
+        if reason.contains("AllocationOverBudget") {
+            FailureReason::OverBudget {
+                reason: reason.to_string(),
+            }
+        } else {
+            FailureReason::ContractRevert {
+                function: function.to_string(),
+                reason: reason.to_string(),
+            }
+        }
+    }
+}
+
+impl fmt::Display for FailureReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailureReason::NoCapacity { shed } => {
+                write!(f, "no capacity: {} shed", shed.join(", "))
+            }
+            FailureReason::OverBudget { reason } => write!(
+                f,
+                "over budget: the rewards exceed the consumers' tariffs (eq. 5), contract revert: {reason}"
+            ),
+            FailureReason::ContractRevert { function, reason } => {
+                write!(f, "contract revert: {function}: {reason}")
+            }
+            FailureReason::OptimiserError { reason } => write!(f, "optimiser error: {reason}"),
+            FailureReason::HorizonReached {
+                stage,
+                stopped_at_s,
+            } => write!(
+                f,
+                "horizon reached: the simulation stopped at {stopped_at_s:.3} s with an island {stage}"
+            ),
+            FailureReason::FaultAfterHorizon { at_s, horizon_s } => write!(
+                f,
+                "fault drawn at {at_s:.3} s, at or after the horizon ({horizon_s} s): it never struck"
+            ),
+        }
+    }
+}
+
+/// One interruption of a consumer (a consumer cut off twice in a run has two).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConsumerOutcome {
     /// Its id.
     pub id: String,
     /// When it lost supply, s.
     pub interrupted_at_s: f64,
-    /// When its supply came back, s; `None` if shed or never restored within the horizon.
+    /// When its supply came back, s; `None` if shed or never restored.
     pub restored_at_s: Option<f64>,
-    /// How long it was without supply (to the horizon if not restored), s.
+    /// How long it was without supply (to the end of the simulated window if not restored), s.
     pub interruption_s: f64,
-    /// Demand unmet while interrupted (to the horizon if not restored), kWh.
+    /// Demand unmet while interrupted (to the end of the window if not restored), kWh.
     pub energy_not_served_kwh: f64,
+    /// Still interrupted when the simulated window ended: `interruption_s` is a lower bound.
+    pub censored: bool,
+    /// Shed by the allocation in force for lack of capacity.
+    pub shed: bool,
 }
 
 /// One prosumer's share of the final allocation of an island.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AllocationRow {
-    /// The island (order of formation).
+    /// The island, numbered as `blackstart island` numbers it (1-based).
     pub island: usize,
     /// The prosumer.
     pub id: String,
@@ -71,18 +223,34 @@ pub struct TransactionRow {
 pub struct RunReport {
     /// The run's seed.
     pub seed: u64,
-    /// Eq. 15: mean over the run's restored outages of (restoration − loss of supply), s;
-    /// `None` when no island was cut off or none was restored.
+    /// How the outage ended.
+    pub status: RunStatus,
+    /// Why not everyone was restored, or why the run is censored; `None` when restored or when
+    /// nothing was cut off.
+    pub failure_reason: Option<FailureReason>,
+    /// Eq. 15: mean over the run's restored islands whose story is complete of (restoration −
+    /// loss of supply), s. Islands not restored, and consumers shed, do not count: see
+    /// `customer_restoration_mean_s` for a figure that counts everyone. `None` when no island
+    /// was restored.
     pub mttr_s: Option<f64>,
+    /// Mean over every consumer interruption of its duration, s: shed and never-restored
+    /// consumers included, their interruptions censored at the end of the simulated window
+    /// (`customers_censored` counts them). `None` when no consumer was interrupted.
+    pub customer_restoration_mean_s: Option<f64>,
+    /// Consumer interruptions still running when the simulated window ended.
+    pub customers_censored: usize,
+    /// End of the simulated window, s since midnight: the horizon, or later when a story ran
+    /// past it.
+    pub window_end_s: f64,
     /// The MTTR's breakdown (means over the same outages); the phases add up to `mttr_s`.
     pub phases: Phases,
     /// Allocations made (most over the islands): 1, or more after back-offs.
     pub rounds: u32,
     /// Islands cut off from the utility.
     pub outages: usize,
-    /// Of those, restored within the horizon.
+    /// Of those, restored with their story complete (the islands eq. 15 averages over).
     pub restored_outages: usize,
-    /// Every consumer that lost supply.
+    /// Every interruption of a consumer.
     pub consumers: Vec<ConsumerOutcome>,
     /// Sum over consumers, kWh.
     pub energy_not_served_kwh: f64,
@@ -97,13 +265,10 @@ pub struct RunReport {
     /// The final allocation of every island.
     pub allocations: Vec<AllocationRow>,
     /// The sampled parameters of the run.
-    #[serde(skip)]
     pub plan: RunPlan,
     /// Every transaction.
-    #[serde(skip)]
     pub transaction_log: Vec<TransactionRow>,
-    /// The event log, in time order.
-    #[serde(skip)]
+    /// The event log, in time order (empty unless the run recorded events).
     pub events: Vec<LogEvent>,
     /// Wall-clock time the optimiser's solves took, µs (measured, not simulated).
     #[serde(skip)]
@@ -130,18 +295,19 @@ impl RunReport {
     }
 
     /// Assembles the report of a finished run.
-    pub fn new(
+    pub(crate) fn new(
         plan: RunPlan,
         entities: &[Entity],
         interval_s: f64,
-        horizon_s: f64,
+        window: &SimulatedWindow,
         restorations: &[IslandRestoration],
         receipts: Vec<Receipt>,
         events: Vec<LogEvent>,
     ) -> Self {
+        let end_s = window.end_s;
         let restored: Vec<&IslandRestoration> = restorations
             .iter()
-            .filter(|r| r.restored_at_s.is_some())
+            .filter(|r| r.stage == Stage::Done && r.restored_at_s.is_some())
             .collect();
         let n = restored.len() as f64;
         let mean =
@@ -151,7 +317,7 @@ impl RunReport {
         } else {
             let mttr = restored
                 .iter()
-                .map(|r| r.restored_at_s.unwrap_or(horizon_s) - r.fault_at_s)
+                .filter_map(|r| r.restored_at_s.map(|at_s| at_s - r.fault_at_s))
                 .sum::<f64>()
                 / n;
             let phases = Phases {
@@ -167,14 +333,14 @@ impl RunReport {
 
         let mut consumers = Vec::new();
         let mut allocations = Vec::new();
-        for (i, r) in restorations.iter().enumerate() {
+        for r in restorations {
             for &e in &r.entities {
                 let entity = &entities[e as usize];
                 let Profile::Consumer { demand_kwh, .. } = entity.profile else {
                     continue;
                 };
                 let restored_at_s = r.restored_at_s.filter(|_| r.served.contains(&e));
-                let until_s = restored_at_s.unwrap_or(horizon_s);
+                let until_s = restored_at_s.unwrap_or(end_s);
                 consumers.push(ConsumerOutcome {
                     id: entity.id.clone(),
                     interrupted_at_s: r.fault_at_s,
@@ -184,11 +350,13 @@ impl RunReport {
                         * plan.demand_factor
                         * (until_s - r.fault_at_s)
                         / interval_s,
+                    censored: restored_at_s.is_none(),
+                    shed: r.shed.contains(&e),
                 });
             }
             for share in &r.shares {
                 allocations.push(AllocationRow {
-                    island: i,
+                    island: r.number,
                     id: entities[share.entity as usize].id.clone(),
                     delta_kwh: share.delta_kwh,
                     alpha: share.alpha,
@@ -199,7 +367,7 @@ impl RunReport {
             }
             for &e in &r.backed_off {
                 allocations.push(AllocationRow {
-                    island: i,
+                    island: r.number,
                     id: entities[e as usize].id.clone(),
                     delta_kwh: 0.0,
                     alpha: 0.0,
@@ -209,6 +377,7 @@ impl RunReport {
                 });
             }
         }
+        let (status, failure_reason) = outcome(window, restorations, &consumers, entities);
         let transaction_log: Vec<TransactionRow> = receipts
             .into_iter()
             .map(|r| TransactionRow {
@@ -227,7 +396,14 @@ impl RunReport {
             .collect();
         RunReport {
             seed: plan.seed,
+            status,
+            failure_reason,
             mttr_s,
+            customer_restoration_mean_s: (!consumers.is_empty()).then(|| {
+                consumers.iter().map(|c| c.interruption_s).sum::<f64>() / consumers.len() as f64
+            }),
+            customers_censored: consumers.iter().filter(|c| c.censored).count(),
+            window_end_s: end_s,
             phases,
             rounds: restorations.iter().map(|r| r.rounds).max().unwrap_or(0),
             outages: restorations.len(),
@@ -250,5 +426,117 @@ impl RunReport {
             transaction_log,
             events,
         }
+    }
+}
+
+/// The stretch of time a run simulated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SimulatedWindow {
+    /// The scenario's horizon, s.
+    pub horizon_s: f64,
+    /// When the simulation stopped or the horizon, whichever is later, s: interruptions still
+    /// running are censored here.
+    pub end_s: f64,
+    /// When the simulation stopped, s.
+    pub stopped_at_s: f64,
+    /// The first of the plan's faults at or after the horizon (not simulated), s.
+    pub fault_after_horizon_s: Option<f64>,
+}
+
+/// A run's status and failure reason, from its islands' stories and its consumers' outcomes.
+fn outcome(
+    window: &SimulatedWindow,
+    restorations: &[IslandRestoration],
+    consumers: &[ConsumerOutcome],
+    entities: &[Entity],
+) -> (RunStatus, Option<FailureReason>) {
+    if let Some(at_s) = window.fault_after_horizon_s {
+        let reason = FailureReason::FaultAfterHorizon {
+            at_s,
+            horizon_s: window.horizon_s,
+        };
+        return (RunStatus::Censored, Some(reason));
+    }
+    if let Some(r) = restorations.iter().find(|r| !r.stage.is_final()) {
+        let reason = FailureReason::HorizonReached {
+            stage: r.stage.describe().to_string(),
+            stopped_at_s: window.stopped_at_s,
+        };
+        return (RunStatus::Censored, Some(reason));
+    }
+    if restorations.is_empty() {
+        return (RunStatus::NoOutage, None);
+    }
+    let failed = restorations.iter().find_map(|r| match &r.stage {
+        Stage::Failed(reason) => Some(reason.clone()),
+        _ => None,
+    });
+    let shed: Vec<String> = restorations
+        .iter()
+        .flat_map(|r| &r.shed)
+        .map(|&e| entities[e as usize].id.clone())
+        .collect();
+    let reason = failed.or((!shed.is_empty()).then_some(FailureReason::NoCapacity { shed }));
+    let restored = consumers
+        .iter()
+        .filter(|c| c.restored_at_s.is_some())
+        .count();
+    let status = if reason.is_none() && restored == consumers.len() {
+        RunStatus::Restored
+    } else if restored == 0 {
+        RunStatus::NotRestored
+    } else {
+        RunStatus::PartlyRestored
+    };
+    (status, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revert_over_the_budget_is_named_as_such_and_keeps_its_decoded_reason() {
+        let over = "recordAllocation reverted: AllocationOverBudget { rewardsPaise: 637, budgetPaise: 632 }";
+        let reason = FailureReason::revert("OptimisationHandler", over);
+        assert_eq!(reason.as_str(), "over_budget");
+        assert!(reason.to_string().starts_with("over budget"));
+        assert!(reason.to_string().ends_with(over));
+        let other = FailureReason::revert("PowerData", "UnregisteredMeter { caller: 0x1 }");
+        assert_eq!(other.as_str(), "contract_revert");
+        assert_eq!(
+            other.to_string(),
+            "contract revert: PowerData: UnregisteredMeter { caller: 0x1 }"
+        );
+    }
+
+    #[test]
+    fn statuses_have_their_column_names() {
+        let names: Vec<&str> = [
+            RunStatus::Restored,
+            RunStatus::PartlyRestored,
+            RunStatus::NotRestored,
+            RunStatus::Censored,
+            RunStatus::NoOutage,
+        ]
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "restored",
+                "partly_restored",
+                "not_restored",
+                "censored",
+                "no_outage"
+            ]
+        );
+        // JSON agrees with the column.
+        assert_eq!(
+            serde_json::to_value(RunStatus::PartlyRestored).unwrap(),
+            "partly_restored"
+        );
+        assert_eq!(RunStatus::PartlyRestored.to_string(), "partly restored");
     }
 }
