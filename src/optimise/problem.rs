@@ -61,6 +61,11 @@ pub struct Problem {
     pub consumers: Vec<ConsumerInput>,
     /// `BT_p`, the prosumer base tariff (3 INR/kWh in the paper).
     pub base_tariff_inr_per_kwh: f64,
+    /// What the island's DERs and battery banks supply over the interval, kWh: eq. 1's
+    /// `P_DER + P_BBD − P_BBI` (negative when the banks take in more than the DERs and banks
+    /// give). It supplies the island before any prosumer is asked for extra export. Default 0.
+    #[serde(default)]
+    pub community_supply_kwh: f64,
 }
 
 /// How to solve.
@@ -126,6 +131,13 @@ impl Problem {
             return Err(invalid(
                 "base_tariff_inr_per_kwh".into(),
                 format!("must be a finite number > 0, got {bt}"),
+            ));
+        }
+        let community = self.community_supply_kwh;
+        if !community.is_finite() {
+            return Err(invalid(
+                "community_supply_kwh".into(),
+                format!("must be finite, got {community}"),
             ));
         }
         for (i, p) in self.prosumers.iter().enumerate() {

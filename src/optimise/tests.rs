@@ -46,6 +46,7 @@ fn campus13() -> Problem {
             consumer("C3", 839.0, 0, 7131.50),
         ],
         base_tariff_inr_per_kwh: BT,
+        community_supply_kwh: 0.0,
     }
 }
 
@@ -240,7 +241,7 @@ fn paper_stated_new_consumers_costs() {
 }
 
 #[test]
-fn fair_campus13_is_unique_within_limits_and_no_dearer_than_paper() {
+fn fair_campus13_is_unique_within_limits_and_paid_unit_consistent_rewards() {
     let problem = campus13();
     let a = solve(&problem, &Settings::default()).unwrap();
     assert_eq!(a.model, Model::Fair);
@@ -258,13 +259,15 @@ fn fair_campus13_is_unique_within_limits_and_no_dearer_than_paper() {
         );
         assert!(r.delta_kwh <= r.capacity_kwh + 1e-9);
         assert!((r.reward_delta_inr - 3.0 * r.delta_kwh).abs() < 1e-9);
+        // The premium BT·delta·(alpha + Σdelta/S) with alpha = 0 and S = 1750 + 257.
+        let premium = 3.0 * r.delta_kwh * 257.0 / 2007.0;
+        assert!((r.reward_extra_inr - premium).abs() < 1e-9, "{}", r.id);
+        assert_eq!(r.limit, ProsumerLimit::None);
     }
-    let paper_optimum = solve(&problem, &paper()).unwrap().cost_inr;
-    assert!(
-        a.cost_inr <= paper_optimum + 1e-9,
-        "{} > {paper_optimum}",
-        a.cost_inr
-    );
+    // 1750·3 for the prior export, 257·3 for the extra, 3·257²/2007 premium.
+    let cost = 5250.0 + 771.0 + 3.0 * 257.0 * 257.0 / 2007.0;
+    assert!((a.cost_inr - cost).abs() < 1e-9, "{}", a.cost_inr);
+    assert_eq!(a.paid_inr, a.cost_inr);
     // Battery energy covers the deficit, so no one sheds consumption, and the split is
     // proportional to spare capacity Y + alpha_max·Pc = [830, 1168, 861, 1041, 756].
     let caps = [830.0, 1168.0, 861.0, 1041.0, 756.0];
@@ -346,6 +349,22 @@ fn a_budget_violating_optimum_is_reported_with_the_amount_short() {
         assert!((a.budget_short_inr - (a.cost_inr - 3000.0)).abs() < 1e-9);
         assert!(a.budget_short_inr > 3000.0);
         assert!(a.to_string().contains("OVER BUDGET by"));
+        assert!(
+            a.to_string()
+                .contains("rewards capped pro rata, 3000.000 INR paid")
+        );
+        // Eq. 5 binds: the same split, every reward scaled by budget / cost.
+        assert!((a.paid_inr - 3000.0).abs() < 1e-9);
+        let within = solve(&campus13(), &settings).unwrap();
+        let pay = 3000.0 / a.cost_inr;
+        for (r, w) in a.prosumers.iter().zip(&within.prosumers) {
+            assert_eq!(r.delta_kwh, w.delta_kwh);
+            let (paid, full) = (
+                r.reward_prev_inr + r.reward_delta_inr + r.reward_extra_inr,
+                w.reward_prev_inr + w.reward_delta_inr + w.reward_extra_inr,
+            );
+            assert!((paid - pay * full).abs() < 1e-9, "{}", r.id);
+        }
     }
     let within = solve(&campus13(), &Settings::default()).unwrap();
     assert_eq!(within.budget_short_inr, 0.0);
@@ -414,17 +433,24 @@ fn fair_alpha(p: &ProsumerInput, delta: f64, tol: f64) -> Option<f64> {
     )
 }
 
-/// Eq. 4 for contributions `deltas` with least alphas from `alpha`.
+/// The model's cost for contributions `deltas` with least alphas from `alpha`: eq. 4
+/// (paper) or the fair rewards `BT·(Pe + delta) + BT·delta·(alpha + Σdelta/S)`, for
+/// prosumers that sustain their `Pe`.
 fn brute_cost(
+    model: Model,
     ps: &[ProsumerInput],
     deltas: &[f64],
     alpha: &dyn Fn(usize, f64) -> Option<f64>,
 ) -> Option<f64> {
     let pe: f64 = ps.iter().map(|p| p.export_prev_kwh).sum();
     let total: f64 = deltas.iter().sum();
-    let mut cost = BT * pe + BT * total + BT * total / (pe + total);
+    let (coupling, cut) = match model {
+        Model::Paper => (BT * total / (pe + total), BT * BT),
+        Model::Fair => (BT * total * total / (pe + total), BT),
+    };
+    let mut cost = BT * pe + BT * total + coupling;
     for (i, &d) in deltas.iter().enumerate() {
-        cost += alpha(i, d)? * d * BT * BT;
+        cost += alpha(i, d)? * d * cut;
     }
     Some(cost)
 }
@@ -432,6 +458,7 @@ fn brute_cost(
 /// Grid search over the first n − 1 contributions; the last takes the rest of the deficit,
 /// or failing that the smallest feasible grid value above it (supply may exceed demand).
 fn brute_force(
+    model: Model,
     ps: &[ProsumerInput],
     deficit: f64,
     alpha: &dyn Fn(usize, f64) -> Option<f64>,
@@ -459,7 +486,7 @@ fn brute_force(
         );
         for d in tail {
             deltas.push(d);
-            if let Some(c) = brute_cost(ps, &deltas, alpha) {
+            if let Some(c) = brute_cost(model, ps, &deltas, alpha) {
                 best = best.min(c);
                 deltas.pop();
                 break;
@@ -522,6 +549,7 @@ fn random_island(rng: &mut Xoshiro256PlusPlus, n: usize, bounds: bool) -> (Probl
         prosumers,
         consumers: vec![consumer("C1", demand, 0, 1e6)],
         base_tariff_inr_per_kwh: BT,
+        community_supply_kwh: 0.0,
     };
     (problem, beta_min)
 }
@@ -556,6 +584,7 @@ fn paper_model_is_globally_optimal_against_brute_force() {
         assert!(total_delta(&a) >= a.deficit_kwh - 1e-9);
         let alpha = |i: usize, d: f64| paper_alpha(&problem.prosumers[i], beta_min, d, slack(d));
         let brute = brute_force(
+            Model::Paper,
             &problem.prosumers,
             a.deficit_kwh,
             &alpha,
@@ -608,6 +637,7 @@ fn fair_model_is_globally_optimal_against_brute_force() {
         }
         let alpha = |i: usize, d: f64| fair_alpha(&problem.prosumers[i], d, slack(d));
         let brute = brute_force(
+            Model::Fair,
             &problem.prosumers,
             a.deficit_kwh,
             &alpha,
@@ -783,13 +813,18 @@ fn fair_model_lowers_the_baseline_of_a_prosumer_that_cannot_sustain_its_export()
     assert_eq!(p4.export_baseline_kwh, 0.0);
     assert_eq!(p4.capacity_kwh, 955.0 - 164.0);
     assert_eq!(p4.beta, 0.0);
-    assert_eq!(p4.reward_prev_inr, 450.0);
+    assert_eq!(p4.limit, ProsumerLimit::ShortOfExport);
+    assert_eq!(p4.import_kwh, 0.0);
+    // Paid for delivered energy only: nothing for the 150 kWh of Pe it no longer exports.
+    assert_eq!(p4.reward_prev_inr, 0.0);
     assert_eq!(a.deficit_kwh, 257.0 + 150.0);
     assert!((total_delta(&a) - 407.0).abs() < 1e-9);
-    // K = −64 (PG = 850): the island counts on 150 − 64 = 86 kWh from it.
+    assert!(a.to_string().contains("short of its export"));
+    // K = −64 (PG = 850): the island counts on, and pays for, 150 − 64 = 86 kWh from it.
     problem.prosumers[3].generation_kwh = 850.0;
     let a = solve(&problem, &Settings::default()).unwrap();
     assert_eq!(a.prosumers[3].export_baseline_kwh, 86.0);
+    assert_eq!(a.prosumers[3].reward_prev_inr, 86.0 * 3.0);
     assert_eq!(a.prosumers[3].capacity_kwh, 955.0);
     assert_eq!(a.deficit_kwh, 257.0 + 64.0);
     // The paper model's eq. 13 has no answer for it: an error that says so.
@@ -804,6 +839,53 @@ fn fair_model_lowers_the_baseline_of_a_prosumer_that_cannot_sustain_its_export()
         ..paper()
     };
     assert!(solve(&problem, &settings).is_ok());
+}
+
+#[test]
+fn a_net_load_prosumer_is_flagged_and_its_import_counted_as_demand() {
+    let mut problem = campus13();
+    // P4 sheds at most half of its 955 kWh and has PG + PB = 200 + 191 = 391 < 477.5: even
+    // its largest cut leaves it importing 86.5 kWh. It exports nothing (150 kWh lost).
+    (
+        problem.prosumers[3].generation_kwh,
+        problem.prosumers[3].alpha_max,
+    ) = (200.0, 0.5);
+    let a = solve(&problem, &Settings::default()).unwrap();
+    let p4 = &a.prosumers[3];
+    assert_eq!(p4.limit, ProsumerLimit::NetLoad);
+    assert_eq!(p4.import_kwh, 86.5);
+    assert_eq!(
+        (p4.capacity_kwh, p4.delta_kwh, p4.export_baseline_kwh),
+        (0.0, 0.0, 0.0)
+    );
+    assert_eq!(
+        p4.reward_prev_inr + p4.reward_delta_inr + p4.reward_extra_inr,
+        0.0
+    );
+    assert_eq!(a.prosumer_import_kwh, 86.5);
+    assert_eq!(a.deficit_kwh, 257.0 + 150.0 + 86.5);
+    assert!((total_delta(&a) - a.deficit_kwh).abs() < 1e-9);
+    assert!(a.to_string().contains("net load: imports 86.500 kWh"));
+    let json = serde_json::to_string(p4).unwrap();
+    assert!(json.contains("\"limit\":\"net_load\""), "{json}");
+}
+
+#[test]
+fn community_supply_comes_before_prosumer_export() {
+    let mut problem = campus13();
+    // A DER covering the whole 257 kWh deficit: no prosumer is asked for anything.
+    problem.community_supply_kwh = 300.0;
+    for settings in [Settings::default(), paper()] {
+        let a = solve(&problem, &settings).unwrap();
+        assert_eq!(a.deficit_kwh, -43.0);
+        assert_eq!(a.community_supply_kwh, 300.0);
+        assert_eq!(total_delta(&a), 0.0, "{:?}", settings.model);
+    }
+    // Part of it: prosumers give the rest.
+    problem.community_supply_kwh = 57.0;
+    let a = solve(&problem, &Settings::default()).unwrap();
+    assert_eq!(a.deficit_kwh, 200.0);
+    assert!((total_delta(&a) - 200.0).abs() < 1e-9);
 }
 
 #[test]

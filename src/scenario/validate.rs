@@ -182,6 +182,14 @@ fn check_entities(
         let f = format!("entities.consumers[{i}]");
         place(f.clone(), &c.id, c.node)?;
         non_negative(&format!("{f}.demand_kwh"), c.demand_kwh)?;
+        if let Some(monthly) = c.monthly_kwh
+            && !(monthly.is_finite() && monthly > 0.0)
+        {
+            fail(
+                format!("{f}.monthly_kwh"),
+                format!("must be a finite number > 0, got {monthly}"),
+            )?;
+        }
     }
     for (kind, ders) in [("solar", &e.solar), ("wind", &e.wind)] {
         for (i, d) in ders.iter().enumerate() {
@@ -197,6 +205,15 @@ fn check_entities(
         non_negative(&format!("{f}.stored_kwh"), b.stored_kwh)?;
         non_negative(&format!("{f}.charge_kwh"), b.charge_kwh)?;
         non_negative(&format!("{f}.discharge_kwh"), b.discharge_kwh)?;
+        if b.discharge_kwh > b.stored_kwh {
+            fail(
+                format!("{f}.discharge_kwh"),
+                format!(
+                    "a bank cannot give out more than it stores: must not exceed stored_kwh ({}), got {}",
+                    b.stored_kwh, b.discharge_kwh
+                ),
+            )?;
+        }
         if b.stored_kwh > b.capacity_kwh {
             fail(
                 format!("{f}.stored_kwh"),

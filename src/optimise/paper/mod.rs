@@ -28,7 +28,7 @@ mod search;
 use super::allocate::allocate;
 use super::curve::{Curve, Quad, roots};
 use super::root::sign_change;
-use super::{Island, OptimiseError, ProsumerInput, Split};
+use super::{Island, OptimiseError, ProsumerInput, ProsumerLimit, Split};
 use search::{Choice, Node};
 
 /// One prosumer's data in the paper's variables.
@@ -217,6 +217,9 @@ pub(crate) struct PaperIsland {
     twin: Vec<usize>,
     baseline: Vec<f64>,
     capacity: Vec<f64>,
+    /// No prosumer imports or falls short under eq. 13 (a `K < 0` is an error instead).
+    import: Vec<f64>,
+    limit: Vec<ProsumerLimit>,
 }
 
 impl PaperIsland {
@@ -270,6 +273,8 @@ impl PaperIsland {
             bt,
             twin,
             baseline: prosumers.iter().map(|(_, p)| p.export_prev_kwh).collect(),
+            import: vec![0.0; prosumers.len()],
+            limit: vec![ProsumerLimit::None; prosumers.len()],
             capacity: built
                 .iter()
                 .map(|p| p.pieces[p.pieces.len() - 1].hi())
@@ -328,6 +333,14 @@ impl Island for PaperIsland {
 
     fn capacity_kwh(&self) -> &[f64] {
         &self.capacity
+    }
+
+    fn import_kwh(&self) -> &[f64] {
+        &self.import
+    }
+
+    fn limit(&self) -> &[ProsumerLimit] {
+        &self.limit
     }
 
     fn split(&self, deficit_kwh: f64) -> Result<Split, OptimiseError> {
