@@ -1010,3 +1010,43 @@ fn consumer_priority_defaults_to_zero() {
     assert_eq!(c.priority, 0);
     assert_eq!(Settings::default().model, Model::Fair);
 }
+
+/// Two prosumers with equal `Pc` and `K` but different batteries and a deficit of `Pc`:
+/// one must cross its eq. 13 gap and stop at its far end (`s2`), the other gives the rest
+/// (`s1`, the near end); the costs at both ends depend on `Pc` and `K` only, so swapping
+/// which one crosses costs exactly the same.
+fn equal_pc_and_k(batteries: [f64; 2]) -> Problem {
+    let (pe, pc, k) = (300.0, 800.0, 40.0);
+    Problem {
+        prosumers: batteries
+            .iter()
+            .enumerate()
+            .map(|(i, &pb)| prosumer(&format!("P{}", i + 1), pe, k + pe + pc - pb, pb, pc))
+            .collect(),
+        consumers: vec![consumer("C1", 2.0 * pe + pc, 0, 100_000.0)],
+        base_tariff_inr_per_kwh: BT,
+        community_supply_kwh: 0.0,
+    }
+}
+
+#[test]
+fn a_tie_across_the_gap_is_degenerate_in_either_order() {
+    let a = solve(&equal_pc_and_k([200.0, 300.0]), &paper()).unwrap();
+    let b = solve(&equal_pc_and_k([300.0, 200.0]), &paper()).unwrap();
+    for x in [&a, &b] {
+        assert!(x.degenerate, "{x}");
+        assert_eq!(x.optimality_gap_inr, 0.0);
+    }
+    assert!((a.cost_inr - b.cost_inr).abs() < 1e-9 * a.cost_inr);
+    // The other split (the other prosumer crossing) costs the same by eq. 4.
+    let swapped = Allocation {
+        prosumers: a.prosumers.iter().rev().cloned().collect(),
+        ..a.clone()
+    };
+    let problem = equal_pc_and_k([200.0, 300.0]);
+    let mut swapped = swapped;
+    for (r, id) in swapped.prosumers.iter_mut().zip(["P1", "P2"]) {
+        r.id = id.into();
+    }
+    assert!((eq4(&problem, &swapped) - eq4(&problem, &a)).abs() < 1e-9 * a.cost_inr);
+}
