@@ -160,7 +160,8 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Result<Allocation, Optim
         }
     };
     let baseline_kwh: f64 = island.baseline_kwh().iter().sum();
-    let import_kwh: f64 = island.import_kwh().iter().sum();
+    // Folded from +0.0: the sum of no prosumers' imports is 0, not −0.
+    let import_kwh = island.import_kwh().iter().fold(0.0, |sum, x| sum + x);
     let community_kwh = problem.community_supply_kwh;
     let supply_kwh =
         baseline_kwh + community_kwh - import_kwh + island.capacity_kwh().iter().sum::<f64>();

@@ -488,11 +488,12 @@ impl Scenario {
     pub const DAYS_PER_MONTH: f64 = 30.0;
 
     /// A consumer's monthly consumption, kWh: its `monthly_kwh`, or 30 days of its
-    /// `demand_kwh` per meter interval.
+    /// `demand_kwh` per meter interval; rounded to whole Wh, as the chain stores it.
     pub fn monthly_kwh(&self, consumer: &Consumer) -> f64 {
-        consumer.monthly_kwh.unwrap_or_else(|| {
+        let kwh = consumer.monthly_kwh.unwrap_or_else(|| {
             consumer.demand_kwh * Self::DAYS_PER_MONTH * 86_400.0 / self.time.meter_interval_s
-        })
+        });
+        (kwh * 1000.0).round() / 1000.0
     }
 
     /// What `consumer` pays for `energy_kwh` in one meter interval (the scenario's slab
