@@ -291,7 +291,12 @@ entities:
         assert_eq!(island.balance.p_bal_kwh, 15.0);
         assert_eq!(island.community_supply_kwh, 12.0 + 4.0 - 1.0);
         assert_eq!(island.deficit_kwh, 15.0);
-        assert_eq!(island.consumer_tariff_inr, 126.0); // 40 kWh in the first slab at 3.15
+        // 40 kWh at 8.50 INR/kWh: 30 days of 40 kWh per 15 min lie in the top band.
+        assert_eq!(island.consumer_tariff_inr, 340.0);
+        // The paper's pricing bills the interval as a month: 40 kWh in the first slab at 3.15.
+        let mut paper = s.clone();
+        paper.tariffs.interval_pricing = crate::tariff::IntervalPricing::IntervalAsMonth;
+        assert_eq!(Island::of(&paper, &parts[1]).consumer_tariff_inr, 126.0);
     }
 
     #[test]

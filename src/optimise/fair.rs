@@ -41,6 +41,7 @@ pub(crate) struct FairIsland {
     /// `Y`: the most each can give without cutting consumption.
     battery: Vec<f64>,
     consumption: Vec<f64>,
+    alpha_max: Vec<f64>,
     storage: Vec<f64>,
     baseline: Vec<f64>,
     capacity: Vec<f64>,
@@ -55,6 +56,7 @@ impl FairIsland {
             curves: Vec::with_capacity(prosumers.len()),
             battery: Vec::with_capacity(prosumers.len()),
             consumption: Vec::with_capacity(prosumers.len()),
+            alpha_max: Vec::with_capacity(prosumers.len()),
             storage: Vec::with_capacity(prosumers.len()),
             baseline: Vec::with_capacity(prosumers.len()),
             capacity: Vec::with_capacity(prosumers.len()),
@@ -83,6 +85,7 @@ impl FairIsland {
             island.curves.push(Curve::new(pieces));
             island.battery.push(y);
             island.consumption.push(pc);
+            island.alpha_max.push(p.alpha_max);
             island.storage.push(pb);
             island.baseline.push(pe.min(surplus.max(0.0)));
             island.capacity.push(x + y);
@@ -126,16 +129,16 @@ impl Island for FairIsland {
         let mut beta = Vec::with_capacity(delta.len());
         for (i, &d) in delta.iter().enumerate() {
             let x = (d - self.battery[i]).max(0.0);
-            // Shares of rounding-level parts (e.g. a tiny battery emptied) stay in [0, 1].
-            let share = |part: f64, of: f64| {
+            // Shares within their bounds despite rounding (e.g. a tiny battery emptied).
+            let share = |part: f64, of: f64, most: f64| {
                 if of > 0.0 {
-                    (part / of).clamp(0.0, 1.0)
+                    (part / of).clamp(0.0, most)
                 } else {
                     0.0
                 }
             };
-            alpha.push(share(x, self.consumption[i]));
-            beta.push(share(d - x, self.storage[i]));
+            alpha.push(share(x, self.consumption[i], self.alpha_max[i]));
+            beta.push(share(d - x, self.storage[i], 1.0));
         }
         Ok(Split {
             // The tie-break is strictly convex on the least-cost set: the answer is unique.

@@ -1050,3 +1050,108 @@ fn a_tie_across_the_gap_is_degenerate_in_either_order() {
     }
     assert!((eq4(&problem, &swapped) - eq4(&problem, &a)).abs() < 1e-9 * a.cost_inr);
 }
+
+/// campus13 as the scenario file has it, every energy scaled by `k`, its consumers' interval
+/// energy priced under `pricing`.
+fn campus13_scaled(k: f64, pricing: crate::tariff::IntervalPricing) -> crate::scenario::Scenario {
+    let text = include_str!("../../scenarios/campus13.yaml");
+    let mut s = crate::scenario::parse_str(text, "campus13.yaml").unwrap();
+    for p in &mut s.entities.prosumers {
+        p.export_prev_kwh *= k;
+        p.generation_kwh *= k;
+        p.battery_kwh *= k;
+        p.consumption_kwh *= k;
+    }
+    for c in &mut s.entities.consumers {
+        c.demand_kwh *= k;
+    }
+    for d in s.entities.solar.iter_mut().chain(&mut s.entities.wind) {
+        d.generation_kwh *= k;
+    }
+    s.tariffs.interval_pricing = pricing;
+    s
+}
+
+/// Scale does not change the fair model's answer: campus13 scaled by k (1/1000 is a
+/// household-sized island, kWh per 15 min) restores, and every allocation and reward is k
+/// times campus13's. "Exactly" is to 1e-12 relative to the island's deficit (a few ulps of
+/// the solver's arithmetic on scaled inputs, far below its 1e-9 optimality tolerance).
+#[test]
+fn fair_allocations_and_rewards_scale_with_the_island() {
+    use crate::tariff::IntervalPricing;
+    let settings = Settings::default();
+    let solve_one = |s: &crate::scenario::Scenario| {
+        let mut all = solve_isolated(s, &settings).unwrap();
+        assert_eq!(all.len(), 1);
+        all.remove(0).1
+    };
+    let full = solve_one(&campus13_scaled(1.0, IntervalPricing::IntervalAsMonth));
+    for k in [1e-3, 1.0 / 7.0, 3.5] {
+        for pricing in [
+            IntervalPricing::MonthlyMarginal,
+            IntervalPricing::IntervalAsMonth,
+        ] {
+            let a = solve_one(&campus13_scaled(k, pricing));
+            let tol = 1e-12 * k * full.deficit_kwh;
+            let same = |x: f64, y: f64| (x - k * y).abs() <= tol.max(1e-12 * (k * y).abs());
+            assert!(same(a.deficit_kwh, full.deficit_kwh), "k {k}: deficit");
+            assert!(a.shed.is_empty(), "k {k} {pricing:?}: {a}");
+            assert_eq!(a.budget_short_inr, 0.0, "k {k} {pricing:?}: {a}");
+            assert_eq!(a.paid_inr, a.cost_inr);
+            let tol_inr = 1e-12 * k * full.cost_inr;
+            assert!(
+                (a.cost_inr - k * full.cost_inr).abs() <= tol_inr,
+                "k {k}: cost"
+            );
+            for (r, f) in a.prosumers.iter().zip(&full.prosumers) {
+                assert!(same(r.delta_kwh, f.delta_kwh), "k {k} {}: delta", r.id);
+                assert!(same(r.capacity_kwh, f.capacity_kwh), "k {k} {}", r.id);
+                assert!((r.alpha - f.alpha).abs() <= 1e-12, "k {k} {}: alpha", r.id);
+                assert!((r.beta - f.beta).abs() <= 1e-12, "k {k} {}: beta", r.id);
+                for (x, y) in [
+                    (r.reward_prev_inr, f.reward_prev_inr),
+                    (r.reward_delta_inr, f.reward_delta_inr),
+                    (r.reward_extra_inr, f.reward_extra_inr),
+                ] {
+                    assert!((x - k * y).abs() <= tol_inr, "k {k} {}: reward", r.id);
+                }
+            }
+        }
+    }
+}
+
+/// Tiny batteries emptied to the last bit: the shares stay in [0, 1] (1.0000001 was seen).
+#[test]
+fn fair_shares_stay_within_their_bounds_for_tiny_batteries() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+    let mut over = 0;
+    for _ in 0..300 {
+        let mut problem = campus13();
+        for p in &mut problem.prosumers {
+            p.battery_kwh = rng.random_range(1e-9..1e-3);
+            p.alpha_max = rng.random_range(0.1..1.0);
+            p.generation_kwh = p.export_prev_kwh + p.consumption_kwh + rng.random_range(0.0..1.0);
+        }
+        let capacity: f64 = problem
+            .prosumers
+            .iter()
+            .map(|p| p.alpha_max * p.consumption_kwh + p.battery_kwh)
+            .sum();
+        let export: f64 = problem.prosumers.iter().map(|p| p.export_prev_kwh).sum();
+        // Demand at the island's whole capacity: every battery and every cut used in full.
+        problem.consumers = vec![consumer("C1", export + capacity, 0, 1e9)];
+        let a = solve(&problem, &Settings::default()).unwrap();
+        assert!(a.shed.is_empty());
+        for (p, r) in problem.prosumers.iter().zip(&a.prosumers) {
+            assert!((0.0..=1.0).contains(&r.beta), "{}: beta {}", r.id, r.beta);
+            assert!(
+                (0.0..=p.alpha_max).contains(&r.alpha),
+                "{}: alpha {}",
+                r.id,
+                r.alpha
+            );
+            over += usize::from(r.beta == 1.0);
+        }
+    }
+    assert!(over > 100, "only {over} batteries emptied");
+}
