@@ -405,3 +405,30 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
     }
     share("monte_carlo.back_off_probability", m.back_off_probability)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::parse_str;
+
+    /// The household-der scenario with `from` replaced by `to`: its validation error.
+    fn error(from: &str, to: &str) -> String {
+        let text = include_str!("../../scenarios/household-der.yaml");
+        assert!(text.contains(from), "{from:?}");
+        parse_str(&text.replacen(from, to, 1), "h.yaml")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_bank_cannot_discharge_more_than_it_stores_and_months_are_positive() {
+        assert_eq!(
+            error("stored_kwh: 4,", "stored_kwh: 0.1,"),
+            "h.yaml: entities.batteries[0].discharge_kwh: a bank cannot give out more than it \
+             stores: must not exceed stored_kwh (0.1), got 0.15"
+        );
+        assert_eq!(
+            error("monthly_kwh: 420", "monthly_kwh: 0"),
+            "h.yaml: entities.consumers[0].monthly_kwh: must be a finite number > 0, got 0"
+        );
+    }
+}
