@@ -6,7 +6,7 @@
 //! (`0 ≤ y ≤ PB`, `beta = y/PB`). It cannot export energy it lacks:
 //! `Pe + delta ≤ PG + PB − (1 − alpha)·Pc`; `x` cancels, leaving `y ≤ K = PG − Pe − Pc + PB`.
 //!
-//! Rewards (module `rewards`). Eq. 4's `delta·BT/S` (INR/kWh) and `alpha·delta·BT²`
+//! Rewards ([`super::Rewards::fair`]). Eq. 4's `delta·BT/S` (INR/kWh) and `alpha·delta·BT²`
 //! (INR²/kWh) are not amounts of money: scaling an island's energies changes who is paid
 //! what out of proportion. The fair model pays `BT` for every kWh delivered plus a premium
 //! `BT·delta·(alpha + Σdelta/S)`: the share of its own consumption the prosumer gives up and

@@ -9,11 +9,11 @@ use super::OptimiseError;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Model {
-    /// SPEC §5a: the paper's eq. 4 with eq. 13 as printed and the scenario's bounds.
-    /// Faithful, bilinear, often degenerate.
+    /// docs/model.md §5a: the paper's eq. 4 verbatim (not unit-consistent) with eq. 13 as
+    /// printed and the scenario's bounds. Faithful, bilinear, often degenerate.
     Paper,
-    /// SPEC §5b: the paper's costs with linear physical limits and a tie-break that makes
-    /// the allocation unique. The default.
+    /// docs/model.md §5b: linear physical limits, unit-consistent rewards for delivered
+    /// energy, and a tie-break that makes the allocation unique. The default.
     #[default]
     Fair,
 }

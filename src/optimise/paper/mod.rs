@@ -1,6 +1,11 @@
-//! The `paper` model (SPEC §5a): eq. 4's objective, eq. 13 as printed, bounds
+//! The `paper` model (docs/model.md §5a): eq. 4's objective verbatim, eq. 13 as printed, bounds
 //! `alpha_min ≤ alpha ≤ alpha_max`, `beta_min ≤ beta ≤ 1`, solved to the global optimum
 //! (to 1e-9 relative; module `search` says when it reports a proven gap instead).
+//!
+//! Eq. 4 is kept as printed although two of its terms are not amounts of money:
+//! `delta·BT/S` is in INR/kWh and `alpha·delta·BT²` in INR²/kWh. Its answer therefore
+//! depends on the units and the scale of the island (the same island in Wh, or a household
+//! instead of a campus, is split and paid differently); the `fair` model replaces both terms.
 //!
 //! Reformulation. With `delta_i = alpha_i·Pc_i + beta_i·PB_i` fixed, every constraint is
 //! linear in `alpha_i`, and eq. 4 charges `alpha_i·delta_i·BT²`: the best choice is the
