@@ -18,7 +18,8 @@ pub struct Allocation {
     /// continuum of optimal splits or another choice of sides of the eq. 13 gaps of equal
     /// cost; the search explores every branch whose bound is within the tolerance of the
     /// optimum until it finds one, so the answer does not depend on the prosumers' order
-    /// (unless the search budget runs out: then `optimality_gap_inr > 0`). Always false for
+    /// (unless a search exhausts its work budget: the optimum's then has
+    /// `optimality_gap_inr > 0`, the tie search's reports no tie). Always false for
     /// the fair model, whose tie-break is part of its objective and makes the answer unique.
     pub degenerate: bool,
     /// `D`: served demand plus net-load prosumers' imports, minus the prosumers' baseline

@@ -83,7 +83,12 @@ impl Problem {
                         id: c.id.clone(),
                         demand_kwh,
                         priority: c.priority,
-                        tariff_inr: scenario.consumer_interval_tariff_inr(c, demand_kwh),
+                        // Priced on whole Wh, as the meter's reading on chain is: the budget
+                        // of eq. 5 is then the one OptimisationHandler checks.
+                        tariff_inr: scenario.consumer_interval_tariff_inr(
+                            c,
+                            (demand_kwh * 1000.0).round() / 1000.0,
+                        ),
                     }
                 })
                 .collect(),
