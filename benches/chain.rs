@@ -80,6 +80,7 @@ fn allocation(outage_id: u64) -> Allocation {
         base_interval: BASE,
         delivery_interval: BASE + 1,
         consumers: (6..=8).map(EntityId).collect(),
+        suppliers: Vec::new(),
         shares: (1..)
             .zip(TABLE6)
             .map(

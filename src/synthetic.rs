@@ -64,6 +64,7 @@ pub fn island(prosumers: usize, seed: u64, tariff_inr: impl Fn(f64) -> f64) -> P
         prosumers,
         consumers,
         base_tariff_inr_per_kwh: BASE_TARIFF_INR_PER_KWH,
+        community_supply_kwh: 0.0,
     }
 }
 
@@ -217,6 +218,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 node: id,
                 demand_kwh,
                 priority,
+                monthly_kwh: None,
             });
         }
     }

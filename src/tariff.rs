@@ -36,6 +36,25 @@ pub struct SlabSchedule {
     pub non_telescopic: Vec<Band>,
 }
 
+/// How a consumer's energy over one meter interval is priced from a (monthly) slab schedule.
+///
+/// A slab schedule bills a month's consumption. Applied to one 15-min interval as if it were
+/// a month (the paper's Table 5), a household's 0.3 kWh falls in the cheapest band and a
+/// campus's 839 kWh in a dear one, so the price of a kWh depends on the meter interval and the
+/// scale of the island. The default prices the interval's energy at the consumer's marginal
+/// rate for its monthly consumption instead: linear in the energy, whatever the interval.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalPricing {
+    /// `energy × rate`, the rate of the band the consumer's monthly consumption falls in
+    /// ([`SlabSchedule::marginal_rate_inr_per_kwh`]). The default.
+    #[default]
+    MonthlyMarginal,
+    /// Eq. 3 applied to the interval's energy as if it were a month's consumption: the
+    /// paper's pricing, kept to check its Table 5 (campus13 declares it).
+    IntervalAsMonth,
+}
+
 /// A slab schedule that cannot be applied, with the offending field relative to the schedule.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[error("{field}: {message}")]
@@ -164,6 +183,40 @@ impl SlabSchedule {
         round_to_paise(amount_inr)
     }
 
+    /// The rate of the band a monthly consumption of `monthly_kwh` falls in, INR/kWh: the
+    /// telescopic band holding it (edges inclusive) up to the telescopic limit, above it the
+    /// non-telescopic band that bills the whole month. Assumes a validated schedule.
+    pub fn marginal_rate_inr_per_kwh(&self, monthly_kwh: f64) -> f64 {
+        let bands = if monthly_kwh <= self.telescopic_limit_kwh() {
+            &self.telescopic
+        } else {
+            &self.non_telescopic
+        };
+        bands
+            .iter()
+            .find(|b| b.up_to_kwh.is_none_or(|edge| monthly_kwh <= edge))
+            .or(bands.last())
+            .expect("a validated schedule has a band for every consumption")
+            .rate_inr_per_kwh
+    }
+
+    /// What a consumer pays for `energy_kwh` consumed in one meter interval under `pricing`,
+    /// INR rounded to paise; `monthly_kwh` is its monthly consumption (used by
+    /// [`IntervalPricing::MonthlyMarginal`] only).
+    pub fn interval_tariff_inr(
+        &self,
+        energy_kwh: f64,
+        pricing: IntervalPricing,
+        monthly_kwh: f64,
+    ) -> f64 {
+        match pricing {
+            IntervalPricing::MonthlyMarginal => {
+                round_to_paise(energy_kwh * self.marginal_rate_inr_per_kwh(monthly_kwh))
+            }
+            IntervalPricing::IntervalAsMonth => self.consumer_tariff_inr(energy_kwh),
+        }
+    }
+
     fn telescopic_charge_inr(&self, consumption_kwh: f64) -> f64 {
         let mut lower_kwh = 0.0;
         let mut amount_inr = 0.0;
@@ -234,6 +287,27 @@ mod tests {
         // 50 kWh at 3.15 plus 25.5 kWh at 3.95 = 258.225, billed to the paisa.
         assert!((kseb.consumer_tariff_inr(75.5) - 258.225).abs() <= 0.005 + 1e-9);
         assert_eq!(kseb.consumer_tariff_inr(250.5), round_to_paise(250.5 * 6.2));
+    }
+
+    #[test]
+    fn monthly_marginal_pricing_is_linear_in_the_interval_energy() {
+        let kseb = SlabSchedule::kseb_2022_23();
+        let rate = |m| kseb.marginal_rate_inr_per_kwh(m);
+        // Telescopic bands, edges inclusive; above 250 kWh the flat band of the whole month.
+        assert_eq!(
+            [
+                0.0, 50.0, 50.5, 180.0, 250.0, 250.5, 300.0, 301.0, 450.0, 2000.0
+            ]
+            .map(rate),
+            [3.15, 3.15, 3.95, 6.80, 8.00, 6.20, 6.20, 7.00, 7.60, 8.50]
+        );
+        let marginal = IntervalPricing::MonthlyMarginal;
+        // A household using 180 kWh a month: 0.25 kWh in an interval at 6.80 INR/kWh.
+        assert_eq!(kseb.interval_tariff_inr(0.25, marginal, 180.0), 1.7);
+        assert_eq!(kseb.interval_tariff_inr(250.0, marginal, 180.0), 1700.0);
+        // The paper's pricing: the interval's 368 kWh billed as a month (Table 5's C1).
+        let as_month = IntervalPricing::IntervalAsMonth;
+        assert_eq!(kseb.interval_tariff_inr(368.0, as_month, 1.0), 2704.8);
     }
 
     #[test]

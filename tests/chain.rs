@@ -113,6 +113,7 @@ impl Campus {
             base_interval: BASE,
             delivery_interval: DELIVERY,
             consumers: self.consumers.iter().map(|c| c.0).collect(),
+            suppliers: Vec::new(),
             shares: self
                 .prosumers
                 .iter()
@@ -505,6 +506,97 @@ fn security_allocation_over_budget() {
         r,
         "AllocationOverBudget { rewardsPaise: 2071522, budgetPaise: 1663630 }"
     );
+}
+
+#[test]
+fn monthly_marginal_interval_tariffs_agree_with_the_crate_and_set_the_budget() {
+    let mut c = campus();
+    let kseb = tariff::SlabSchedule::kseb_2022_23();
+    let marginal = tariff::IntervalPricing::MonthlyMarginal;
+    let (c1, _) = c.consumers[0];
+    // Unset: the interval is billed as a month (Table 5's C1: 2704.80 INR).
+    assert_eq!(
+        c.chain.interval_tariff_paise(c1, 368 * KWH).unwrap(),
+        270_480
+    );
+    for monthly_wh in [
+        1, 50_000, 50_001, 180_000, 250_000, 250_001, 420_000, 5_000_000,
+    ] {
+        c.chain.set_monthly_consumption(c1, monthly_wh).unwrap();
+        for energy_wh in [0, 1, 250, 368_000, 839_000] {
+            let crate_inr =
+                kseb.interval_tariff_inr(energy_wh as f64 / 1e3, marginal, monthly_wh as f64 / 1e3);
+            assert_eq!(
+                c.chain.interval_tariff_paise(c1, energy_wh).unwrap(),
+                paise(crate_inr),
+                "{energy_wh} Wh of a {monthly_wh} Wh month"
+            );
+        }
+    }
+    // Every consumer at 8.50 INR/kWh (a month above 500 kWh): the budget is 2007 kWh × 8.50.
+    for &(id, _) in &c.consumers.clone() {
+        c.chain.set_monthly_consumption(id, 1_000_000).unwrap();
+    }
+    let record = c
+        .chain
+        .record_allocation(optimiser(), &c.allocation())
+        .unwrap()
+        .value;
+    assert_eq!(record.budget_paise, 2_007 * 850);
+    // Only consumers have a monthly consumption.
+    let p1 = c.prosumers[0].0;
+    let r = reason(c.chain.set_monthly_consumption(p1, 1_000));
+    assert!(r.starts_with("NotConsumer"), "{r}");
+}
+
+#[test]
+fn a_der_and_a_battery_bank_supply_the_island_before_the_prosumers() {
+    let mut c = campus();
+    // A DER generating 200 kWh and a bank giving out 60 and taking in 3: 257 kWh in all.
+    let der_meter = account(300);
+    let der = c
+        .chain
+        .register_entity(EntityKind::Der, 6, der_meter)
+        .unwrap()
+        .value;
+    let reading = Reading {
+        generation_wh: 200 * KWH,
+        ..Reading::default()
+    };
+    c.chain
+        .post_reading(der_meter, der, BASE, &reading)
+        .unwrap();
+    let bank_meter = account(301);
+    let bank = c
+        .chain
+        .register_entity(EntityKind::Battery, 6, bank_meter)
+        .unwrap()
+        .value;
+    let reading = Reading {
+        battery_discharge_wh: 60 * KWH,
+        battery_charge_wh: 3 * KWH,
+        ..Reading::default()
+    };
+    c.chain
+        .post_reading(bank_meter, bank, BASE, &reading)
+        .unwrap();
+    let mut allocation = c.allocation();
+    allocation.suppliers = vec![der, bank];
+    for share in &mut allocation.shares {
+        (share.delta_wh, share.alpha_ppm, share.beta_ppm) = (0, 0, 0);
+    }
+    let record = c
+        .chain
+        .record_allocation(optimiser(), &allocation)
+        .unwrap()
+        .value;
+    assert_eq!((record.deficit_wh, record.covered_wh), (0, 0));
+    // A prosumer is not a supplier.
+    let mut wrong = c.allocation();
+    wrong.outage_id += 1;
+    wrong.suppliers = vec![c.prosumers[0].0];
+    let r = reason(c.chain.record_allocation(optimiser(), &wrong));
+    assert!(r.starts_with("WrongKind"), "{r}");
 }
 
 #[test]

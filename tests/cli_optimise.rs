@@ -24,11 +24,17 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The allocation of the scenario's one isolated island (`--format json` prints an array).
 fn optimise(file: &str, extra: &[&str]) -> Value {
     let path = scenario(file);
     let mut args = vec!["optimise", path.to_str().unwrap()];
     args.extend_from_slice(extra);
-    json(&args)
+    let all = json(&args);
+    let islands = all
+        .as_array()
+        .expect("optimise --format json prints an array");
+    assert_eq!(islands.len(), 1, "{all}");
+    islands[0].clone()
 }
 
 fn deltas(a: &Value) -> Vec<f64> {
@@ -82,9 +88,8 @@ fn paper_model_reproduces_table_7() {
 }
 
 #[test]
-fn fair_model_on_campus13_is_unique_and_no_dearer_than_the_paper() {
+fn fair_model_on_campus13_is_unique_with_unit_consistent_rewards() {
     let fair = optimise("campus13.yaml", &[]);
-    let paper = optimise("campus13.yaml", &["--model", "paper"]);
     assert_eq!(fair["model"], "fair");
     assert_eq!(fair["degenerate"], false);
     assert!((deltas(&fair).iter().sum::<f64>() - 257.0).abs() < 1e-6);
@@ -92,8 +97,15 @@ fn fair_model_on_campus13_is_unique_and_no_dearer_than_the_paper() {
         let delta = p["delta_kwh"].as_f64().unwrap();
         assert!(delta >= 0.0 && delta <= p["capacity_kwh"].as_f64().unwrap());
         assert!((p["reward_delta_inr"].as_f64().unwrap() - 3.0 * delta).abs() < 1e-9);
+        assert_eq!(p["limit"], "none");
     }
-    assert!(fair["cost_inr"].as_f64().unwrap() <= paper["cost_inr"].as_f64().unwrap() + 1e-9);
+    // 3 INR/kWh for the 1750 + 257 kWh delivered, plus 3·257·(257/2007) of premium.
+    let cost = 3.0 * 2007.0 + 3.0 * 257.0 * 257.0 / 2007.0;
+    assert!(
+        close(fair["cost_inr"].as_f64().unwrap(), cost, 1e-12),
+        "{fair}"
+    );
+    assert_eq!(fair["paid_inr"], fair["cost_inr"]);
 }
 
 #[test]
@@ -148,4 +160,56 @@ fn chain_gas_lists_the_five_functions() {
         let gas = f["gas"].as_u64().unwrap();
         assert!(gas > 21_000 && gas < 1 << 24, "{f}");
     }
+}
+
+#[test]
+fn a_community_der_covering_the_deficit_needs_no_prosumer_export_in_island_optimise_and_run() {
+    let path = scenario("household-der.yaml");
+    let file = path.to_str().unwrap();
+    // island: eq. 1 counts the plant and the bank: 1.2 − 0.5 − (0.6 + 0.15 − 0.05) = 0.
+    let island = json(&["island", file]);
+    let isolated = &island["islands"][1];
+    assert_eq!(isolated["energised"], false);
+    assert!(close(
+        isolated["community_supply_kwh"].as_f64().unwrap(),
+        0.7,
+        1e-12
+    ));
+    assert!(
+        isolated["deficit_kwh"].as_f64().unwrap() < 1e-12,
+        "{isolated}"
+    );
+    // optimise: the same supply before the prosumers, so nobody exports more.
+    let a = optimise("household-der.yaml", &[]);
+    assert!(close(
+        a["community_supply_kwh"].as_f64().unwrap(),
+        0.7,
+        1e-12
+    ));
+    assert!(a["deficit_kwh"].as_f64().unwrap() < 1e-12, "{a}");
+    assert!(deltas(&a).iter().all(|&d| d == 0.0), "{a}");
+    let paper = optimise("household-der.yaml", &["--model", "paper"]);
+    assert!(deltas(&paper).iter().all(|&d| d == 0.0), "{paper}");
+    // The consumers' interval energy at the rate of their months: 0.5 kWh at 7.60 (420 kWh),
+    // 0.4 at 6.80 (180 kWh), 0.3 at 8.50 (the default month, 0.3 × 2880 = 864 kWh).
+    assert!(close(
+        a["budget_inr"].as_f64().unwrap(),
+        3.80 + 2.72 + 2.55,
+        1e-12
+    ));
+    // run: the optimiser sees the plant's and the bank's readings, the chain counts them, and
+    // the island is restored with no extra export and nothing reverted.
+    let run = json(&["run", file]);
+    assert_eq!(run["restored_outages"], run["outages"], "{run}");
+    assert_eq!(run["reverted_transactions"], 0, "{run}");
+    let shares = run["allocations"].as_array().unwrap();
+    assert_eq!(shares.len(), 2);
+    assert!(shares.iter().all(|s| s["delta_kwh"] == 0.0), "{run}");
+}
+
+#[test]
+fn json_is_an_array_even_for_one_island() {
+    let path = scenario("campus13.yaml");
+    let all = json(&["optimise", path.to_str().unwrap()]);
+    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
 }

@@ -114,7 +114,8 @@ fn comparison_has_the_papers_key_numbers_and_figures() {
     assert!((cost.ours() - 6038.724).abs() < 1e-3, "{cost:?}");
     assert_eq!(cost.verdict, "matches");
     let fair = section(&all, "Table 6 — fair model");
-    assert!((fair["cost J of eq. 4 (INR)"].ours() - 6021.384).abs() < 1e-3);
+    // The fair model's unit-consistent rewards: 3·2007 + 3·257²/2007.
+    assert!((fair["cost J of eq. 4 (INR)"].ours() - 6119.728).abs() < 1e-3);
 
     // Table 7: the paper model reproduces delta to 0.01 kWh; P4's printed alpha is explained.
     let table_7 = section(&all, "Table 7 — paper model");

@@ -365,7 +365,12 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
             .unwrap();
     assert!(!summary["mttr"].is_null(), "campus13 restores its outage");
     let mut keys = Vec::new();
-    leaves(&summary, "", &[], &mut keys);
+    leaves(
+        &summary,
+        "",
+        &["runs_by_status", "runs_by_failure_reason"],
+        &mut keys,
+    );
     assert_rows(
         &section(&outputs, "## `summary.json` of a sweep"),
         &keys,

@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {Operated} from "./Operated.sol";
 import {EntityKind, FindEntities} from "./FindEntities.sol";
-import {PowerData} from "./PowerData.sol";
+import {Reading, PowerData} from "./PowerData.sol";
 import {TariffComputation} from "./TariffComputation.sol";
 import {RewardLedger} from "./RewardLedger.sol";
 
@@ -22,9 +22,11 @@ struct Share {
 /// @notice Records the off-chain optimiser's allocation for an outage, checks it against the
 ///         posted readings, and pays each prosumer its reward once it has delivered
 ///         (paper §VI and §VII, eqs. 5 and 8).
-/// @dev The island's demand and prosumer exports are the readings of the base interval (the last
-///      one before the outage): deficit D = Σ consumption_j − Σ export_i. The allocation must cover
-///      D (Σ delta_i ≥ D) and stay within the budget of eq. 5 (Σ reward_i ≤ Σ consumer tariff_j).
+/// @dev The island's demand and supply are the readings of the base interval (the last one before
+///      the outage): deficit D = Σ consumption_j + Σ P_BBI − Σ export_i − Σ P_DER − Σ P_BBD, the
+///      island's DERs and battery banks supplying it before any prosumer's extra. The allocation
+///      must cover D (Σ delta_i ≥ D) and stay within the budget of eq. 5 (Σ reward_i ≤ Σ consumer
+///      tariff_j, each consumer's interval tariff as TariffComputation prices it).
 ///      A prosumer has delivered when its export in the delivery interval reaches export_i + delta_i.
 contract OptimisationHandler is Operated {
     /// @notice One million parts per million: alpha and beta are at most this.
@@ -125,23 +127,24 @@ contract OptimisationHandler is Operated {
     ///         deficit and stays within the budget (eqs. 8 and 5).
     /// @param baseInterval the last interval before the outage: demand and exports come from it
     /// @param deliveryInterval the interval whose readings show delivery
-    /// @param consumerIds the island's consumers, strictly ascending
+    /// @param entityIds the island's consumers, DERs and battery banks, strictly ascending
     /// @param shares one per prosumer of the island, by strictly ascending prosumer id
     function recordAllocation(
         uint64 outageId,
         uint64 baseInterval,
         uint64 deliveryInterval,
-        uint32[] calldata consumerIds,
+        uint32[] calldata entityIds,
         Share[] calldata shares
     ) external {
         if (msg.sender != optimiser) revert NotOptimiser(msg.sender);
         if (outages[outageId].recorded) revert OutageAlreadyRecorded(outageId);
         if (deliveryInterval <= baseInterval) revert IntervalsOutOfOrder(baseInterval, deliveryInterval);
-        if (consumerIds.length == 0 || shares.length == 0) revert EmptyAllocation();
+        if (entityIds.length == 0 || shares.length == 0) revert EmptyAllocation();
 
-        (uint256 demandWh, uint256 budgetPaise) = _demandAndBudget(baseInterval, consumerIds);
+        (uint256 demandWh, uint256 budgetPaise) = _demandAndBudget(baseInterval, entityIds);
         (uint256 exportWh, uint256 coveredWh, uint256 rewardsPaise) = _recordShares(outageId, baseInterval, shares);
 
+        // `demandWh` is net of what the DERs and battery banks supply (possibly a surplus).
         uint256 deficitWh = demandWh > exportWh ? demandWh - exportWh : 0;
         if (coveredWh < deficitWh) revert AllocationShortOfDeficit(coveredWh, deficitWh);
         if (rewardsPaise > budgetPaise) revert AllocationOverBudget(rewardsPaise, budgetPaise);
@@ -204,22 +207,34 @@ contract OptimisationHandler is Operated {
         }
     }
 
-    /// @dev Σ consumption and Σ consumer tariff over `consumerIds` in `interval`.
-    function _demandAndBudget(uint64 interval, uint32[] calldata consumerIds)
+    /// @dev The demand net of the community supply over `entityIds` in `interval`, Σ consumption
+    ///      + Σ P_BBI − Σ P_DER − Σ P_BBD (zero if negative), and Σ consumer tariff.
+    function _demandAndBudget(uint64 interval, uint32[] calldata entityIds)
         private
         view
         returns (uint256 demandWh, uint256 budgetPaise)
     {
+        uint256 suppliedWh = 0;
         uint32 previousId = 0;
-        for (uint256 i = 0; i < consumerIds.length; ++i) {
-            uint32 id = consumerIds[i];
+        for (uint256 i = 0; i < entityIds.length; ++i) {
+            uint32 id = entityIds[i];
             _requireAscending(previousId, id);
             previousId = id;
-            _requireKind(id, EntityKind.Consumer);
-            uint64 consumptionWh = powerData.readingOf(id, interval).consumptionWh;
-            demandWh += consumptionWh;
-            budgetPaise += tariff.consumerTariffPaise(consumptionWh);
+            EntityKind kind = registry.entity(id).kind;
+            Reading memory r = powerData.readingOf(id, interval);
+            if (kind == EntityKind.Consumer) {
+                demandWh += r.consumptionWh;
+                budgetPaise += tariff.intervalTariffPaise(id, r.consumptionWh);
+            } else if (kind == EntityKind.Der) {
+                suppliedWh += r.generationWh;
+            } else if (kind == EntityKind.Battery) {
+                demandWh += r.batteryChargeWh;
+                suppliedWh += r.batteryDischargeWh;
+            } else {
+                revert WrongKind(id, kind, EntityKind.Consumer);
+            }
         }
+        demandWh = demandWh > suppliedWh ? demandWh - suppliedWh : 0;
     }
 
     /// @dev Reverts unless `id` comes strictly after `previousId`.

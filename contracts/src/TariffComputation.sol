@@ -18,7 +18,10 @@ struct Slab {
 ///      own rate. Above it, the whole consumption is billed at the rate of the one flat band that
 ///      contains it. The last band of the schedule is unbounded: a flat band, or the last
 ///      telescopic band when there is no flat one. Amounts are rounded to the nearest paisa
-///      (halves up), as a bill is issued.
+///      (halves up), as a bill is issued. The schedule bills a month: a consumer whose monthly
+///      consumption is set pays for an interval's energy at the rate of the band that monthly
+///      consumption falls in; one without pays eq. 3 on the interval as if it were a month (the
+///      paper's pricing).
 contract TariffComputation is Operated {
     /// @notice The upper end of the schedule's last band, which has none.
     uint64 public constant UNBOUNDED_WH = type(uint64).max;
@@ -36,10 +39,16 @@ contract TariffComputation is Operated {
     Slab[] private _telescopic;
     Slab[] private _flat;
 
+    /// @notice Each consumer's monthly consumption, which sets the rate of its interval energy;
+    ///         zero (unset) prices the interval as a month.
+    mapping(uint32 => uint64) public monthlyConsumptionWh;
+
     /// @notice The prosumer base tariff was set.
     event BaseTariffSet(uint64 paisePerKwh);
     /// @notice A slab schedule was set.
     event SlabScheduleSet(uint64 telescopicLimitWh, uint256 telescopicSlabs, uint256 flatSlabs);
+    /// @notice Consumer `entityId`'s monthly consumption was set.
+    event MonthlyConsumptionSet(uint32 indexed entityId, uint64 monthlyWh);
     /// @notice The tariff of entity `entityId` for `interval`: `energyWh` billed as `tariffPaise`.
     event TariffComputed(
         uint32 indexed entityId, uint64 indexed interval, EntityKind kind, uint64 energyWh, uint256 tariffPaise
@@ -55,6 +64,8 @@ contract TariffComputation is Operated {
     error InvalidSlabSchedule(string reason, uint256 index);
     /// @notice Only prosumers and consumers pay or earn a tariff.
     error NotBillable(uint32 entityId, EntityKind kind);
+    /// @notice Only consumers have a monthly consumption.
+    error NotConsumer(uint32 entityId, EntityKind kind);
 
     /// @param registry_ the deployed entity registry
     /// @param powerData_ the deployed reading store
@@ -104,6 +115,14 @@ contract TariffComputation is Operated {
         emit SlabScheduleSet(limitWh, telescopic.length, flat.length);
     }
 
+    /// @notice Sets consumer `entityId`'s monthly consumption; zero prices its intervals as months.
+    function setMonthlyConsumption(uint32 entityId, uint64 monthlyWh) external onlyOperator {
+        EntityKind kind = registry.entity(entityId).kind;
+        if (kind != EntityKind.Consumer) revert NotConsumer(entityId, kind);
+        monthlyConsumptionWh[entityId] = monthlyWh;
+        emit MonthlyConsumptionSet(entityId, monthlyWh);
+    }
+
     /// @notice The current slab schedule.
     function slabSchedule() external view returns (uint64 limitWh, Slab[] memory telescopic, Slab[] memory flat) {
         return (telescopicLimitWh, _telescopic, _flat);
@@ -142,13 +161,34 @@ contract TariffComputation is Operated {
         return _roundToPaise(whTimesPaisePerKwh);
     }
 
+    /// @notice The rate of the band a monthly consumption of `monthlyWh` falls in, paise per kWh:
+    ///         the telescopic band holding it up to the telescopic limit, above it the flat band.
+    function marginalRatePaisePerKwh(uint64 monthlyWh) public view returns (uint64) {
+        if (_flat.length == 0 && _telescopic.length == 0) revert SlabScheduleNotSet();
+        Slab[] storage bands = monthlyWh <= telescopicLimitWh && _telescopic.length > 0 ? _telescopic : _flat;
+        // The telescopic bands end at the limit and the schedule's last band is unbounded: one matches.
+        for (uint256 i = 0; i < bands.length; ++i) {
+            if (monthlyWh <= bands[i].upToWh) return bands[i].ratePaisePerKwh;
+        }
+        return bands[bands.length - 1].ratePaisePerKwh;
+    }
+
+    /// @notice What consumer `consumerId` pays for `energyWh` consumed in one interval, in paise:
+    ///         at the marginal rate of its monthly consumption, or eq. 3 on the interval when unset.
+    function intervalTariffPaise(uint32 consumerId, uint64 energyWh) public view returns (uint256) {
+        uint64 monthlyWh = monthlyConsumptionWh[consumerId];
+        if (monthlyWh == 0) return consumerTariffPaise(energyWh);
+        return _roundToPaise(uint256(energyWh) * marginalRatePaisePerKwh(monthlyWh));
+    }
+
     /// @dev Wh × paise/kWh to whole paise, halves rounded up.
     function _roundToPaise(uint256 whTimesPaisePerKwh) private pure returns (uint256) {
         return (whTimesPaisePerKwh + 500) / 1000;
     }
 
     /// @notice Bills entity `entityId` for `interval` from its posted reading: a prosumer earns
-    ///         eq. 2 on its export, a consumer pays eq. 3 on its consumption. Emits `TariffComputed`.
+    ///         eq. 2 on its export, a consumer pays for its consumption (`intervalTariffPaise`).
+    ///         Emits `TariffComputed`.
     function computeTariff(uint32 entityId, uint64 interval) external returns (uint256 tariffPaise) {
         Entity memory e = registry.entity(entityId);
         Reading memory r = powerData.readingOf(entityId, interval);
@@ -158,7 +198,7 @@ contract TariffComputation is Operated {
             tariffPaise = prosumerTariffPaise(energyWh);
         } else if (e.kind == EntityKind.Consumer) {
             energyWh = r.consumptionWh;
-            tariffPaise = consumerTariffPaise(energyWh);
+            tariffPaise = intervalTariffPaise(entityId, energyWh);
         } else {
             revert NotBillable(entityId, e.kind);
         }

@@ -174,6 +174,7 @@ fn allocation(all: &[OnChain], chain: &mut Chain) -> Result<Option<Allocation>, 
         base_interval: BASE_INTERVAL,
         delivery_interval: BASE_INTERVAL + 1,
         consumers: consumers.iter().map(|c| c.id).collect(),
+        suppliers: Vec::new(),
         shares: prosumers
             .iter()
             .map(|p| Share {

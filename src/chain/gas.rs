@@ -95,18 +95,21 @@ pub fn gas_report(input: &GasInput) -> Result<Vec<FunctionGas>, ChainError> {
         }
     }
 
-    let consumers: Vec<EntityId> = input
-        .entities
-        .iter()
-        .zip(&ids)
-        .filter(|(e, _)| e.kind == EntityKind::Consumer)
-        .map(|(_, id)| *id)
-        .collect();
+    let of_kind = |kinds: &[EntityKind]| -> Vec<EntityId> {
+        input
+            .entities
+            .iter()
+            .zip(&ids)
+            .filter(|(e, _)| kinds.contains(&e.kind))
+            .map(|(_, id)| *id)
+            .collect()
+    };
     let allocation = Allocation {
         outage_id: 1,
         base_interval: BASE_INTERVAL,
         delivery_interval: BASE_INTERVAL + 1,
-        consumers,
+        consumers: of_kind(&[EntityKind::Consumer]),
+        suppliers: of_kind(&[EntityKind::Der, EntityKind::Battery]),
         shares: input.shares.clone(),
     };
     let mut handler = Mean::default();

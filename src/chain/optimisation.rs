@@ -8,8 +8,9 @@ use super::{
 
 impl Chain {
     /// Records `allocation`, sent from `from` (only the optimiser may). The contract rejects it
-    /// with `AllocationShortOfDeficit` if Σ delta is below the deficit of the base interval, and
-    /// with `AllocationOverBudget` if Σ reward exceeds the consumers' tariffs (eq. 5).
+    /// with `AllocationShortOfDeficit` if Σ delta is below the deficit of the base interval
+    /// (net of the suppliers' readings), and with `AllocationOverBudget` if Σ reward exceeds the
+    /// consumers' interval tariffs (eq. 5).
     pub fn record_allocation(
         &mut self,
         from: Address,
@@ -20,7 +21,16 @@ impl Chain {
             outageId: allocation.outage_id,
             baseInterval: allocation.base_interval,
             deliveryInterval: allocation.delivery_interval,
-            consumerIds: allocation.consumers.iter().map(|id| id.0).collect(),
+            entityIds: {
+                let mut ids: Vec<u32> = allocation
+                    .consumers
+                    .iter()
+                    .chain(&allocation.suppliers)
+                    .map(|id| id.0)
+                    .collect();
+                ids.sort_unstable();
+                ids
+            },
             shares: allocation
                 .shares
                 .iter()

@@ -39,6 +39,36 @@ impl Chain {
         Ok(sent.receipt(()))
     }
 
+    /// Sets (as the operator) consumer `entity`'s monthly consumption: its interval energy is
+    /// then priced at the rate of the band that consumption falls in (0: the interval is
+    /// billed as a month, the paper's pricing).
+    pub fn set_monthly_consumption(
+        &mut self,
+        entity: EntityId,
+        monthly_wh: u64,
+    ) -> Result<Receipt<()>, ChainError> {
+        let call = TariffComputation::setMonthlyConsumptionCall {
+            entityId: entity.0,
+            monthlyWh: monthly_wh,
+        };
+        let sent = self.send(self.operator, self.contracts.tariff, call)?;
+        Ok(sent.receipt(()))
+    }
+
+    /// What consumer `entity` pays for `energy_wh` in one interval, in paise, on chain.
+    pub fn interval_tariff_paise(
+        &mut self,
+        entity: EntityId,
+        energy_wh: u64,
+    ) -> Result<u64, ChainError> {
+        let call = TariffComputation::intervalTariffPaiseCall {
+            consumerId: entity.0,
+            energyWh: energy_wh,
+        };
+        let paise = self.read(self.contracts.tariff, call)?;
+        to_u64("intervalTariffPaise", paise)
+    }
+
     /// The consumer slab tariff of `energy_wh`, in paise (rounded down), computed on chain.
     pub fn consumer_tariff_paise(&mut self, energy_wh: u64) -> Result<u64, ChainError> {
         let call = TariffComputation::consumerTariffPaiseCall {

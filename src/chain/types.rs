@@ -139,8 +139,11 @@ pub struct Allocation {
     pub base_interval: u64,
     /// The interval whose readings show delivery; after `base_interval`.
     pub delivery_interval: u64,
-    /// The island's consumers, ascending.
+    /// The island's (served) consumers, ascending.
     pub consumers: Vec<EntityId>,
+    /// The island's DERs and battery banks, ascending: their readings supply the island
+    /// before the prosumers' extra export.
+    pub suppliers: Vec<EntityId>,
     /// One share per prosumer of the island, by ascending prosumer id.
     pub shares: Vec<Share>,
 }
@@ -148,7 +151,8 @@ pub struct Allocation {
 /// The checks an allocation passed on chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllocationRecord {
-    /// D = Σ consumption − Σ export in the base interval (zero if negative).
+    /// D = Σ consumption + Σ P_BBI − Σ export − Σ P_DER − Σ P_BBD in the base interval (zero if
+    /// negative).
     pub deficit_wh: u64,
     /// Σ delta.
     pub covered_wh: u64,

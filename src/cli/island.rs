@@ -67,6 +67,11 @@ fn table(scenario: &Scenario, islands: &[Island]) -> String {
         outln!(out, "  battery banks    {}", list(&island.batteries));
         outln!(out, "  demand           {:>10.1} kWh", island.demand_kwh);
         outln!(out, "  prior export     {:>10.1} kWh", island.export_kwh);
+        outln!(
+            out,
+            "  DERs, batteries  {:>10.1} kWh (P_DER + P_BBD − P_BBI)",
+            island.community_supply_kwh
+        );
         outln!(out, "  deficit          {:>10.1} kWh", island.deficit_kwh);
         outln!(
             out,

@@ -1,8 +1,8 @@
 //! `blackstart optimise`: the restoration allocation of every isolated island.
 
-use super::{EXIT_BAD_INPUT, Failure, Format, json};
+use super::{EXIT_BAD_INPUT, EXIT_FAILURE, Failure, Format, json};
 use blackstart::grid::Island;
-use blackstart::optimise::{self, Allocation, Model, Settings};
+use blackstart::optimise::{self, Allocation, Model, OptimiseError, Settings};
 use blackstart::scenario::Scenario;
 
 /// The isolated islands' allocations, in island order.
@@ -19,9 +19,18 @@ pub fn allocations(
         settings.exclude = exclude;
     }
     optimise::solve_isolated(scenario, &settings).map_err(|e| Failure {
+        exit_code: exit_code(&e.source),
         error: e.into(),
-        exit_code: EXIT_BAD_INPUT,
     })
+}
+
+/// The user's data is at fault (exit 2), or the solver itself failed (exit 1).
+fn exit_code(error: &OptimiseError) -> u8 {
+    if error.is_input_error() {
+        EXIT_BAD_INPUT
+    } else {
+        EXIT_FAILURE
+    }
 }
 
 pub fn run(
@@ -41,7 +50,7 @@ pub fn run(
         });
     }
     match format {
-        Format::Json if results.len() == 1 => json(&results[0].1),
+        // Always an array, one allocation per isolated island, whatever their number.
         Format::Json => json(&results.iter().map(|r| &r.1).collect::<Vec<_>>()),
         Format::Table => {
             let mut out = String::new();
@@ -63,5 +72,27 @@ pub fn run(
             }
             Ok(out)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solver_failures_exit_1_and_input_errors_exit_2() {
+        let invalid = OptimiseError::Invalid {
+            path: "prosumers[0].battery_kwh".into(),
+            message: "must be >= 0, got -1".into(),
+        };
+        let infeasible = OptimiseError::PaperInfeasible {
+            index: 0,
+            id: "P1".into(),
+            reason: "K < 0".into(),
+        };
+        assert_eq!(exit_code(&invalid), 2);
+        assert_eq!(exit_code(&infeasible), 2);
+        assert_eq!(exit_code(&OptimiseError::Solver("price walk".into())), 1);
+        assert_eq!(exit_code(&OptimiseError::SearchLimit { nodes: 10 }), 1);
     }
 }

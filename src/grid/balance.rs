@@ -46,6 +46,12 @@ pub struct Balance {
 pub const BALANCED_WITHIN_KWH: f64 = 1e-3;
 
 impl BalanceTerms {
+    /// What the DERs and battery banks supply, `P_DER + P_BBD − P_BBI`: eq. 1's generation
+    /// and consumption terms other than the prosumers' and consumers'.
+    pub fn community_supply_kwh(&self) -> f64 {
+        self.der_kwh + self.battery_discharge_kwh - self.battery_charge_kwh
+    }
+
     /// Evaluates eq. 1.
     pub fn balance(&self) -> Balance {
         let generation_kwh = self.prosumer_export_kwh + self.der_kwh + self.battery_discharge_kwh;

@@ -118,10 +118,15 @@ pub struct Island {
     pub demand_kwh: f64,
     /// Prosumers' export before the outage `Σ Pe_i`, kWh.
     pub export_kwh: f64,
-    /// Energy the island lacks, `max(P_bal, 0)`, kWh; `Σ C − Σ Pe` without DERs and batteries
-    /// (SPEC §4).
+    /// What its DERs and battery banks supply, `P_DER + P_BBD − P_BBI`, kWh: counted before any
+    /// prosumer is asked for extra export.
+    pub community_supply_kwh: f64,
+    /// Energy the island lacks, `max(P_bal, 0)` of eq. 1, kWh: `Σ C − Σ Pe −
+    /// community_supply_kwh`. `optimise` and `run` start from the same figure (the fair model
+    /// adds what prosumers that cannot sustain their export or are net loads lack).
     pub deficit_kwh: f64,
-    /// What the island's consumers pay under the slab schedule `Σ T_j` (the budget of eq. 5), INR.
+    /// What the island's consumers pay for the interval `Σ T_j` (the budget of eq. 5), INR,
+    /// under the scenario's `tariffs.interval_pricing`.
     pub consumer_tariff_inr: f64,
     /// Eq. 1 over the island.
     pub balance: Balance,
@@ -144,20 +149,19 @@ impl Island {
 
         let demand_kwh = total(consumers.iter().map(|c| c.demand_kwh));
         let export_kwh = total(prosumers.iter().map(|p| p.export_prev_kwh));
-        let schedule = &scenario.tariffs.consumer;
         let consumer_tariff_inr = round_to_paise(total(
             consumers
                 .iter()
-                .map(|c| schedule.consumer_tariff_inr(c.demand_kwh)),
+                .map(|c| scenario.consumer_interval_tariff_inr(c, c.demand_kwh)),
         ));
-        let balance = BalanceTerms {
+        let terms = BalanceTerms {
             consumption_kwh: demand_kwh,
             battery_charge_kwh: total(batteries.iter().map(|b| b.charge_kwh)),
             prosumer_export_kwh: export_kwh,
             der_kwh: total(ders.iter().map(|d| d.generation_kwh)),
             battery_discharge_kwh: total(batteries.iter().map(|b| b.discharge_kwh)),
-        }
-        .balance();
+        };
+        let balance = terms.balance();
         Island {
             nodes: component.nodes.clone(),
             energised: component.energised,
@@ -167,11 +171,47 @@ impl Island {
             batteries: batteries.iter().map(|b| b.id.clone()).collect(),
             demand_kwh,
             export_kwh,
+            community_supply_kwh: terms.community_supply_kwh(),
             deficit_kwh: balance.p_bal_kwh.max(0.0),
             consumer_tariff_inr,
             balance,
         }
     }
+}
+
+/// What the DERs and battery banks whose ids satisfy `in_island` supply over an interval,
+/// `P_DER + P_BBD − P_BBI`, kWh, with DER generation scaled by `weather_factor` (1 for the
+/// scenario as written).
+pub fn community_supply_kwh(
+    scenario: &Scenario,
+    in_island: impl Fn(&str) -> bool,
+    weather_factor: f64,
+) -> f64 {
+    let e = &scenario.entities;
+    BalanceTerms {
+        der_kwh: weather_factor
+            * total(
+                e.solar
+                    .iter()
+                    .chain(&e.wind)
+                    .filter(|d| in_island(&d.id))
+                    .map(|d| d.generation_kwh),
+            ),
+        battery_charge_kwh: total(
+            e.batteries
+                .iter()
+                .filter(|b| in_island(&b.id))
+                .map(|b| b.charge_kwh),
+        ),
+        battery_discharge_kwh: total(
+            e.batteries
+                .iter()
+                .filter(|b| in_island(&b.id))
+                .map(|b| b.discharge_kwh),
+        ),
+        ..BalanceTerms::default()
+    }
+    .community_supply_kwh()
 }
 
 /// The islands once every fault of the scenario has opened its line.
@@ -249,8 +289,14 @@ entities:
         assert_eq!(island.batteries, vec!["B1"]);
         // P_bal = 40 + 1 − 10 − 12 − 4 = 15.
         assert_eq!(island.balance.p_bal_kwh, 15.0);
+        assert_eq!(island.community_supply_kwh, 12.0 + 4.0 - 1.0);
         assert_eq!(island.deficit_kwh, 15.0);
-        assert_eq!(island.consumer_tariff_inr, 126.0); // 40 kWh in the first slab at 3.15
+        // 40 kWh at 8.50 INR/kWh: 30 days of 40 kWh per 15 min lie in the top band.
+        assert_eq!(island.consumer_tariff_inr, 340.0);
+        // The paper's pricing bills the interval as a month: 40 kWh in the first slab at 3.15.
+        let mut paper = s.clone();
+        paper.tariffs.interval_pricing = crate::tariff::IntervalPricing::IntervalAsMonth;
+        assert_eq!(Island::of(&paper, &parts[1]).consumer_tariff_inr, 126.0);
     }
 
     #[test]

@@ -14,15 +14,25 @@ pub struct Allocation {
     pub model: Model,
     /// Whether other splits reach the same cost (to 1e-9 relative), as in the paper model's
     /// case 1; the split returned is then a deterministic representative (each prosumer at
-    /// the same share of its capacity, as far as the optimal set allows). Seen ties: a
-    /// continuum of optimal splits, prosumers with identical data on different sides of
-    /// their gap, or another choice of sides found as good by the search (ties hidden in
-    /// branches it pruned are not looked for). Always false for the fair model, whose
-    /// tie-break makes the answer unique.
+    /// the same share of its capacity, as far as the optimal set allows). Ties are a
+    /// continuum of optimal splits or another choice of sides of the eq. 13 gaps of equal
+    /// cost; the search explores every branch whose bound is within the tolerance of the
+    /// optimum until it finds one, so the answer does not depend on the prosumers' order
+    /// (unless a search exhausts its work budget: the optimum's then has
+    /// `optimality_gap_inr > 0`, the tie search's reports no tie). Always false for
+    /// the fair model, whose tie-break is part of its objective and makes the answer unique.
     pub degenerate: bool,
-    /// `D`: served demand minus the prosumers' baseline export. Negative is a surplus.
+    /// `D`: served demand plus net-load prosumers' imports, minus the prosumers' baseline
+    /// export and the island's DER and battery-bank supply. Negative is a surplus.
     pub deficit_kwh: f64,
-    /// `J` of eq. 4: everything paid to the prosumers, `Σ (R_prev + R_delta + R_extra)`.
+    /// What the island's DERs and battery banks supply (eq. 1's `P_DER + P_BBD − P_BBI`),
+    /// counted before any prosumer's extra export.
+    pub community_supply_kwh: f64,
+    /// What net-load prosumers (fair model) import even after their largest cut, counted as
+    /// demand.
+    pub prosumer_import_kwh: f64,
+    /// The least cost: `J` of eq. 4 (paper) or the fair rewards, `Σ (R_prev + R_delta +
+    /// R_extra)` before any cap.
     pub cost_inr: f64,
     /// How much cheaper than `cost_inr` the global optimum could still be: 0 when the
     /// solver proved optimality (to 1e-9 relative); positive only when the paper model's
@@ -31,8 +41,12 @@ pub struct Allocation {
     /// Eq. 5's budget: the served consumers' tariffs.
     pub budget_inr: f64,
     /// How far `cost_inr` exceeds the budget (0 when within it). `cost_inr` is already the
-    /// least possible cost, so a positive value means no allocation meets eq. 5.
+    /// least possible cost, so a positive value means no allocation meets eq. 5: the rewards
+    /// are then capped pro rata to the budget (`paid_inr`).
     pub budget_short_inr: f64,
+    /// What the prosumers are paid: `cost_inr`, or the budget when eq. 5 binds. The
+    /// prosumers' reward fields add up to it.
+    pub paid_inr: f64,
     /// Demand of the served consumers.
     pub served_kwh: f64,
     /// Demand of the shed consumers.
@@ -63,12 +77,33 @@ pub struct ProsumerAllocation {
     /// Export at t the island counts on before `delta_kwh`: `Pe`, or less in the fair model
     /// when the prosumer cannot sustain `Pe` (`K < 0`).
     pub export_baseline_kwh: f64,
-    /// `R_prev = Pe·BT`: for the export at t−1.
+    /// What it imports from the island even after its largest cut (fair model, net loads).
+    pub import_kwh: f64,
+    /// What limits it below its previous export, if anything.
+    pub limit: ProsumerLimit,
+    /// For the export the island counts on: `Pe·BT` (paper), `export_baseline_kwh·BT` (fair:
+    /// delivered energy only). Capped with the others when eq. 5 binds.
     pub reward_prev_inr: f64,
     /// `R_delta = delta·BT`.
     pub reward_delta_inr: f64,
-    /// `R_extra = delta·BT/S + alpha·delta·BT²`, `S` the island's total prosumer export.
+    /// The premium: `delta·BT/S + alpha·delta·BT²` (paper, eq. 4), `BT·delta·(alpha +
+    /// Σdelta/S)` (fair), `S` the island's total prosumer export.
     pub reward_extra_inr: f64,
+}
+
+/// Why a prosumer cannot sustain its previous export (fair model; the paper model rejects
+/// such prosumers instead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProsumerLimit {
+    /// It can sustain `Pe`.
+    None,
+    /// `K = PG − Pe − Pc + PB < 0`: it exports less than `Pe` (its baseline) and is paid
+    /// for that only.
+    ShortOfExport,
+    /// `PG + PB < (1 − alpha_max)·Pc`: even its largest cut leaves it importing
+    /// (`import_kwh`), counted as island demand; it exports nothing and offers nothing.
+    NetLoad,
 }
 
 impl fmt::Display for Model {
@@ -104,8 +139,16 @@ impl fmt::Display for Allocation {
             self.energy_not_served_kwh,
             list(&self.shed)
         )?;
+        writeln!(
+            f,
+            "DERs and battery banks supply {:.3} kWh · net-load prosumers import {:.3} kWh",
+            self.community_supply_kwh, self.prosumer_import_kwh
+        )?;
         let budget = if self.budget_short_inr > 0.0 {
-            format!("OVER BUDGET by {:.3} INR", self.budget_short_inr)
+            format!(
+                "OVER BUDGET by {:.3} INR: rewards capped pro rata, {:.3} INR paid",
+                self.budget_short_inr, self.paid_inr
+            )
         } else {
             "within budget".into()
         };
@@ -137,9 +180,17 @@ impl fmt::Display for Allocation {
             "R_extra (INR)"
         )?;
         for p in &self.prosumers {
+            let flag = match p.limit {
+                ProsumerLimit::None => String::new(),
+                ProsumerLimit::ShortOfExport => format!(
+                    "  short of its export: counted at {:.3} kWh",
+                    p.export_baseline_kwh
+                ),
+                ProsumerLimit::NetLoad => format!("  net load: imports {:.3} kWh", p.import_kwh),
+            };
             writeln!(
                 f,
-                "{:<10} {:>12.3} {:>8.4} {:>8.4} {:>14.3} {:>13.3} {:>13.3} {:>13.3}",
+                "{:<10} {:>12.3} {:>8.4} {:>8.4} {:>14.3} {:>13.3} {:>13.3} {:>13.3}{flag}",
                 p.id,
                 p.delta_kwh,
                 p.alpha,

@@ -37,3 +37,14 @@ pub enum OptimiseError {
     #[error("solver: {0}")]
     Solver(String),
 }
+
+impl OptimiseError {
+    /// Whether the input is at fault (a field out of its domain, an island the paper model
+    /// cannot represent) rather than the solver (a numerical failure, an exhausted search).
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            OptimiseError::Invalid { .. } | OptimiseError::PaperInfeasible { .. }
+        )
+    }
+}

@@ -2,7 +2,7 @@
 //! scenario's bounds, tariffs and optimiser settings.
 
 use super::{Allocation, ConsumerInput, OptimiseError, Problem, ProsumerInput, Settings, solve};
-use crate::grid::{Island, islands_after_faults};
+use crate::grid::{self, Island, islands_after_faults};
 use crate::scenario::{NodeId, Scenario};
 
 /// An island of a scenario that could not be optimised.
@@ -25,7 +25,13 @@ pub fn solve_isolated(
         .into_iter()
         .filter(|island| !island.energised)
         .map(|island| {
-            let ids: Vec<&String> = island.prosumers.iter().chain(&island.consumers).collect();
+            let ids: Vec<&String> = island
+                .prosumers
+                .iter()
+                .chain(&island.consumers)
+                .chain(&island.ders)
+                .chain(&island.batteries)
+                .collect();
             let problem =
                 Problem::for_island(scenario, |id| ids.iter().any(|i| *i == id), 1.0, 1.0);
             match solve(&problem, settings) {
@@ -41,8 +47,10 @@ pub fn solve_isolated(
 
 impl Problem {
     /// The problem of the island whose entities satisfy `in_island` (by id), with generation
-    /// scaled by `weather_factor` and consumption and demand by `demand_factor` (1 and 1 for
-    /// the scenario as written). Consumer tariffs come from the scenario's slab schedule.
+    /// (prosumers' and DERs') scaled by `weather_factor` and consumption and demand by
+    /// `demand_factor` (1 and 1 for the scenario as written). Consumer tariffs come from the
+    /// scenario's slab schedule and interval pricing; the community supply from its DERs and
+    /// battery banks (as `blackstart island` counts them).
     pub fn for_island(
         scenario: &Scenario,
         in_island: impl Fn(&str) -> bool,
@@ -50,7 +58,6 @@ impl Problem {
         demand_factor: f64,
     ) -> Problem {
         let e = &scenario.entities;
-        let schedule = &scenario.tariffs.consumer;
         Problem {
             prosumers: e
                 .prosumers
@@ -76,11 +83,17 @@ impl Problem {
                         id: c.id.clone(),
                         demand_kwh,
                         priority: c.priority,
-                        tariff_inr: schedule.consumer_tariff_inr(demand_kwh),
+                        // Priced on whole Wh, as the meter's reading on chain is: the budget
+                        // of eq. 5 is then the one OptimisationHandler checks.
+                        tariff_inr: scenario.consumer_interval_tariff_inr(
+                            c,
+                            (demand_kwh * 1000.0).round() / 1000.0,
+                        ),
                     }
                 })
                 .collect(),
             base_tariff_inr_per_kwh: scenario.tariffs.prosumer_base_inr_per_kwh,
+            community_supply_kwh: grid::community_supply_kwh(scenario, in_island, weather_factor),
         }
     }
 }

@@ -9,11 +9,11 @@ use super::OptimiseError;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Model {
-    /// SPEC §5a: the paper's eq. 4 with eq. 13 as printed and the scenario's bounds.
-    /// Faithful, bilinear, often degenerate.
+    /// docs/model.md §5a: the paper's eq. 4 verbatim (not unit-consistent) with eq. 13 as
+    /// printed and the scenario's bounds. Faithful, bilinear, often degenerate.
     Paper,
-    /// SPEC §5b: the paper's costs with linear physical limits and a tie-break that makes
-    /// the allocation unique. The default.
+    /// docs/model.md §5b: linear physical limits, unit-consistent rewards for delivered
+    /// energy, and a tie-break that makes the allocation unique. The default.
     #[default]
     Fair,
 }
@@ -61,6 +61,11 @@ pub struct Problem {
     pub consumers: Vec<ConsumerInput>,
     /// `BT_p`, the prosumer base tariff (3 INR/kWh in the paper).
     pub base_tariff_inr_per_kwh: f64,
+    /// What the island's DERs and battery banks supply over the interval, kWh: eq. 1's
+    /// `P_DER + P_BBD − P_BBI` (negative when the banks take in more than the DERs and banks
+    /// give). It supplies the island before any prosumer is asked for extra export. Default 0.
+    #[serde(default)]
+    pub community_supply_kwh: f64,
 }
 
 /// How to solve.
@@ -126,6 +131,13 @@ impl Problem {
             return Err(invalid(
                 "base_tariff_inr_per_kwh".into(),
                 format!("must be a finite number > 0, got {bt}"),
+            ));
+        }
+        let community = self.community_supply_kwh;
+        if !community.is_finite() {
+            return Err(invalid(
+                "community_supply_kwh".into(),
+                format!("must be finite, got {community}"),
             ));
         }
         for (i, p) in self.prosumers.iter().enumerate() {

@@ -46,6 +46,7 @@ fn campus13() -> Problem {
             consumer("C3", 839.0, 0, 7131.50),
         ],
         base_tariff_inr_per_kwh: BT,
+        community_supply_kwh: 0.0,
     }
 }
 
@@ -240,7 +241,7 @@ fn paper_stated_new_consumers_costs() {
 }
 
 #[test]
-fn fair_campus13_is_unique_within_limits_and_no_dearer_than_paper() {
+fn fair_campus13_is_unique_within_limits_and_paid_unit_consistent_rewards() {
     let problem = campus13();
     let a = solve(&problem, &Settings::default()).unwrap();
     assert_eq!(a.model, Model::Fair);
@@ -258,13 +259,15 @@ fn fair_campus13_is_unique_within_limits_and_no_dearer_than_paper() {
         );
         assert!(r.delta_kwh <= r.capacity_kwh + 1e-9);
         assert!((r.reward_delta_inr - 3.0 * r.delta_kwh).abs() < 1e-9);
+        // The premium BT·delta·(alpha + Σdelta/S) with alpha = 0 and S = 1750 + 257.
+        let premium = 3.0 * r.delta_kwh * 257.0 / 2007.0;
+        assert!((r.reward_extra_inr - premium).abs() < 1e-9, "{}", r.id);
+        assert_eq!(r.limit, ProsumerLimit::None);
     }
-    let paper_optimum = solve(&problem, &paper()).unwrap().cost_inr;
-    assert!(
-        a.cost_inr <= paper_optimum + 1e-9,
-        "{} > {paper_optimum}",
-        a.cost_inr
-    );
+    // 1750·3 for the prior export, 257·3 for the extra, 3·257²/2007 premium.
+    let cost = 5250.0 + 771.0 + 3.0 * 257.0 * 257.0 / 2007.0;
+    assert!((a.cost_inr - cost).abs() < 1e-9, "{}", a.cost_inr);
+    assert_eq!(a.paid_inr, a.cost_inr);
     // Battery energy covers the deficit, so no one sheds consumption, and the split is
     // proportional to spare capacity Y + alpha_max·Pc = [830, 1168, 861, 1041, 756].
     let caps = [830.0, 1168.0, 861.0, 1041.0, 756.0];
@@ -346,6 +349,22 @@ fn a_budget_violating_optimum_is_reported_with_the_amount_short() {
         assert!((a.budget_short_inr - (a.cost_inr - 3000.0)).abs() < 1e-9);
         assert!(a.budget_short_inr > 3000.0);
         assert!(a.to_string().contains("OVER BUDGET by"));
+        assert!(
+            a.to_string()
+                .contains("rewards capped pro rata, 3000.000 INR paid")
+        );
+        // Eq. 5 binds: the same split, every reward scaled by budget / cost.
+        assert!((a.paid_inr - 3000.0).abs() < 1e-9);
+        let within = solve(&campus13(), &settings).unwrap();
+        let pay = 3000.0 / a.cost_inr;
+        for (r, w) in a.prosumers.iter().zip(&within.prosumers) {
+            assert_eq!(r.delta_kwh, w.delta_kwh);
+            let (paid, full) = (
+                r.reward_prev_inr + r.reward_delta_inr + r.reward_extra_inr,
+                w.reward_prev_inr + w.reward_delta_inr + w.reward_extra_inr,
+            );
+            assert!((paid - pay * full).abs() < 1e-9, "{}", r.id);
+        }
     }
     let within = solve(&campus13(), &Settings::default()).unwrap();
     assert_eq!(within.budget_short_inr, 0.0);
@@ -414,17 +433,24 @@ fn fair_alpha(p: &ProsumerInput, delta: f64, tol: f64) -> Option<f64> {
     )
 }
 
-/// Eq. 4 for contributions `deltas` with least alphas from `alpha`.
+/// The model's cost for contributions `deltas` with least alphas from `alpha`: eq. 4
+/// (paper) or the fair rewards `BT·(Pe + delta) + BT·delta·(alpha + Σdelta/S)`, for
+/// prosumers that sustain their `Pe`.
 fn brute_cost(
+    model: Model,
     ps: &[ProsumerInput],
     deltas: &[f64],
     alpha: &dyn Fn(usize, f64) -> Option<f64>,
 ) -> Option<f64> {
     let pe: f64 = ps.iter().map(|p| p.export_prev_kwh).sum();
     let total: f64 = deltas.iter().sum();
-    let mut cost = BT * pe + BT * total + BT * total / (pe + total);
+    let (coupling, cut) = match model {
+        Model::Paper => (BT * total / (pe + total), BT * BT),
+        Model::Fair => (BT * total * total / (pe + total), BT),
+    };
+    let mut cost = BT * pe + BT * total + coupling;
     for (i, &d) in deltas.iter().enumerate() {
-        cost += alpha(i, d)? * d * BT * BT;
+        cost += alpha(i, d)? * d * cut;
     }
     Some(cost)
 }
@@ -432,6 +458,7 @@ fn brute_cost(
 /// Grid search over the first n − 1 contributions; the last takes the rest of the deficit,
 /// or failing that the smallest feasible grid value above it (supply may exceed demand).
 fn brute_force(
+    model: Model,
     ps: &[ProsumerInput],
     deficit: f64,
     alpha: &dyn Fn(usize, f64) -> Option<f64>,
@@ -459,7 +486,7 @@ fn brute_force(
         );
         for d in tail {
             deltas.push(d);
-            if let Some(c) = brute_cost(ps, &deltas, alpha) {
+            if let Some(c) = brute_cost(model, ps, &deltas, alpha) {
                 best = best.min(c);
                 deltas.pop();
                 break;
@@ -522,6 +549,7 @@ fn random_island(rng: &mut Xoshiro256PlusPlus, n: usize, bounds: bool) -> (Probl
         prosumers,
         consumers: vec![consumer("C1", demand, 0, 1e6)],
         base_tariff_inr_per_kwh: BT,
+        community_supply_kwh: 0.0,
     };
     (problem, beta_min)
 }
@@ -556,6 +584,7 @@ fn paper_model_is_globally_optimal_against_brute_force() {
         assert!(total_delta(&a) >= a.deficit_kwh - 1e-9);
         let alpha = |i: usize, d: f64| paper_alpha(&problem.prosumers[i], beta_min, d, slack(d));
         let brute = brute_force(
+            Model::Paper,
             &problem.prosumers,
             a.deficit_kwh,
             &alpha,
@@ -608,6 +637,7 @@ fn fair_model_is_globally_optimal_against_brute_force() {
         }
         let alpha = |i: usize, d: f64| fair_alpha(&problem.prosumers[i], d, slack(d));
         let brute = brute_force(
+            Model::Fair,
             &problem.prosumers,
             a.deficit_kwh,
             &alpha,
@@ -783,13 +813,18 @@ fn fair_model_lowers_the_baseline_of_a_prosumer_that_cannot_sustain_its_export()
     assert_eq!(p4.export_baseline_kwh, 0.0);
     assert_eq!(p4.capacity_kwh, 955.0 - 164.0);
     assert_eq!(p4.beta, 0.0);
-    assert_eq!(p4.reward_prev_inr, 450.0);
+    assert_eq!(p4.limit, ProsumerLimit::ShortOfExport);
+    assert_eq!(p4.import_kwh, 0.0);
+    // Paid for delivered energy only: nothing for the 150 kWh of Pe it no longer exports.
+    assert_eq!(p4.reward_prev_inr, 0.0);
     assert_eq!(a.deficit_kwh, 257.0 + 150.0);
     assert!((total_delta(&a) - 407.0).abs() < 1e-9);
-    // K = −64 (PG = 850): the island counts on 150 − 64 = 86 kWh from it.
+    assert!(a.to_string().contains("short of its export"));
+    // K = −64 (PG = 850): the island counts on, and pays for, 150 − 64 = 86 kWh from it.
     problem.prosumers[3].generation_kwh = 850.0;
     let a = solve(&problem, &Settings::default()).unwrap();
     assert_eq!(a.prosumers[3].export_baseline_kwh, 86.0);
+    assert_eq!(a.prosumers[3].reward_prev_inr, 86.0 * 3.0);
     assert_eq!(a.prosumers[3].capacity_kwh, 955.0);
     assert_eq!(a.deficit_kwh, 257.0 + 64.0);
     // The paper model's eq. 13 has no answer for it: an error that says so.
@@ -804,6 +839,53 @@ fn fair_model_lowers_the_baseline_of_a_prosumer_that_cannot_sustain_its_export()
         ..paper()
     };
     assert!(solve(&problem, &settings).is_ok());
+}
+
+#[test]
+fn a_net_load_prosumer_is_flagged_and_its_import_counted_as_demand() {
+    let mut problem = campus13();
+    // P4 sheds at most half of its 955 kWh and has PG + PB = 200 + 191 = 391 < 477.5: even
+    // its largest cut leaves it importing 86.5 kWh. It exports nothing (150 kWh lost).
+    (
+        problem.prosumers[3].generation_kwh,
+        problem.prosumers[3].alpha_max,
+    ) = (200.0, 0.5);
+    let a = solve(&problem, &Settings::default()).unwrap();
+    let p4 = &a.prosumers[3];
+    assert_eq!(p4.limit, ProsumerLimit::NetLoad);
+    assert_eq!(p4.import_kwh, 86.5);
+    assert_eq!(
+        (p4.capacity_kwh, p4.delta_kwh, p4.export_baseline_kwh),
+        (0.0, 0.0, 0.0)
+    );
+    assert_eq!(
+        p4.reward_prev_inr + p4.reward_delta_inr + p4.reward_extra_inr,
+        0.0
+    );
+    assert_eq!(a.prosumer_import_kwh, 86.5);
+    assert_eq!(a.deficit_kwh, 257.0 + 150.0 + 86.5);
+    assert!((total_delta(&a) - a.deficit_kwh).abs() < 1e-9);
+    assert!(a.to_string().contains("net load: imports 86.500 kWh"));
+    let json = serde_json::to_string(p4).unwrap();
+    assert!(json.contains("\"limit\":\"net_load\""), "{json}");
+}
+
+#[test]
+fn community_supply_comes_before_prosumer_export() {
+    let mut problem = campus13();
+    // A DER covering the whole 257 kWh deficit: no prosumer is asked for anything.
+    problem.community_supply_kwh = 300.0;
+    for settings in [Settings::default(), paper()] {
+        let a = solve(&problem, &settings).unwrap();
+        assert_eq!(a.deficit_kwh, -43.0);
+        assert_eq!(a.community_supply_kwh, 300.0);
+        assert_eq!(total_delta(&a), 0.0, "{:?}", settings.model);
+    }
+    // Part of it: prosumers give the rest.
+    problem.community_supply_kwh = 57.0;
+    let a = solve(&problem, &Settings::default()).unwrap();
+    assert_eq!(a.deficit_kwh, 200.0);
+    assert!((total_delta(&a) - 200.0).abs() < 1e-9);
 }
 
 #[test]
@@ -927,4 +1009,149 @@ fn consumer_priority_defaults_to_zero() {
         serde_json::from_str(r#"{"id":"C1","demand_kwh":1.0,"tariff_inr":3.15}"#).unwrap();
     assert_eq!(c.priority, 0);
     assert_eq!(Settings::default().model, Model::Fair);
+}
+
+/// Two prosumers with equal `Pc` and `K` but different batteries and a deficit of `Pc`:
+/// one must cross its eq. 13 gap and stop at its far end (`s2`), the other gives the rest
+/// (`s1`, the near end); the costs at both ends depend on `Pc` and `K` only, so swapping
+/// which one crosses costs exactly the same.
+fn equal_pc_and_k(batteries: [f64; 2]) -> Problem {
+    let (pe, pc, k) = (300.0, 800.0, 40.0);
+    Problem {
+        prosumers: batteries
+            .iter()
+            .enumerate()
+            .map(|(i, &pb)| prosumer(&format!("P{}", i + 1), pe, k + pe + pc - pb, pb, pc))
+            .collect(),
+        consumers: vec![consumer("C1", 2.0 * pe + pc, 0, 100_000.0)],
+        base_tariff_inr_per_kwh: BT,
+        community_supply_kwh: 0.0,
+    }
+}
+
+#[test]
+fn a_tie_across_the_gap_is_degenerate_in_either_order() {
+    let a = solve(&equal_pc_and_k([200.0, 300.0]), &paper()).unwrap();
+    let b = solve(&equal_pc_and_k([300.0, 200.0]), &paper()).unwrap();
+    for x in [&a, &b] {
+        assert!(x.degenerate, "{x}");
+        assert_eq!(x.optimality_gap_inr, 0.0);
+    }
+    assert!((a.cost_inr - b.cost_inr).abs() < 1e-9 * a.cost_inr);
+    // The other split (the other prosumer crossing) costs the same by eq. 4.
+    let swapped = Allocation {
+        prosumers: a.prosumers.iter().rev().cloned().collect(),
+        ..a.clone()
+    };
+    let problem = equal_pc_and_k([200.0, 300.0]);
+    let mut swapped = swapped;
+    for (r, id) in swapped.prosumers.iter_mut().zip(["P1", "P2"]) {
+        r.id = id.into();
+    }
+    assert!((eq4(&problem, &swapped) - eq4(&problem, &a)).abs() < 1e-9 * a.cost_inr);
+}
+
+/// campus13 as the scenario file has it, every energy scaled by `k`, its consumers' interval
+/// energy priced under `pricing`.
+fn campus13_scaled(k: f64, pricing: crate::tariff::IntervalPricing) -> crate::scenario::Scenario {
+    let text = include_str!("../../scenarios/campus13.yaml");
+    let mut s = crate::scenario::parse_str(text, "campus13.yaml").unwrap();
+    for p in &mut s.entities.prosumers {
+        p.export_prev_kwh *= k;
+        p.generation_kwh *= k;
+        p.battery_kwh *= k;
+        p.consumption_kwh *= k;
+    }
+    for c in &mut s.entities.consumers {
+        c.demand_kwh *= k;
+    }
+    for d in s.entities.solar.iter_mut().chain(&mut s.entities.wind) {
+        d.generation_kwh *= k;
+    }
+    s.tariffs.interval_pricing = pricing;
+    s
+}
+
+/// Scale does not change the fair model's answer: campus13 scaled by k (1/1000 is a
+/// household-sized island, kWh per 15 min) restores, and every allocation and reward is k
+/// times campus13's. "Exactly" is to 1e-12 relative to the island's deficit (a few ulps of
+/// the solver's arithmetic on scaled inputs, far below its 1e-9 optimality tolerance).
+#[test]
+fn fair_allocations_and_rewards_scale_with_the_island() {
+    use crate::tariff::IntervalPricing;
+    let settings = Settings::default();
+    let solve_one = |s: &crate::scenario::Scenario| {
+        let mut all = solve_isolated(s, &settings).unwrap();
+        assert_eq!(all.len(), 1);
+        all.remove(0).1
+    };
+    let full = solve_one(&campus13_scaled(1.0, IntervalPricing::IntervalAsMonth));
+    for k in [1e-3, 1.0 / 7.0, 3.5] {
+        for pricing in [
+            IntervalPricing::MonthlyMarginal,
+            IntervalPricing::IntervalAsMonth,
+        ] {
+            let a = solve_one(&campus13_scaled(k, pricing));
+            let tol = 1e-12 * k * full.deficit_kwh;
+            let same = |x: f64, y: f64| (x - k * y).abs() <= tol.max(1e-12 * (k * y).abs());
+            assert!(same(a.deficit_kwh, full.deficit_kwh), "k {k}: deficit");
+            assert!(a.shed.is_empty(), "k {k} {pricing:?}: {a}");
+            assert_eq!(a.budget_short_inr, 0.0, "k {k} {pricing:?}: {a}");
+            assert_eq!(a.paid_inr, a.cost_inr);
+            let tol_inr = 1e-12 * k * full.cost_inr;
+            assert!(
+                (a.cost_inr - k * full.cost_inr).abs() <= tol_inr,
+                "k {k}: cost"
+            );
+            for (r, f) in a.prosumers.iter().zip(&full.prosumers) {
+                assert!(same(r.delta_kwh, f.delta_kwh), "k {k} {}: delta", r.id);
+                assert!(same(r.capacity_kwh, f.capacity_kwh), "k {k} {}", r.id);
+                assert!((r.alpha - f.alpha).abs() <= 1e-12, "k {k} {}: alpha", r.id);
+                assert!((r.beta - f.beta).abs() <= 1e-12, "k {k} {}: beta", r.id);
+                for (x, y) in [
+                    (r.reward_prev_inr, f.reward_prev_inr),
+                    (r.reward_delta_inr, f.reward_delta_inr),
+                    (r.reward_extra_inr, f.reward_extra_inr),
+                ] {
+                    assert!((x - k * y).abs() <= tol_inr, "k {k} {}: reward", r.id);
+                }
+            }
+        }
+    }
+}
+
+/// Tiny batteries emptied to the last bit: the shares stay in [0, 1] (1.0000001 was seen).
+#[test]
+fn fair_shares_stay_within_their_bounds_for_tiny_batteries() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+    let mut over = 0;
+    for _ in 0..300 {
+        let mut problem = campus13();
+        for p in &mut problem.prosumers {
+            p.battery_kwh = rng.random_range(1e-9..1e-3);
+            p.alpha_max = rng.random_range(0.1..1.0);
+            p.generation_kwh = p.export_prev_kwh + p.consumption_kwh + rng.random_range(0.0..1.0);
+        }
+        let capacity: f64 = problem
+            .prosumers
+            .iter()
+            .map(|p| p.alpha_max * p.consumption_kwh + p.battery_kwh)
+            .sum();
+        let export: f64 = problem.prosumers.iter().map(|p| p.export_prev_kwh).sum();
+        // Demand at the island's whole capacity: every battery and every cut used in full.
+        problem.consumers = vec![consumer("C1", export + capacity, 0, 1e9)];
+        let a = solve(&problem, &Settings::default()).unwrap();
+        assert!(a.shed.is_empty());
+        for (p, r) in problem.prosumers.iter().zip(&a.prosumers) {
+            assert!((0.0..=1.0).contains(&r.beta), "{}: beta {}", r.id, r.beta);
+            assert!(
+                (0.0..=p.alpha_max).contains(&r.alpha),
+                "{}: alpha {}",
+                r.id,
+                r.alpha
+            );
+            over += usize::from(r.beta == 1.0);
+        }
+    }
+    assert!(over > 100, "only {over} batteries emptied");
 }

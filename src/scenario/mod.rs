@@ -18,7 +18,7 @@ pub(crate) use load::{parse_yaml, read_file};
 pub(crate) use validate::check_chain;
 
 use crate::optimise::Model;
-use crate::tariff::SlabSchedule;
+use crate::tariff::{IntervalPricing, SlabSchedule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -193,6 +193,11 @@ pub struct Consumer {
     /// Restoration priority: higher is served first when the island is short (critical loads).
     #[serde(default)]
     pub priority: u32,
+    /// Its monthly consumption, kWh: sets the slab rate its interval energy is priced at
+    /// under `tariffs.interval_pricing: monthly_marginal`. Default: 30 days of `demand_kwh`
+    /// per meter interval ([`Scenario::monthly_kwh`]).
+    #[serde(default)]
+    pub monthly_kwh: Option<f64>,
 }
 
 /// A distributed energy resource (solar or wind plant).
@@ -234,8 +239,11 @@ pub struct BatteryBank {
 pub struct Tariffs {
     /// Prosumer base tariff `BT_p`, INR/kWh (eq. 2).
     pub prosumer_base_inr_per_kwh: f64,
-    /// Consumer slab schedule (eq. 3); KSEB 2022-23 when absent.
+    /// Consumer slab schedule (eq. 3), a monthly schedule; KSEB 2022-23 when absent.
     pub consumer: SlabSchedule,
+    /// How a consumer's interval energy is priced from the monthly schedule:
+    /// `monthly_marginal` (default) or `interval_as_month` (the paper's Table 5).
+    pub interval_pricing: IntervalPricing,
 }
 
 impl Default for Tariffs {
@@ -243,6 +251,7 @@ impl Default for Tariffs {
         Tariffs {
             prosumer_base_inr_per_kwh: 3.0,
             consumer: SlabSchedule::kseb_2022_23(),
+            interval_pricing: IntervalPricing::default(),
         }
     }
 }
@@ -508,6 +517,26 @@ impl Scenario {
     /// censored, timing that only some rounds meet), as (field path, message) pairs.
     pub fn warnings(&self) -> Vec<(String, String)> {
         validate::warnings(self)
+    }
+
+    /// Days in the month of [`Scenario::monthly_kwh`]'s default.
+    pub const DAYS_PER_MONTH: f64 = 30.0;
+
+    /// A consumer's monthly consumption, kWh: its `monthly_kwh`, or 30 days of its
+    /// `demand_kwh` per meter interval; rounded to whole Wh, as the chain stores it.
+    pub fn monthly_kwh(&self, consumer: &Consumer) -> f64 {
+        let kwh = consumer.monthly_kwh.unwrap_or_else(|| {
+            consumer.demand_kwh * Self::DAYS_PER_MONTH * 86_400.0 / self.time.meter_interval_s
+        });
+        (kwh * 1000.0).round() / 1000.0
+    }
+
+    /// What `consumer` pays for `energy_kwh` in one meter interval (the scenario's slab
+    /// schedule and `interval_pricing`), INR rounded to paise.
+    pub fn consumer_interval_tariff_inr(&self, consumer: &Consumer, energy_kwh: f64) -> f64 {
+        let t = &self.tariffs;
+        t.consumer
+            .interval_tariff_inr(energy_kwh, t.interval_pricing, self.monthly_kwh(consumer))
     }
 
     /// Lower bound on alpha for prosumer `id` (0 unless the optimiser section sets one).

@@ -334,6 +334,14 @@ fn check_entities(
         let f = format!("entities.consumers[{i}]");
         place(f.clone(), &c.id, c.node)?;
         non_negative(&format!("{f}.demand_kwh"), c.demand_kwh)?;
+        if let Some(monthly) = c.monthly_kwh
+            && !(monthly.is_finite() && monthly > 0.0)
+        {
+            fail(
+                format!("{f}.monthly_kwh"),
+                format!("must be a finite number > 0, got {monthly}"),
+            )?;
+        }
     }
     for (kind, ders) in [("solar", &e.solar), ("wind", &e.wind)] {
         for (i, d) in ders.iter().enumerate() {
@@ -349,6 +357,15 @@ fn check_entities(
         non_negative(&format!("{f}.stored_kwh"), b.stored_kwh)?;
         non_negative(&format!("{f}.charge_kwh"), b.charge_kwh)?;
         non_negative(&format!("{f}.discharge_kwh"), b.discharge_kwh)?;
+        if b.discharge_kwh > b.stored_kwh {
+            fail(
+                format!("{f}.discharge_kwh"),
+                format!(
+                    "a bank cannot give out more than it stores: must not exceed stored_kwh ({}), got {}",
+                    b.stored_kwh, b.discharge_kwh
+                ),
+            )?;
+        }
         if b.stored_kwh > b.capacity_kwh {
             fail(
                 format!("{f}.stored_kwh"),
@@ -550,4 +567,31 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
         }
     }
     share("monte_carlo.back_off_probability", m.back_off_probability)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::parse_str;
+
+    /// The household-der scenario with `from` replaced by `to`: its validation error.
+    fn error(from: &str, to: &str) -> String {
+        let text = include_str!("../../scenarios/household-der.yaml");
+        assert!(text.contains(from), "{from:?}");
+        parse_str(&text.replacen(from, to, 1), "h.yaml")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_bank_cannot_discharge_more_than_it_stores_and_months_are_positive() {
+        assert_eq!(
+            error("stored_kwh: 4,", "stored_kwh: 0.1,"),
+            "h.yaml: entities.batteries[0].discharge_kwh: a bank cannot give out more than it \
+             stores: must not exceed stored_kwh (0.1), got 0.15"
+        );
+        assert_eq!(
+            error("monthly_kwh: 420", "monthly_kwh: 0"),
+            "h.yaml: entities.consumers[0].monthly_kwh: must be a finite number > 0, got 0"
+        );
+    }
 }

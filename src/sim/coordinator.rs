@@ -469,6 +469,15 @@ impl Coordinator {
             base_interval: island.base_interval,
             delivery_interval: island.delivery_interval,
             consumers: island.served.iter().map(|&c| chain_id(c)).collect(),
+            suppliers: island
+                .entities
+                .iter()
+                .filter(|&&e| {
+                    let entity = &self.config.entities[e as usize];
+                    !entity.is_prosumer() && !entity.is_consumer()
+                })
+                .map(|&e| chain_id(e))
+                .collect(),
             shares: island
                 .entities
                 .iter()
@@ -717,12 +726,24 @@ impl Coordinator {
             .iter()
             .map(|&e| c.entities[e as usize].id.as_str())
             .collect();
-        let problem = optimise::Problem::for_island(
+        let mut problem = optimise::Problem::for_island(
             &c.scenario,
             |id| ids.contains(&id),
             c.weather_factor,
             c.demand_factor,
         );
+        // The island's DERs and battery banks supply what their readings (on chain) show.
+        problem.community_supply_kwh = island
+            .entities
+            .iter()
+            .filter(|&&e| {
+                let entity = &c.entities[e as usize];
+                !entity.is_prosumer() && !entity.is_consumer()
+            })
+            .filter_map(|&e| self.latest[e as usize].as_ref())
+            .fold(0.0, |sum, r| {
+                sum + r.generation_kwh + r.battery_discharge_kwh - r.battery_charge_kwh
+            });
         // The scenario's back-off list says who will fail to deliver, which the operator only
         // learns from the readings: it excludes the prosumers it has seen back off.
         let settings = Settings {

@@ -5,6 +5,7 @@ pub(crate) use super::coordinator::METER_ACCOUNT_BASE;
 use super::entity::{Entity, Profile};
 use crate::chain::{self, Chain, ChainError, EntityKind};
 use crate::scenario::{NodeKind, Scenario};
+use crate::tariff::IntervalPricing;
 
 /// The operator's account.
 pub const OPERATOR: u64 = 1;
@@ -39,5 +40,17 @@ pub fn deploy(scenario: &Scenario, entities: &[Entity]) -> Result<Chain, ChainEr
     let base_paise = (scenario.tariffs.prosumer_base_inr_per_kwh * 100.0).round() as u64;
     chain.set_base_tariff(base_paise)?;
     chain.set_slab_schedule(&chain::SlabSchedule::try_from(&scenario.tariffs.consumer)?)?;
+    // Each consumer's monthly consumption sets the rate of its interval energy (left unset, the
+    // interval is billed as a month: the paper's pricing).
+    if scenario.tariffs.interval_pricing == IntervalPricing::MonthlyMarginal {
+        for c in &scenario.entities.consumers {
+            let index = entities
+                .iter()
+                .position(|e| e.id == c.id)
+                .expect("every consumer is an entity");
+            let id = chain::EntityId(index as u32 + 1);
+            chain.set_monthly_consumption(id, chain::wh(scenario.monthly_kwh(c)))?;
+        }
+    }
     Ok(chain)
 }

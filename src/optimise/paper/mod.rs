@@ -1,6 +1,11 @@
-//! The `paper` model (SPEC §5a): eq. 4's objective, eq. 13 as printed, bounds
+//! The `paper` model (docs/model.md §5a): eq. 4's objective verbatim, eq. 13 as printed, bounds
 //! `alpha_min ≤ alpha ≤ alpha_max`, `beta_min ≤ beta ≤ 1`, solved to the global optimum
 //! (to 1e-9 relative; module `search` says when it reports a proven gap instead).
+//!
+//! Eq. 4 is kept as printed although two of its terms are not amounts of money:
+//! `delta·BT/S` is in INR/kWh and `alpha·delta·BT²` in INR²/kWh. Its answer therefore
+//! depends on the units and the scale of the island (the same island in Wh, or a household
+//! instead of a campus, is split and paid differently); the `fair` model replaces both terms.
 //!
 //! Reformulation. With `delta_i = alpha_i·Pc_i + beta_i·PB_i` fixed, every constraint is
 //! linear in `alpha_i`, and eq. 4 charges `alpha_i·delta_i·BT²`: the best choice is the
@@ -28,7 +33,7 @@ mod search;
 use super::allocate::allocate;
 use super::curve::{Curve, Quad, roots};
 use super::root::sign_change;
-use super::{Island, OptimiseError, ProsumerInput, Split};
+use super::{Island, OptimiseError, ProsumerInput, ProsumerLimit, Split};
 use search::{Choice, Node};
 
 /// One prosumer's data in the paper's variables.
@@ -217,6 +222,9 @@ pub(crate) struct PaperIsland {
     twin: Vec<usize>,
     baseline: Vec<f64>,
     capacity: Vec<f64>,
+    /// No prosumer imports or falls short under eq. 13 (a `K < 0` is an error instead).
+    import: Vec<f64>,
+    limit: Vec<ProsumerLimit>,
 }
 
 impl PaperIsland {
@@ -270,6 +278,8 @@ impl PaperIsland {
             bt,
             twin,
             baseline: prosumers.iter().map(|(_, p)| p.export_prev_kwh).collect(),
+            import: vec![0.0; prosumers.len()],
+            limit: vec![ProsumerLimit::None; prosumers.len()],
             capacity: built
                 .iter()
                 .map(|p| p.pieces[p.pieces.len() - 1].hi())
@@ -328,6 +338,14 @@ impl Island for PaperIsland {
 
     fn capacity_kwh(&self) -> &[f64] {
         &self.capacity
+    }
+
+    fn import_kwh(&self) -> &[f64] {
+        &self.import
+    }
+
+    fn limit(&self) -> &[ProsumerLimit] {
+        &self.limit
     }
 
     fn split(&self, deficit_kwh: f64) -> Result<Split, OptimiseError> {

@@ -190,11 +190,78 @@ impl PaperIsland {
         let twins_split = best.choices.iter().enumerate().any(|(j, &c)| {
             self.prosumers[j].hull.is_some() && *side_of_twins.entry(self.twin[j]).or_insert(c) != c
         });
+        let tied = best.tied
+            || twins_split
+            || self.another_choice_within(
+                &best.choices,
+                deficit,
+                best.node.cost_inr + best.tol(),
+                max_nodes,
+            )?;
         Ok(Outcome {
             gap_inr: best.node.cost_inr - bound,
             face: best.node.face,
-            tied: best.tied || twins_split,
+            tied,
         })
+    }
+
+    /// Whether a choice of sides other than `best` reaches `target_inr`: an exhaustive
+    /// search of every other choice, pruned by the relaxations' bounds. The other choices are
+    /// split into disjoint sets, the k-th agreeing with `best` on the first k − 1 gapped
+    /// prosumers and taking the other side for the k-th. A relaxation whose optimal vertex
+    /// bridges no gap is itself a split of its cost. Gives up (false) after `max_nodes`.
+    fn another_choice_within(
+        &self,
+        best: &[Choice],
+        deficit: f64,
+        target_inr: f64,
+        max_nodes: usize,
+    ) -> Result<bool, OptimiseError> {
+        let gapped: Vec<usize> = (0..best.len())
+            .filter(|&i| self.prosumers[i].hull.is_some())
+            .collect();
+        let mut stack: Vec<Vec<Choice>> = (0..gapped.len())
+            .map(|k| {
+                let mut choices = best.to_vec();
+                for &j in &gapped[k + 1..] {
+                    choices[j] = Choice::Hull;
+                }
+                let i = gapped[k];
+                choices[i] = match best[i] {
+                    Choice::Upper => Choice::Lower,
+                    _ => Choice::Upper,
+                };
+                choices
+            })
+            .collect();
+        let mut nodes = 0;
+        while let Some(choices) = stack.pop() {
+            nodes += 1;
+            if nodes > max_nodes {
+                return Ok(false);
+            }
+            let Some(node) = self.relax(&choices, deficit)? else {
+                continue;
+            };
+            if node.cost_inr > target_inr {
+                continue;
+            }
+            let bridged = (0..choices.len()).find(|&i| {
+                self.bridge(&choices, i).is_some_and(|(from, to)| {
+                    let e = 1e-9 * (1.0 + to);
+                    node.point[i] > from + e && node.point[i] < to - e
+                })
+            });
+            let Some(i) = bridged else {
+                return Ok(true);
+            };
+            for side in [Choice::Lower, Choice::Upper] {
+                let mut child = choices.clone();
+                child[i] = side;
+                stack.push(child);
+            }
+        }
+        Ok(false)
     }
 
     /// The child of a node that puts prosumer `i` on `side`. Among interchangeable
