@@ -81,7 +81,8 @@ pub fn load_font() -> Result<FigureFont, ReproduceError> {
 
 /// Width and height of every figure, pixels.
 const SIZE: (u32, u32) = (1200, 700);
-/// Text sizes, pixels per em: the title, a panel's subtitle, legends and annotations, ticks.
+/// Text sizes, line heights in pixels: the title, a panel's subtitle, legends and
+/// annotations, tick labels.
 const TITLE_PX: f32 = 25.0;
 const SUBTITLE_PX: f32 = 19.0;
 const TEXT_PX: f32 = 17.0;

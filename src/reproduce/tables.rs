@@ -383,8 +383,13 @@ impl AllocationCase {
         section.notes.push(format!(
             "The paper prints neither delta nor the cost: its delta here is its R_delta / BT, and \
              its cost is eq. 4 applied to its own printed allocation (alpha and R_delta), costed \
-             by the same formula as ours; both rows are derived. Ours: {}, \
+             by the same formula as ours{}. Ours: {}, \
              budget {:.2} INR{}.",
+            if model == Model::Paper {
+                "; both rows are derived"
+            } else {
+                ""
+            },
             if allocation.degenerate {
                 "a degenerate optimum (other splits cost the same)"
             } else {
