@@ -179,7 +179,7 @@ pub fn draw_all(
                 root,
                 font,
                 metric.title(),
-                &[benchmark_panel(benchmarks, metric)],
+                &[benchmark_panel(benchmarks, metric)?],
             )
         })?;
     }
@@ -224,7 +224,8 @@ impl Metric {
 }
 
 /// Table 8's average latency or throughput per function, against each of our benchmarks.
-fn benchmark_panel(benchmarks: &Benchmarks, metric: Metric) -> Panel {
+/// More benchmarks than colours is refused rather than some dropped.
+fn benchmark_panel(benchmarks: &Benchmarks, metric: Metric) -> Result<Panel, String> {
     let per_function = |benchmark: &Benchmark| {
         paper::TABLE_8
             .iter()
@@ -252,10 +253,18 @@ fn benchmark_panel(benchmarks: &Benchmarks, metric: Metric) -> Panel {
         colour: COLOURS[0],
         values: paper::TABLE_8.iter().map(|r| metric.published(r)).collect(),
     }];
-    let ours = [&benchmarks.ten_second, &benchmarks.table_8_counts]
+    let ours: Vec<&Benchmark> = [&benchmarks.ten_second, &benchmarks.table_8_counts]
         .into_iter()
-        .chain(&benchmarks.block_intervals);
-    for (benchmark, colour) in ours.zip(&COLOURS[1..]) {
+        .chain(&benchmarks.block_intervals)
+        .collect();
+    if ours.len() >= COLOURS.len() {
+        return Err(format!(
+            "{} benchmarks and Table 8, but only {} colours",
+            ours.len(),
+            COLOURS.len()
+        ));
+    }
+    for (benchmark, colour) in ours.into_iter().zip(&COLOURS[1..]) {
         series.push(Series {
             name: label(benchmark),
             colour: *colour,
@@ -272,7 +281,7 @@ fn benchmark_panel(benchmarks: &Benchmarks, metric: Metric) -> Panel {
             "throughput (TPS)",
         ),
     };
-    Panel {
+    Ok(Panel {
         subtitle: subtitle.into(),
         y_label,
         categories: paper::TABLE_8
@@ -280,7 +289,7 @@ fn benchmark_panel(benchmarks: &Benchmarks, metric: Metric) -> Panel {
             .map(|r| r.function.to_string())
             .collect(),
         series,
-    }
+    })
 }
 
 fn prosumer_ids(case: &AllocationCase) -> Vec<String> {
@@ -585,6 +594,14 @@ fn nice_top(top: f64) -> f64 {
     if top > 0.0 { top * 1.08 } else { 1.0 }
 }
 
+/// One stacked bar: its name under it, its segments (colour, seconds) from the bottom up,
+/// and its total over it.
+struct Stack {
+    name: &'static str,
+    segments: Vec<(RGBColor, f64)>,
+    total: String,
+}
+
 /// The paper's stated components stacked (69 s) beside its 19 s, and one run's six phases.
 fn phase_stacks(root: &Area<'_>, font: &[u8], run: &RunReport) -> Result<(), String> {
     let body = titled(
@@ -618,23 +635,22 @@ fn phase_stacks(root: &Area<'_>, font: &[u8], run: &RunReport) -> Result<(), Str
     let ours: Vec<f64> = phases.iter().map(|(_, s)| *s).collect();
     let paper_total_s: f64 = paper_components.iter().sum();
     let ours_total_s = run.mttr_s.unwrap_or(f64::NAN);
-    // (label under the bar, segments as (colour, seconds), label over it)
-    let stacks: [(&str, Vec<(RGBColor, f64)>, String); 3] = [
-        (
-            "the paper's components (§VIII.C)",
-            COLOURS.iter().copied().zip(paper_components).collect(),
-            format!("{paper_total_s:.0} s"),
-        ),
-        (
-            "the paper's MTTR (eq. 15)",
-            vec![(reported, paper::MTTR_S.value)],
-            format!("{:.0} s", paper::MTTR_S.value),
-        ),
-        (
-            "ours: one run of campus13",
-            COLOURS.iter().copied().zip(ours).collect(),
-            format!("{ours_total_s:.1} s"),
-        ),
+    let stacks = [
+        Stack {
+            name: "the paper's components (§VIII.C)",
+            segments: COLOURS.iter().copied().zip(paper_components).collect(),
+            total: format!("{paper_total_s:.0} s"),
+        },
+        Stack {
+            name: "the paper's MTTR (eq. 15)",
+            segments: vec![(reported, paper::MTTR_S.value)],
+            total: format!("{:.0} s", paper::MTTR_S.value),
+        },
+        Stack {
+            name: "ours: one run of campus13",
+            segments: COLOURS.iter().copied().zip(ours).collect(),
+            total: format!("{ours_total_s:.1} s"),
+        },
     ];
     let top = nice_top(paper_total_s.max(ours_total_s).max(paper::MTTR_S.value) * 1.08);
     let (head, plot) = plots.split_vertically(30);
@@ -647,10 +663,16 @@ fn phase_stacks(root: &Area<'_>, font: &[u8], run: &RunReport) -> Result<(), Str
         &BLACK,
     )?;
     let mut chart = category_chart(&plot, stacks.len(), top)?;
-    let names: Vec<String> = stacks.iter().map(|s| s.0.to_string()).collect();
+    let names: Vec<String> = stacks.iter().map(|s| s.name.to_string()).collect();
     name_axes(root, font, &plots, &chart, &names, "time (s)")?;
     let text = writer(font, TEXT_PX)?;
-    for (i, (_, segments, total)) in stacks.iter().enumerate() {
+    for (
+        i,
+        Stack {
+            segments, total, ..
+        },
+    ) in stacks.iter().enumerate()
+    {
         let (left, right) = (i as f64 + 0.3, i as f64 + 0.7);
         let mut bottom = 0.0;
         for &(colour, seconds) in segments.iter().filter(|(_, s)| *s > 0.0) {
