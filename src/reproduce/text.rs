@@ -1,7 +1,8 @@
 //! Text for the figures, laid out with ab_glyph directly: each glyph placed at its sub-pixel
-//! position with the font's kerning and side bearings. plotters 0.3's own ab_glyph path drops
-//! every glyph's left side bearing and truncates each advance to whole pixels, which spaces
-//! letters unevenly; titles, legends and annotations are drawn here instead.
+//! position with the font's kerning and side bearings. plotters 0.3.7's own ab_glyph path
+//! drops every glyph's left side bearing and truncates its position to whole pixels, which
+//! spaces letters unevenly; titles, legends, axis names, categories and annotations are drawn
+//! here instead (plotters keeps only the numeric tick labels).
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use plotters::coord::Shift;
