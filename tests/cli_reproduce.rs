@@ -314,8 +314,8 @@ fn assert_inputs_and_fitted_numbers_are_labelled_and_not_counted(markdown: &str)
     let count = |keep: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| keep(r)).count();
     let reproduced = |r: &Row| r.class == "reproduced";
     let headline = format!(
-        "**{} of the paper's printed numbers reproduced from its data: {} match, {} close \
-         (within a stated tolerance), {} differ for a stated reason.**",
+        "**{} comparisons with the paper's printed numbers, reproduced from its data: {} \
+         match, {} close (within a stated tolerance), {} differ for a stated reason.**",
         count(&reproduced),
         count(&|r| reproduced(r) && r.verdict == "matches"),
         count(&|r| reproduced(r) && r.verdict.starts_with("close: ")),

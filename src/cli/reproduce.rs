@@ -81,7 +81,8 @@ fn table(s: &Summary) -> String {
     let mut out = String::new();
     outln!(
         out,
-        "{} of the paper's printed numbers reproduced from its data: {} match, {} close, {} differ for a stated reason",
+        "{} comparisons with the paper's printed numbers, reproduced from its data: {} match, \
+         {} close, {} differ for a stated reason",
         t.compared,
         t.matching,
         t.close,

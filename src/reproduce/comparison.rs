@@ -366,9 +366,9 @@ impl Comparison {
         );
         let _ = writeln!(
             md,
-            "**{} of the paper's printed numbers reproduced from its data: {} match, {} close \
-             (within a stated tolerance), {} differ for a stated reason.** {} rows differ with no \
-             reason given. Not counted: {} inputs or quantities fitted by construction \
+            "**{} comparisons with the paper's printed numbers, reproduced from its data: {} \
+             match, {} close (within a stated tolerance), {} differ for a stated reason.** {} \
+             rows differ with no reason given. Not counted: {} inputs or quantities fitted by construction \
              (labelled in their rows), {} numbers the paper never printed (derived from its \
              data), and {} rows of the fair model (an extension, in its own part below).\n",
             t.compared,
@@ -545,9 +545,9 @@ mod tests {
         assert!(md.contains(
             "| a (INR) | 4550 | 6800.00 | +2250.00 (+49.45 %) | reproduced | differs: fits no slab |"
         ));
-        assert!(
-            md.contains("**1 of the paper's printed numbers reproduced from its data: 0 match")
-        );
+        assert!(md.contains(
+            "**1 comparisons with the paper's printed numbers, reproduced from its data: 0 match"
+        ));
         assert!(md.contains("## The paper's own inconsistencies\n\n- a finding\n"));
     }
 
