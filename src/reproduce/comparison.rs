@@ -1,6 +1,8 @@
 //! The comparison of the paper's figures with blackstart's: sections of rows, each row a
-//! quantity with the paper's value, ours, the difference and, where they differ, why; and its
-//! markdown rendering (`comparison.md`).
+//! quantity with the paper's value, ours, the difference, where they differ why, and its
+//! [`Class`]: a genuine reproduction, an input or fitted quantity, a number the paper never
+//! printed, or the fair model's extension. Only reproductions count in the headline. Rendered
+//! as markdown (`comparison.md`).
 
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -89,6 +91,22 @@ pub enum Verdict {
     OursOnly,
 }
 
+/// What kind of evidence a row is. Only [`Class::Reproduced`] rows count in the headline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "class", content = "how")]
+pub enum Class {
+    /// Recomputed from the paper's data and compared with a number the paper prints.
+    Reproduced,
+    /// An input echoed back or a quantity fitted to the paper by construction, with how:
+    /// agreement proves nothing, so it is labelled and not counted as a match.
+    Fitted(String),
+    /// A number the paper never printed: derived from its data (its paper value, if any, is
+    /// computed from what it prints) or from the model beyond it.
+    Derived,
+    /// The fair model, an extension that does not try to reproduce the paper.
+    Extension,
+}
+
 /// One quantity compared.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
@@ -101,6 +119,8 @@ pub struct Row {
     /// The outcome, with its reason.
     #[serde(flatten)]
     pub verdict: Verdict,
+    /// What kind of evidence it is.
+    pub class: Class,
 }
 
 impl Row {
@@ -117,6 +137,7 @@ impl Row {
         };
         Row {
             quantity: quantity.into(),
+            class: Class::of(&paper),
             paper,
             ours: Ours::Number {
                 value: ours,
@@ -136,10 +157,24 @@ impl Row {
         };
         Row {
             quantity: quantity.into(),
+            class: Class::of(&paper),
             paper,
             ours: Ours::Text(ours),
             verdict,
         }
+    }
+
+    /// Marks the row an input echoed back or fitted by construction, saying how (e.g.
+    /// `the scenario holds Table 5's demands`).
+    pub fn fitted(mut self, how: impl Into<String>) -> Self {
+        self.class = Class::Fitted(how.into());
+        self
+    }
+
+    /// Marks the row a number the paper never printed, derived from its data.
+    pub fn derived(mut self) -> Self {
+        self.class = Class::Derived;
+        self
     }
 
     /// Why the values differ, shown when they do (a matching row keeps its verdict).
@@ -170,6 +205,16 @@ impl Row {
         match (&self.paper, &self.ours) {
             (Paper::Number(p), Ours::Number { value, .. }) => Some(value - p.value),
             _ => None,
+        }
+    }
+}
+
+impl Class {
+    /// A row's class by default: reproduced if the paper gives a figure, else derived.
+    fn of(paper: &Paper) -> Self {
+        match paper {
+            Paper::NotPublished => Class::Derived,
+            _ => Class::Reproduced,
         }
     }
 }
@@ -218,23 +263,49 @@ impl Section {
             row.explain(reason.into());
         }
     }
+
+    /// Marks the row named `quantity` an input or fitted quantity, saying how.
+    pub fn fitted(&mut self, quantity: &str, how: &str) {
+        for row in self.rows.iter_mut().filter(|r| r.quantity == quantity) {
+            row.class = Class::Fitted(how.into());
+        }
+    }
+
+    /// Marks every row part of the fair model's extension.
+    pub fn extension(mut self) -> Self {
+        for row in &mut self.rows {
+            row.class = Class::Extension;
+        }
+        self
+    }
+
+    /// Whether every row belongs to the fair model's extension (such sections get their own
+    /// part of `comparison.md`).
+    pub fn is_extension(&self) -> bool {
+        !self.rows.is_empty() && self.rows.iter().all(|r| r.class == Class::Extension)
+    }
 }
 
-/// How many rows came out which way.
+/// How many rows came out which way. The headline (`compared` … `differing`) counts only
+/// [`Class::Reproduced`] rows; the other classes are counted apart.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
-    /// Rows with a paper value to compare with.
+    /// Reproduced rows: the paper's printed numbers recomputed from its data.
     pub compared: usize,
     /// Of those, matching to the printed precision.
     pub matching: usize,
-    /// Close within a stated tolerance.
+    /// Of those, close within a stated tolerance.
     pub close: usize,
-    /// Differing for a stated reason.
+    /// Of those, differing for a stated reason.
     pub differing: usize,
-    /// Differing with no reason given.
+    /// Rows of any class that differ with no reason given: findings to look into.
     pub unexplained: usize,
-    /// Rows the paper gives no figure for.
-    pub ours_only: usize,
+    /// Inputs echoed back or quantities fitted by construction (not counted as matches).
+    pub fitted: usize,
+    /// Numbers the paper never printed, derived from its data.
+    pub derived: usize,
+    /// Rows of the fair model, an extension of the paper.
+    pub extension: usize,
 }
 
 /// Everything compared, in the order of the paper.
@@ -242,26 +313,38 @@ pub struct Tally {
 pub struct Comparison {
     /// The sections.
     pub sections: Vec<Section>,
+    /// The paper's own inconsistencies that no row of ours shows, as paragraphs.
+    pub findings: Vec<String>,
 }
 
 impl Comparison {
-    /// Counts the rows by verdict.
+    /// Counts the rows by class, and the reproduced ones by verdict.
     pub fn tally(&self) -> Tally {
         let mut t = Tally::default();
         for row in self.sections.iter().flat_map(|s| &s.rows) {
-            match row.verdict {
-                Verdict::Matches => t.matching += 1,
-                Verdict::Close(_) => t.close += 1,
-                Verdict::Differs(_) => t.differing += 1,
-                Verdict::Unexplained => t.unexplained += 1,
-                Verdict::OursOnly => t.ours_only += 1,
+            if row.verdict == Verdict::Unexplained {
+                t.unexplained += 1;
+            }
+            match row.class {
+                Class::Reproduced => {
+                    t.compared += 1;
+                    match row.verdict {
+                        Verdict::Matches => t.matching += 1,
+                        Verdict::Close(_) => t.close += 1,
+                        Verdict::Differs(_) => t.differing += 1,
+                        Verdict::Unexplained | Verdict::OursOnly => {}
+                    }
+                }
+                Class::Fitted(_) => t.fitted += 1,
+                Class::Derived => t.derived += 1,
+                Class::Extension => t.extension += 1,
             }
         }
-        t.compared = t.matching + t.close + t.differing + t.unexplained;
         t
     }
 
-    /// The comparison as markdown (`comparison.md`).
+    /// The comparison as markdown (`comparison.md`): the headline, the paper's results, its
+    /// inconsistencies, then the fair model's extension in a part of its own.
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
         let t = self.tally();
@@ -272,39 +355,80 @@ impl Comparison {
             env!("CARGO_PKG_VERSION")
         );
         md.push_str(
-            "Each row: the paper's value, ours, the \
-             difference (ours − paper, absolute and relative) and, where they differ, why. \
-             \"matches\" means ours rounds to the paper's printed digits.\n\n",
+            "Each row: the paper's value, ours, the difference (ours − paper, absolute and \
+             relative), the row's class and its verdict. \"matches\" means ours rounds to the \
+             paper's printed digits. Classes: *reproduced* (the paper's printed number \
+             recomputed from its data); *input or fitted* (a number the scenario takes from the \
+             paper, or a model parameter fitted so that it agrees: agreement proves nothing and \
+             is not counted); *derived* (a number the paper never printed, computed from its \
+             data, e.g. eq. 4's cost of its own allocation); *extension* (the fair model, which \
+             does not try to reproduce the paper).\n\n",
         );
         let _ = writeln!(
             md,
-            "{} quantities compared: {} match, {} close (within a stated tolerance), {} differ \
-             for a stated reason, {} unexplained; {} more are ours only (the paper gives no figure).\n",
-            t.compared, t.matching, t.close, t.differing, t.unexplained, t.ours_only
+            "**{} comparisons with the paper's printed numbers, reproduced from its data: {} \
+             match, {} close (within a stated tolerance), {} differ for a stated reason.** {} \
+             rows differ with no reason given. Not counted: {} inputs or quantities fitted by construction \
+             (labelled in their rows), {} numbers the paper never printed (derived from its \
+             data), and {} rows of the fair model (an extension, in its own part below).\n",
+            t.compared,
+            t.matching,
+            t.close,
+            t.differing,
+            t.unexplained,
+            t.fitted,
+            t.derived,
+            t.extension
         );
-        for section in &self.sections {
-            let _ = writeln!(md, "## {}\n", section.title);
-            let _ = writeln!(md, "Paper: {}. Ours: {}.\n", section.source, section.method);
-            md.push_str("| quantity | paper | ours | difference | verdict |\n");
-            md.push_str("|---|---:|---:|---:|---|\n");
-            for row in &section.rows {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} |",
-                    row.quantity,
-                    paper_cell(&row.paper),
-                    ours_cell(&row.ours),
-                    difference_cell(row),
-                    verdict_cell(&row.verdict)
-                );
-            }
-            for note in &section.notes {
-                let _ = write!(md, "\n{note}\n");
+        let (extension, paper): (Vec<&Section>, Vec<&Section>) =
+            self.sections.iter().partition(|s| s.is_extension());
+        for section in paper {
+            section_markdown(&mut md, section);
+        }
+        if !self.findings.is_empty() {
+            md.push_str("## The paper's own inconsistencies\n\n");
+            for finding in &self.findings {
+                let _ = writeln!(md, "- {finding}");
             }
             md.push('\n');
         }
+        if !extension.is_empty() {
+            md.push_str(
+                "# Extension: the fair model\n\n\
+                 The fair model (docs/model.md §5b) is blackstart's well-posed alternative to \
+                 the paper's eq. 4, on the same data. It never tries to reproduce the paper's \
+                 tables, so its differences are not counted against the paper.\n\n",
+            );
+            for section in extension {
+                section_markdown(&mut md, section);
+            }
+        }
         md
     }
+}
+
+/// Appends one section: heading, sources, the rows and the notes.
+fn section_markdown(md: &mut String, section: &Section) {
+    let _ = writeln!(md, "## {}\n", section.title);
+    let _ = writeln!(md, "Paper: {}. Ours: {}.\n", section.source, section.method);
+    md.push_str("| quantity | paper | ours | difference | class | verdict |\n");
+    md.push_str("|---|---:|---:|---:|---|---|\n");
+    for row in &section.rows {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.quantity,
+            paper_cell(&row.paper),
+            ours_cell(&row.ours),
+            difference_cell(row),
+            class_cell(&row.class),
+            verdict_cell(row)
+        );
+    }
+    for note in &section.notes {
+        let _ = write!(md, "\n{note}\n");
+    }
+    md.push('\n');
 }
 
 fn paper_cell(paper: &Paper) -> String {
@@ -340,8 +464,25 @@ fn difference_cell(row: &Row) -> String {
     }
 }
 
-fn verdict_cell(verdict: &Verdict) -> String {
-    match verdict {
+/// The label of a row's class; an input or fitted row says how, and that it is not counted.
+pub fn class_cell(class: &Class) -> String {
+    match class {
+        Class::Reproduced => "reproduced".into(),
+        Class::Fitted(how) => format!("{FITTED_LABEL} {how}"),
+        Class::Derived => "derived".into(),
+        Class::Extension => "extension".into(),
+    }
+}
+
+/// How the class cell of an input or fitted row begins.
+pub const FITTED_LABEL: &str = "input or fitted (not counted):";
+
+fn verdict_cell(row: &Row) -> String {
+    match &row.verdict {
+        // Agreement by construction is not presented as a match.
+        Verdict::Matches | Verdict::Close(_) if matches!(row.class, Class::Fitted(_)) => {
+            "agrees by construction".into()
+        }
         Verdict::Matches => "matches".into(),
         Verdict::Close(reason) => format!("close: {reason}"),
         Verdict::Differs(reason) => format!("differs: {reason}"),
@@ -391,18 +532,58 @@ mod tests {
 
     #[test]
     fn markdown_has_a_row_per_quantity_and_the_tally() {
-        let mut section = Section::new("Table X", "Table X (line 1)", "a test");
+        let mut section = Section::new("Table X", "Table X", "a test");
         section.rows.push(
             Row::number("a (INR)", Paper::Number(Printed::new(4550.0, 0)), 6800.0, 2)
                 .because("fits no slab"),
         );
         let comparison = Comparison {
             sections: vec![section],
+            findings: vec!["a finding".into()],
         };
         let md = comparison.to_markdown();
         assert!(md.contains(
-            "| a (INR) | 4550 | 6800.00 | +2250.00 (+49.45 %) | differs: fits no slab |"
+            "| a (INR) | 4550 | 6800.00 | +2250.00 (+49.45 %) | reproduced | differs: fits no slab |"
         ));
-        assert!(md.contains("1 quantities compared: 0 match, 0 close"));
+        assert!(md.contains(
+            "**1 comparisons with the paper's printed numbers, reproduced from its data: 0 match"
+        ));
+        assert!(md.contains("## The paper's own inconsistencies\n\n- a finding\n"));
+    }
+
+    #[test]
+    fn only_reproductions_count_in_the_headline() {
+        let printed = |v| Paper::Number(Printed::new(v, 0));
+        let mut paper = Section::new("Table X", "Table X", "a test");
+        paper.rows.extend([
+            Row::number("reproduced", printed(3.0), 3.0, 0),
+            Row::number("echoed", printed(5.0), 5.0, 0).fitted("the table's own value"),
+            Row::number("sum", printed(8.0), 8.0, 0).derived(),
+            Row::number("not printed", Paper::NotPublished, 1.0, 0),
+        ]);
+        let fair = {
+            let mut s = Section::new("Table X — fair", "Table X", "a test");
+            s.rows
+                .push(Row::number("other", printed(3.0), 4.0, 0).because("another model"));
+            s.extension()
+        };
+        let comparison = Comparison {
+            sections: vec![fair, paper],
+            findings: Vec::new(),
+        };
+        let t = comparison.tally();
+        assert_eq!(
+            (t.compared, t.matching, t.fitted, t.derived, t.extension),
+            (1, 1, 1, 2, 1)
+        );
+        let md = comparison.to_markdown();
+        assert!(md.contains(
+            "| echoed | 5 | 5 | +0 (+0.00 %) | input or fitted (not counted): the table's \
+             own value | agrees by construction |"
+        ));
+        // The fair model's section comes last, in the extension part, whatever its order.
+        let extension = md.find("# Extension: the fair model").unwrap();
+        assert!(md.find("## Table X — fair").unwrap() > extension);
+        assert!(md.find("## Table X\n").unwrap() < extension);
     }
 }

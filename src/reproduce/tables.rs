@@ -13,7 +13,7 @@ use crate::tariff::prosumer_tariff_inr;
 pub fn table_2() -> Section {
     let mut section = Section::new(
         "Table 2 — energy balance consensus (eq. 1)",
-        "Table 2 (lines 199–205)",
+        "Table 2 (§III.C)",
         "`grid::BalanceTerms::balance` on the table's terms",
     );
     for (n, row) in paper::TABLE_2.iter().enumerate() {
@@ -45,7 +45,8 @@ pub fn table_2() -> Section {
                 number(row.consumption_total_kwh - row.generation_kwh),
                 balance.p_bal_kwh,
                 1,
-            ),
+            )
+            .derived(),
             Row::text(
                 label("condition"),
                 Paper::Text(row.condition.into()),
@@ -54,7 +55,8 @@ pub fn table_2() -> Section {
         ]);
     }
     section.notes.push(
-        "The paper's P_bal is its consumption minus its generation (it prints no P_bal column)."
+        "The paper prints no P_bal column: its P_bal here is its consumption minus its \
+         generation, so those rows are derived."
             .into(),
     );
     section
@@ -82,7 +84,7 @@ pub fn isolated_island(scenario: &Scenario) -> Result<Island, ReproduceError> {
 pub fn table_5(campus13: &Scenario) -> Result<Section, ReproduceError> {
     let mut section = Section::new(
         "Table 5 — tariffs and the island",
-        "Table 5 (lines 542–551)",
+        "Table 5 (§VIII.A)",
         "`scenarios/campus13.yaml`: eq. 2 at its base tariff, eq. 3 with its KSEB slabs, \
          `blackstart island`'s account of the isolated island",
     );
@@ -132,30 +134,34 @@ pub fn table_5(campus13: &Scenario) -> Result<Section, ReproduceError> {
             whole(demand_kwh),
             island.demand_kwh,
             1,
-        ),
+        )
+        .fitted("the scenario holds Table 5's demands; this is their sum"),
         Row::number(
             "island export at t−1 Σ Pe (kWh)",
             whole(export_kwh),
             island.export_kwh,
             1,
-        ),
+        )
+        .fitted("the scenario holds Table 5's exports; this is their sum"),
         Row::number(
             "island deficit D (kWh)",
             whole(demand_kwh - export_kwh),
             island.deficit_kwh,
             1,
-        ),
+        )
+        .derived(),
         Row::number(
             "budget of eq. 5, Σ consumer tariffs (INR)",
             whole(budget_inr),
             island.consumer_tariff_inr,
             2,
         )
+        .derived()
         .because(reasons::BUDGET),
     ]);
     section.notes.push(
-        "The paper's island totals are sums of Table 5's rows; ours come from the scenario's \
-         grid after its two faults."
+        "The paper prints no island totals: its values here are sums of Table 5's rows; ours \
+         come from the scenario's grid after its two faults."
             .into(),
     );
     Ok(section)
@@ -193,6 +199,10 @@ pub struct AllocationCase {
     pub scenario: String,
     /// Each prosumer's `Pe` at t−1, kWh, in table order.
     pub export_prev_kwh: Vec<f64>,
+    /// Each prosumer's lower bound on alpha in the scenario, in table order.
+    pub alpha_min: Vec<f64>,
+    /// The scenario's lower bound on beta.
+    pub beta_min: f64,
     /// Ours under the paper model with the bounds inferred from Tables 6–7 (SPEC §5a).
     pub paper: Allocation,
     /// Ours under the fair model (SPEC §5b).
@@ -224,6 +234,8 @@ impl AllocationCase {
             published,
             scenario: scenario.name.clone(),
             export_prev_kwh,
+            alpha_min: published.iter().map(|r| scenario.alpha_min(r.id)).collect(),
+            beta_min: scenario.optimiser.beta_min,
             paper: allocate(scenario, Model::Paper)?,
             fair: allocate(scenario, Model::Fair)?,
         })
@@ -277,7 +289,7 @@ impl AllocationCase {
                 &self.paper,
                 "paper model (eq. 13 as printed, bounds inferred from Tables 6–7)",
             ),
-            Model::Fair => (&self.fair, "fair model (SPEC §5b)"),
+            Model::Fair => (&self.fair, "fair model (docs/model.md §5b)"),
         };
         let mut section = Section::new(
             format!("{} — {title}", self.table),
@@ -288,11 +300,22 @@ impl AllocationCase {
             Some(c) => row.close_within(tolerance(c), c.reason),
             None => row,
         };
-        for ((published, delta), ours) in self
+        // A share that sits at a lower bound inferred from these very tables echoes the table.
+        let at_bound = |row: Row, share: f64, bound: f64, name: &str| {
+            if model == Model::Paper && bound > 0.0 && (share - bound).abs() < 1e-9 {
+                row.fitted(format!(
+                    "{name} sits at its lower bound {bound}, inferred from Tables 6–7"
+                ))
+            } else {
+                row
+            }
+        };
+        for (((published, delta), ours), &alpha_min) in self
             .published
             .iter()
             .zip(self.published_delta())
             .zip(&allocation.prosumers)
+            .zip(&self.alpha_min)
         {
             let id = published.id;
             section.rows.extend([
@@ -302,20 +325,31 @@ impl AllocationCase {
                         Paper::Number(delta),
                         ours.delta_kwh,
                         3,
-                    ),
+                    )
+                    .derived(),
                     |c| c.delta_kwh,
                 ),
-                Row::number(
-                    format!("{id} alpha"),
-                    Paper::Number(published.alpha),
+                at_bound(
+                    Row::number(
+                        format!("{id} alpha"),
+                        Paper::Number(published.alpha),
+                        ours.alpha,
+                        4,
+                    ),
                     ours.alpha,
-                    4,
+                    alpha_min,
+                    "alpha",
                 ),
-                Row::number(
-                    format!("{id} beta"),
-                    Paper::Number(published.beta),
+                at_bound(
+                    Row::number(
+                        format!("{id} beta"),
+                        Paper::Number(published.beta),
+                        ours.beta,
+                        4,
+                    ),
                     ours.beta,
-                    4,
+                    self.beta_min,
+                    "beta",
                 ),
                 near(
                     Row::number(
@@ -337,16 +371,25 @@ impl AllocationCase {
                 ),
             ]);
         }
-        section.rows.push(Row::number(
-            COST,
-            Paper::Number(Printed::new(self.published_cost_inr(), 2)),
-            allocation.cost_inr,
-            3,
-        ));
+        section.rows.push(
+            Row::number(
+                COST,
+                Paper::Number(Printed::new(self.published_cost_inr(), 2)),
+                allocation.cost_inr,
+                3,
+            )
+            .derived(),
+        );
         section.notes.push(format!(
-            "The paper's delta is its R_delta / BT; its cost is eq. 4 applied to its own printed \
-             allocation (alpha and R_delta), costed by the same formula as ours. Ours: {}, \
+            "The paper prints neither delta nor the cost: its delta here is its R_delta / BT, and \
+             its cost is eq. 4 applied to its own printed allocation (alpha and R_delta), costed \
+             by the same formula as ours{}. Ours: {}, \
              budget {:.2} INR{}.",
+            if model == Model::Paper {
+                "; both rows are derived"
+            } else {
+                ""
+            },
             if allocation.degenerate {
                 "a degenerate optimum (other splits cost the same)"
             } else {
@@ -392,7 +435,7 @@ pub fn table_6(case: &AllocationCase) -> [Section; 2] {
     paper_model.notes.push(reasons::EQUATIONS.into());
     let mut fair = case.section(Model::Fair, None);
     fair.explain_all(reasons::FAIR);
-    [paper_model, fair]
+    [paper_model, fair.extension()]
 }
 
 /// Table 7 (new consumers, Table 7's data) under both models.
@@ -402,7 +445,7 @@ pub fn table_7(case: &AllocationCase) -> [Section; 2] {
     paper_model.explain(COST, reasons::TABLE_7_COST);
     let mut fair = case.section(Model::Fair, None);
     fair.explain_all(reasons::FAIR);
-    [paper_model, fair]
+    [paper_model, fair.extension()]
 }
 
 /// Rows for the paper model's variants of Table 6 and 7: case 1 without the inferred bounds,
@@ -415,7 +458,7 @@ pub fn sensitivity(
 ) -> Result<Section, ReproduceError> {
     let mut section = Section::new(
         "Tables 6 and 7 — the paper model's sensitivity",
-        "Table 6, Table 7 and the text (lines 574, 594)",
+        "Table 6, Table 7 and the text of §VIII.A (the new consumers' 780 and 480 units, the demand of 3227 units)",
         "the paper model on `campus13` without lower bounds, and on \
          `campus13-new-consumers` (the text's consumers) with the inferred bounds",
     );
@@ -427,6 +470,7 @@ pub fn sensitivity(
             zero_bounds.cost_inr,
             3,
         )
+        .derived()
         .because(reasons::ZERO_BOUNDS),
     );
     let stated = allocate(new_consumers, Model::Paper)?;
@@ -436,7 +480,8 @@ pub fn sensitivity(
             Paper::Number(paper::TABLE_7_DEMAND_KWH),
             table_7.paper.served_kwh,
             1,
-        ),
+        )
+        .fitted("`campus13-table7` sets C5 to 440 kWh so that the demand is this 3227"),
         Row::number(
             "Table 7: demand of the consumers the text states (kWh)",
             Paper::Number(paper::TABLE_7_DEMAND_KWH),
@@ -450,6 +495,7 @@ pub fn sensitivity(
             stated.cost_inr,
             3,
         )
+        .derived()
         .because(reasons::TABLE_7_DEMAND),
     ]);
     section.notes.push(format!(
@@ -462,55 +508,71 @@ pub fn sensitivity(
     Ok(section)
 }
 
-/// Case 2 (eq. 14): P2 and P4 back off and the others cover the deficit, under both models.
-pub fn case_2(backoff: &Scenario, bounds_from: &Scenario) -> Result<Section, ReproduceError> {
-    let mut section = Section::new(
-        "Case 2 — prosumers back off (eq. 14)",
-        "§VI.B, eq. 14 (line 336); the paper prints no numbers for it",
-        "`campus13-backoff` under the fair model, and under the paper model with the inferred \
-         bounds",
-    );
+/// Case 2 (eq. 14): P2 and P4 back off and the others cover the deficit; one section under
+/// the paper model with the inferred bounds, and one under the fair model (an extension).
+pub fn case_2(backoff: &Scenario, bounds_from: &Scenario) -> Result<[Section; 2], ReproduceError> {
     let mut with_bounds = backoff.clone();
     with_bounds.optimiser.alpha_min = bounds_from.optimiser.alpha_min.clone();
     with_bounds.optimiser.beta_min = bounds_from.optimiser.beta_min;
-    for (model, scenario) in [(Model::Fair, backoff), (Model::Paper, &with_bounds)] {
-        let allocation = allocate(scenario, model)?;
-        section.rows.push(Row::text(
+    let paper_model = case_2_section(&with_bounds, Model::Paper, "with the inferred bounds")?;
+    let fair = case_2_section(backoff, Model::Fair, "")?.extension();
+    Ok([paper_model, fair])
+}
+
+fn case_2_section(
+    scenario: &Scenario,
+    model: Model,
+    settings: &str,
+) -> Result<Section, ReproduceError> {
+    let mut section = Section::new(
+        format!("Case 2 — prosumers back off (eq. 14), {model} model"),
+        "§VI.B, eq. 14; the paper prints no numbers for it",
+        format!("`{}` under the {model} model {settings}", scenario.name)
+            .trim_end()
+            .to_string(),
+    );
+    let allocation = allocate(scenario, model)?;
+    section.rows.push(
+        Row::text(
             format!("{model}: prosumers backing off"),
             Paper::Text(paper::CASE_2_BACK_OFF.into()),
             allocation.excluded.join(", "),
-        ));
+        )
+        .fitted("the scenario names P2 and P4 as backing off, as §VI.B assumes"),
+    );
+    section.rows.push(Row::number(
+        format!("{model}: deficit without them (kWh)"),
+        Paper::NotPublished,
+        allocation.deficit_kwh,
+        3,
+    ));
+    for p in &allocation.prosumers {
         section.rows.push(Row::number(
-            format!("{model}: deficit without them (kWh)"),
+            format!("{model}: {} delta (kWh)", p.id),
             Paper::NotPublished,
-            allocation.deficit_kwh,
-            3,
-        ));
-        for p in &allocation.prosumers {
-            section.rows.push(Row::number(
-                format!("{model}: {} delta (kWh)", p.id),
-                Paper::NotPublished,
-                p.delta_kwh,
-                3,
-            ));
-        }
-        section.rows.push(Row::number(
-            format!("{model}: cost J of eq. 14 (INR)"),
-            Paper::NotPublished,
-            allocation.cost_inr,
-            3,
-        ));
-        section.rows.push(Row::number(
-            format!("{model}: energy not served (kWh)"),
-            Paper::NotPublished,
-            allocation.energy_not_served_kwh,
+            p.delta_kwh,
             3,
         ));
     }
-    section.notes.push(
-        "Backing-off prosumers export nothing, not even their Pe at t−1, and are not paid \
-         (SPEC §5), so the deficit grows from 257 to 2007 − (500 + 300 + 600) kWh."
-            .into(),
-    );
+    section.rows.push(Row::number(
+        format!("{model}: cost J of eq. 14 (INR)"),
+        Paper::NotPublished,
+        allocation.cost_inr,
+        3,
+    ));
+    section.rows.push(Row::number(
+        format!("{model}: energy not served (kWh)"),
+        Paper::NotPublished,
+        allocation.energy_not_served_kwh,
+        3,
+    ));
+    section.notes.push(format!(
+        "That backing-off prosumers export nothing, not even their Pe at t−1, and are not paid \
+         is blackstart's choice (docs/model.md §5): §VI.B says only that P2 and P4 \"cannot \
+         share δ\", while eq. 14 drops all their terms, Pe·BT included, from the cost. So the \
+         deficit is the demand less the others' exports at t−1: {:.0} kWh instead of case 1's \
+         257.",
+        allocation.deficit_kwh
+    ));
     Ok(section)
 }
