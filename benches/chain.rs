@@ -1,5 +1,5 @@
 //! Contract calls per second in the embedded revm, one benchmark per paper function (Table 8),
-//! on the campus13 island (SPEC §4, Table 5). Each state-changing call commits, as in a run.
+//! on the campus13 island (docs/model.md §4, Table 5). Each state-changing call commits, as in a run.
 //! Figures go to BENCHMARKS.md under "Contracts in revm".
 //!
 //! Time is the benchmark thread's CPU time, not wall time: the machine is shared (two cores,

@@ -15,7 +15,7 @@
 //! - [`scenario`]: the YAML schema, its defaults, distributions, and validation with field paths.
 //! - [`grid`]: topology, islands after faults, each island's energy account and eq. 1.
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
-//! - [`optimise`]: the restoration optimiser (SPEC §5): least-cost split of an island's
+//! - [`optimise`]: the restoration optimiser (docs/model.md §5): least-cost split of an island's
 //!   deficit, `paper` and `fair` models, back-off, load shedding.
 //! - [`synthetic`]: seeded synthetic islands around Table 5, for benchmarks and scale scenarios.
 //! - [`chain`]: the Solidity contracts (the paper's five functions) deployed and called in an

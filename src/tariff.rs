@@ -1,4 +1,4 @@
-//! Tariffs (SPEC §3, paper eqs. 2–3): what a prosumer earns for exported energy and what a
+//! Tariffs (docs/model.md §3, paper eqs. 2–3): what a prosumer earns for exported energy and what a
 //! consumer pays under a slab schedule. Slabs are data, so another utility's schedule is a YAML
 //! change, not a code change.
 

@@ -1,4 +1,4 @@
-//! The contracts in revm on the paper's campus13 island (SPEC §4, Table 5), the security cases
+//! The contracts in revm on the paper's campus13 island (docs/model.md §4, Table 5), the security cases
 //! of issue 4, and agreement of the on-chain balance and tariffs with the Rust formulas.
 
 use blackstart::chain::{
@@ -13,7 +13,7 @@ const BASE: u64 = 1;
 const DELIVERY: u64 = 2;
 const OUTAGE: u64 = 7;
 
-/// KSEB 2022-23 (SPEC §3), converted from `crate::tariff` to Wh and paise per kWh.
+/// KSEB 2022-23 (docs/model.md §3), converted from `crate::tariff` to Wh and paise per kWh.
 fn kseb() -> SlabSchedule {
     SlabSchedule::try_from(&tariff::SlabSchedule::kseb_2022_23()).unwrap()
 }

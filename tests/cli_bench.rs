@@ -50,7 +50,7 @@ const TABLE_8: [(&str, u64, f64, f64); 5] = [
     ("OptimisationHandler", 1280, 2.33, 14.61),
 ];
 
-/// Mean latency of N transactions sent at 20 TPS to a node serving X TPS (SPEC §8), plus one
+/// Mean latency of N transactions sent at 20 TPS to a node serving X TPS (docs/model.md §8), plus one
 /// service time.
 fn saturated_latency_s(n: u64, capacity_tps: f64) -> f64 {
     n as f64 / 2.0 * (1.0 / capacity_tps - 1.0 / 20.0) + 1.0 / capacity_tps

@@ -65,7 +65,7 @@ fn paper_model_on_campus13_is_the_degenerate_optimum() {
 fn paper_model_with_inferred_bounds_costs_what_table_6_costs() {
     let a = optimise("campus13-paper.yaml", &[]);
     assert_eq!(a["model"], "paper");
-    // Table 6's own allocation costed by eq. 4 is 6038.72 INR (SPEC §5a).
+    // Table 6's own allocation costed by eq. 4 is 6038.72 INR (docs/model.md §5a).
     assert!(
         close(a["cost_inr"].as_f64().unwrap(), 6038.724281, 1e-6),
         "{a}"

@@ -414,11 +414,11 @@ fn model_md_keeps_the_numbering_the_code_cites() {
     assert_eq!(model_sections(), expected);
 }
 
-/// Section numbers cited in `text` as `docs/model.md §N` or `SPEC §N` / `SPEC N` (the older
-/// form, rewritten to the first one mechanically).
+/// Section numbers cited in `text` as `docs/model.md §N`.
 fn citations(text: &str) -> Vec<String> {
     let mut cited = Vec::new();
-    for marker in ["model.md §", "SPEC §", "SPEC "] {
+    {
+        let marker = "model.md §";
         for (at, _) in text.match_indices(marker) {
             let rest = &text[at + marker.len()..];
             let digits = rest.chars().take_while(char::is_ascii_digit).count();
@@ -458,16 +458,30 @@ fn files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
 fn every_citation_of_the_model_names_one_of_its_sections() {
     let sections = model_sections();
     let mut paths = vec![root().join("README.md")];
-    for dir in ["src", "tests", "benches", "scenarios", "notebooks", "docs"] {
+    for dir in [
+        "src",
+        "tests",
+        "benches",
+        "scenarios",
+        "notebooks",
+        "docs",
+        "contracts/src",
+    ] {
         files(
             &root().join(dir),
-            &["rs", "md", "yaml", "ipynb"],
+            &["rs", "md", "yaml", "ipynb", "sol"],
             &mut paths,
         );
     }
     let mut cited = 0;
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
+        // A model document outside the repository is one its users cannot open.
+        assert!(
+            !text.contains(concat!("SPEC", " §")) && !text.contains(concat!("shared/", "paper")),
+            "{} cites a model document outside the repository: cite docs/model.md",
+            path.display()
+        );
         for section in citations(&text) {
             assert!(
                 sections.contains(&section),

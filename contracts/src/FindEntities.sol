@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {Operated} from "./Operated.sol";
 
-/// @notice What an entity on the grid is (SPEC §1).
+/// @notice What an entity on the grid is (docs/model.md §1).
 enum EntityKind {
     Prosumer,
     Consumer,

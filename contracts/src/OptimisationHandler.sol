@@ -7,7 +7,7 @@ import {Reading, PowerData} from "./PowerData.sol";
 import {TariffComputation} from "./TariffComputation.sol";
 import {RewardLedger} from "./RewardLedger.sol";
 
-/// @notice One prosumer's part of an allocation (SPEC §5): auxiliary export `deltaWh`, the shares
+/// @notice One prosumer's part of an allocation (docs/model.md §5): auxiliary export `deltaWh`, the shares
 ///         alpha (consumption shed) and beta (battery exported) in parts per million, and the
 ///         whole reward J_i = R_prev + R_delta + R_extra in paise.
 struct Share {

@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {IntervalTotals, PowerData} from "./PowerData.sol";
 
-/// @notice The state of an interval's energy balance (SPEC §2).
+/// @notice The state of an interval's energy balance (docs/model.md §2).
 enum Condition {
     Balanced,
     GenerationExceedsConsumption,

@@ -13,7 +13,7 @@ struct Slab {
 
 /// @title TariffComputation
 /// @notice Prosumer tariff (eq. 2: export × base tariff) and consumer slab tariff (eq. 3), with the
-///         slab schedule set by the operator as data (paper §III.D, Table 3; SPEC §3).
+///         slab schedule set by the operator as data (paper §III.D, Table 3; docs/model.md §3).
 /// @dev Consumption up to `telescopicLimitWh` is billed telescopically: each telescopic band at its
 ///      own rate. Above it, the whole consumption is billed at the rate of the one flat band that
 ///      contains it. The last band of the schedule is unbounded: a flat band, or the last

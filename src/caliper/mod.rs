@@ -1,5 +1,5 @@
 //! A Hyperledger Caliper-style benchmark of the contracts (paper §VIII.B, Fig. 12, Table 8;
-//! SPEC §8), in simulated time.
+//! docs/model.md §8), in simulated time.
 //!
 //! ```text
 //! Caliper config ──BenchmarkConfig::load──▶ rounds ──┐        ChainProfile (ganache, interval-2s, …)

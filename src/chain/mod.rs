@@ -1,4 +1,4 @@
-//! The project's Solidity contracts, run for real inside an embedded revm (SPEC §6).
+//! The project's Solidity contracts, run for real inside an embedded revm (docs/model.md §6).
 //!
 //! The contracts live in `contracts/src`; `contracts/build.js` compiles them with a pinned solc-js
 //! into `contracts/artifacts/*.json`, which are committed and embedded here at compile time, so

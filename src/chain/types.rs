@@ -6,7 +6,7 @@ use alloy_primitives::Address;
 
 use crate::grid::Condition;
 
-/// What an entity on the grid is (SPEC §1); the order matches `EntityKind` in Solidity.
+/// What an entity on the grid is (docs/model.md §1); the order matches `EntityKind` in Solidity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityKind {
     /// Rooftop PV with a battery; exports to the grid.
@@ -90,7 +90,7 @@ impl Slab {
     pub const UNBOUNDED_WH: u64 = u64::MAX;
 }
 
-/// A consumer slab schedule (SPEC §3) in integers: telescopic bands up to a limit, flat bands
+/// A consumer slab schedule (docs/model.md §3) in integers: telescopic bands up to a limit, flat bands
 /// above it. Converted from [`crate::tariff::SlabSchedule`] with `try_from`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlabSchedule {
@@ -115,7 +115,7 @@ pub struct Tariff {
     pub tariff_paise: u64,
 }
 
-/// One prosumer's part of an allocation (SPEC §5).
+/// One prosumer's part of an allocation (docs/model.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Share {
     /// The prosumer.

@@ -58,7 +58,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Allocate the extra energy each prosumer of every isolated island exports (SPEC §5), and
+    /// Allocate the extra energy each prosumer of every isolated island exports (docs/model.md §5), and
     /// what each is paid; sheds load when the island is short.
     Optimise {
         /// Scenario file (YAML).
@@ -156,9 +156,9 @@ enum ChainCommand {
 /// Optimiser model named on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ModelArg {
-    /// SPEC 5b: linear limits, unique least-cost allocation, load shedding.
+    /// docs/model.md §5b: linear limits, unique least-cost allocation, load shedding.
     Fair,
-    /// SPEC 5a: the paper's eq. 4 and eq. 13 as printed.
+    /// docs/model.md §5a: the paper's eq. 4 and eq. 13 as printed.
     Paper,
 }
 

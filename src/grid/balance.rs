@@ -1,4 +1,4 @@
-//! Energy balance consensus (SPEC §2, paper eq. 1 and Algorithm 1).
+//! Energy balance consensus (docs/model.md §2, paper eq. 1 and Algorithm 1).
 
 use serde::Serialize;
 
@@ -77,7 +77,7 @@ impl BalanceTerms {
 mod tests {
     use super::*;
 
-    /// SPEC §2, the paper's Table 2.
+    /// docs/model.md §2, the paper's Table 2.
     #[test]
     fn paper_table_2() {
         let rows = [

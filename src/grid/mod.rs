@@ -1,5 +1,5 @@
 //! The distribution grid: which nodes stay connected after faults open lines (islands), which
-//! islands still reach the utility supply, and each island's energy account (SPEC §2, §4).
+//! islands still reach the utility supply, and each island's energy account (docs/model.md §2, §4).
 
 mod balance;
 

@@ -1,4 +1,4 @@
-//! What the optimiser returns: the split, its rewards (SPEC §5) and what was shed, as data
+//! What the optimiser returns: the split, its rewards (docs/model.md §5) and what was shed, as data
 //! (serde, field order as issue 3's JSON) and as a table like the paper's Tables 6 and 7.
 
 use std::fmt;

@@ -1,11 +1,11 @@
-//! Restoration optimisation (SPEC §5, issue 3): how much extra energy each prosumer of an
+//! Restoration optimisation (docs/model.md §5, issue 3): how much extra energy each prosumer of an
 //! isolated island exports so that the island's demand is met at least cost, and what each
 //! is paid.
 //!
-//! Two models: [`Model::Paper`] (SPEC §5a, faithful to the paper's eqs. 4–13, solved to the
+//! Two models: [`Model::Paper`] (docs/model.md §5a, faithful to the paper's eqs. 4–13, solved to the
 //! global optimum, to 1e-9 relative, despite its disconnected feasible sets; on a hard
 //! instance that exhausts the search budget the proven gap is reported instead) and
-//! [`Model::Fair`] (SPEC §5b, the default: linear physical limits and a unique, evenly
+//! [`Model::Fair`] (docs/model.md §5b, the default: linear physical limits and a unique, evenly
 //! spread least-cost split). Both share the pipeline of [`solve`]:
 //!
 //! 1. validate the input, drop the prosumers that back off (case 2, eq. 14: they neither

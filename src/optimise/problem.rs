@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::OptimiseError;
 
-/// Which model of SPEC §5 to solve.
+/// Which model of docs/model.md §5 to solve.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Model {
@@ -18,7 +18,7 @@ pub enum Model {
     Fair,
 }
 
-/// One prosumer of the island (SPEC §1, Table 5), energies for the interval in kWh.
+/// One prosumer of the island (docs/model.md §1, Table 5), energies for the interval in kWh.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProsumerInput {
     /// Identifier, unique in the island (e.g. `"P1"`).
@@ -31,7 +31,7 @@ pub struct ProsumerInput {
     pub battery_kwh: f64,
     /// `Pc`: its own expected consumption at t.
     pub consumption_kwh: f64,
-    /// Smallest share of its consumption it sheds (paper model only; SPEC 5a bounds).
+    /// Smallest share of its consumption it sheds (paper model only; docs/model.md §5a bounds).
     pub alpha_min: f64,
     /// Largest share of its consumption it is willing to shed (both models).
     pub alpha_max: f64,

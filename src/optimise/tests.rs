@@ -1,4 +1,4 @@
-//! The optimiser against the paper's figures (SPEC 5a), against independent checks (a
+//! The optimiser against the paper's figures (docs/model.md §5a), against independent checks (a
 //! brute-force search written from the paper's constraints as printed, KKT certificates),
 //! and on the behaviours issue 3 asks for.
 
@@ -30,7 +30,7 @@ fn consumer(id: &str, demand_kwh: f64, priority: u32, tariff_inr: f64) -> Consum
     }
 }
 
-/// Table 5: the campus island after the faults (SPEC §4), tariffs from the KSEB slabs.
+/// Table 5: the campus island after the faults (docs/model.md §4), tariffs from the KSEB slabs.
 fn campus13() -> Problem {
     Problem {
         prosumers: vec![
@@ -50,7 +50,7 @@ fn campus13() -> Problem {
     }
 }
 
-/// SPEC 5a's bounds inferred from Tables 6 and 7.
+/// docs/model.md §5a's bounds inferred from Tables 6 and 7.
 fn inferred_bounds(mut problem: Problem) -> (Problem, Settings) {
     for (p, a) in problem
         .prosumers
@@ -411,7 +411,7 @@ fn paper_alpha(p: &ProsumerInput, beta_min: f64, delta: f64, tol: f64) -> Option
     )
 }
 
-/// The fair model: least consumption cut share delivering `delta` (SPEC 5b's limits),
+/// The fair model: least consumption cut share delivering `delta` (docs/model.md §5b's limits),
 /// each constraint met to within `tol`.
 fn fair_alpha(p: &ProsumerInput, delta: f64, tol: f64) -> Option<f64> {
     let (pe, pg, pb, pc) = (
@@ -510,7 +510,7 @@ fn brute_force(
 }
 
 /// A random island of `n` prosumers around Table 5, often with a gap in eq. 13 (small K
-/// against a large consumption), and bounds as in SPEC 5a.
+/// against a large consumption), and bounds as in docs/model.md §5a.
 fn random_island(rng: &mut Xoshiro256PlusPlus, n: usize, bounds: bool) -> (Problem, f64) {
     let prosumers = (0..n)
         .map(|i| {
@@ -762,7 +762,7 @@ fn degenerate_representative_is_the_analytic_even_spread() {
             ((pb * pb + 4.0 * k * pb).sqrt() - pb) / 2.0
         })
         .collect();
-    // P4's capacity is the top of its upper interval [860, 972] (SPEC 5a).
+    // P4's capacity is the top of its upper interval [860, 972] (docs/model.md §5a).
     assert!((a.prosumers[3].capacity_kwh - 971.901).abs() < 1e-3);
     let capped: Vec<bool> = a
         .prosumers

@@ -1,4 +1,4 @@
-//! Table 8, the paper's Hyperledger Caliper benchmark (§VIII.B, SPEC §8), rerun with
+//! Table 8, the paper's Hyperledger Caliper benchmark (§VIII.B, docs/model.md §8), rerun with
 //! `blackstart bench` on the simulated chain node: the five functions in Fig. 12's 10 s rounds
 //! and with Table 8's transaction counts on the `ganache` profile, and the same rounds on chains
 //! with 2 s and 12 s blocks.
@@ -260,7 +260,7 @@ fn queueing_reason(round: &RoundSummary, capacity_tps: f64) -> String {
     format!(
         "a node of capacity X = {capacity_tps:.2} TPS sent N = {sent:.0} transactions at S = \
          {send_rate_tps:.1} TPS queues them for (N/2)(1/X − 1/S) ≈ {expected_s:.2} s on average; \
-         the paper's latencies do not follow from its own throughputs and counts (SPEC §8)"
+         the paper's latencies do not follow from its own throughputs and counts (docs/model.md §8)"
     )
 }
 

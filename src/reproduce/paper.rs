@@ -1,6 +1,6 @@
 //! The paper's published numbers, in one place, with where they are printed (section, table,
 //! figure or equation of the paper), and the known inconsistencies that explain where ours
-//! differ (SPEC §3, §5, §7).
+//! differ (docs/model.md §3, §5, §7).
 
 use super::comparison::Printed;
 
@@ -317,50 +317,51 @@ pub mod timing {
     pub const SWITCHING_S: f64 = 60.0;
 }
 
-/// Why ours differ from the paper, from SPEC's list of the paper's inconsistencies.
+/// Why ours differ from the paper, from docs/model.md's list of the paper's inconsistencies.
 pub mod reasons {
-    /// Table 5's C1 (SPEC §3).
+    /// Table 5's C1 (docs/model.md §3).
     pub const C1_TARIFF: &str = "368 kWh is billed non-telescopically at 7.35 INR/kWh = 2704.80 \
-                                 (SPEC §3); no slab of Table 3 gives the printed 2706";
-    /// Table 5's C2 (SPEC §3).
+                                 (docs/model.md §3); no slab of Table 3 gives the printed 2706";
+    /// Table 5's C2 (docs/model.md §3).
     pub const C2_TARIFF: &str = "the printed 4550 INR fits no slab of Table 3: 800 kWh × 8.50 = \
-                                 6800 (SPEC §3)";
+                                 6800 (docs/model.md §3)";
     /// The budget of eq. 5, from the consumer tariffs.
     pub const BUDGET: &str = "the sum of the consumer tariffs, with C2 at 6800 instead of 4550 \
                               and C1 at 2704.80 instead of 2706";
-    /// Case 1 is degenerate (SPEC §5a).
-    pub const DEGENERATE: &str = "case 1 is degenerate (SPEC §5a): another split of the same \
+    /// Case 1 is degenerate (docs/model.md §5a).
+    pub const DEGENERATE: &str = "case 1 is degenerate (docs/model.md §5a): another split of the same \
                                   cost";
-    /// The fair model is a different model (SPEC §5b).
-    pub const FAIR: &str = "the fair model (SPEC §5b): linear limits, no alpha floor";
+    /// The fair model is a different model (docs/model.md §5b).
+    pub const FAIR: &str = "the fair model (docs/model.md §5b): linear limits, no alpha floor";
     /// The paper model without inferred bounds.
     pub const ZERO_BOUNDS: &str = "with no lower bounds on alpha and beta, alpha = 0 is optimal \
                                    and cheaper; the bounds 0.01 are inferred from Tables 6–7 \
-                                   (SPEC §5a)";
+                                   (docs/model.md §5a)";
     /// Tables 6 and 7 are rounded from inexact solutions.
     pub const SOLVER: &str = "within 0.01 kWh of the exact optimum: the paper's solver stopped \
                               a few Wh short";
     /// Table 7's cost, from its printed allocation.
     pub const TABLE_7_COST: &str = "Table 7's printed allocation has P4's alpha at 0.09, not the \
-                                    0.0966 its R_extra implies (SPEC §5), which lowers its cost";
-    /// Table 7's P4 alpha (SPEC §5).
-    pub const P4_ALPHA: &str = "Table 7 prints 0.09; its own R_extra implies 0.0966 (SPEC §5)";
-    /// Table 7's demand (SPEC §5).
+                                    0.0966 its R_extra implies (docs/model.md §5), which lowers its cost";
+    /// Table 7's P4 alpha (docs/model.md §5).
+    pub const P4_ALPHA: &str =
+        "Table 7 prints 0.09; its own R_extra implies 0.0966 (docs/model.md §5)";
+    /// Table 7's demand (docs/model.md §5).
     pub const TABLE_7_DEMAND: &str = "the text's consumers sum to 2007 + 780 + 480 = 3267; Table \
-                                      7's rewards fit 3227 (SPEC §5)";
+                                      7's rewards fit 3227 (docs/model.md §5)";
     /// Costs of an allocation rounded in print.
     pub const PRINTED_ALLOCATION: &str = "the paper's allocation costed from its rounded, printed \
                                           alpha and R_delta";
-    /// Inconsistencies of eqs. 4 and 11 that no number exposes (SPEC §5).
+    /// Inconsistencies of eqs. 4 and 11 that no number exposes (docs/model.md §5).
     pub const EQUATIONS: &str = "Also inconsistent, with no number to compare: eq. 11 (beta·PB) \
                                  and Algorithm 4 line 13 ((1 − alpha)·PB) disagree, and the \
                                  tables follow eq. 11, as blackstart does; eq. 4 adds \
                                  alpha·delta·BT² (INR²/kWh) and delta·BT/S (INR/kWh) to INR \
-                                 terms, which blackstart sums as INR as the paper does (SPEC §5).";
+                                 terms, which blackstart sums as INR as the paper does (docs/model.md §5).";
     /// Table 8's counts against Fig. 12's 10 s rounds.
     pub const TABLE_8_COUNTS: &str = "Fig. 12's rounds (fixed-rate 20 TPS for 10 s) send 200 \
                                       transactions; Table 8's counts imply rounds of one to two \
-                                      minutes (SPEC §8), run in the next section";
+                                      minutes (docs/model.md §8), run in the next section";
     /// Throughput on the `ganache` profile.
     pub const TABLE_8_THROUGHPUT: &str = "beyond the fitted 1/X service times, the service \
                                           times' random spread and the round's ramp-down";
@@ -377,10 +378,10 @@ pub mod reasons {
     pub const BLOCK_INTERVALS: &str = "With a fixed block time a transaction also waits for the \
                                        next block, and a block holds at most its gas limit (30 M \
                                        gas: 94 allocations of 318,605 gas), so long blocks \
-                                       throttle OptimisationHandler. SPEC §8 measured real Ganache \
+                                       throttle OptimisationHandler. docs/model.md §8 measured real Ganache \
                                        with 2 s or 5 s blocks at 13–14 s latency, which this model \
                                        of the node does not reproduce.";
-    /// The MTTR (SPEC §7, README).
+    /// The MTTR (docs/model.md §7, README).
     pub const MTTR: &str = "the paper's own components (detection under 5 s, optimisation \
                             under 1 s, smart contract 3 s, switching 60 s) add up to 63–69 s, \
                             not 19 s (docs/model.md §7); ours are modelled from them, the \

@@ -203,9 +203,9 @@ pub struct AllocationCase {
     pub alpha_min: Vec<f64>,
     /// The scenario's lower bound on beta.
     pub beta_min: f64,
-    /// Ours under the paper model with the bounds inferred from Tables 6–7 (SPEC §5a).
+    /// Ours under the paper model with the bounds inferred from Tables 6–7 (docs/model.md §5a).
     pub paper: Allocation,
-    /// Ours under the fair model (SPEC §5b).
+    /// Ours under the fair model (docs/model.md §5b).
     pub fair: Allocation,
 }
 
@@ -420,7 +420,7 @@ pub struct Closeness {
     pub reason: &'static str,
 }
 
-/// How far the paper's solver stopped from the exact optimum in Tables 6 and 7 (SPEC §5a).
+/// How far the paper's solver stopped from the exact optimum in Tables 6 and 7 (docs/model.md §5a).
 const SOLVER: Closeness = Closeness {
     delta_kwh: 0.01,
     reward_inr: 0.1,

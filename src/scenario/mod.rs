@@ -159,7 +159,7 @@ pub struct Entities {
     pub batteries: Vec<BatteryBank>,
 }
 
-/// A prosumer (SPEC §1, Table 5). Energies are kWh per meter interval.
+/// A prosumer (docs/model.md §1, Table 5). Energies are kWh per meter interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Prosumer {
@@ -233,7 +233,7 @@ pub struct BatteryBank {
     pub discharge_kwh: f64,
 }
 
-/// Tariffs of SPEC §3.
+/// Tariffs of docs/model.md §3.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Tariffs {
@@ -292,7 +292,7 @@ impl Default for Network {
     }
 }
 
-/// Durations of the restoration phases (SPEC §7).
+/// Durations of the restoration phases (docs/model.md §7).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Timing {
@@ -404,11 +404,11 @@ impl Default for ServiceTimes {
     }
 }
 
-/// Restoration optimiser settings (SPEC §5).
+/// Restoration optimiser settings (docs/model.md §5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OptimiserConfig {
-    /// `fair` (the well-posed default, SPEC 5b) or `paper` (eq. 4 and eq. 13 as printed, 5a).
+    /// `fair` (the well-posed default, docs/model.md §5b) or `paper` (eq. 4 and eq. 13 as printed, 5a).
     pub model: Model,
     /// Lower bound on each prosumer's consumption cut share alpha, by prosumer id (default 0).
     pub alpha_min: BTreeMap<String, f64>,

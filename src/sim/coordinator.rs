@@ -33,7 +33,7 @@ use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Durations of the restoration phases, s (SPEC §7).
+/// Durations of the restoration phases, s (docs/model.md §7).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Phases {
     /// Loss of supply to its detection.

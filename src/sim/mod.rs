@@ -1,4 +1,4 @@
-//! Discrete-event co-simulation of one outage on nexosim (SPEC §7): meters report, faults open
+//! Discrete-event co-simulation of one outage on nexosim (docs/model.md §7): meters report, faults open
 //! lines, RTDCCUs detect the loss of supply, the coordinator gathers data over a network with
 //! latency, the contracts run in revm at simulated block times, the optimiser allocates, relays
 //! switch and consumers are restored.
