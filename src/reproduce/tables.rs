@@ -373,7 +373,7 @@ impl AllocationCase {
         }
         section.rows.push(
             Row::number(
-                COST,
+                cost_label(model),
                 Paper::Number(Printed::new(self.published_cost_inr(), 2)),
                 allocation.cost_inr,
                 3,
@@ -382,13 +382,13 @@ impl AllocationCase {
         );
         section.notes.push(format!(
             "The paper prints neither delta nor the cost: its delta here is its R_delta / BT, and \
-             its cost is eq. 4 applied to its own printed allocation (alpha and R_delta), costed \
-             by the same formula as ours{}. Ours: {}, \
-             budget {:.2} INR{}.",
+             its cost is eq. 4 applied to its own printed allocation (alpha and R_delta){}. \
+             Ours: {}, budget {:.2} INR{}.",
             if model == Model::Paper {
-                "; both rows are derived"
+                ", costed by the same formula as ours; both rows are derived"
             } else {
-                ""
+                "; ours is what the fair model pays, its unit-consistent rewards \
+                 (docs/model.md §5b), not eq. 4"
             },
             if allocation.degenerate {
                 "a degenerate optimum (other splits cost the same)"
@@ -406,8 +406,17 @@ impl AllocationCase {
     }
 }
 
-/// The quantity label of an allocation section's cost row.
+/// The quantity label of the paper model's cost row.
 const COST: &str = "cost J of eq. 4 (INR)";
+
+/// The quantity label of an allocation section's cost row under `model`: the fair model pays
+/// its own unit-consistent rewards, not eq. 4.
+fn cost_label(model: Model) -> &'static str {
+    match model {
+        Model::Paper => COST,
+        Model::Fair => "cost: the fair model's rewards (INR)",
+    }
+}
 
 /// Differences small enough to call close, and why.
 #[derive(Debug, Clone, Copy)]
