@@ -111,6 +111,17 @@ impl PaperIsland {
         }
     }
 
+    /// The first prosumer whose hull `point` lies strictly inside (beyond a relative 1e-9), so
+    /// the relaxation bridged its gap there; `None` when every point is feasible as it is.
+    fn strictly_bridged(&self, choices: &[Choice], point: &[f64]) -> Option<usize> {
+        (0..choices.len()).find(|&i| {
+            self.bridge(choices, i).is_some_and(|(from, to)| {
+                let e = 1e-9 * (1.0 + to);
+                point[i] > from + e && point[i] < to - e
+            })
+        })
+    }
+
     /// Branch and bound within a work `budget` (nodes × prosumers); see the module docs.
     pub(super) fn search(&self, deficit: f64, budget: usize) -> Result<Outcome, OptimiseError> {
         let root: Vec<Choice> = self
@@ -142,12 +153,7 @@ impl PaperIsland {
             if best.as_ref().is_some_and(|b| !b.improved_by(node.cost_inr)) {
                 continue;
             }
-            let bridged = (0..choices.len()).find(|&i| {
-                self.bridge(&choices, i).is_some_and(|(from, to)| {
-                    let e = 1e-9 * (1.0 + to);
-                    node.point[i] > from + e && node.point[i] < to - e
-                })
-            });
+            let bridged = self.strictly_bridged(&choices, &node.point);
             let Some(i) = bridged else {
                 self.offer(&mut best, self.decide(&choices, &node, &[]), deficit)?;
                 continue;
@@ -246,12 +252,7 @@ impl PaperIsland {
             if node.cost_inr > target_inr {
                 continue;
             }
-            let bridged = (0..choices.len()).find(|&i| {
-                self.bridge(&choices, i).is_some_and(|(from, to)| {
-                    let e = 1e-9 * (1.0 + to);
-                    node.point[i] > from + e && node.point[i] < to - e
-                })
-            });
+            let bridged = self.strictly_bridged(&choices, &node.point);
             let Some(i) = bridged else {
                 return Ok(true);
             };
