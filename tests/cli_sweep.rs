@@ -284,3 +284,71 @@ fn events_are_written_only_when_asked() {
     // The event log does not change the results.
     assert_same(&runs(&plain), &runs(&with_events));
 }
+
+#[test]
+fn a_household_feeder_short_of_energy_says_why_in_the_summary_and_the_parquet() {
+    // 10 households with rooftop PV and batteries cannot carry 40 without: each run sheds some
+    // consumers. The summary and the runs table must say so, run by run.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_blackstart");
+    let generated = Command::new(bin)
+        .args([
+            "generate",
+            "--prosumers",
+            "10",
+            "--consumers",
+            "40",
+            "--seed",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert!(generated.status.success());
+    let file = dir.path().join("households.yaml");
+    std::fs::write(&file, &generated.stdout).unwrap();
+    let out = dir.path().join("sweep");
+    let result = Command::new(bin)
+        .arg("sweep")
+        .arg(&file)
+        .args(["--runs", "12", "--quiet", "--format", "json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(
+        summary["runs_by_status"]["partly_restored"], 12,
+        "{summary}"
+    );
+    assert_eq!(
+        summary["runs_by_failure_reason"]["no_capacity"], 12,
+        "{summary}"
+    );
+    let censored = summary["customer_restoration"]["customers_censored"]
+        .as_u64()
+        .unwrap();
+    assert!(censored > 0, "shed households stay dark: {summary}");
+
+    let table = runs(&out);
+    let reasons = table
+        .column("failure_reason")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    assert!(reasons.iter().all(|r| r == Some("no_capacity")), "{table}");
+    let detail = table
+        .column("failure_detail")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    assert!(
+        detail.iter().all(|d| d.is_some_and(|d| d.contains("shed"))),
+        "{table}"
+    );
+}
