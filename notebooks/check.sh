@@ -54,6 +54,23 @@ else
     echo "== notebook venv: $venv is up to date"
 fi
 
+echo "== column descriptions in the Parquet metadata of $data"
+# Every column of every file carries `blackstart.column.<name>` (docs/outputs.md, "Parquet metadata").
+"$venv/bin/python" - "$data" <<'EOF'
+import pathlib
+import sys
+
+import polars as pl
+
+files = sorted(pathlib.Path(sys.argv[1]).rglob("*.parquet"))
+for path in files:
+    metadata = pl.read_parquet_metadata(path)
+    missing = [c for c in pl.read_parquet_schema(path) if f"blackstart.column.{c}" not in metadata]
+    if missing:
+        sys.exit(f"{path}: no blackstart.column.* description for {missing}")
+print(f"   every column of {len(files)} files described")
+EOF
+
 echo "== executing $notebook.ipynb on $data"
 started=$SECONDS
 # Jupyter's and IPython's runtime files stay in OUT_DIR rather than the home directory.

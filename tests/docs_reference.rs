@@ -1,6 +1,7 @@
 //! The data reference is complete: every scenario key has a row in docs/scenario.md, and every
 //! column of every Parquet table and every key of the JSON files a sweep writes has a row in
-//! docs/outputs.md. A field added to the code without its documentation fails here.
+//! docs/outputs.md, as does every key of the files' Parquet metadata. A field added to the code
+//! without its documentation fails here.
 
 use blackstart::caliper::{self, BenchReport};
 use blackstart::optimise::Model;
@@ -272,6 +273,32 @@ fn assert_table(outputs: &str, heading: &str, columns: &[String]) {
     );
 }
 
+/// Checks every `blackstart.*` key of the file's Parquet metadata has a row in
+/// docs/outputs.md's "Parquet metadata" (the per-column keys as `blackstart.column.<name>`), and
+/// that the columns are described. (polars' own `ARROW:schema` is Arrow's, not ours.)
+fn assert_metadata(outputs: &str, path: &Path) {
+    let metadata = blackstart::report::read_metadata(path).unwrap();
+    let mut keys: Vec<String> = metadata
+        .iter()
+        .filter(|(key, _)| key.starts_with("blackstart."))
+        .map(|(key, _)| match key.strip_prefix("blackstart.column.") {
+            Some(_) => "blackstart.column.<name>".to_string(),
+            None => key.clone(),
+        })
+        .collect();
+    keys.dedup();
+    assert!(
+        keys.iter().any(|k| k == "blackstart.column.<name>"),
+        "{}: no column descriptions in {metadata:?}",
+        path.display()
+    );
+    assert_rows(
+        &section(outputs, "### Parquet metadata"),
+        &keys,
+        &format!("docs/outputs.md, Parquet metadata of {}", path.display()),
+    );
+}
+
 /// The heading of a table's section in docs/outputs.md.
 fn table_heading(table: &str) -> String {
     format!("## Table `{table}`")
@@ -302,6 +329,7 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
         if let Some(file) = path.is_dir().then(|| first_parquet(&path)).flatten() {
             let table = path.file_name().unwrap().to_string_lossy().into_owned();
             assert_table(&outputs, &table_heading(&table), &columns(&file));
+            assert_metadata(&outputs, &file);
             tables.push(table);
         }
     }
@@ -328,6 +356,7 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
         if path.extension().is_some_and(|e| e == "parquet") {
             let table = path.file_stem().unwrap().to_string_lossy().into_owned();
             assert_table(&outputs, &table_heading(&table), &columns(&path));
+            assert_metadata(&outputs, &path);
             files += 1;
         }
     }

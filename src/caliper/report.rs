@@ -6,7 +6,7 @@
 //! (`success`|`fail`), `revert_reason` (null on success), `gas_used`, `block`.
 
 use super::{BenchReport, CaliperError, ResourceUsage, RoundSummary, Status, TransactionRecord};
-use crate::report::{Provenance, ReportError, write_atomic, write_parquet};
+use crate::report::{Provenance, ReportError, Table, write_atomic, write_parquet};
 use crate::scenario::{Distribution, Law, Mining};
 use crate::sim::Function;
 use polars::prelude::*;
@@ -494,6 +494,7 @@ pub fn write_all(
     write_text(&dir.join("report.md"), &markdown(report))?;
     write_parquet(
         &dir.join("transactions.parquet"),
+        Table::BenchTransactions,
         &mut transactions_frame(report),
         provenance,
     )?;

@@ -1,7 +1,7 @@
 //! `blackstart run`: one outage simulated end to end, as a restoration report.
 
 use super::{Failure, Format, json};
-use blackstart::report::{self, Provenance};
+use blackstart::report::{self, Provenance, Table};
 use blackstart::scenario::Scenario;
 use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
 use std::path::Path;
@@ -22,18 +22,21 @@ pub fn run(
         let provenance = Provenance::new(scenario, 0, 0);
         report::write_parquet(
             &dir.join("events.parquet"),
+            Table::Events,
             &mut report::events_frame(reports),
             &provenance,
         )
         .map_err(anyhow::Error::from)?;
         report::write_parquet(
             &dir.join("transactions.parquet"),
+            Table::Transactions,
             &mut report::transactions_frame(reports),
             &provenance,
         )
         .map_err(anyhow::Error::from)?;
         report::write_parquet(
             &dir.join("interruptions.parquet"),
+            Table::Interruptions,
             &mut report::interruptions_frame(reports),
             &provenance,
         )

@@ -33,7 +33,12 @@
 //!   `submitted_at_s`, `processed_at_s`, `included_at_s`, `confirmed_at_s`, `block`.
 //!
 //! Every file's key-value metadata holds `blackstart.scenario`, `blackstart.scenario_hash`,
-//! `blackstart.seeds` (first and last run index) and `blackstart.version`.
+//! `blackstart.seeds` (first and last run index), `blackstart.version`, and per column
+//! `blackstart.column.<name>`: its unit and meaning from docs/outputs.md ([`columns`]).
+
+pub mod columns;
+
+pub use columns::Table;
 
 use crate::scenario::Scenario;
 use crate::sim::RunReport;
@@ -136,10 +141,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&temporary, path)
 }
 
-/// Writes `frame` to `path` atomically: a temporary file beside it, then a rename, so a reader
-/// (or a resumed sweep) only ever sees whole files.
+/// Writes `frame`, a table `table`, to `path` atomically: a temporary file beside it, then a
+/// rename, so a reader (or a resumed sweep) only ever sees whole files. The file's key-value
+/// metadata holds the provenance and the description of every column ([`columns::key_values`]).
 pub fn write_parquet(
     path: &Path,
+    table: Table,
     frame: &mut DataFrame,
     provenance: &Provenance,
 ) -> Result<(), ReportError> {
@@ -152,8 +159,10 @@ pub fn write_parquet(
     }
     let temporary = path.with_extension(format!("parquet.tmp-{}", std::process::id()));
     let file = File::create(&temporary).map_err(io)?;
+    let mut metadata = provenance.key_values();
+    metadata.extend(columns::key_values(table, frame));
     ParquetWriter::new(file)
-        .with_key_value_metadata(Some(KeyValueMetadata::from_static(provenance.key_values())))
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(metadata)))
         .finish(frame)
         .map_err(|source| ReportError::Polars {
             path: path.to_path_buf(),
@@ -177,6 +186,27 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame, ReportError> {
             path: path.to_path_buf(),
             source,
         })
+}
+
+/// The key-value metadata of a Parquet file, in its order (entries without a value left out).
+pub fn read_metadata(path: &Path) -> Result<Vec<(String, String)>, ReportError> {
+    let file = File::open(path).map_err(|source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = ParquetReader::new(file);
+    let metadata = reader
+        .get_metadata()
+        .map_err(|source| ReportError::Polars {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(metadata
+        .key_value_metadata()
+        .iter()
+        .flatten()
+        .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+        .collect())
 }
 
 /// A list-of-strings column, one list per row.
@@ -465,4 +495,56 @@ pub fn transactions_frame(reports: &[RunReport]) -> DataFrame {
             rows.iter().map(|r| r.1.block).collect::<Vec<u64>>(),
         ),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_file_carries_its_provenance_and_column_descriptions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs/part.parquet");
+        let provenance = Provenance {
+            scenario: "tiny".into(),
+            scenario_hash: "00".into(),
+            runs: (3, 4),
+            extra: Vec::new(),
+        };
+        write_parquet(&path, Table::Runs, &mut runs_frame(&[]), &provenance).unwrap();
+        let metadata = read_metadata(&path).unwrap();
+        let value = |key: &str| {
+            metadata
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_else(|| panic!("no {key} in {metadata:?}"))
+        };
+        assert_eq!(value("blackstart.seeds"), "runs 3..=4");
+        assert_eq!(value("blackstart.scenario"), "tiny");
+        assert!(
+            value("blackstart.column.mttr_s")
+                .starts_with("s — eq. 15's MTTR: mean over the run's restored islands"),
+            "{}",
+            value("blackstart.column.mttr_s")
+        );
+        assert!(
+            value("blackstart.column.customer_restoration_mean_s").contains("docs/model.md §7")
+        );
+        assert_eq!(
+            value("blackstart.column.seed"),
+            "seed of every random stream of the run, derived from (scenario seed, run index)"
+        );
+        assert_eq!(
+            value("blackstart.column.energy_not_served_kwh"),
+            "kWh — demand not supplied while consumers were interrupted, summed over consumers"
+        );
+        let described = metadata
+            .iter()
+            .filter(|(k, _)| k.starts_with(columns::COLUMN_KEY_PREFIX))
+            .count();
+        assert_eq!(described, runs_frame(&[]).width());
+        // The table itself reads back whole.
+        assert_eq!(read_parquet(&path).unwrap().width(), described);
+    }
 }

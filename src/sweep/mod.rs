@@ -147,21 +147,28 @@ pub fn run(
         // The runs part goes last: its presence marks the part finished.
         report::write_parquet(
             &file("allocations"),
+            report::Table::Allocations,
             &mut report::allocations_frame(&reports),
             &provenance,
         )?;
         let mut interruptions = report::interruptions_frame(&reports);
-        report::write_parquet(&file(INTERRUPTIONS), &mut interruptions, &provenance)?;
+        report::write_parquet(
+            &file(INTERRUPTIONS),
+            report::Table::Interruptions,
+            &mut interruptions,
+            &provenance,
+        )?;
         interruption_parts.push(interruptions);
         if options.events {
             report::write_parquet(
                 &file("events"),
+                report::Table::Events,
                 &mut report::events_frame(&reports),
                 &provenance,
             )?;
         }
         let mut runs = report::runs_frame(&reports);
-        report::write_parquet(&runs_file, &mut runs, &provenance)?;
+        report::write_parquet(&runs_file, report::Table::Runs, &mut runs, &provenance)?;
         runs_parts.push(runs);
     }
     let runs = concat(runs_parts, "runs", report::runs_frame)?;
