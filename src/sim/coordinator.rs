@@ -8,9 +8,10 @@
 //!
 //! Meters report every interval to the coordinator (the operator's data collection). On chain,
 //! the island's readings of the interval before the outage are posted when it gathers them (the
-//! base of the on-chain deficit and budget checks), and each contributing prosumer's reading of
-//! the delivery interval before its settlement: the transactions a restoration needs, not one
-//! per reading, which would cost a run more than everything else in it.
+//! base of the on-chain deficit and budget checks), and the delivery-interval reading of each
+//! prosumer owed a reward (extra export or `R_prev`) before its settlement: the transactions a
+//! restoration needs, not one per reading, which would cost a run more than everything else
+//! in it.
 //!
 //! The workflow is sequential, so its stages partition the time from the fault to the final
 //! restoration; each stage's span is added to one phase of the MTTR breakdown, and the phases
