@@ -470,6 +470,11 @@ fn a_second_round_over_budget_is_restored_with_rewards_capped_at_the_budget() {
     assert_eq!(report["reverted_transactions"], 0);
     let rewards = report["rewards_inr"].as_f64().unwrap();
     assert!(rewards <= 9504.80 && rewards > 9504.79, "{rewards}");
+    // The cap is in the report: what the second allocation's cost exceeds the budget by.
+    assert!(
+        report["rewards_capped_inr"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
     // C3 shed for lack of capacity: the run says so.
     assert_eq!(report["status"], "partly_restored", "{report}");
     assert_eq!(report["failure_reason"]["kind"], "no_capacity");
@@ -485,5 +490,161 @@ fn sweep_run_replays_one_run_of_a_sweep() {
     assert_eq!(
         seed.as_u64().unwrap(),
         blackstart::sim::seed::run_seed(20240501, 3)
+    );
+}
+
+/// `blackstart optimise --format json`'s allocations of `file`.
+fn optimise_json(file: &Path) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args(["optimise", file.to_str().unwrap(), "--format", "json"])
+        .output()
+        .expect("the blackstart binary runs");
+    assert!(out.status.success());
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Σ over `allocation`'s prosumers of their rewards, each in the whole paise recorded on chain.
+fn rewards_in_paise(allocation: &Value) -> u64 {
+    allocation["prosumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let reward_inr = ["reward_prev_inr", "reward_delta_inr", "reward_extra_inr"]
+                .iter()
+                .map(|k| p[k].as_f64().unwrap())
+                .sum::<f64>();
+            blackstart::chain::reward_paise(reward_inr)
+        })
+        .sum()
+}
+
+#[test]
+fn a_restored_island_settles_what_its_allocation_pays() {
+    // campus13: every prosumer has a share; the run credits each its reward in whole paise.
+    let file = scenario("campus13.yaml");
+    let allocation = &optimise_json(&file)[0];
+    let report = run_json(&file);
+    assert_eq!(report["status"], "restored");
+    let settled_inr = report["rewards_inr"].as_f64().unwrap();
+    assert_eq!(
+        (settled_inr * 100.0).round() as u64,
+        rewards_in_paise(allocation)
+    );
+    let paid_inr = allocation["paid_inr"].as_f64().unwrap();
+    assert!((6119.72..=6119.73).contains(&paid_inr), "{paid_inr}");
+    assert!(paid_inr - settled_inr < 0.05, "{settled_inr} of {paid_inr}");
+    assert_eq!(report["rewards_capped_inr"], 0.0);
+
+    // household-der: its community DER covers the deficit, so no prosumer exports extra; both
+    // are still owed R_prev for the export the island counts on (0.90 and 0.60 INR).
+    let file = scenario("household-der.yaml");
+    let allocation = &optimise_json(&file)[0];
+    assert_eq!(rewards_in_paise(allocation), 150);
+    let report = run_json(&file);
+    assert_eq!(report["status"], "restored");
+    assert_eq!(report["rewards_inr"], 1.5);
+    let credited: Vec<(String, f64)> = report["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "settled")
+        .map(|e| {
+            (
+                e["entities"][0].as_str().unwrap().to_string(),
+                e["amount_inr"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(credited, [("P1".to_string(), 0.9), ("P2".to_string(), 0.6)]);
+}
+
+#[test]
+fn rewards_capped_by_the_budget_are_explicit_and_the_island_still_restored() {
+    // At 20 INR/kWh campus13's allocation costs more than its consumers' tariffs: eq. 5 binds
+    // in the first round, every reward is capped pro rata and everyone is restored.
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(dir.path(), "tariffs: {prosumer_base_inr_per_kwh: 20.0}\n");
+    let allocation = &optimise_json(&file)[0];
+    let cost_inr = allocation["cost_inr"].as_f64().unwrap();
+    let paid_inr = allocation["paid_inr"].as_f64().unwrap();
+    assert!(allocation["budget_short_inr"].as_f64().unwrap() > 0.0);
+    assert_eq!(paid_inr, allocation["budget_inr"].as_f64().unwrap());
+
+    let report = run_json(&file);
+    assert_eq!(report["status"], "restored", "{report}");
+    assert_eq!(report["failure_reason"], Value::Null);
+    let capped_inr = report["rewards_capped_inr"].as_f64().unwrap();
+    assert!(
+        (capped_inr - (cost_inr - paid_inr)).abs() < 1e-6,
+        "{capped_inr}"
+    );
+    assert_eq!(
+        (report["rewards_inr"].as_f64().unwrap() * 100.0).round() as u64,
+        rewards_in_paise(allocation)
+    );
+    let detail = |kind: &str| {
+        report["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} event"))["detail"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        detail("optimised").contains(&format!(
+            "every reward capped pro rata, {paid_inr:.2} INR paid"
+        )),
+        "{}",
+        detail("optimised")
+    );
+    assert!(
+        detail("allocation_recorded").contains(&format!("capped pro rata {capped_inr:.2} INR")),
+        "{}",
+        detail("allocation_recorded")
+    );
+    let table = run_table(&file);
+    assert!(
+        table.contains(&format!("rewards capped      {capped_inr:>10.2} INR below")),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_optimiser_and_the_contract_see_the_same_deficit_under_a_low_weather_factor() {
+    // Run 1 of campus13's sweep draws weather 0.64 and demand 0.89: P2 and P4 cannot sustain
+    // their previous export. The optimiser counts what they can; so do their meters, and so
+    // the deficit the contract checks (218.878 kWh, once 39.3 kWh) is the optimiser's.
+    let report: Value = serde_json::from_str(&run_stdout(
+        &scenario("campus13.yaml"),
+        &["--sweep-run", "1"],
+    ))
+    .unwrap();
+    let recorded = report["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "allocation_recorded")
+        .expect("an allocation on chain");
+    let off_chain_kwh = recorded["deficit_kwh"].as_f64().unwrap();
+    let detail = recorded["detail"].as_str().unwrap();
+    let on_chain_wh: f64 = detail
+        .split("pre-outage deficit ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no on-chain deficit in {detail}"));
+    assert!((off_chain_kwh - 218.878).abs() < 1e-3, "{off_chain_kwh}");
+    // Readings are whole Wh on chain: one per entity at most.
+    assert!(
+        (off_chain_kwh * 1000.0 - on_chain_wh).abs() <= 13.0,
+        "{off_chain_kwh} kWh off chain, {on_chain_wh} Wh on chain"
     );
 }

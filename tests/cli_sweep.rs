@@ -352,3 +352,61 @@ fn a_household_feeder_short_of_energy_says_why_in_the_summary_and_the_parquet() 
         "{table}"
     );
 }
+
+#[test]
+fn runs_whose_rewards_were_capped_by_the_budget_say_so() {
+    // At 20 INR/kWh every campus13 allocation costs more than the consumers' tariffs: each run
+    // restores its island with every reward capped, and its row says by how much.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dear.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends: {}\nname: campus13-dear\ntariffs: {{prosumer_base_inr_per_kwh: 20.0}}\n\
+             monte_carlo:\n  back_off_probability: 0\n",
+            scenario().display()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("s");
+    let result = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .arg("sweep")
+        .arg(&file)
+        .args(["--runs", "4", "--quiet"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let runs = runs(&out);
+    let capped = runs.column("rewards_capped_inr").unwrap().f64().unwrap();
+    let status = runs.column("status").unwrap().str().unwrap();
+    for row in 0..runs.height() {
+        let capped_inr = capped.get(row).unwrap();
+        // The replayed run reports the same cut.
+        let replay = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+            .arg("run")
+            .arg(&file)
+            .args(["--sweep-run", &row.to_string(), "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&replay.stdout).unwrap();
+        // (JSON's decimal text parses back to within an ulp.)
+        let replayed_inr = report["rewards_capped_inr"].as_f64().unwrap();
+        assert!(
+            (replayed_inr - capped_inr).abs() < 1e-9,
+            "{replayed_inr} {capped_inr}"
+        );
+        if status.get(row) == Some("restored") {
+            assert!(capped_inr > 0.0, "run {row}: {runs}");
+        }
+    }
+    assert!(
+        (0..runs.height()).any(|row| status.get(row) == Some("restored")),
+        "{runs}"
+    );
+}

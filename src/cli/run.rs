@@ -132,6 +132,13 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         r.energy_not_served_kwh
     );
     outln!(out, "rewards settled     {:>10.2} INR", r.rewards_inr);
+    if r.rewards_capped_inr > 0.0 {
+        outln!(
+            out,
+            "rewards capped      {:>10.2} INR below the allocation's cost: over eq. 5's budget, every reward cut pro rata",
+            r.rewards_capped_inr
+        );
+    }
     outln!(
         out,
         "transactions        {:>10} ({} reverted), {} gas",

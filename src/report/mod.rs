@@ -315,6 +315,7 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
         ),
         column("energy_not_served_kwh", f(|r| r.energy_not_served_kwh)),
         column("rewards_inr", f(|r| r.rewards_inr)),
+        column("rewards_capped_inr", f(|r| r.rewards_capped_inr)),
         column("transactions", u(|r| r.transactions as u64)),
         column(
             "reverted_transactions",

@@ -8,9 +8,10 @@
 //!
 //! Meters report every interval to the coordinator (the operator's data collection). On chain,
 //! the island's readings of the interval before the outage are posted when it gathers them (the
-//! base of the on-chain deficit and budget checks), and each contributing prosumer's reading of
-//! the delivery interval before its settlement: the transactions a restoration needs, not one
-//! per reading, which would cost a run more than everything else in it.
+//! base of the on-chain deficit and budget checks), and the delivery-interval reading of each
+//! prosumer owed a reward (extra export or `R_prev`) before its settlement: the transactions a
+//! restoration needs, not one per reading, which would cost a run more than everything else
+//! in it.
 //!
 //! The workflow is sequential, so its stages partition the time from the fault to the final
 //! restoration; each stage's span is added to one phase of the MTTR breakdown, and the phases
@@ -18,7 +19,7 @@
 
 use super::chain_node::{Call, Outcome, Receipt, Transaction};
 use super::clock;
-use super::entity::{Entity, Profile};
+use super::entity::Entity;
 use super::log::{EventKind, LogEvent};
 use super::messages::{
     EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
@@ -118,6 +119,15 @@ pub struct Share {
     pub reward_inr: f64,
 }
 
+impl Share {
+    /// Whether the prosumer is owed a settlement: it was asked for extra export or is paid
+    /// for any export (`R_prev = Pe·BT` included), so its delivery is checked and, unless it
+    /// backed off, it is settled for what it delivered.
+    fn is_owed(&self) -> bool {
+        self.delta_kwh > 0.0 || reward_paise(self.reward_inr) > 0
+    }
+}
+
 /// One island's restoration, as the coordinator tracks and reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IslandRestoration {
@@ -151,6 +161,9 @@ pub struct IslandRestoration {
     pub deficit_kwh: f64,
     /// Rewards credited on settlement, INR.
     pub rewards_paid_inr: f64,
+    /// How much eq. 5's budget cut the rewards of the allocation in force, INR: its cost
+    /// less what it pays (every reward capped pro rata); 0 when the cost is within budget.
+    pub rewards_capped_inr: f64,
     /// Wall-clock time of the optimiser's solves, µs (measured, not simulated).
     pub solve_wall_clock_us: u64,
     stage_started_s: f64,
@@ -263,6 +276,7 @@ impl Coordinator {
             shares: Vec::new(),
             deficit_kwh: 0.0,
             rewards_paid_inr: 0.0,
+            rewards_capped_inr: 0.0,
             solve_wall_clock_us: 0,
             stage_started_s: island.at_s,
             base_interval: 0,
@@ -339,6 +353,12 @@ impl Coordinator {
                         // readings before the outage; after a back-off the island's deficit
                         // is larger, and the line shows both.
                         let deficit_kwh = self.islands[i].deficit_kwh;
+                        let capped_inr = self.islands[i].rewards_capped_inr;
+                        let capped = if capped_inr > 0.0 {
+                            format!(", capped pro rata {capped_inr:.2} INR below their cost")
+                        } else {
+                            String::new()
+                        };
                         let event = self
                             .event(
                                 i,
@@ -347,7 +367,7 @@ impl Coordinator {
                                 format!(
                                     "allocation on chain: deficit {deficit_kwh:.3} kWh, covered {} Wh \
                                      (contract's check against the pre-outage deficit {} Wh), \
-                                     rewards {} of budget {} paise",
+                                     rewards {} of budget {} paise{capped}",
                                     record.covered_wh,
                                     record.deficit_wh,
                                     record.rewards_paise,
@@ -444,9 +464,19 @@ impl Coordinator {
             })
             .collect();
         island.deficit_kwh = allocation.deficit_kwh;
+        island.rewards_capped_inr = allocation.cost_inr - allocation.paid_inr;
         island.delivery_interval = (now_s / self.config.interval_s()).floor() as u64 + 2;
+        let capped = if allocation.budget_short_inr > 0.0 {
+            format!(
+                "; over eq. 5's budget {:.2} INR by {:.2} INR: every reward capped pro rata, \
+                 {:.2} INR paid",
+                allocation.budget_inr, allocation.budget_short_inr, allocation.paid_inr
+            )
+        } else {
+            String::new()
+        };
         let detail = format!(
-            "deficit {:.3} kWh, cost {:.2} INR, {} shed{}",
+            "deficit {:.3} kWh, cost {:.2} INR, {} shed{}{capped}",
             allocation.deficit_kwh,
             allocation.cost_inr,
             allocation.shed.len(),
@@ -641,7 +671,7 @@ impl Coordinator {
         let pending: Vec<EntityIndex> = island
             .shares
             .iter()
-            .filter(|s| s.delta_kwh > 0.0)
+            .filter(|s| s.is_owed())
             .map(|s| s.entity)
             .collect();
         let detail = format!(
@@ -664,10 +694,7 @@ impl Coordinator {
 
     /// Whether a prosumer's delivery-interval reading shows its baseline plus its share.
     fn delivered(&self, i: usize, reading: &Reading) -> bool {
-        let Profile::Prosumer {
-            export_prev_kwh, ..
-        } = self.config.entities[reading.entity as usize].profile
-        else {
+        let Some(baseline_kwh) = self.baseline_kwh(reading.entity) else {
             return true;
         };
         let delta_kwh = self.islands[i]
@@ -675,7 +702,16 @@ impl Coordinator {
             .iter()
             .find(|s| s.entity == reading.entity)
             .map_or(0.0, |s| s.delta_kwh);
-        reading.export_kwh + 1e-6 >= export_prev_kwh + delta_kwh
+        reading.export_kwh + 1e-6 >= baseline_kwh + delta_kwh
+    }
+
+    /// The export prosumer `e`'s meter shows before any extra (what it can sustain of `Pe`
+    /// this run), kWh per interval; `None` for other entities.
+    fn baseline_kwh(&self, e: EntityIndex) -> Option<f64> {
+        let c = &self.config;
+        c.entities[e as usize]
+            .profile
+            .sustained_export_kwh(c.weather_factor, c.demand_factor)
     }
 
     async fn put_on_chain(&mut self, i: usize, now_s: f64) {
@@ -844,20 +880,17 @@ impl Coordinator {
         let outage = outage_id(i, island.rounds);
         let delivery_interval = island.delivery_interval;
         let mut calls = Vec::new();
-        for share in island.shares.iter().filter(|s| s.delta_kwh > 0.0) {
+        for share in island.shares.iter().filter(|s| s.is_owed()) {
             let r = self.latest[share.entity as usize]
                 .as_ref()
                 .expect("the prosumer's delivery reading arrived");
-            let Profile::Prosumer {
-                export_prev_kwh, ..
-            } = self.config.entities[share.entity as usize].profile
-            else {
-                unreachable!("shares belong to prosumers")
-            };
+            let baseline_kwh = self
+                .baseline_kwh(share.entity)
+                .expect("shares belong to prosumers");
             // The meter measured the baseline plus the share; on chain the share is in the
             // same whole Wh as it was promised.
             let mut reading = on_chain(r);
-            reading.export_wh = wh(export_prev_kwh) + share_wh(share.delta_kwh);
+            reading.export_wh = wh(baseline_kwh) + share_wh(share.delta_kwh);
             calls.push((
                 Call::PostReading {
                     meter: chain::account(METER_ACCOUNT_BASE + u64::from(share.entity)),

@@ -46,6 +46,29 @@ pub enum Profile {
     },
 }
 
+impl Profile {
+    /// A prosumer's export per interval under the run's factors, kWh: its previous export `Pe`,
+    /// or, when its generation and battery after its own consumption cannot sustain that,
+    /// what they can, `max(0, PG + PB − Pc)` (docs/model.md §5b's baseline: the export the
+    /// island counts on). `None` for other entities.
+    pub fn sustained_export_kwh(&self, weather_factor: f64, demand_factor: f64) -> Option<f64> {
+        let Profile::Prosumer {
+            export_prev_kwh,
+            generation_kwh,
+            battery_kwh,
+            consumption_kwh,
+        } = *self
+        else {
+            return None;
+        };
+        // The same operations, in the same order, as the optimiser's baseline: the meter's
+        // reading and the allocation agree to the bit.
+        let surplus_kwh =
+            generation_kwh * weather_factor + battery_kwh - consumption_kwh * demand_factor;
+        Some(export_prev_kwh.min(surplus_kwh.max(0.0)))
+    }
+}
+
 /// One entity of the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
@@ -164,4 +187,34 @@ pub fn entities(scenario: &Scenario) -> Vec<Entity> {
         .chain(wind)
         .chain(batteries)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Profile;
+
+    #[test]
+    fn a_prosumer_exports_what_it_can_sustain_of_its_previous_export() {
+        // campus13's P2: Pe 200, PG 883, PB 485, Pc 928 kWh.
+        let p2 = Profile::Prosumer {
+            export_prev_kwh: 200.0,
+            generation_kwh: 883.0,
+            battery_kwh: 485.0,
+            consumption_kwh: 928.0,
+        };
+        assert_eq!(p2.sustained_export_kwh(1.0, 1.0), Some(200.0));
+        // Weather 0.5, demand 1.25: 441.5 + 485 − 1160 = −233.5 → nothing.
+        assert_eq!(p2.sustained_export_kwh(0.5, 1.25), Some(0.0));
+        // Weather 0.75, demand 1: 662.25 + 485 − 928 = 219.25 → Pe still.
+        assert_eq!(p2.sustained_export_kwh(0.75, 1.0), Some(200.0));
+        // Weather 0.5, demand 1: 441.5 + 485 − 928 = −1.5 → 0; demand 0.9: 91.3 → 91.3.
+        assert_eq!(p2.sustained_export_kwh(0.5, 1.0), Some(0.0));
+        let short = p2.sustained_export_kwh(0.5, 0.9).unwrap();
+        assert!((short - 91.3).abs() < 1e-9, "{short}");
+        let consumer = Profile::Consumer {
+            demand_kwh: 1.0,
+            priority: 0,
+        };
+        assert_eq!(consumer.sustained_export_kwh(1.0, 1.0), None);
+    }
 }

@@ -110,7 +110,6 @@ impl Meter {
         };
         match self.profile {
             Profile::Prosumer {
-                export_prev_kwh,
                 generation_kwh,
                 consumption_kwh,
                 ..
@@ -124,7 +123,13 @@ impl Meter {
                 };
                 r.generation_kwh = generation_kwh * self.weather_factor;
                 r.consumption_kwh = consumption_kwh * self.demand_factor;
-                r.export_kwh = export_prev_kwh + extra_kwh;
+                // What it can sustain of its previous export under this run's weather and
+                // demand (a reading never exports more than generation and battery leave).
+                let baseline_kwh = self
+                    .profile
+                    .sustained_export_kwh(self.weather_factor, self.demand_factor)
+                    .expect("a prosumer's profile");
+                r.export_kwh = baseline_kwh + extra_kwh;
             }
             Profile::Consumer { demand_kwh, .. } => {
                 r.consumption_kwh = demand_kwh * self.demand_factor

@@ -262,6 +262,10 @@ pub struct RunReport {
     pub gas_used: u64,
     /// Rewards credited on settlement, INR.
     pub rewards_inr: f64,
+    /// How much eq. 5's budget cut the rewards, INR: Σ over islands of the final allocation's
+    /// cost less what it pays (every reward capped pro rata). 0 when no budget binds; a capped
+    /// island is still restored (its status does not change).
+    pub rewards_capped_inr: f64,
     /// The final allocation of every island.
     pub allocations: Vec<AllocationRow>,
     /// The sampled parameters of the run.
@@ -419,6 +423,10 @@ impl RunReport {
             rewards_inr: restorations
                 .iter()
                 .map(|r| r.rewards_paid_inr)
+                .fold(0.0, |a, b| a + b),
+            rewards_capped_inr: restorations
+                .iter()
+                .map(|r| r.rewards_capped_inr)
                 .fold(0.0, |a, b| a + b),
             allocations,
             solve_wall_clock_us: restorations.iter().map(|r| r.solve_wall_clock_us).sum(),
