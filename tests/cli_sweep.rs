@@ -409,4 +409,15 @@ fn runs_whose_rewards_were_capped_by_the_budget_say_so() {
         (0..runs.height()).any(|row| status.get(row) == Some("restored")),
         "{runs}"
     );
+    // The summary counts them.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let capped_runs = (0..runs.height())
+        .filter(|&row| capped.get(row).is_some_and(|inr| inr > 0.0))
+        .count();
+    assert!(capped_runs > 0);
+    assert_eq!(summary["rewards_capped"]["runs"], capped_runs, "{summary}");
+    let total: f64 = capped.iter().flatten().sum();
+    let reported = summary["rewards_capped"]["total_inr"].as_f64().unwrap();
+    assert!((reported - total).abs() < 1e-6, "{reported} {total}");
 }

@@ -148,6 +148,15 @@ fn table(s: &Summary) -> String {
         counts(&s.runs_by_status, "status"),
         counts(&s.runs_by_failure_reason, "failure_reason")
     );
+    if s.rewards_capped.runs > 0 {
+        outln!(
+            out,
+            "          {} run(s) with rewards capped pro rata by the eq. 5 budget, {:.2} INR below \
+             their allocations' cost in all",
+            s.rewards_capped.runs,
+            s.rewards_capped.total_inr
+        );
+    }
     let stats = |m: &DurationStats| {
         format!(
             "mean {:.2} s (95% CI {:.2} – {:.2}), sd {:.2} s, over {} runs\n          \

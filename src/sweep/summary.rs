@@ -55,6 +55,15 @@ pub struct EnergyNotServed {
     pub per_customer_per_event_kwh: f64,
 }
 
+/// Runs whose rewards the eq. 5 budget capped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RewardsCapped {
+    /// Runs with `rewards_capped_inr` above zero.
+    pub runs: u64,
+    /// Σ `rewards_capped_inr` over all runs, INR.
+    pub total_inr: f64,
+}
+
 /// A sweep's summary (`summary.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -67,6 +76,9 @@ pub struct Summary {
     /// Runs by `failure_reason`, the runs without one left out (`None` when the runs table has
     /// no such column).
     pub runs_by_failure_reason: Option<BTreeMap<String, u64>>,
+    /// Runs whose rewards were capped pro rata because eq. 5's budget bound (their islands may
+    /// still be restored), and by how much in all.
+    pub rewards_capped: RewardsCapped,
     /// Eq. 15's MTTR over the runs that restored an outage (`None` if none did).
     pub mttr: Option<DurationStats>,
     /// Mean of each phase over the runs with an MTTR.
@@ -189,9 +201,18 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interru
             ),
             customers_censored: censored.iter().flatten().sum(),
         });
+    let capped_inr: Vec<f64> = floats(runs, "rewards_capped_inr")
+        .into_iter()
+        .flatten()
+        .filter(|&inr| inr > 0.0)
+        .collect();
     Summary {
         scenario: scenario.name.clone(),
         runs: n,
+        rewards_capped: RewardsCapped {
+            runs: capped_inr.len() as u64,
+            total_inr: capped_inr.iter().fold(0.0, |a, b| a + b),
+        },
         runs_by_status: tally(runs, "status"),
         runs_by_failure_reason: tally(runs, "failure_reason"),
         mttr: duration_stats(mttr_column.iter().flatten().copied().collect()),
