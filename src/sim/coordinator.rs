@@ -379,16 +379,14 @@ impl Coordinator {
                         self.log_event(event).await;
                         self.command_relays(i, now_s).await;
                     }
-                    Outcome::Reverted(reason) => {
-                        self.fail(i, FailureReason::revert(receipt.function.name(), &reason))
+                    other => {
+                        let reason = match other {
+                            Outcome::Reverted(reason) => reason,
+                            other => format!("unexpected outcome {other:?}"),
+                        };
+                        let function = receipt.function.name().to_string();
+                        self.fail(i, FailureReason::ContractRevert { function, reason });
                     }
-                    other => self.fail(
-                        i,
-                        FailureReason::ContractRevert {
-                            function: receipt.function.name().to_string(),
-                            reason: format!("unexpected outcome {other:?}"),
-                        },
-                    ),
                 }
             }
             Stage::Settling { pending } => {

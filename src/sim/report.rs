@@ -65,13 +65,8 @@ pub enum FailureReason {
         /// The consumers shed, by id.
         shed: Vec<String>,
     },
-    /// The allocation's rewards exceed the consumers' tariffs (eq. 5): the contract refused to
-    /// record it.
-    OverBudget {
-        /// The contract's decoded revert reason.
-        reason: String,
-    },
-    /// A transaction the restoration needed reverted.
+    /// A transaction the restoration needed reverted. An allocation over eq. 5's budget is not
+    /// one: its rewards are capped pro rata to the budget before it goes on chain.
     ContractRevert {
         /// The contract function.
         function: String,
@@ -101,31 +96,15 @@ pub enum FailureReason {
 }
 
 impl FailureReason {
-    /// The reason's kind, as in the `failure_reason` column: `no_capacity`, `over_budget`,
-    /// `contract_revert`, `optimiser_error`, `horizon_reached` or `fault_after_horizon`.
+    /// The reason's kind, as in the `failure_reason` column: `no_capacity`, `contract_revert`,
+    /// `optimiser_error`, `horizon_reached` or `fault_after_horizon`.
     pub fn as_str(&self) -> &'static str {
         match self {
             FailureReason::NoCapacity { .. } => "no_capacity",
-            FailureReason::OverBudget { .. } => "over_budget",
             FailureReason::ContractRevert { .. } => "contract_revert",
             FailureReason::OptimiserError { .. } => "optimiser_error",
             FailureReason::HorizonReached { .. } => "horizon_reached",
             FailureReason::FaultAfterHorizon { .. } => "fault_after_horizon",
-        }
-    }
-
-    /// The reason a transaction of `function` reverted with: over budget when the contract
-    /// says so, any other revert otherwise.
-    pub fn revert(function: &str, reason: &str) -> Self {
-        if reason.contains("AllocationOverBudget") {
-            FailureReason::OverBudget {
-                reason: reason.to_string(),
-            }
-        } else {
-            FailureReason::ContractRevert {
-                function: function.to_string(),
-                reason: reason.to_string(),
-            }
         }
     }
 }
@@ -136,10 +115,6 @@ impl fmt::Display for FailureReason {
             FailureReason::NoCapacity { shed } => {
                 write!(f, "no capacity: {} shed", shed.join(", "))
             }
-            FailureReason::OverBudget { reason } => write!(
-                f,
-                "over budget: the rewards exceed the consumers' tariffs (eq. 5), contract revert: {reason}"
-            ),
             FailureReason::ContractRevert { function, reason } => {
                 write!(f, "contract revert: {function}: {reason}")
             }
@@ -504,16 +479,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_revert_over_the_budget_is_named_as_such_and_keeps_its_decoded_reason() {
-        let over = "recordAllocation reverted: AllocationOverBudget { rewardsPaise: 637, budgetPaise: 632 }";
-        let reason = FailureReason::revert("OptimisationHandler", over);
-        assert_eq!(reason.as_str(), "over_budget");
-        assert!(reason.to_string().starts_with("over budget"));
-        assert!(reason.to_string().ends_with(over));
-        let other = FailureReason::revert("PowerData", "UnregisteredMeter { caller: 0x1 }");
-        assert_eq!(other.as_str(), "contract_revert");
+    fn a_contract_revert_names_its_function_and_keeps_its_decoded_reason() {
+        let revert = FailureReason::ContractRevert {
+            function: "PowerData".into(),
+            reason: "UnregisteredMeter { caller: 0x1 }".into(),
+        };
+        assert_eq!(revert.as_str(), "contract_revert");
         assert_eq!(
-            other.to_string(),
+            revert.to_string(),
             "contract revert: PowerData: UnregisteredMeter { caller: 0x1 }"
         );
     }
