@@ -1,9 +1,7 @@
 //! A benchmark's reports: the Caliper-style text table (stdout), `report.md`, a self-contained
 //! `report.html` (inline CSS and SVG, no scripts, no external assets) and
-//! `transactions.parquet`, one row per transaction with these columns: `round` (label),
-//! `round_index`, `worker`, `tx_id`, `function`, `submitted_s`, `processed_s`, `included_s`,
-//! `confirmed_s`, `latency_s` (simulated seconds since the round's start), `status`
-//! (`success`|`fail`), `revert_reason` (null on success), `gas_used`, `block`.
+//! `transactions.parquet`, one row per transaction (its columns: docs/outputs.md, table
+//! `transactions` of `bench`).
 
 use super::{BenchReport, CaliperError, ResourceUsage, RoundSummary, Status, TransactionRecord};
 use crate::report::{Provenance, ReportError, Table, write_atomic, write_parquet};

@@ -1,40 +1,13 @@
 //! Parquet outputs: run results as polars DataFrames with stable, documented columns, written
 //! atomically with metadata that says where they came from.
 //!
-//! Tables (times in simulated seconds since midnight, energies in kWh, money in INR):
-//!
-//! - `runs`, one row per run: `run_index`, `seed`, the sampled parameters (`fault_set`,
-//!   `fault_time_s`, `weather_factor`, `demand_factor`, `latency_factor`, `block_interval_s`,
-//!   `backed_off` as a list of prosumer ids), `status` (`restored`, `partly_restored`,
-//!   `not_restored`, `censored`, `no_outage`), `failure_reason` (its kind: `no_capacity`,
-//!   `over_budget`, `contract_revert`, `optimiser_error`, `horizon_reached`,
-//!   `fault_after_horizon`; null when none) and `failure_detail` (the reason in words),
-//!   `customer_restoration_mean_s` (mean over every consumer interruption, shed and
-//!   never-restored ones censored at `window_end_s`; null without interruptions),
-//!   `customers_censored`, `window_end_s`, `mttr_s` (eq. 15 over restored islands whose story is
-//!   complete; null when none) and its
-//!   phases `detection_s`, `communication_s`, `chain_s`, `optimisation_s`, `switching_s`,
-//!   `verification_s`,
-//!   `rounds`, `outages`, `restored_outages`, `customers_interrupted`, `customers_sustained`
-//!   (interrupted over IEEE 1366's 5 minutes), `customer_minutes_interrupted`, `energy_not_served_kwh`, `rewards_inr`, `transactions`,
-//!   `reverted_transactions`, `gas_used`.
-//! - `interruptions`, one row per interruption of a consumer (a customer) per run: `run_index`,
-//!   `consumer`, `interrupted_at_s`, `restored_at_s` (null when supply had not come back by the
-//!   end of the run), `duration_s` (to the end of the run when censored), `sustained` (longer
-//!   than IEEE 1366's 5 minutes), `censored` (supply not back when the run ended). The sweep
-//!   summary's IEEE 1366 indices are computed from these rows ([`crate::reliability`]).
-//! - `allocations`, one row per prosumer per island per run: `run_index`, `island` (1-based, as
-//!   `blackstart island` numbers it),
-//!   `prosumer`, `delta_kwh`, `alpha`, `beta`, `reward_inr`, `backed_off`.
-//! - `events`, one row per logged event: `run_index`, `time_s`, `source`, `kind`, `island`
-//!   (1-based, as `blackstart island` numbers it; null when none), `round`, `entities` (list of
-//!   ids), `deficit_kwh`, `amount_inr` (null when not given), `detail`.
-//! - `transactions`, one row per transaction: `run_index`, `function`, `status`, `gas_used`,
-//!   `submitted_at_s`, `processed_at_s`, `included_at_s`, `confirmed_at_s`, `block`.
-//!
-//! Every file's key-value metadata holds `blackstart.scenario`, `blackstart.scenario_hash`,
-//! `blackstart.seeds` (first and last run index), `blackstart.version`, and per column
-//! `blackstart.column.<name>`: its unit and meaning from docs/outputs.md ([`columns`]).
+//! Tables: `runs` (one row per run), `interruptions` (one per interruption of a consumer),
+//! `allocations` (one per prosumer per island per run), `events` (one per logged event) and
+//! `transactions` (one per transaction). Every column, its type, unit and meaning is in
+//! docs/outputs.md, the single reference: each file carries those descriptions as key-value
+//! metadata `blackstart.column.<name>` ([`columns`]), beside its provenance
+//! (`blackstart.scenario`, `blackstart.scenario_hash`, `blackstart.seeds`,
+//! `blackstart.version`).
 
 pub mod columns;
 
