@@ -500,10 +500,7 @@ impl Coordinator {
             suppliers: island
                 .entities
                 .iter()
-                .filter(|&&e| {
-                    let entity = &self.config.entities[e as usize];
-                    !entity.is_prosumer() && !entity.is_consumer()
-                })
+                .filter(|&&e| self.config.entities[e as usize].is_supplier())
                 .map(|&e| chain_id(e))
                 .collect(),
             shares: island
@@ -770,10 +767,7 @@ impl Coordinator {
         problem.community_supply_kwh = island
             .entities
             .iter()
-            .filter(|&&e| {
-                let entity = &c.entities[e as usize];
-                !entity.is_prosumer() && !entity.is_consumer()
-            })
+            .filter(|&&e| c.entities[e as usize].is_supplier())
             .filter_map(|&e| self.latest[e as usize].as_ref())
             .fold(0.0, |sum, r| {
                 sum + r.generation_kwh + r.battery_discharge_kwh - r.battery_charge_kwh

@@ -91,6 +91,12 @@ impl Entity {
         matches!(self.profile, Profile::Consumer { .. })
     }
 
+    /// Whether it is a DER or a battery bank: it supplies its island before any prosumer is
+    /// asked for extra export.
+    pub fn is_supplier(&self) -> bool {
+        !self.is_prosumer() && !self.is_consumer()
+    }
+
     /// Its meter's reading of one interval as the scenario gives it (prosumers' prior export,
     /// consumers' demand, plants at their peak, batteries' charge and discharge), in whole Wh:
     /// the data a benchmark workload posts without simulating meters.
