@@ -25,6 +25,9 @@ pub struct FaultInjector {
     /// Each entity's node.
     entity_nodes: Vec<NodeId>,
     open: Vec<[NodeId; 2]>,
+    /// The nodes of each component once every fault has opened its line, in `blackstart
+    /// island`'s order: an island's number is the position of the one holding its first node.
+    numbering: Vec<Vec<NodeId>>,
     /// Entities already cut off.
     cut_off: Vec<bool>,
 }
@@ -37,6 +40,12 @@ impl FaultInjector {
         faults: Vec<([NodeId; 2], f64)>,
         entity_nodes: Vec<NodeId>,
     ) -> Self {
+        let all: Vec<[NodeId; 2]> = faults.iter().map(|f| f.0).collect();
+        let numbering = topology
+            .components(&all)
+            .into_iter()
+            .map(|c| c.nodes)
+            .collect();
         FaultInjector {
             supply_lost: entity_nodes.iter().map(|_| Output::default()).collect(),
             island_formed: Output::default(),
@@ -46,6 +55,7 @@ impl FaultInjector {
             cut_off: vec![false; entity_nodes.len()],
             entity_nodes,
             open: Vec::new(),
+            numbering,
         }
     }
 
@@ -96,12 +106,10 @@ impl FaultInjector {
                 self.supply_lost[i as usize].send(now_s).await;
             }
             // Numbered as `blackstart island` numbers the grid after all the run's faults.
-            let all: Vec<[NodeId; 2]> = self.faults.iter().map(|f| f.0).collect();
             let number = self
-                .topology
-                .components(&all)
+                .numbering
                 .iter()
-                .position(|c| c.nodes.binary_search(&component.nodes[0]).is_ok())
+                .position(|nodes| nodes.binary_search(&component.nodes[0]).is_ok())
                 .expect("the components after all faults hold every node")
                 + 1;
             self.log
