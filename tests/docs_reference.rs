@@ -5,7 +5,7 @@
 
 use blackstart::caliper::{self, BenchReport};
 use blackstart::optimise::Model;
-use blackstart::scenario::{ChainConfig, Law, Mining, NodeKind};
+use blackstart::scenario::{Law, Mining, NodeKind};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -363,20 +363,7 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
     assert!(files >= 2, "run --out wrote {files} tables");
 
     // The benchmark's transactions.
-    let bench = BenchReport {
-        name: String::new(),
-        description: String::new(),
-        workers: 1,
-        chain_profile: String::new(),
-        chain_description: String::new(),
-        chain: ChainConfig::default(),
-        scenario: String::new(),
-        seed: 0,
-        rounds: Vec::new(),
-        resources: Vec::new(),
-        notes: Vec::new(),
-        transactions: Vec::new(),
-    };
+    let bench = BenchReport::default();
     let bench_columns: Vec<String> = caliper::report::transactions_frame(&bench)
         .get_column_names()
         .iter()

@@ -179,7 +179,7 @@ pub struct RoundSummary {
 }
 
 /// A whole benchmark's results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BenchReport {
     /// `test.name`.
     pub name: String,

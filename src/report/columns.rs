@@ -163,7 +163,6 @@ mod tests {
     use super::*;
     use crate::caliper::{self, BenchReport};
     use crate::report;
-    use crate::scenario::ChainConfig;
 
     #[test]
     fn plain_text_drops_markdown_and_names_the_model() {
@@ -204,20 +203,7 @@ mod tests {
     /// Every column of every frame blackstart writes has its description.
     #[test]
     fn every_column_written_is_described() {
-        let bench = BenchReport {
-            name: String::new(),
-            description: String::new(),
-            workers: 1,
-            chain_profile: String::new(),
-            chain_description: String::new(),
-            chain: ChainConfig::default(),
-            scenario: String::new(),
-            seed: 0,
-            rounds: Vec::new(),
-            resources: Vec::new(),
-            notes: Vec::new(),
-            transactions: Vec::new(),
-        };
+        let bench = BenchReport::default();
         let frames = [
             (Table::Runs, report::runs_frame(&[])),
             (Table::Allocations, report::allocations_frame(&[])),
