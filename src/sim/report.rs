@@ -260,7 +260,7 @@ impl RunReport {
     pub fn customers_sustained(&self) -> usize {
         self.consumers
             .iter()
-            .filter(|c| c.interruption_s > SUSTAINED_AFTER_S)
+            .filter(|c| crate::reliability::is_sustained(c.interruption_s))
             .count()
     }
 
