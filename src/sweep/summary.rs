@@ -249,10 +249,10 @@ mod tests {
             Column::new("run_index".into(), [0u64, 1, 2]),
             Column::new("mttr_s".into(), [Some(60.0), None, Some(80.0)]),
             Column::new("energy_not_served_kwh".into(), [1.0, 2.0, 3.0]),
-            Column::new("status".into(), ["restored", "not restored", "restored"]),
+            Column::new("status".into(), ["restored", "not_restored", "restored"]),
             Column::new(
                 "failure_reason".into(),
-                [None, Some("no capacity"), None::<&str>],
+                [None, Some("no_capacity"), None::<&str>],
             ),
             Column::new(
                 "customer_restoration_mean_s".into(),
@@ -263,11 +263,11 @@ mod tests {
         .unwrap();
         let s = summarise(&scenario, &runs, &[]);
         let status = s.runs_by_status.unwrap();
-        assert_eq!((status["restored"], status["not restored"]), (2, 1));
+        assert_eq!((status["restored"], status["not_restored"]), (2, 1));
         let reasons = s.runs_by_failure_reason.unwrap();
         assert_eq!(
             reasons.into_iter().collect::<Vec<_>>(),
-            [("no capacity".to_string(), 1)]
+            [("no_capacity".to_string(), 1)]
         );
         let mttr = s.mttr.unwrap();
         assert_eq!((mttr.runs, mttr.mean_s), (2, 70.0));
