@@ -40,6 +40,35 @@ fn sweep_ok(out: &Path, extra: &[&str]) {
     );
 }
 
+/// campus13 named `name` with `overrides` (YAML appended to an `extends`), written in `dir`.
+fn variant(dir: &Path, name: &str, overrides: &str) -> PathBuf {
+    let file = dir.join(format!("{name}.yaml"));
+    let text = format!(
+        "extends: {}\nname: {name}\n{overrides}",
+        scenario().display()
+    );
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+/// `blackstart sweep FILE --quiet --out OUT EXTRA…`, which must succeed: what it printed.
+fn sweep_file_ok(file: &Path, out: &Path, extra: &[&str]) -> Vec<u8> {
+    let result = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .arg("sweep")
+        .arg(file)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("the blackstart binary runs");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    result.stdout
+}
+
 fn runs(dir: &Path) -> DataFrame {
     read_runs(dir).expect("the runs table reads back")
 }
@@ -137,31 +166,15 @@ fn caidi_is_saidi_over_saifi_and_saidi_counts_sustained_interruptions_only() {
 #[test]
 fn restorations_within_five_minutes_are_momentary_and_stay_out_of_saidi() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("fast.yaml");
     // Without back-offs, campus13 restores in about 70 s: every interruption is momentary.
-    std::fs::write(
-        &file,
-        format!(
-            "extends: {}\nname: campus13-fast\nmonte_carlo:\n  back_off_probability: 0\n",
-            scenario().display()
-        ),
-    )
-    .unwrap();
-    let out = dir.path().join("s");
-    let result = Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .arg("sweep")
-        .arg(&file)
-        .args(["--runs", "12", "--quiet"])
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
+    let file = variant(
+        dir.path(),
+        "campus13-fast",
+        "monte_carlo:\n  back_off_probability: 0\n",
     );
-    let printed = String::from_utf8_lossy(&result.stdout);
+    let out = dir.path().join("s");
+    let printed = sweep_file_ok(&file, &out, &["--runs", "12"]);
+    let printed = String::from_utf8_lossy(&printed);
     assert!(printed.contains("IEEE 1366 per outage event"), "{printed}");
     assert!(
         printed.contains("CAIDI – (no sustained interruption)"),
@@ -307,19 +320,8 @@ fn a_household_feeder_short_of_energy_says_why_in_the_summary_and_the_parquet() 
     let file = dir.path().join("households.yaml");
     std::fs::write(&file, &generated.stdout).unwrap();
     let out = dir.path().join("sweep");
-    let result = Command::new(bin)
-        .arg("sweep")
-        .arg(&file)
-        .args(["--runs", "12", "--quiet", "--format", "json", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    let printed = sweep_file_ok(&file, &out, &["--runs", "12", "--format", "json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&printed).unwrap();
     assert_eq!(
         summary["runs_by_status"]["partly_restored"], 12,
         "{summary}"
@@ -358,30 +360,13 @@ fn runs_whose_rewards_were_capped_by_the_budget_say_so() {
     // At 20 INR/kWh every campus13 allocation costs more than the consumers' tariffs: each run
     // restores its island with every reward capped, and its row says by how much.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("dear.yaml");
-    std::fs::write(
-        &file,
-        format!(
-            "extends: {}\nname: campus13-dear\ntariffs: {{prosumer_base_inr_per_kwh: 20.0}}\n\
-             monte_carlo:\n  back_off_probability: 0\n",
-            scenario().display()
-        ),
-    )
-    .unwrap();
-    let out = dir.path().join("s");
-    let result = Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .arg("sweep")
-        .arg(&file)
-        .args(["--runs", "4", "--quiet"])
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
+    let file = variant(
+        dir.path(),
+        "campus13-dear",
+        "tariffs: {prosumer_base_inr_per_kwh: 20.0}\nmonte_carlo:\n  back_off_probability: 0\n",
     );
+    let out = dir.path().join("s");
+    sweep_file_ok(&file, &out, &["--runs", "4"]);
     let runs = runs(&out);
     let capped = runs.column("rewards_capped_inr").unwrap().f64().unwrap();
     let status = runs.column("status").unwrap().str().unwrap();
