@@ -25,9 +25,8 @@ use rand::{RngExt, SeedableRng};
 use crate::caliper::{ChainProfile, DEFAULT_PROFILE};
 use crate::optimise::{ConsumerInput, Problem, ProsumerInput};
 use crate::scenario::{
-    Consumer as ScenarioConsumer, Distribution, Entities, Fault, GridConfig, Law, Line, MonteCarlo,
-    Network, Node, NodeId, NodeKind, OptimiserConfig, OptimiserTime, Prosumer as ScenarioProsumer,
-    Scenario, Tariffs, TimeConfig, Timing,
+    Consumer as ScenarioConsumer, Entities, Fault, GridConfig, Line, Node, NodeId, NodeKind,
+    OptimiserConfig, Prosumer as ScenarioProsumer, Scenario, Tariffs, TimeConfig,
 };
 
 /// The paper's prosumer base tariff, INR/kWh.
@@ -229,6 +228,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
             at_s: None,
         })
         .collect();
+    let campus13 = crate::caliper::bundled_scenario();
     Scenario {
         name: format!("feeder-{prosumers}p-{consumers}c"),
         description: format!(
@@ -241,67 +241,13 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         entities,
         tariffs: Tariffs::default(),
         faults,
-        network: Network {
-            latency_s: Distribution {
-                law: Law::Lognormal {
-                    mu: -3.0,
-                    sigma: 0.5,
-                },
-            },
-            loss_probability: 0.01,
-            ..Network::default()
-        },
-        timing: Timing {
-            detection_delay_s: Distribution {
-                law: Law::Uniform { min: 1.0, max: 5.0 },
-            },
-            switching_delay_s: Distribution {
-                law: Law::Normal {
-                    mean: 60.0,
-                    std_dev: 5.0,
-                    min: Some(45.0),
-                    max: Some(90.0),
-                },
-            },
-            optimiser_time_s: OptimiserTime::Modelled(Distribution {
-                law: Law::Triangular {
-                    min: 0.5,
-                    mode: 1.0,
-                    max: 2.0,
-                },
-            }),
-            ..Timing::default()
-        },
+        network: campus13.network,
+        timing: campus13.timing,
         chain: ChainProfile::builtin(DEFAULT_PROFILE)
             .expect("the default chain profile is bundled")
             .chain,
         optimiser: OptimiserConfig::default(),
-        monte_carlo: MonteCarlo {
-            runs: 1000,
-            fault_time_s: Some(Distribution {
-                law: Law::Uniform {
-                    min: 0.0,
-                    max: 86_399.0,
-                },
-            }),
-            weather_factor: Distribution {
-                law: Law::Triangular {
-                    min: 0.6,
-                    mode: 1.0,
-                    max: 1.1,
-                },
-            },
-            demand_factor: Distribution {
-                law: Law::Normal {
-                    mean: 1.0,
-                    std_dev: 0.1,
-                    min: Some(0.7),
-                    max: Some(1.3),
-                },
-            },
-            back_off_probability: 0.05,
-            ..MonteCarlo::default()
-        },
+        monte_carlo: campus13.monte_carlo,
         reliability: Default::default(),
     }
 }
@@ -379,17 +325,13 @@ mod tests {
     }
 
     #[test]
-    fn feeders_vary_like_campus13_on_the_ganache_chain() {
+    fn feeders_run_on_the_ganache_chain() {
+        // (Their network, timing and Monte-Carlo sections are campus13's by construction.)
         let scenario = feeder(5, 5, 1, 1.0);
-        let campus = crate::scenario::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/campus13.yaml"),
-        )
-        .unwrap();
-        assert_eq!(scenario.monte_carlo, campus.monte_carlo);
         let ganache = ChainProfile::builtin("ganache").unwrap().chain;
         assert_eq!(scenario.chain, ganache);
         let mean_power_data_s = match ganache.service_time_s.power_data.law {
-            Law::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            crate::scenario::Law::Triangular { min, mode, max } => (min + mode + max) / 3.0,
             _ => panic!("ganache's service times are triangular"),
         };
         assert!((mean_power_data_s - 0.0902).abs() < 1e-9);
