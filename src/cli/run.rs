@@ -4,6 +4,7 @@ use super::{Failure, Format, json};
 use blackstart::report::{self, Provenance, Table};
 use blackstart::scenario::Scenario;
 use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
+use polars::prelude::DataFrame;
 use std::path::Path;
 
 pub fn run(
@@ -20,27 +21,25 @@ pub fn run(
     if let Some(dir) = out {
         let reports = std::slice::from_ref(&report);
         let provenance = Provenance::new(scenario, 0, 0);
-        report::write_parquet(
-            &dir.join("events.parquet"),
-            Table::Events,
-            &mut report::events_frame(reports),
-            &provenance,
-        )
-        .map_err(anyhow::Error::from)?;
-        report::write_parquet(
-            &dir.join("transactions.parquet"),
-            Table::Transactions,
-            &mut report::transactions_frame(reports),
-            &provenance,
-        )
-        .map_err(anyhow::Error::from)?;
-        report::write_parquet(
-            &dir.join("interruptions.parquet"),
-            Table::Interruptions,
-            &mut report::interruptions_frame(reports),
-            &provenance,
-        )
-        .map_err(anyhow::Error::from)?;
+        type Frame = fn(&[RunReport]) -> DataFrame;
+        let tables: [(&str, Table, Frame); 3] = [
+            ("events", Table::Events, report::events_frame),
+            (
+                "transactions",
+                Table::Transactions,
+                report::transactions_frame,
+            ),
+            (
+                "interruptions",
+                Table::Interruptions,
+                report::interruptions_frame,
+            ),
+        ];
+        for (name, table, frame) in tables {
+            let path = dir.join(format!("{name}.parquet"));
+            report::write_parquet(&path, table, &mut frame(reports), &provenance)
+                .map_err(anyhow::Error::from)?;
+        }
     }
     match format {
         Format::Json => json(&report),
