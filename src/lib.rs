@@ -17,7 +17,8 @@
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
 //! - [`optimise`]: the restoration optimiser (docs/model.md §5): least-cost split of an island's
 //!   deficit, `paper` and `fair` models, back-off, load shedding.
-//! - [`synthetic`]: seeded synthetic islands around Table 5, for benchmarks and scale scenarios.
+//! - [`synthetic`]: seeded synthetic islands around Table 5 (for benchmarks) and feeders of
+//!   households (`generate`, scale scenarios).
 //! - [`chain`]: the Solidity contracts (the paper's five functions) deployed and called in an
 //!   embedded revm.
 //! - [`sim`]: one outage simulated end to end on nexosim; MTTR and its breakdown.

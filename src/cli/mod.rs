@@ -99,8 +99,9 @@ enum Command {
         format: Format,
     },
     /// Run a Monte-Carlo sweep: many outages drawn from the scenario's `monte_carlo` section, in
-    /// parallel, written as Parquet tables (`runs`, `allocations`, optionally `events`) under
-    /// `--out`, with a summary (MTTR distribution, phases, IEEE 1366 indices).
+    /// parallel, written as Parquet tables (`runs`, `interruptions`, `allocations`, optionally
+    /// `events`) under `--out`, with a summary (runs by status and failure reason, MTTR
+    /// distribution, phases, customer-weighted restoration time, IEEE 1366 indices).
     Sweep(sweep::Args),
     /// Write a synthetic radial feeder scenario (YAML) on stdout: households (rooftop PV, home
     /// batteries, loads of 0.1–1 kWh per 15 min), laterals of up to 100 entities, faults

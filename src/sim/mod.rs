@@ -113,7 +113,8 @@ impl Simulator {
         &self.scenario
     }
 
-    /// Simulates one run of `plan` to the scenario's horizon.
+    /// Simulates one run of `plan` until every island's story is complete (past the horizon if
+    /// need be) or the run is censored (see the module docs).
     pub fn run(&self, plan: &RunPlan, recording: Recording) -> Result<RunReport, SimError> {
         let s = &self.scenario;
         let n = self.entities.len();
