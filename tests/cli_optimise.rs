@@ -213,3 +213,19 @@ fn json_is_an_array_even_for_one_island() {
     let all = json(&["optimise", path.to_str().unwrap()]);
     assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
 }
+
+#[test]
+fn the_table_numbers_islands_as_blackstart_island_does() {
+    let path = scenario("campus13.yaml");
+    let out = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args(["optimise", path.to_str().unwrap()])
+        .output()
+        .expect("the blackstart binary runs");
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    // `blackstart island` numbers the energised part 1 and the hostel microgrid 2.
+    assert!(
+        table.starts_with("campus13: island 2 of nodes 4, 7, 8, 9, 10, 11, 12, 13\n"),
+        "{table}"
+    );
+}

@@ -91,7 +91,7 @@ fn gas_input(scenario: &Scenario) -> Result<GasInput, Failure> {
             reading(0, 0, 0, wh(b.charge_kwh), wh(b.discharge_kwh)),
         )
     }));
-    let (_, allocation) = allocations(scenario, None, None)?
+    let (_, _, allocation) = allocations(scenario, None, None)?
         .into_iter()
         .next()
         .ok_or_else(|| {

@@ -5,12 +5,12 @@ use blackstart::grid::Island;
 use blackstart::optimise::{self, Allocation, Model, OptimiseError, Settings};
 use blackstart::scenario::Scenario;
 
-/// The isolated islands' allocations, in island order.
+/// The isolated islands' numbers and allocations, in island order.
 pub fn allocations(
     scenario: &Scenario,
     model: Option<Model>,
     exclude: Option<Vec<String>>,
-) -> Result<Vec<(Island, Allocation)>, Failure> {
+) -> Result<Vec<(usize, Island, Allocation)>, Failure> {
     let mut settings = Settings::from_scenario(scenario);
     if let Some(model) = model {
         settings.model = model;
@@ -51,17 +51,12 @@ pub fn run(
     }
     match format {
         // Always an array, one allocation per isolated island, whatever their number.
-        Format::Json => json(&results.iter().map(|r| &r.1).collect::<Vec<_>>()),
+        Format::Json => json(&results.iter().map(|r| &r.2).collect::<Vec<_>>()),
         Format::Table => {
             let mut out = String::new();
             // Numbered as `blackstart island` and `blackstart run` number islands.
-            let all = blackstart::grid::islands_after_faults(scenario);
-            for (island, allocation) in &results {
+            for (number, island, allocation) in &results {
                 let nodes: Vec<String> = island.nodes.iter().map(u32::to_string).collect();
-                let number = all
-                    .iter()
-                    .position(|i| i.nodes == island.nodes)
-                    .map_or(0, |p| p + 1);
                 outln!(
                     out,
                     "{}: island {number} of nodes {}",

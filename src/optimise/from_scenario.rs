@@ -16,15 +16,17 @@ pub struct IslandError {
 }
 
 /// The allocation of every island of `scenario` cut off from the utility by its faults, in
-/// island order (what `blackstart optimise` prints).
+/// island order (what `blackstart optimise` prints), each with its number as `blackstart
+/// island` numbers it (1-based, among all the components after the faults).
 pub fn solve_isolated(
     scenario: &Scenario,
     settings: &Settings,
-) -> Result<Vec<(Island, Allocation)>, IslandError> {
+) -> Result<Vec<(usize, Island, Allocation)>, IslandError> {
     islands_after_faults(scenario)
         .into_iter()
-        .filter(|island| !island.energised)
-        .map(|island| {
+        .enumerate()
+        .filter(|(_, island)| !island.energised)
+        .map(|(i, island)| {
             let ids: Vec<&String> = island
                 .prosumers
                 .iter()
@@ -35,7 +37,7 @@ pub fn solve_isolated(
             let problem =
                 Problem::for_island(scenario, |id| ids.iter().any(|i| *i == id), 1.0, 1.0);
             match solve(&problem, settings) {
-                Ok(allocation) => Ok((island, allocation)),
+                Ok(allocation) => Ok((i + 1, island, allocation)),
                 Err(source) => Err(IslandError {
                     nodes: island.nodes,
                     source,

@@ -1083,7 +1083,7 @@ fn fair_allocations_and_rewards_scale_with_the_island() {
     let solve_one = |s: &crate::scenario::Scenario| {
         let mut all = solve_isolated(s, &settings).unwrap();
         assert_eq!(all.len(), 1);
-        all.remove(0).1
+        all.remove(0).2
     };
     let full = solve_one(&campus13_scaled(1.0, IntervalPricing::IntervalAsMonth));
     for k in [1e-3, 1.0 / 7.0, 3.5] {

@@ -180,7 +180,7 @@ pub fn allocate(scenario: &Scenario, model: Model) -> Result<Allocation, Reprodu
         })?
         .into_iter()
         .next()
-        .map(|(_, allocation)| allocation)
+        .map(|(_, _, allocation)| allocation)
         .ok_or_else(|| ReproduceError::NoIsland {
             scenario: scenario.name.clone(),
         })
