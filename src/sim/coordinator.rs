@@ -190,6 +190,8 @@ pub struct CoordinatorConfig {
     pub weather_factor: f64,
     /// Multiplies consumption and demand this run.
     pub demand_factor: f64,
+    /// Whether the run records its event log (the coordinator formats events only then).
+    pub record_events: bool,
 }
 
 impl CoordinatorConfig {
@@ -319,13 +321,11 @@ impl Coordinator {
             return;
         };
         if let Outcome::Reverted(reason) = &receipt.outcome {
-            let event = self.event(
-                i,
-                now_s,
-                EventKind::TransactionReverted,
-                format!("{} reverted: {reason}", receipt.function.name()),
-            );
-            self.log_event(event).await;
+            self.log_event(|c| {
+                let detail = format!("{} reverted: {reason}", receipt.function.name());
+                c.event(i, now_s, EventKind::TransactionReverted, detail)
+            })
+            .await;
         }
         match self.islands[i].stage.clone() {
             Stage::OnChain { pending } if pending > 1 => {
@@ -336,13 +336,11 @@ impl Coordinator {
             Stage::OnChain { .. } => {
                 let island = &mut self.islands[i];
                 island.phases.chain_s += now_s - island.stage_started_s;
-                let event = self.event(
-                    i,
-                    now_s,
-                    EventKind::ChainUpdated,
-                    "readings, balance and tariffs on chain".to_string(),
-                );
-                self.log_event(event).await;
+                self.log_event(|c| {
+                    let detail = "readings, balance and tariffs on chain".to_string();
+                    c.event(i, now_s, EventKind::ChainUpdated, detail)
+                })
+                .await;
                 self.optimise(i, now_s).await;
             }
             Stage::Recording => {
@@ -352,31 +350,28 @@ impl Coordinator {
                         // The contract checks the allocation against the deficit of the
                         // readings before the outage; after a back-off the island's deficit
                         // is larger, and the line shows both.
-                        let deficit_kwh = self.islands[i].deficit_kwh;
-                        let capped_inr = self.islands[i].rewards_capped_inr;
-                        let capped = if capped_inr > 0.0 {
-                            format!(", capped pro rata {capped_inr:.2} INR below their cost")
-                        } else {
-                            String::new()
-                        };
-                        let event = self
-                            .event(
-                                i,
-                                now_s,
-                                EventKind::AllocationRecorded,
-                                format!(
-                                    "allocation on chain: deficit {deficit_kwh:.3} kWh, covered {} Wh \
-                                     (contract's check against the pre-outage deficit {} Wh), \
-                                     rewards {} of budget {} paise{capped}",
-                                    record.covered_wh,
-                                    record.deficit_wh,
-                                    record.rewards_paise,
-                                    record.budget_paise
-                                ),
-                            )
-                            .deficit_kwh(deficit_kwh)
-                            .amount_inr(record.rewards_paise as f64 / 100.0);
-                        self.log_event(event).await;
+                        self.log_event(|c| {
+                            let deficit_kwh = c.islands[i].deficit_kwh;
+                            let capped_inr = c.islands[i].rewards_capped_inr;
+                            let capped = if capped_inr > 0.0 {
+                                format!(", capped pro rata {capped_inr:.2} INR below their cost")
+                            } else {
+                                String::new()
+                            };
+                            let detail = format!(
+                                "allocation on chain: deficit {deficit_kwh:.3} kWh, covered {} Wh \
+                                 (contract's check against the pre-outage deficit {} Wh), \
+                                 rewards {} of budget {} paise{capped}",
+                                record.covered_wh,
+                                record.deficit_wh,
+                                record.rewards_paise,
+                                record.budget_paise
+                            );
+                            c.event(i, now_s, EventKind::AllocationRecorded, detail)
+                                .deficit_kwh(deficit_kwh)
+                                .amount_inr(record.rewards_paise as f64 / 100.0)
+                        })
+                        .await;
                         self.command_relays(i, now_s).await;
                     }
                     other => {
@@ -393,17 +388,14 @@ impl Coordinator {
                 if let Outcome::SettledPaise(paise) = receipt.outcome {
                     let inr = paise as f64 / 100.0;
                     self.islands[i].rewards_paid_inr += inr;
-                    let id = self.id(prosumer.expect("a settlement pays a prosumer"));
-                    let event = self
-                        .event(
-                            i,
-                            now_s,
-                            EventKind::Settled,
-                            format!("{inr:.2} INR credited to {id}"),
-                        )
-                        .entities(vec![id])
-                        .amount_inr(inr);
-                    self.log_event(event).await;
+                    self.log_event(|c| {
+                        let id = c.id(prosumer.expect("a settlement pays a prosumer"));
+                        let detail = format!("{inr:.2} INR credited to {id}");
+                        c.event(i, now_s, EventKind::Settled, detail)
+                            .entities(vec![id])
+                            .amount_inr(inr)
+                    })
+                    .await;
                 }
                 self.islands[i].stage = if pending > 1 {
                     Stage::Settling {
@@ -427,9 +419,11 @@ impl Coordinator {
         let allocation = match response.result {
             Ok(allocation) => allocation,
             Err(reason) => {
-                let event = self.event(i, now_s, EventKind::OptimisationFailed, reason.clone());
+                self.log_event(|c| {
+                    c.event(i, now_s, EventKind::OptimisationFailed, reason.clone())
+                })
+                .await;
                 self.fail(i, FailureReason::OptimiserError { reason });
-                self.log_event(event).await;
                 return;
             }
         };
@@ -464,32 +458,33 @@ impl Coordinator {
         island.deficit_kwh = allocation.deficit_kwh;
         island.rewards_capped_inr = allocation.cost_inr - allocation.paid_inr;
         island.delivery_interval = (now_s / self.config.interval_s()).floor() as u64 + 2;
-        let capped = if allocation.budget_short_inr > 0.0 {
-            format!(
-                "; over eq. 5's budget {:.2} INR by {:.2} INR: every reward capped pro rata, \
-                 {:.2} INR paid",
-                allocation.budget_inr, allocation.budget_short_inr, allocation.paid_inr
-            )
-        } else {
-            String::new()
-        };
-        let detail = format!(
-            "deficit {:.3} kWh, cost {:.2} INR, {} shed{}{capped}",
-            allocation.deficit_kwh,
-            allocation.cost_inr,
-            allocation.shed.len(),
-            if allocation.shed.is_empty() {
-                String::new()
+        self.log_event(|c| {
+            let capped = if allocation.budget_short_inr > 0.0 {
+                format!(
+                    "; over eq. 5's budget {:.2} INR by {:.2} INR: every reward capped pro rata, \
+                     {:.2} INR paid",
+                    allocation.budget_inr, allocation.budget_short_inr, allocation.paid_inr
+                )
             } else {
-                format!(" ({})", allocation.shed.join(", "))
-            }
-        );
-        let event = self
-            .event(i, now_s, EventKind::Optimised, detail)
-            .entities(allocation.shed.clone())
-            .deficit_kwh(allocation.deficit_kwh)
-            .amount_inr(allocation.cost_inr);
-        self.log_event(event).await;
+                String::new()
+            };
+            let detail = format!(
+                "deficit {:.3} kWh, cost {:.2} INR, {} shed{}{capped}",
+                allocation.deficit_kwh,
+                allocation.cost_inr,
+                allocation.shed.len(),
+                if allocation.shed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", allocation.shed.join(", "))
+                }
+            );
+            c.event(i, now_s, EventKind::Optimised, detail)
+                .entities(allocation.shed.clone())
+                .deficit_kwh(allocation.deficit_kwh)
+                .amount_inr(allocation.cost_inr)
+        })
+        .await;
 
         let island = &self.islands[i];
         let on_chain = chain::Allocation {
@@ -549,19 +544,16 @@ impl Coordinator {
         if self.islands[i].stage != Stage::AwaitingDetection {
             return;
         }
-        let id = self.id(entity);
-        let event = self
-            .event(
-                i,
-                now_s,
-                EventKind::OutageDetected,
-                format!(
-                    "{id} reports loss of supply, detected {:.3} s after it",
-                    detected_at_s - lost_at_s
-                ),
-            )
-            .entities(vec![id]);
-        self.log_event(event).await;
+        self.log_event(|c| {
+            let id = c.id(entity);
+            let detail = format!(
+                "{id} reports loss of supply, detected {:.3} s after it",
+                detected_at_s - lost_at_s
+            );
+            c.event(i, now_s, EventKind::OutageDetected, detail)
+                .entities(vec![id])
+        })
+        .await;
         let island = &mut self.islands[i];
         island.phases.detection_s += detected_at_s - lost_at_s;
         island.phases.communication_s += now_s - detected_at_s;
@@ -592,13 +584,11 @@ impl Coordinator {
                 } else {
                     self.islands[i].phases.communication_s +=
                         now_s - self.islands[i].stage_started_s;
-                    let event = self.event(
-                        i,
-                        now_s,
-                        EventKind::ReadingsGathered,
-                        "latest readings in".to_string(),
-                    );
-                    self.log_event(event).await;
+                    self.log_event(|c| {
+                        let detail = "latest readings in".to_string();
+                        c.event(i, now_s, EventKind::ReadingsGathered, detail)
+                    })
+                    .await;
                     self.put_on_chain(i, now_s).await;
                 }
             }
@@ -669,11 +659,6 @@ impl Coordinator {
             .filter(|s| s.is_owed())
             .map(|s| s.entity)
             .collect();
-        let detail = format!(
-            "{} consumers supplied after {:.3} s",
-            island.served.len(),
-            now_s - island.fault_at_s
-        );
         island.stage = if pending.is_empty() {
             Stage::Done
         } else {
@@ -683,8 +668,16 @@ impl Coordinator {
                 last_read_at_s: now_s,
             }
         };
-        let event = self.event(i, now_s, EventKind::Restored, detail);
-        self.log_event(event).await;
+        self.log_event(|c| {
+            let island = &c.islands[i];
+            let detail = format!(
+                "{} consumers supplied after {:.3} s",
+                island.served.len(),
+                now_s - island.fault_at_s
+            );
+            c.event(i, now_s, EventKind::Restored, detail)
+        })
+        .await;
     }
 
     /// Whether a prosumer's delivery-interval reading shows its baseline plus its share.
@@ -819,9 +812,11 @@ impl Coordinator {
                 )
             }));
         }
-        let detail = format!("{} relays commanded", commands.len());
-        let event = self.event(i, now_s, EventKind::RelaysCommanded, detail);
-        self.log_event(event).await;
+        self.log_event(|c| {
+            let detail = format!("{} relays commanded", commands.len());
+            c.event(i, now_s, EventKind::RelaysCommanded, detail)
+        })
+        .await;
         if commands.is_empty() {
             self.restored(i, now_s).await;
             return;
@@ -844,26 +839,20 @@ impl Coordinator {
         last_read_at_s: f64,
         now_s: f64,
     ) {
-        let names: Vec<String> = failed
-            .iter()
-            .map(|&e| self.config.entities[e as usize].id.clone())
-            .collect();
+        self.log_event(|c| {
+            let names: Vec<String> = failed.iter().map(|&e| c.id(e)).collect();
+            let detail = format!(
+                "{} did not deliver; re-optimising without them",
+                names.join(", ")
+            );
+            c.event(i, now_s, EventKind::BackOffDetected, detail)
+                .entities(names)
+        })
+        .await;
         let island = &mut self.islands[i];
         island.phases.verification_s += last_read_at_s - island.stage_started_s;
         island.phases.communication_s += now_s - last_read_at_s;
         island.backed_off.extend(failed);
-        let event = self
-            .event(
-                i,
-                now_s,
-                EventKind::BackOffDetected,
-                format!(
-                    "{} did not deliver; re-optimising without them",
-                    names.join(", ")
-                ),
-            )
-            .entities(names);
-        self.log_event(event).await;
         self.optimise(i, now_s).await;
     }
 
@@ -948,8 +937,13 @@ impl Coordinator {
         LogEvent::new(time_s, "coordinator", kind, prefix + &detail).island(island.number, round)
     }
 
-    async fn log_event(&mut self, event: LogEvent) {
-        self.log.send(event).await;
+    /// Sends the event `make` builds, when the run records events: otherwise nothing is
+    /// formatted.
+    async fn log_event(&mut self, make: impl FnOnce(&Self) -> LogEvent) {
+        if self.config.record_events {
+            let event = make(self);
+            self.log.send(event).await;
+        }
     }
 }
 

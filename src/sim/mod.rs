@@ -160,6 +160,7 @@ impl Simulator {
             entities: self.entities.clone(),
             weather_factor: plan.weather_factor,
             demand_factor: plan.demand_factor,
+            record_events: recording.events,
         });
         let mut chain = ChainNode::new(
             &s.chain,
