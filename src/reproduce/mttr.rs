@@ -66,17 +66,17 @@ pub fn single_run_section(report: &RunReport) -> Result<Section, ReproduceError>
             3,
         ));
     }
-    section.explain("detection phase (s)", reasons::DETECTION);
-    section.explain("chain phase (s)", reasons::CHAIN);
-    section.explain("optimisation phase (s)", reasons::OPTIMISATION);
-    section.explain("switching phase (s)", reasons::SWITCHING);
-    for (phase, how) in [
-        ("detection", reasons::DETECTION),
-        ("chain", reasons::CHAIN),
-        ("optimisation", reasons::OPTIMISATION),
-        ("switching", reasons::SWITCHING_INPUT),
+    // Each of these phases is drawn from an input distribution or fitted: why it differs, and
+    // how it was set.
+    for (phase, why, how) in [
+        ("detection", reasons::DETECTION, reasons::DETECTION),
+        ("chain", reasons::CHAIN, reasons::CHAIN),
+        ("optimisation", reasons::OPTIMISATION, reasons::OPTIMISATION),
+        ("switching", reasons::SWITCHING, reasons::SWITCHING_INPUT),
     ] {
-        section.fitted(&format!("{phase} phase (s)"), how);
+        let quantity = format!("{phase} phase (s)");
+        section.explain(&quantity, why);
+        section.fitted(&quantity, how);
     }
     section.rows.push(Row::number(
         "sum of the six phases (s)",
