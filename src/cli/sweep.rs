@@ -31,7 +31,8 @@ pub struct Args {
     /// Shard count for an index taken from the environment (Kubernetes Indexed Jobs).
     #[arg(long, value_name = "N")]
     pub shards: Option<u64>,
-    /// Output directory (default: results/<scenario name>).
+    /// Output directory (default: results/<scenario name>, its characters other than letters,
+    /// digits, `-`, `_` and `.` replaced by `_`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue an interrupted sweep: keep the parts already written.
@@ -68,7 +69,7 @@ pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
         shard,
         out: args
             .out
-            .unwrap_or_else(|| Path::new("results").join(&scenario.name)),
+            .unwrap_or_else(|| super::default_out(&[], &scenario.name)),
         resume: args.resume,
         events: args.events,
         part_size: args.part_size,
