@@ -5,7 +5,8 @@
 //! whatever the thread count and however the sweep is split into shards. A shard's runs are
 //! written in parts of [`SweepOptions::part_size`] runs: `DIR/<table>/shard=K/part-K-P.parquet`,
 //! each written atomically, so an interrupted sweep leaves only whole parts and `--resume` skips
-//! them.
+//! them (running again any that does not read back whole: a file damaged since). The manifest
+//! (`sweep.json`) records every option that shapes the tables; a sweep that differs is refused.
 
 mod shard;
 mod summary;
@@ -98,7 +99,8 @@ pub struct Manifest {
 
 impl Manifest {
     /// What differs between the sweep this manifest records and `other`, in the options that
-    /// shape the tables (scenario, runs, part size, shards, `--events`), as `key: theirs ≠ ours`;
+    /// shape the tables (scenario, runs, part size, shards, `--events`), each as
+    /// `<option> <value in this manifest> there, <value in other> now`;
     /// empty when the two sweeps can share a directory.
     fn differences(&self, other: &Manifest) -> Vec<String> {
         let recorded = |value: Option<String>| value.unwrap_or_else(|| "not recorded".into());
