@@ -5,7 +5,7 @@ use super::{EXIT_BAD_INPUT, EXIT_FAILURE, Failure, Format, json};
 use blackstart::caliper::{self, BenchmarkConfig, CaliperError, ChainProfile};
 use blackstart::report::Provenance;
 use blackstart::scenario::{self, Scenario};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `blackstart bench`.
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,9 @@ pub fn run(args: Args) -> Result<String, Failure> {
     };
     let seed = args.seed.unwrap_or(scenario.seed);
     let report = caliper::run(&config, &profile, &scenario, seed)?;
-    let dir = args.out.unwrap_or_else(|| default_dir(&config.test.name));
+    let dir = args
+        .out
+        .unwrap_or_else(|| super::default_out(&["bench"], &config.test.name));
     let provenance = Provenance::new(&scenario, 0, 0)
         .with("benchmark", config.test.name.clone())
         .with("chain_profile", profile.name.clone())
@@ -68,19 +70,4 @@ pub fn run(args: Args) -> Result<String, Failure> {
             dir.display()
         )),
     }
-}
-
-/// `results/bench/<name>`, with characters that cannot be in a file name replaced.
-fn default_dir(name: &str) -> PathBuf {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Path::new("results").join("bench").join(safe)
 }

@@ -268,8 +268,66 @@ fn load(file: &Path) -> Result<Scenario, ScenarioError> {
     scenario::load(file)
 }
 
+/// Longest directory name [`default_out`] makes from a name, bytes.
+const MAX_DIR_NAME_BYTES: usize = 100;
+
+/// The default output directory of a command, `results/<under…>/<name>`, where `name` comes
+/// from an input file (a scenario's or a benchmark's `name`, which anyone may have written):
+/// it becomes one plain directory name, so it never leads outside `results/`. Every character
+/// other than a letter, a digit, `-`, `_` and `.` becomes `_`, as does a leading `.` (no `..`,
+/// no hidden directory); the name is cut to 100 bytes, and an empty one is `unnamed`.
+fn default_out(under: &[&str], name: &str) -> PathBuf {
+    let mut safe = String::new();
+    for c in name.chars() {
+        let keep = c.is_alphanumeric() || "-_".contains(c) || (c == '.' && !safe.is_empty());
+        let c = if keep { c } else { '_' };
+        if safe.len() + c.len_utf8() > MAX_DIR_NAME_BYTES {
+            break;
+        }
+        safe.push(c);
+    }
+    if safe.is_empty() {
+        safe.push_str("unnamed");
+    }
+    let mut dir = PathBuf::from("results");
+    dir.extend(under);
+    dir.join(safe)
+}
+
 /// `value` as pretty JSON, ending with a newline.
 fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     let text = serde_json::to_string_pretty(value).map_err(anyhow::Error::from)?;
     Ok(text + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_out;
+    use std::path::{Component, Path};
+
+    #[test]
+    fn default_out_is_one_plain_directory_under_results() {
+        assert_eq!(default_out(&[], "campus13"), Path::new("results/campus13"));
+        assert_eq!(
+            default_out(&["bench"], "Fig. 12 v1.0"),
+            Path::new("results/bench/Fig._12_v1.0")
+        );
+        for (name, expected) in [
+            ("../../x", "_._.._x"),
+            ("a/../../../x", "a_.._.._.._x"),
+            ("/etc", "_etc"),
+            ("..", "_."),
+            (".", "_"),
+            ("", "unnamed"),
+            ("C:\\x", "C__x"),
+        ] {
+            let dir = default_out(&[], name);
+            assert_eq!(dir, Path::new("results").join(expected), "{name}");
+            assert!(dir.components().all(|c| matches!(c, Component::Normal(_))));
+        }
+        assert_eq!(
+            default_out(&[], &"é".repeat(80)).file_name().unwrap().len(),
+            100
+        );
+    }
 }

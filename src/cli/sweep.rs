@@ -31,7 +31,8 @@ pub struct Args {
     /// Shard count for an index taken from the environment (Kubernetes Indexed Jobs).
     #[arg(long, value_name = "N")]
     pub shards: Option<u64>,
-    /// Output directory (default: results/<scenario name>).
+    /// Output directory (default: results/<scenario name>, its characters other than letters,
+    /// digits, `-`, `_` and `.` replaced by `_`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue an interrupted sweep: keep the parts already written.
@@ -68,7 +69,7 @@ pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
         shard,
         out: args
             .out
-            .unwrap_or_else(|| Path::new("results").join(&scenario.name)),
+            .unwrap_or_else(|| super::default_out(&[], &scenario.name)),
         resume: args.resume,
         events: args.events,
         part_size: args.part_size,
@@ -80,7 +81,7 @@ pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
     let started = Instant::now();
     let shard_runs = options.shard.runs(options.runs);
     let reporter = Reporter::new(args.quiet, shard_runs.end - shard_runs.start);
-    let summary = sweep::run(&simulator, &options, &|done, total| {
+    let outcome = sweep::run(&simulator, &options, &|done, total| {
         reporter.update(done, total)
     })
     .map_err(|e| match e {
@@ -88,6 +89,17 @@ pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
         other => anyhow::Error::from(other).into(),
     })?;
     reporter.finish();
+    for part in &outcome.redone {
+        eprintln!(
+            "warning: part {} of shard {} (runs {}..={}) was damaged and has been run again: {}",
+            part.part,
+            part.shard,
+            part.runs.start,
+            part.runs.end - 1,
+            part.reason
+        );
+    }
+    let summary = outcome.summary;
     let elapsed = started.elapsed().as_secs_f64();
 
     let summary_path = if shard.count == 1 {
@@ -132,11 +144,9 @@ pub fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
 }
 
 fn write_json(path: &Path, summary: &Summary) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(summary).map_err(anyhow::Error::from)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
-    }
-    std::fs::write(path, text + "\n").map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())
+    let text = serde_json::to_string_pretty(summary).map_err(anyhow::Error::from)? + "\n";
+    blackstart::report::write_atomic(path, text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())
 }
 
 fn table(s: &Summary) -> String {

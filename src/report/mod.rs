@@ -102,14 +102,34 @@ pub fn scenario_hash(scenario: &Scenario) -> String {
         .collect()
 }
 
+/// Marker in the name of a temporary file: `<name>.tmp-<writer>`.
+pub const TEMPORARY_MARKER: &str = ".tmp-";
+
+/// The temporary file beside `path` this process writes before renaming it to `path`:
+/// `<name>.tmp-<pid>-<random>`. The name carries its writer (the process id, and a random part
+/// drawn once per process, so processes on different machines sharing a directory never pick
+/// the same name), and the final file's name, which says whose it is (a sweep part names its
+/// shard).
+pub fn temporary_path(path: &Path) -> PathBuf {
+    static WRITER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let writer = WRITER.get_or_init(|| {
+        use std::hash::BuildHasher;
+        // Each process seeds its hash keys from the operating system's randomness.
+        let random = std::collections::hash_map::RandomState::new().hash_one(0u8);
+        format!("{}-{:08x}", std::process::id(), random as u32)
+    });
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!("{TEMPORARY_MARKER}{writer}"));
+    PathBuf::from(temporary)
+}
+
 /// Writes `bytes` to `path` atomically (creating its directory): a temporary file beside it
-/// (`<name>.tmp-<pid>`), then a rename, so a reader only ever sees a whole file.
+/// ([`temporary_path`]), then a rename, so a reader only ever sees a whole file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".tmp-{}", std::process::id()));
+    let temporary = temporary_path(path);
     std::fs::write(&temporary, bytes)?;
     std::fs::rename(&temporary, path)
 }
@@ -130,7 +150,7 @@ pub fn write_parquet(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let temporary = path.with_extension(format!("parquet.tmp-{}", std::process::id()));
+    let temporary = temporary_path(path);
     let file = File::create(&temporary).map_err(io)?;
     let mut metadata = provenance.key_values();
     metadata.extend(columns::key_values(table, frame));

@@ -119,7 +119,7 @@ pub fn sweep(simulator: &Simulator, runs: u64, dir: &Path) -> Result<SweepResult
         events: false,
         part_size: 1000,
     };
-    let summary = sweep::run(simulator, &options, &|_, _| {})?;
+    let summary = sweep::run(simulator, &options, &|_, _| {})?.summary;
     let table = sweep::read_runs(dir)?;
     let mttr_s = table
         .column("mttr_s")

@@ -71,12 +71,18 @@ fn load_value(path: &PathBuf, depth: usize) -> Result<Value, ScenarioError> {
             format!("more than {MAX_EXTENDS_DEPTH} levels of `extends` (a cycle?)"),
         ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+    let unreadable = |message: String| ScenarioError {
         file: file.clone(),
         location: None,
         field: None,
-        message: format!("cannot read the base scenario: {e}"),
-    })?;
+        message: format!("cannot read the base scenario: {message}"),
+    };
+    // A device or pipe named `*.yaml` could be read forever.
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(unreadable("not a regular file".into()));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
     let mut document: Value =
         serde_yaml::from_str(&text).map_err(|e| yaml_error(&file, None, &e))?;
     match base_of(&document, &file)? {
@@ -100,13 +106,27 @@ fn base_of(document: &Value, file: &str) -> Result<Option<String>, ScenarioError
     };
     match map.get(EXTENDS) {
         None => Ok(None),
-        Some(Value::String(base)) => Ok(Some(base.clone())),
+        Some(Value::String(base)) if is_yaml_file_name(base) => Ok(Some(base.clone())),
+        Some(Value::String(base)) => Err(ScenarioError::invalid(
+            file,
+            EXTENDS,
+            format!("must name a YAML scenario file (.yaml or .yml), got `{base}`"),
+        )),
         Some(_) => Err(ScenarioError::invalid(
             file,
             EXTENDS,
             "must be the path of a base scenario file",
         )),
     }
+}
+
+/// Whether `path` names a YAML file by its extension (`.yaml` or `.yml`, any case): `extends`
+/// reads nothing else, so a scenario cannot make blackstart open an arbitrary file.
+fn is_yaml_file_name(path: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// Overlays a scenario's `overrides` on its `base`: top-level sections merge field by field,

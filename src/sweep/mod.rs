@@ -5,7 +5,8 @@
 //! whatever the thread count and however the sweep is split into shards. A shard's runs are
 //! written in parts of [`SweepOptions::part_size`] runs: `DIR/<table>/shard=K/part-K-P.parquet`,
 //! each written atomically, so an interrupted sweep leaves only whole parts and `--resume` skips
-//! them.
+//! them (running again any that does not read back whole: a file damaged since). The manifest
+//! (`sweep.json`) records every option that shapes the tables; a sweep that differs is refused.
 
 mod shard;
 mod summary;
@@ -85,23 +86,102 @@ pub struct Manifest {
     pub runs: u64,
     /// Runs per part.
     pub part_size: u64,
+    /// Shards the sweep is split into (`None` in a manifest from before it was recorded).
+    #[serde(default)]
+    pub shards: Option<u64>,
+    /// Whether the sweep writes the `events` table (`None` in a manifest from before it was
+    /// recorded).
+    #[serde(default)]
+    pub events: Option<bool>,
     /// blackstart version that wrote it.
     pub version: String,
+}
+
+impl Manifest {
+    /// What differs between the sweep this manifest records and `other`, in the options that
+    /// shape the tables (scenario, runs, part size, shards, `--events`), each as
+    /// `<option> <value in this manifest> there, <value in other> now`;
+    /// empty when the two sweeps can share a directory.
+    fn differences(&self, other: &Manifest) -> Vec<String> {
+        let recorded = |value: Option<String>| value.unwrap_or_else(|| "not recorded".into());
+        let on_off = |events: bool| if events { "on" } else { "off" }.to_string();
+        let scenario = |m: &Manifest| format!("`{}` ({:.12})", m.scenario.name, m.scenario_hash);
+        [
+            (
+                "scenario",
+                self.scenario_hash == other.scenario_hash,
+                scenario(self),
+                scenario(other),
+            ),
+            (
+                "runs",
+                self.runs == other.runs,
+                self.runs.to_string(),
+                other.runs.to_string(),
+            ),
+            (
+                "part size",
+                self.part_size == other.part_size,
+                self.part_size.to_string(),
+                other.part_size.to_string(),
+            ),
+            (
+                "shards",
+                self.shards == other.shards,
+                recorded(self.shards.map(|n| n.to_string())),
+                recorded(other.shards.map(|n| n.to_string())),
+            ),
+            (
+                "--events",
+                self.events == other.events,
+                recorded(self.events.map(on_off)),
+                recorded(other.events.map(on_off)),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, same, _, _)| !same)
+        .map(|(key, _, theirs, ours)| format!("{key} {theirs} there, {ours} now"))
+        .collect()
+    }
 }
 
 /// Name of the manifest file in a sweep directory.
 pub const MANIFEST: &str = "sweep.json";
 
+/// What a sweep did: the summary of its shard's runs, and the parts it found damaged when
+/// resuming and ran again.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The summary of the shard's runs.
+    pub summary: Summary,
+    /// Parts a resumed sweep could not read back and ran again, in order.
+    pub redone: Vec<RedonePart>,
+}
+
+/// A part a resumed sweep found damaged (a file truncated, missing or not the part's runs)
+/// and ran again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedonePart {
+    /// Its shard.
+    pub shard: u64,
+    /// Its number within the shard (the P of `part-K-P.parquet`).
+    pub part: usize,
+    /// The runs it holds.
+    pub runs: std::ops::Range<u64>,
+    /// Why it could not be kept.
+    pub reason: String,
+}
+
 /// Progress of a sweep: runs done (skipped parts included) and runs in the shard.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// Runs this process's shard of the sweep and writes its tables; returns the summary of the
-/// shard's runs. `progress` is called after every run.
+/// shard's runs and the damaged parts it ran again. `progress` is called after every run.
 pub fn run(
     simulator: &Simulator,
     options: &SweepOptions,
     progress: Progress,
-) -> Result<Summary, SweepError> {
+) -> Result<Outcome, SweepError> {
     let scenario = simulator.scenario();
     prepare_directory(scenario, options)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -117,15 +197,26 @@ pub fn run(
     let k = options.shard.index;
     let mut runs_parts = Vec::new();
     let mut interruption_parts = Vec::new();
+    let mut redone = Vec::new();
     for (p, part) in parts(range, options.part_size).enumerate() {
         let file = |table: &str| part_path(&options.out, table, k, p);
         let runs_file = file("runs");
         if options.resume && runs_file.exists() {
-            done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
-            progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
-            runs_parts.push(report::read_parquet(&runs_file)?);
-            interruption_parts.push(report::read_parquet(&file(INTERRUPTIONS))?);
-            continue;
+            match read_part(&file, &part, options.events) {
+                Ok((runs, interruptions)) => {
+                    done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
+                    progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
+                    runs_parts.push(runs);
+                    interruption_parts.push(interruptions);
+                    continue;
+                }
+                Err(reason) => redone.push(RedonePart {
+                    shard: k,
+                    part: p,
+                    runs: part.clone(),
+                    reason,
+                }),
+            }
         }
         let recording = Recording {
             events: options.events,
@@ -177,11 +268,37 @@ pub fn run(
         INTERRUPTIONS,
         report::interruptions_frame,
     )?;
-    Ok(summarise(
-        scenario,
-        &runs,
-        &records(&interruptions, &options.out)?,
-    ))
+    Ok(Outcome {
+        summary: summarise(scenario, &runs, &records(&interruptions, &options.out)?),
+        redone,
+    })
+}
+
+/// The tables of a finished part read back for `--resume`: its `runs` (checked to hold the
+/// part's runs) and `interruptions`; its `allocations` and (with `events`) `events` are read
+/// too, to be sure they are whole. `Err` says why the part cannot be kept (a damaged or
+/// missing file).
+fn read_part(
+    file: &dyn Fn(&str) -> PathBuf,
+    part: &std::ops::Range<u64>,
+    events: bool,
+) -> Result<(DataFrame, DataFrame), String> {
+    let read = |table: &str| report::read_parquet(&file(table)).map_err(|e| e.to_string());
+    let runs = read("runs")?;
+    let expected = part.end - part.start;
+    if runs.height() as u64 != expected {
+        return Err(format!(
+            "{}: {} rows where the part has {expected} runs",
+            file("runs").display(),
+            runs.height()
+        ));
+    }
+    let interruptions = read(INTERRUPTIONS)?;
+    read("allocations")?;
+    if events {
+        read("events")?;
+    }
+    Ok((runs, interruptions))
 }
 
 /// Name of the table of customer interruptions.
@@ -237,19 +354,18 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
         scenario_hash: report::scenario_hash(scenario),
         runs: options.runs,
         part_size: options.part_size,
+        shards: Some(options.shard.count),
+        events: Some(options.events),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let manifest_path = dir.join(MANIFEST);
     if manifest_path.exists() {
-        let existing = read_manifest(dir)?;
-        if existing.scenario_hash != manifest.scenario_hash
-            || existing.runs != manifest.runs
-            || existing.part_size != manifest.part_size
-        {
+        let differences = read_manifest(dir)?.differences(&manifest);
+        if !differences.is_empty() {
             return Err(refuse(format!(
-                "holds a sweep of `{}` ({} runs, parts of {}) that differs from this one; \
+                "holds a sweep that differs from this one ({}); rerun with its options, or \
                  choose another --out",
-                existing.scenario.name, existing.runs, existing.part_size
+                differences.join("; ")
             )));
         }
     }
@@ -261,23 +377,39 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
         )));
     }
     std::fs::create_dir_all(dir).map_err(io)?;
-    remove_temporaries(dir).map_err(io)?;
+    remove_temporaries(dir, options.shard).map_err(io)?;
     let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
     report::write_atomic(&manifest_path, text.as_bytes()).map_err(io)
 }
 
-/// Deletes `*.tmp-*` files an interrupted writer left under `dir`.
-fn remove_temporaries(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            remove_temporaries(&path)?;
-        } else if path
-            .file_name()
+/// Deletes the temporary files a killed writer of `shard` left in the sweep directory `dir`:
+/// those of its parts (`DIR/<table>/shard=K/`) and of its summary (`DIR/summary/shard=K.json`).
+/// Other shards' temporary files may be a live writer's and stay (as do those of the shared
+/// `sweep.json`, written in an instant).
+fn remove_temporaries(dir: &Path, shard: Shard) -> std::io::Result<()> {
+    let own = format!("shard={}", shard.index);
+    let is_temporary_of = |path: &Path, prefix: &str| {
+        path.file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| n.contains(".tmp-"))
-        {
-            std::fs::remove_file(&path)?;
+            .is_some_and(|n| n.starts_with(prefix) && n.contains(report::TEMPORARY_MARKER))
+    };
+    for entry in std::fs::read_dir(dir)? {
+        let table = entry?.path();
+        if !table.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&table)? {
+            let path = entry?.path();
+            if path.file_name().is_some_and(|n| *n == *own) && path.is_dir() {
+                for part in std::fs::read_dir(&path)? {
+                    let part = part?.path();
+                    if is_temporary_of(&part, "") {
+                        std::fs::remove_file(&part)?;
+                    }
+                }
+            } else if is_temporary_of(&path, &format!("{own}.")) {
+                std::fs::remove_file(&path)?;
+            }
         }
     }
     Ok(())
