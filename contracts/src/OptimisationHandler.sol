@@ -97,6 +97,9 @@ contract OptimisationHandler is Operated {
     error AllocationShortOfDeficit(uint256 coveredWh, uint256 deficitWh);
     /// @notice The rewards (`rewardsPaise`) exceed the consumer-tariff budget (`budgetPaise`), eq. 5.
     error AllocationOverBudget(uint256 rewardsPaise, uint256 budgetPaise);
+    /// @notice The allocation's totals do not all fit in 64 bits, as every amount it records and
+    ///         reports must (the deficit is stored as one): no real island comes near.
+    error TotalsOutOfRange(uint256 deficitWh, uint256 coveredWh, uint256 rewardsPaise, uint256 budgetPaise);
     /// @notice Prosumer `prosumerId` has no share in the allocation for `outageId`.
     error UnknownShare(uint64 outageId, uint32 prosumerId);
     /// @notice Prosumer `prosumerId` was already paid for `outageId`.
@@ -148,6 +151,9 @@ contract OptimisationHandler is Operated {
         uint256 deficitWh = demandWh > exportWh ? demandWh - exportWh : 0;
         if (coveredWh < deficitWh) revert AllocationShortOfDeficit(coveredWh, deficitWh);
         if (rewardsPaise > budgetPaise) revert AllocationOverBudget(rewardsPaise, budgetPaise);
+        if ((deficitWh | coveredWh | rewardsPaise | budgetPaise) > type(uint64).max) {
+            revert TotalsOutOfRange(deficitWh, coveredWh, rewardsPaise, budgetPaise);
+        }
 
         outages[outageId] = Outage({
             baseInterval: baseInterval,

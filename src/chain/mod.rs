@@ -12,16 +12,19 @@
 //! | `PowerBalance` | PowerBalance | `power_balance` |
 //! | `TariffComputation` | TariffComputation | `set_base_tariff`, `set_slab_schedule`, `compute_tariff`, `consumer_tariff_paise`, `prosumer_tariff_paise` |
 //! | `OptimisationHandler` | OptimisationHandler | `record_allocation`, `settle` |
-//! | `RewardLedger` | (reward credits) | `balance_of`, `transfer` |
+//! | `RewardLedger` | (reward credits) | `set_minter`, `mint`, `balance_of`, `transfer` |
 //!
 //! Transactions return a [`Receipt`] with the gas used; a revert becomes
 //! [`ChainError::Reverted`] with the contract's decoded reason. Values are integers: Wh, paise,
 //! parts per million. Gas is free and nonces are not checked: the chain models contract logic and
 //! gas, not fees. Cloning a [`Chain`] clones its whole state, so deploy once per scenario and clone
 //! per Monte-Carlo run. [`gas_report`] runs each of the paper's five functions on plain data.
+//! [`Chain::acting_as`] sends the operator's calls from another account, for tests of the
+//! operator-only guards.
 //!
 //! [`Chain`]: crate::chain::Chain
 //! [`Chain::deploy`]: crate::chain::Chain::deploy
+//! [`Chain::acting_as`]: crate::chain::Chain::acting_as
 //! [`Receipt`]: crate::chain::Receipt
 //! [`ChainError::Reverted`]: crate::chain::ChainError::Reverted
 //! [`gas_report`]: crate::chain::gas_report
@@ -158,12 +161,19 @@ impl Chain {
             operator,
             optimiser,
         };
-        chain.send(
-            operator,
-            ledger,
-            RewardLedger::setMinterCall { minter_: handler },
-        )?;
+        chain.set_minter(handler)?;
         Ok(chain)
+    }
+
+    /// A copy of this chain (state and contracts included) whose operator-side calls, the
+    /// methods sent "as the operator" and [`Chain::settle`], go from `account` instead. The
+    /// contracts still know their real operator, so this is how tests reach the
+    /// operator-only guards from another account; the simulator never uses it.
+    pub fn acting_as(&self, account: Address) -> Chain {
+        Chain {
+            operator: account,
+            ..self.clone()
+        }
     }
 
     /// The operator's account: it deployed the contracts and configures them.

@@ -83,6 +83,31 @@ impl Chain {
         to_u64("balanceOf", credits)
     }
 
+    /// Sets (as the operator) the ledger's minter, the one account that may mint reward credits;
+    /// [`Chain::deploy`] sets it to the OptimisationHandler, and the ledger allows it once.
+    pub fn set_minter(&mut self, minter: Address) -> Result<Receipt<()>, ChainError> {
+        let call = RewardLedger::setMinterCall { minter_: minter };
+        let sent = self.send(self.operator, self.contracts.ledger, call)?;
+        Ok(sent.receipt(()))
+    }
+
+    /// Mints `value_paise` reward credits for `to`, sent from `from`. Only the minter (the
+    /// OptimisationHandler, when it settles) may: from any account this reverts with
+    /// `NotMinter`, which is what tests use it for.
+    pub fn mint(
+        &mut self,
+        from: Address,
+        to: Address,
+        value_paise: u64,
+    ) -> Result<Receipt<()>, ChainError> {
+        let call = RewardLedger::mintCall {
+            to,
+            value: alloy_primitives::U256::from(value_paise),
+        };
+        let sent = self.send(from, self.contracts.ledger, call)?;
+        Ok(sent.receipt(()))
+    }
+
     /// Moves `value_paise` of `from`'s reward credits to `to`.
     pub fn transfer(
         &mut self,
