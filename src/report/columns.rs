@@ -1,8 +1,8 @@
 //! The descriptions of the Parquet columns, read from docs/outputs.md (embedded at compile time,
 //! the single source), so that every file carries them.
 //!
-//! docs/outputs.md heads each table's section `## Table `<name>`` and describes each column in a
-//! row `| `column` | type | unit | meaning |`. [`key_values`] turns the rows of a table's columns
+//! docs/outputs.md heads each table's section ``## Table `NAME` `` and describes each column in a
+//! row ``| `column` | type | unit | meaning |``. [`key_values`] turns the rows of a table's columns
 //! into file key-value metadata, one key per column: `blackstart.column.<name>` =
 //! `"<unit> — <meaning>"` (just the meaning when the unit is "–"), markdown stripped to plain
 //! text and `§N` spelled `docs/model.md §N`.
