@@ -7,6 +7,64 @@
 use super::config::{RateControl, RoundLength};
 use serde::{Deserialize, Serialize};
 
+/// A round still unfinished after this much simulated time is abandoned, s; configurations
+/// whose pace cannot fit in it are rejected first ([`check_pace`]).
+pub const MAX_ROUND_S: f64 = 10_000_000.0;
+
+/// Most back-off units a `fixed-feedback-rate` worker sleeps at once (Caliper's cap).
+const MAX_BACK_OFF_UNITS: u32 = 30;
+
+/// Checks that a round of `workers` workers under `control` can finish within [`MAX_ROUND_S`]:
+/// its duration, and each worker's longest wait between two transactions (`workers / rate`
+/// for every rate the controller can fall to, or its longest back-off). The failure is (field
+/// path from the round, message).
+pub fn check_pace(
+    control: &RateControl,
+    workers: u32,
+    length: RoundLength,
+) -> Result<(), (String, String)> {
+    if let RoundLength::DurationS(d) = length
+        && d > MAX_ROUND_S
+    {
+        return Err((
+            "txDuration".into(),
+            format!("{d} s is longer than a round may last ({MAX_ROUND_S} s)"),
+        ));
+    }
+    let w = f64::from(workers);
+    let wait = |name: &str, wait_s: f64| {
+        if wait_s <= MAX_ROUND_S {
+            Ok(())
+        } else {
+            Err((
+                format!("rateControl.opts.{name}"),
+                format!(
+                    "makes a worker wait {wait_s:e} s between transactions, longer than a \
+                     round may last ({MAX_ROUND_S} s)"
+                ),
+            ))
+        }
+    };
+    match control {
+        RateControl::FixedRate(o) => wait("tps", w / o.tps),
+        RateControl::FixedFeedbackRate(o) => {
+            wait("tps", w / o.tps)?;
+            let back_off_s = f64::from(MAX_BACK_OFF_UNITS) * o.sleep_time / 1000.0;
+            wait("sleepTime", back_off_s)
+        }
+        RateControl::FixedLoad(o) => wait("startTps", w / o.start_tps),
+        RateControl::LinearRate(o) => {
+            wait("startingTps", w / o.starting_tps)?;
+            wait("finishingTps", w / o.finishing_tps)
+        }
+        // The rate never falls below one step.
+        RateControl::MaximumRate(o) => {
+            wait("tps", w / o.tps)?;
+            wait("step", w / o.step)
+        }
+    }
+}
+
 /// One worker's view of its own transactions (Caliper's `TransactionStatisticsCollector`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkerStats {
@@ -182,7 +240,7 @@ impl Controller {
                 // times the limit is exceeded.
                 let units = if stats.succ == 0 {
                     *zero_success_count += 1;
-                    (*zero_success_count).min(30)
+                    (*zero_success_count).min(MAX_BACK_OFF_UNITS)
                 } else {
                     *zero_success_count = 0;
                     (1..=10u32)
