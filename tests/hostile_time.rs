@@ -109,7 +109,10 @@ fn assert_every_command_rejects(dir: &Path, overrides: &str, field: &str) {
 fn durations_beyond_the_longest_a_scenario_may_give_are_rejected_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("timing: {detection_delay_s: 1e20}", "timing.detection_delay_s"),
+        (
+            "timing: {detection_delay_s: 1e20}",
+            "timing.detection_delay_s",
+        ),
         (
             "timing: {detection_delay_s: {lognormal: {mu: 1000, sigma: 1}}}",
             "timing.detection_delay_s",
@@ -134,7 +137,10 @@ fn durations_beyond_the_longest_a_scenario_may_give_are_rejected_by_name() {
             "time: {horizon_s: 1e20, meter_interval_s: 900, outage_at_s: 43200}",
             "time.horizon_s",
         ),
-        ("network: {retry_timeout_s: 1e20}", "network.retry_timeout_s"),
+        (
+            "network: {retry_timeout_s: 1e20}",
+            "network.retry_timeout_s",
+        ),
         (
             "chain: {mining: interval, block_interval_s: 12, service_time_s: {power_data: 1e20}}",
             "chain.service_time_s.power_data",
@@ -236,15 +242,23 @@ fn more_confirmations_than_blocks_mined_wait_for_their_blocks() {
     let one = mttr_with_confirmations(dir.path(), 1);
     let seventy = mttr_with_confirmations(dir.path(), 70);
     let eighty = mttr_with_confirmations(dir.path(), 80);
-    assert!((seventy - one - 2.0 * 69.0 * 12.0).abs() < 1e-6, "{one} {seventy}");
-    assert!((eighty - seventy - 2.0 * 10.0 * 12.0).abs() < 1e-6, "{seventy} {eighty}");
+    assert!(
+        (seventy - one - 2.0 * 69.0 * 12.0).abs() < 1e-6,
+        "{one} {seventy}"
+    );
+    assert!(
+        (eighty - seventy - 2.0 * 10.0 * 12.0).abs() < 1e-6,
+        "{seventy} {eighty}"
+    );
 }
 
 fn bench_latency_s(dir: &Path, confirmations: u32) -> f64 {
     let profile = dir.join(format!("conf{confirmations}.yaml"));
     std::fs::write(
         &profile,
-        format!("chain: {{mining: interval, block_interval_s: 2, confirmations: {confirmations}}}\n"),
+        format!(
+            "chain: {{mining: interval, block_interval_s: 2, confirmations: {confirmations}}}\n"
+        ),
     )
     .unwrap();
     let out = dir.join(format!("bench{confirmations}"));
@@ -280,8 +294,16 @@ fn bench_rates_too_slow_for_a_round_are_rejected_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let fig12 = std::fs::read_to_string(scenario("caliper-fig12.yaml")).unwrap();
     for (from, to, field) in [
-        ("tps: 20", "tps: 1e-300", "test.rounds[0].rateControl.opts.tps"),
-        ("txDuration: 10", "txDuration: 1e300", "test.rounds[0].txDuration"),
+        (
+            "tps: 20",
+            "tps: 1e-300",
+            "test.rounds[0].rateControl.opts.tps",
+        ),
+        (
+            "txDuration: 10",
+            "txDuration: 1e300",
+            "test.rounds[0].txDuration",
+        ),
     ] {
         let config = dir.path().join("slow.yaml");
         std::fs::write(&config, fig12.replace(from, to)).unwrap();

@@ -4,6 +4,7 @@
 //! (fixed-load, fixed-feedback-rate, maximum-rate) react to the node as Caliper's do.
 
 use super::config::{RateControl, RoundLength};
+use super::rate::MAX_ROUND_S;
 use super::rate::{Controller, WorkerStats};
 use super::workload::Workload;
 use super::{CaliperError, Status, TransactionRecord};
@@ -17,7 +18,6 @@ use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::{
     EventQueueReader, EventSinkReader, EventSource, Output, QuerySource, SinkState, event_queue,
 };
-use super::rate::MAX_ROUND_S;
 use nexosim::simulation::{Mailbox, SimInit};
 use serde::{Deserialize, Serialize};
 

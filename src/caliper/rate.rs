@@ -428,4 +428,30 @@ mod tests {
         // Next sample: 10 over 2 s, up again, by the halved step (1): 6 TPS.
         assert!((c.delay_s(16.0, &stats(90, 30, 17.0)) - 1.0 / 6.0).abs() < 1e-12);
     }
+
+    #[test]
+    fn paces_must_fit_in_a_round() {
+        let fixed = |tps| RateControl::FixedRate(FixedRate { tps });
+        let run = RoundLength::DurationS(10.0);
+        // 10 workers at 1e-6 TPS: each waits 1e7 s, just what a round may last.
+        assert_eq!(check_pace(&fixed(1e-6), 10, run), Ok(()));
+        let (field, message) = check_pace(&fixed(1e-300), 10, run).unwrap_err();
+        assert_eq!(field, "rateControl.opts.tps");
+        assert!(message.contains("1e301 s"), "{message}");
+        let step = RateControl::MaximumRate(MaximumRate {
+            tps: 10.0,
+            step: 1e-12,
+            sample_interval: 5.0,
+            include_failed: true,
+        });
+        assert_eq!(
+            check_pace(&step, 1, run).unwrap_err().0,
+            "rateControl.opts.step"
+        );
+        let long = RoundLength::DurationS(1e300);
+        assert_eq!(
+            check_pace(&fixed(20.0), 1, long).unwrap_err().0,
+            "txDuration"
+        );
+    }
 }

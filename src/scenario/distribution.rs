@@ -464,15 +464,23 @@ mod tests {
     fn tail_bounds_are_the_support_or_a_far_quantile() {
         let bound = |yaml: &str| parse(yaml).tail_bound();
         assert_eq!(bound("{uniform: {min: 1, max: 5}}"), 5.0);
-        assert_eq!(bound("{triangular: {min: 0, mode: 1, max: 18446744073709551616}}"), 2f64.powi(64));
+        assert_eq!(
+            bound("{triangular: {min: 0, mode: 1, max: 18446744073709551616}}"),
+            2f64.powi(64)
+        );
         // Exponential: mean × ln(1e12).
         assert!((bound("{exponential: {mean: 2}}") - 2.0 * 27.631_021_115_928_547).abs() < 1e-9);
         // Lognormal: exp(mu + 7.0345 sigma).
         assert!((bound("{lognormal: {mu: 0, sigma: 1}}") - 7.034_486_5f64.exp()).abs() < 1e-6);
         assert!((bound("{normal: {mean: 10, std_dev: 2}}") - 24.068_973).abs() < 1e-6);
         // Weibull of shape 1 is the exponential; of shape 2, scale × sqrt(ln 1e12).
-        assert!((bound("{weibull: {scale: 3, shape: 1}}") - 3.0 * 27.631_021_115_928_547).abs() < 1e-9);
-        assert!((bound("{weibull: {scale: 1, shape: 2}}") - 27.631_021_115_928_547f64.sqrt()).abs() < 1e-9);
+        assert!(
+            (bound("{weibull: {scale: 3, shape: 1}}") - 3.0 * 27.631_021_115_928_547).abs() < 1e-9
+        );
+        assert!(
+            (bound("{weibull: {scale: 1, shape: 2}}") - 27.631_021_115_928_547f64.sqrt()).abs()
+                < 1e-9
+        );
         assert_eq!(bound("{weibull: {scale: 1, shape: 1e-300}}"), f64::INFINITY);
         assert_eq!(bound("{lognormal: {mu: 1000, sigma: 1}}"), f64::INFINITY);
         assert!(bound("{exponential: {mean: 1e300}}") > 1e300);

@@ -2,7 +2,8 @@
 //! Each failure names the field path and says what was expected and what was found.
 
 use super::{
-    Distribution, MAX_DURATION_S, MIN_BLOCK_INTERVAL_S, NodeId, NodeKind, Scenario, TAIL_PROBABILITY,
+    Distribution, MAX_DURATION_S, MIN_BLOCK_INTERVAL_S, NodeId, NodeKind, Scenario,
+    TAIL_PROBABILITY,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

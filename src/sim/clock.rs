@@ -13,7 +13,8 @@ pub const NEVER_S: f64 = 1e18;
 
 /// Seconds as a duration: negative or NaN as 0, beyond [`NEVER_S`] as `NEVER_S`.
 fn duration(t_s: f64) -> Duration {
-    Duration::from_secs_f64(t_s.max(0.0).min(NEVER_S))
+    let t_s = if t_s.is_nan() { 0.0 } else { t_s };
+    Duration::from_secs_f64(t_s.clamp(0.0, NEVER_S))
 }
 
 /// The engine time of `t_s` seconds after midnight (rounded to the nanosecond).
