@@ -437,7 +437,7 @@ mod tests {
         assert_eq!(check_pace(&fixed(1e-6), 10, run), Ok(()));
         let (field, message) = check_pace(&fixed(1e-300), 10, run).unwrap_err();
         assert_eq!(field, "rateControl.opts.tps");
-        assert!(message.contains("1e301 s"), "{message}");
+        assert!(message.contains("e300 s between transactions"), "{message}");
         let step = RateControl::MaximumRate(MaximumRate {
             tps: 10.0,
             step: 1e-12,
