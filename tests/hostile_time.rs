@@ -180,6 +180,11 @@ fn block_intervals_that_cannot_advance_time_are_rejected_by_name() {
              monte_carlo: {block_interval_s: {uniform: {min: 0, max: 1e-6}}}",
             "monte_carlo.block_interval_s",
         ),
+        // Millisecond blocks advance time, but not through a 31-year horizon.
+        (
+            "time: {horizon_s: 1e9}\nchain: {mining: interval, block_interval_s: 0.001}",
+            "chain.block_interval_s",
+        ),
     ];
     for (overrides, field) in cases {
         assert_every_command_rejects(dir.path(), overrides, field);

@@ -651,7 +651,38 @@ fn check_durations(s: &Scenario) -> Checked {
     if let Some(d) = &m.block_interval_s {
         advancing_block_interval("monte_carlo.block_interval_s", d)?;
     }
+    if s.chain.mining == super::Mining::Interval {
+        let chain = s.chain.block_interval_s.iter();
+        for (field, d) in chain.map(|d| ("chain.block_interval_s", d)).chain(
+            m.block_interval_s
+                .iter()
+                .map(|d| ("monte_carlo.block_interval_s", d)),
+        ) {
+            blocks_within_a_run(field, d, s.time.horizon_s)?;
+        }
+    }
     Ok(())
+}
+
+/// Most blocks a run may mine over its horizon: beyond, a run that lasts to its horizon
+/// would take hours of computing.
+const MAX_BLOCKS_PER_RUN: f64 = 1e8;
+
+/// A block interval that mines at most [`MAX_BLOCKS_PER_RUN`] blocks over `horizon_s`.
+fn blocks_within_a_run(field: &str, d: &Distribution, horizon_s: f64) -> Checked {
+    let blocks = horizon_s / d.mean();
+    if blocks <= MAX_BLOCKS_PER_RUN {
+        return Ok(());
+    }
+    fail(
+        field,
+        format!(
+            "averages {:.3e} s, so a run to the horizon ({horizon_s} s) would mine {blocks:.3e} \
+             blocks, more than {MAX_BLOCKS_PER_RUN:e}: lengthen the interval or shorten the \
+             horizon",
+            d.mean()
+        ),
+    )
 }
 
 /// A chain's block interval and service times within [`MAX_DURATION_S`], and a block interval
@@ -676,11 +707,11 @@ fn check_chain_time(c: &super::ChainConfig) -> Checked {
     Ok(())
 }
 
-/// A block interval whose mean (estimated from a fixed set of draws) is at least
+/// A block interval whose mean ([`Distribution::mean`]) is at least
 /// [`MIN_BLOCK_INTERVAL_S`]: shorter, blocks follow each other too closely for simulated time
 /// to advance, and the run never ends.
 fn advancing_block_interval(field: &str, d: &Distribution) -> Checked {
-    let mean_s = d.sample_mean();
+    let mean_s = d.mean();
     if mean_s >= MIN_BLOCK_INTERVAL_S {
         return Ok(());
     }
