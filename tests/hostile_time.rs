@@ -298,7 +298,8 @@ fn bench_latency_grows_by_a_block_per_confirmation() {
 fn bench_rates_too_slow_for_a_round_are_rejected_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let fig12 = std::fs::read_to_string(scenario("caliper-fig12.yaml")).unwrap();
-    for (from, to, field) in [
+    // Each case edits Fig. 12 (10 workers, 20 TPS for 10 s).
+    let cases = [
         (
             "tps: 20",
             "tps: 1e-300",
@@ -309,9 +310,20 @@ fn bench_rates_too_slow_for_a_round_are_rejected_by_name() {
             "txDuration: 1e300",
             "test.rounds[0].txDuration",
         ),
-    ] {
+        // 1e5 transactions per worker, one every 1000 s: 1e8 s.
+        (
+            "txDuration: 10",
+            "txNumber: 1000000",
+            "test.rounds[0].rateControl.opts.tps",
+        ),
+    ];
+    for (from, to, field) in cases {
+        let mut text = fig12.replace("# txNumber: 500", "").replace(from, to);
+        if to.starts_with("txNumber") {
+            text = text.replace("tps: 20", "tps: 0.01");
+        }
         let config = dir.path().join("slow.yaml");
-        std::fs::write(&config, fig12.replace(from, to)).unwrap();
+        std::fs::write(&config, text).unwrap();
         let out = dir.path().join("bench-out");
         let bench = blackstart(&[
             "bench",

@@ -15,8 +15,9 @@ pub const MAX_ROUND_S: f64 = 10_000_000.0;
 const MAX_BACK_OFF_UNITS: u32 = 30;
 
 /// Checks that a round of `workers` workers under `control` can finish within [`MAX_ROUND_S`]:
-/// its duration, and each worker's longest wait between two transactions (`workers / rate`
-/// for every rate the controller can fall to, or its longest back-off). The failure is (field
+/// its duration or its transactions at the configured pace, and each worker's longest wait
+/// between two transactions (`workers / rate` for every rate the controller can fall to, or
+/// its longest back-off). The failure is (field
 /// path from the round, message).
 pub fn check_pace(
     control: &RateControl,
@@ -45,6 +46,29 @@ pub fn check_pace(
             ))
         }
     };
+    if let RoundLength::TransactionsPerWorker(n) = length {
+        // Each worker's transactions at the configured pace (a linear ramp's mean interval).
+        let (name, interval_s) = match control {
+            RateControl::FixedRate(o) => ("tps", w / o.tps),
+            RateControl::FixedFeedbackRate(o) => ("tps", w / o.tps),
+            RateControl::FixedLoad(o) => ("startTps", w / o.start_tps),
+            RateControl::LinearRate(o) => (
+                "startingTps",
+                0.5 * (w / o.starting_tps + w / o.finishing_tps),
+            ),
+            RateControl::MaximumRate(o) => ("tps", w / o.tps),
+        };
+        let span_s = n as f64 * interval_s;
+        if span_s > MAX_ROUND_S {
+            return Err((
+                format!("rateControl.opts.{name}"),
+                format!(
+                    "sends each worker's {n} transactions over {span_s:e} s, longer than a \
+                     round may last ({MAX_ROUND_S} s)"
+                ),
+            ));
+        }
+    }
     match control {
         RateControl::FixedRate(o) => wait("tps", w / o.tps),
         RateControl::FixedFeedbackRate(o) => {
@@ -447,6 +471,13 @@ mod tests {
         assert_eq!(
             check_pace(&step, 1, run).unwrap_err().0,
             "rateControl.opts.step"
+        );
+        // 10 workers of 1e6 transactions each at 0.1 TPS each: 1e7 s, the most a round lasts.
+        let many = RoundLength::TransactionsPerWorker(1_000_000);
+        assert_eq!(check_pace(&fixed(1.0), 10, many), Ok(()));
+        assert_eq!(
+            check_pace(&fixed(0.5), 10, many).unwrap_err().0,
+            "rateControl.opts.tps"
         );
         let long = RoundLength::DurationS(1e300);
         assert_eq!(
