@@ -493,6 +493,12 @@ impl BenchmarkConfig {
                 .rate_control
                 .check()
                 .map_err(|(field, message)| (at(&format!(".rateControl.{field}")), message))?;
+            super::rate::check_pace(
+                &round.rate_control,
+                t.workers.number,
+                round.length(t.workers.number),
+            )
+            .map_err(|(field, message)| (at(&format!(".{field}")), message))?;
             let args = &round.workload.arguments;
             for (name, value) in [
                 ("assets", args.assets),

@@ -4,6 +4,7 @@
 //! (fixed-load, fixed-feedback-rate, maximum-rate) react to the node as Caliper's do.
 
 use super::config::{RateControl, RoundLength};
+use super::rate::MAX_ROUND_S;
 use super::rate::{Controller, WorkerStats};
 use super::workload::Workload;
 use super::{CaliperError, Status, TransactionRecord};
@@ -26,8 +27,6 @@ use serde::{Deserialize, Serialize};
 pub const MIN_SUBMIT_GAP_S: f64 = 0.001;
 /// How far the round is stepped between checks for its end, s of simulated time.
 const STEP_S: f64 = 1.0;
-/// A round still unfinished after this much simulated time is abandoned, s.
-const MAX_ROUND_S: f64 = 10_000_000.0;
 /// Room in the mailboxes: every receipt of one interval-mined block can arrive at once.
 const MAILBOX_CAPACITY: usize = 1 << 14;
 

@@ -7,6 +7,88 @@
 use super::config::{RateControl, RoundLength};
 use serde::{Deserialize, Serialize};
 
+/// A round still unfinished after this much simulated time is abandoned, s; configurations
+/// whose pace cannot fit in it are rejected first ([`check_pace`]).
+pub const MAX_ROUND_S: f64 = 10_000_000.0;
+
+/// Most back-off units a `fixed-feedback-rate` worker sleeps at once (Caliper's cap).
+const MAX_BACK_OFF_UNITS: u32 = 30;
+
+/// Checks that a round of `workers` workers under `control` can finish within [`MAX_ROUND_S`]:
+/// its duration or its transactions at the configured pace, and each worker's longest wait
+/// between two transactions (`workers / rate` for every rate the controller can fall to, or
+/// its longest back-off). The failure is (field
+/// path from the round, message).
+pub fn check_pace(
+    control: &RateControl,
+    workers: u32,
+    length: RoundLength,
+) -> Result<(), (String, String)> {
+    if let RoundLength::DurationS(d) = length
+        && d > MAX_ROUND_S
+    {
+        return Err((
+            "txDuration".into(),
+            format!("{d} s is longer than a round may last ({MAX_ROUND_S} s)"),
+        ));
+    }
+    let w = f64::from(workers);
+    let wait = |name: &str, wait_s: f64| {
+        if wait_s <= MAX_ROUND_S {
+            Ok(())
+        } else {
+            Err((
+                format!("rateControl.opts.{name}"),
+                format!(
+                    "makes a worker wait {wait_s:e} s between transactions, longer than a \
+                     round may last ({MAX_ROUND_S} s)"
+                ),
+            ))
+        }
+    };
+    if let RoundLength::TransactionsPerWorker(n) = length {
+        // Each worker's transactions at the configured pace (a linear ramp's mean interval).
+        let (name, interval_s) = match control {
+            RateControl::FixedRate(o) => ("tps", w / o.tps),
+            RateControl::FixedFeedbackRate(o) => ("tps", w / o.tps),
+            RateControl::FixedLoad(o) => ("startTps", w / o.start_tps),
+            RateControl::LinearRate(o) => (
+                "startingTps",
+                0.5 * (w / o.starting_tps + w / o.finishing_tps),
+            ),
+            RateControl::MaximumRate(o) => ("tps", w / o.tps),
+        };
+        let span_s = n as f64 * interval_s;
+        if span_s > MAX_ROUND_S {
+            return Err((
+                format!("rateControl.opts.{name}"),
+                format!(
+                    "sends each worker's {n} transactions over {span_s:e} s, longer than a \
+                     round may last ({MAX_ROUND_S} s)"
+                ),
+            ));
+        }
+    }
+    match control {
+        RateControl::FixedRate(o) => wait("tps", w / o.tps),
+        RateControl::FixedFeedbackRate(o) => {
+            wait("tps", w / o.tps)?;
+            let back_off_s = f64::from(MAX_BACK_OFF_UNITS) * o.sleep_time / 1000.0;
+            wait("sleepTime", back_off_s)
+        }
+        RateControl::FixedLoad(o) => wait("startTps", w / o.start_tps),
+        RateControl::LinearRate(o) => {
+            wait("startingTps", w / o.starting_tps)?;
+            wait("finishingTps", w / o.finishing_tps)
+        }
+        // The rate never falls below one step.
+        RateControl::MaximumRate(o) => {
+            wait("tps", w / o.tps)?;
+            wait("step", w / o.step)
+        }
+    }
+}
+
 /// One worker's view of its own transactions (Caliper's `TransactionStatisticsCollector`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkerStats {
@@ -182,7 +264,7 @@ impl Controller {
                 // times the limit is exceeded.
                 let units = if stats.succ == 0 {
                     *zero_success_count += 1;
-                    (*zero_success_count).min(30)
+                    (*zero_success_count).min(MAX_BACK_OFF_UNITS)
                 } else {
                     *zero_success_count = 0;
                     (1..=10u32)
@@ -369,5 +451,38 @@ mod tests {
         assert!((c.delay_s(11.0, &stats(60, 20, 15.0)) - 0.2).abs() < 1e-12);
         // Next sample: 10 over 2 s, up again, by the halved step (1): 6 TPS.
         assert!((c.delay_s(16.0, &stats(90, 30, 17.0)) - 1.0 / 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn paces_must_fit_in_a_round() {
+        let fixed = |tps| RateControl::FixedRate(FixedRate { tps });
+        let run = RoundLength::DurationS(10.0);
+        // 10 workers at 1e-6 TPS: each waits 1e7 s, just what a round may last.
+        assert_eq!(check_pace(&fixed(1e-6), 10, run), Ok(()));
+        let (field, message) = check_pace(&fixed(1e-300), 10, run).unwrap_err();
+        assert_eq!(field, "rateControl.opts.tps");
+        assert!(message.contains("e300 s between transactions"), "{message}");
+        let step = RateControl::MaximumRate(MaximumRate {
+            tps: 10.0,
+            step: 1e-12,
+            sample_interval: 5.0,
+            include_failed: true,
+        });
+        assert_eq!(
+            check_pace(&step, 1, run).unwrap_err().0,
+            "rateControl.opts.step"
+        );
+        // 10 workers of 1e6 transactions each at 0.1 TPS each: 1e7 s, the most a round lasts.
+        let many = RoundLength::TransactionsPerWorker(1_000_000);
+        assert_eq!(check_pace(&fixed(1.0), 10, many), Ok(()));
+        assert_eq!(
+            check_pace(&fixed(0.5), 10, many).unwrap_err().0,
+            "rateControl.opts.tps"
+        );
+        let long = RoundLength::DurationS(1e300);
+        assert_eq!(
+            check_pace(&fixed(20.0), 1, long).unwrap_err().0,
+            "txDuration"
+        );
     }
 }

@@ -54,6 +54,21 @@ pub struct Distribution {
     pub law: Law,
 }
 
+/// The longest duration a scenario may give, s (about 31.7 years): every time a scenario
+/// gives, and the [`Distribution::tail_bound`] of every delay, latency, service time and
+/// interval, must be at most this (`docs/model.md §9`). Simulated time itself has room for far
+/// more, so sums of such durations stay exact.
+pub const MAX_DURATION_S: f64 = 1e9;
+
+/// How rarely a law without an upper bound may draw above its [`Distribution::tail_bound`].
+pub const TAIL_PROBABILITY: f64 = 1e-12;
+
+/// The standard normal quantile at `1 - TAIL_PROBABILITY`.
+const NORMAL_TAIL_Z: f64 = 7.034_486_5;
+
+/// Draws behind an estimated [`Distribution::mean`], from a fixed seed.
+const MEAN_DRAWS: u32 = 4096;
+
 /// Most draws a truncated normal rejects before it falls back to clamping.
 const MAX_TRUNCATION_TRIES: u32 = 100_000;
 
@@ -176,6 +191,54 @@ impl Distribution {
         }
     }
 
+    /// The value draws stay below: the upper bound of a bounded law, else the quantile at
+    /// `1 - TAIL_PROBABILITY` (for a normal truncated below, about it). The distribution must
+    /// have passed [`Distribution::validate`].
+    pub fn tail_bound(&self) -> f64 {
+        let ln_tail = -TAIL_PROBABILITY.ln();
+        match self.law {
+            Law::Normal {
+                mean,
+                std_dev,
+                max: None,
+                ..
+            } => mean + NORMAL_TAIL_Z * std_dev,
+            Law::Lognormal { mu, sigma } => (mu + NORMAL_TAIL_Z * sigma).exp(),
+            Law::Exponential { mean } => mean * ln_tail,
+            Law::Weibull { scale, shape } => scale * ln_tail.powf(1.0 / shape),
+            Law::Gamma { shape, scale } => scale * unit_gamma_tail(shape, ln_tail),
+            _ => self.upper_bound(),
+        }
+    }
+
+    /// The mean: exact where it has a closed form, else (a truncated normal, a Weibull) the
+    /// average of a fixed number of draws from a fixed seed, a reproducible estimate for checks
+    /// such as "a block interval advances time". The distribution must have passed
+    /// [`Distribution::validate`].
+    pub fn mean(&self) -> f64 {
+        match self.law {
+            Law::Fixed(v) => v,
+            Law::Uniform { min, max } => 0.5 * min + 0.5 * max,
+            Law::Normal {
+                mean,
+                min: None,
+                max: None,
+                ..
+            } => mean,
+            Law::Lognormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
+            Law::Exponential { mean } => mean,
+            Law::Gamma { shape, scale } => shape * scale,
+            Law::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Law::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+            Law::Normal { .. } | Law::Weibull { .. } => {
+                let mut rng =
+                    <rand::rngs::Xoshiro256PlusPlus as rand::SeedableRng>::seed_from_u64(0);
+                let sum: f64 = (0..MEAN_DRAWS).map(|_| self.sample(&mut rng)).sum();
+                sum / f64::from(MEAN_DRAWS)
+            }
+        }
+    }
+
     /// Draws one value. The distribution must have passed [`Distribution::validate`].
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         const VALIDATED: &str = "distribution parameters are validated when the scenario loads";
@@ -224,6 +287,29 @@ impl Distribution {
                 .sample(rng),
         }
     }
+}
+
+/// The least `x` with `P(X > x) <= exp(-ln_tail)` by the Chernoff bound for a Gamma(`shape`, 1)
+/// variable `X`: `P(X > x) <= exp(-(x - shape - shape ln(x / shape)))` for `x > shape`.
+fn unit_gamma_tail(shape: f64, ln_tail: f64) -> f64 {
+    let exponent = |x: f64| x - shape - shape * (x / shape).ln();
+    let mut hi = shape + ln_tail;
+    while exponent(hi) < ln_tail {
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return f64::INFINITY;
+        }
+    }
+    let mut lo = shape;
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if exponent(mid) < ln_tail {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
 }
 
 /// Reads a plain number as a fixed value and a one-key map as a named law; with
@@ -391,6 +477,53 @@ mod tests {
                 assert!((m - mean).abs() < 0.05 * mean, "{yaml}: mean {m}");
             }
         }
+    }
+
+    #[test]
+    fn tail_bounds_are_the_support_or_a_far_quantile() {
+        let bound = |yaml: &str| parse(yaml).tail_bound();
+        assert_eq!(bound("{uniform: {min: 1, max: 5}}"), 5.0);
+        assert_eq!(
+            bound("{triangular: {min: 0, mode: 1, max: 18446744073709551616}}"),
+            2f64.powi(64)
+        );
+        // Exponential: mean × ln(1e12).
+        assert!((bound("{exponential: {mean: 2}}") - 2.0 * 27.631_021_115_928_547).abs() < 1e-9);
+        // Lognormal: exp(mu + 7.0345 sigma).
+        assert!((bound("{lognormal: {mu: 0, sigma: 1}}") - 7.034_486_5f64.exp()).abs() < 1e-6);
+        assert!((bound("{normal: {mean: 10, std_dev: 2}}") - 24.068_973).abs() < 1e-6);
+        // Weibull of shape 1 is the exponential; of shape 2, scale × sqrt(ln 1e12).
+        assert!(
+            (bound("{weibull: {scale: 3, shape: 1}}") - 3.0 * 27.631_021_115_928_547).abs() < 1e-9
+        );
+        assert!(
+            (bound("{weibull: {scale: 1, shape: 2}}") - 27.631_021_115_928_547f64.sqrt()).abs()
+                < 1e-9
+        );
+        assert_eq!(bound("{weibull: {scale: 1, shape: 1e-300}}"), f64::INFINITY);
+        assert_eq!(bound("{lognormal: {mu: 1000, sigma: 1}}"), f64::INFINITY);
+        assert!(bound("{exponential: {mean: 1e300}}") > 1e300);
+        // Gamma of shape 1 is the exponential: the Chernoff bound lies a little above its
+        // exact quantile 27.63.
+        let g = bound("{gamma: {shape: 1, scale: 1}}");
+        assert!((27.63..34.0).contains(&g), "{g}");
+        // And it holds empirically for a larger shape.
+        let d = parse("{gamma: {shape: 50, scale: 1}}");
+        let b = d.tail_bound();
+        let mut rng = StdRng::seed_from_u64(3);
+        assert!((0..100_000).all(|_| d.sample(&mut rng) < b), "{b}");
+        assert!((50.0..200.0).contains(&b), "{b}");
+    }
+
+    #[test]
+    fn means_are_exact_or_estimated_reproducibly() {
+        assert_eq!(parse("{uniform: {min: 0, max: 0}}").mean(), 0.0);
+        assert_eq!(parse("0.001").mean(), 0.001);
+        assert_eq!(parse("{exponential: {mean: 12}}").mean(), 12.0);
+        assert_eq!(parse("{pert: {min: 0, mode: 3, max: 12}}").mean(), 4.0);
+        let weibull = parse("{weibull: {scale: 12, shape: 1}}");
+        assert_eq!(weibull.mean(), weibull.mean());
+        assert!((weibull.mean() - 12.0).abs() < 0.6, "{}", weibull.mean());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod error;
 mod load;
 mod validate;
 
-pub use distribution::{Distribution, Law};
+pub use distribution::{Distribution, Law, MAX_DURATION_S, TAIL_PROBABILITY};
 pub use error::ScenarioError;
 pub use load::{load, parse_str};
 pub(crate) use load::{parse_yaml, read_file};
@@ -335,6 +335,10 @@ impl Serialize for OptimiserTime {
         }
     }
 }
+
+/// The shortest mean time between blocks of interval mining, s: a shorter one cannot advance
+/// simulated time in a run of any length (a run's fixed interval is never drawn shorter).
+pub const MIN_BLOCK_INTERVAL_S: f64 = 1e-3;
 
 /// Block production and transaction processing of the simulated chain node.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,10 @@
 //! Semantic checks of a parsed scenario: values in range, references that resolve, unique ids.
 //! Each failure names the field path and says what was expected and what was found.
 
-use super::{Distribution, NodeId, NodeKind, Scenario};
+use super::{
+    Distribution, MAX_DURATION_S, MIN_BLOCK_INTERVAL_S, NodeId, NodeKind, Scenario,
+    TAIL_PROBABILITY,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A failed check: (field path, message).
@@ -65,6 +68,7 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     check_chain(&scenario.chain)?;
     check_optimiser(scenario, &prosumers)?;
     check_monte_carlo(scenario, &lines)?;
+    check_durations(scenario)?;
     check_reliability(scenario)?;
     check_round_fits_interval(scenario)
 }
@@ -484,7 +488,7 @@ pub(crate) fn check_chain(c: &super::ChainConfig) -> Checked {
     ] {
         non_negative_distribution(&format!("chain.service_time_s.{name}"), d)?;
     }
-    Ok(())
+    check_chain_time(c)
 }
 
 fn check_optimiser(s: &Scenario, prosumers: &BTreeMap<String, f64>) -> Checked {
@@ -562,6 +566,157 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
         }
     }
     share("monte_carlo.back_off_probability", m.back_off_probability)
+}
+
+/// A duration a scenario gives: at most [`MAX_DURATION_S`].
+fn bounded_duration(field: &str, value_s: f64) -> Checked {
+    if value_s <= MAX_DURATION_S {
+        Ok(())
+    } else {
+        fail(
+            field,
+            format!(
+                "{value_s:e} s is longer than the longest duration a scenario may give \
+                 ({MAX_DURATION_S:e} s, about 31.7 years)"
+            ),
+        )
+    }
+}
+
+/// A validated distribution of a duration: draws stay below [`MAX_DURATION_S`] (a law
+/// without an upper bound, but for a probability of `TAIL_PROBABILITY`).
+fn bounded_duration_distribution(field: &str, d: &Distribution) -> Checked {
+    let bound_s = d.tail_bound();
+    if bound_s <= MAX_DURATION_S {
+        return Ok(());
+    }
+    let which = if d.upper_bound().is_finite() {
+        "its upper bound".to_string()
+    } else {
+        format!("its {} quantile", 1.0 - TAIL_PROBABILITY)
+    };
+    fail(
+        field,
+        format!(
+            "draws reach {bound_s:e} s ({which}), longer than the longest duration a scenario \
+             may give ({MAX_DURATION_S:e} s, about 31.7 years): bound the distribution"
+        ),
+    )
+}
+
+/// Every time and timing distribution of a scenario (its chain's apart: [`check_chain_time`])
+/// within [`MAX_DURATION_S`], so that every event of a run is representable simulated time.
+fn check_durations(s: &Scenario) -> Checked {
+    bounded_duration("time.horizon_s", s.time.horizon_s)?;
+    bounded_duration("network.retry_timeout_s", s.network.retry_timeout_s)?;
+    bounded_duration(
+        "timing.pre_outage_optimiser_period_s",
+        s.timing.pre_outage_optimiser_period_s,
+    )?;
+    let t = &s.timing;
+    let m = &s.monte_carlo;
+    let mut laws = vec![
+        ("network.latency_s", &s.network.latency_s),
+        ("timing.detection_delay_s", &t.detection_delay_s),
+        ("timing.switching_delay_s", &t.switching_delay_s),
+    ];
+    if let super::OptimiserTime::Modelled(d) = &t.optimiser_time_s {
+        laws.push(("timing.optimiser_time_s", d));
+    }
+    if let Some(d) = &m.fault_time_s {
+        laws.push(("monte_carlo.fault_time_s", d));
+    }
+    if let Some(d) = &m.block_interval_s {
+        laws.push(("monte_carlo.block_interval_s", d));
+    }
+    for (field, d) in laws {
+        bounded_duration_distribution(field, d)?;
+    }
+    // A run's latencies are the latency times the run's latency factor.
+    let slowest_s = s.network.latency_s.tail_bound() * m.latency_factor.tail_bound();
+    if slowest_s > MAX_DURATION_S {
+        fail(
+            "monte_carlo.latency_factor",
+            format!(
+                "scales network.latency_s up to {slowest_s:e} s, longer than the longest \
+                 duration a scenario may give ({MAX_DURATION_S:e} s)"
+            ),
+        )?;
+    }
+    if let Some(d) = &m.block_interval_s {
+        advancing_block_interval("monte_carlo.block_interval_s", d)?;
+    }
+    if s.chain.mining == super::Mining::Interval {
+        let chain = s.chain.block_interval_s.iter();
+        for (field, d) in chain.map(|d| ("chain.block_interval_s", d)).chain(
+            m.block_interval_s
+                .iter()
+                .map(|d| ("monte_carlo.block_interval_s", d)),
+        ) {
+            blocks_within_a_run(field, d, s.time.horizon_s)?;
+        }
+    }
+    Ok(())
+}
+
+/// Most blocks a run may mine over its horizon: beyond, a run that lasts to its horizon
+/// would take hours of computing.
+const MAX_BLOCKS_PER_RUN: f64 = 1e8;
+
+/// A block interval that mines at most [`MAX_BLOCKS_PER_RUN`] blocks over `horizon_s`.
+fn blocks_within_a_run(field: &str, d: &Distribution, horizon_s: f64) -> Checked {
+    let blocks = horizon_s / d.mean();
+    if blocks <= MAX_BLOCKS_PER_RUN {
+        return Ok(());
+    }
+    fail(
+        field,
+        format!(
+            "averages {:.3e} s, so a run to the horizon ({horizon_s} s) would mine {blocks:.3e} \
+             blocks, more than {MAX_BLOCKS_PER_RUN:e}: lengthen the interval or shorten the \
+             horizon",
+            d.mean()
+        ),
+    )
+}
+
+/// A chain's block interval and service times within [`MAX_DURATION_S`], and a block interval
+/// that advances time.
+fn check_chain_time(c: &super::ChainConfig) -> Checked {
+    if let Some(interval) = &c.block_interval_s {
+        bounded_duration_distribution("chain.block_interval_s", interval)?;
+        if c.mining == super::Mining::Interval {
+            advancing_block_interval("chain.block_interval_s", interval)?;
+        }
+    }
+    let st = &c.service_time_s;
+    for (name, d) in [
+        ("find_entities", &st.find_entities),
+        ("power_data", &st.power_data),
+        ("power_balance", &st.power_balance),
+        ("tariff_computation", &st.tariff_computation),
+        ("optimisation_handler", &st.optimisation_handler),
+    ] {
+        bounded_duration_distribution(&format!("chain.service_time_s.{name}"), d)?;
+    }
+    Ok(())
+}
+
+/// A block interval whose mean ([`Distribution::mean`]) is at least
+/// [`MIN_BLOCK_INTERVAL_S`]: shorter, blocks follow each other too closely for simulated time
+/// to advance, and the run never ends.
+fn advancing_block_interval(field: &str, d: &Distribution) -> Checked {
+    let mean_s = d.mean();
+    if mean_s >= MIN_BLOCK_INTERVAL_S {
+        return Ok(());
+    }
+    fail(
+        field,
+        format!(
+            "averages {mean_s:.3e} s; blocks must be at least {MIN_BLOCK_INTERVAL_S} s apart on \
+             average, or simulated time cannot advance"
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -343,17 +343,24 @@ impl ChainNode {
                 block: self.block,
             });
         }
-        let confirmed_block = self.block + 1 - u64::from(self.confirmations);
+        let (tip, needed) = (self.block, self.confirmations);
         let (done, waiting): (Vec<_>, Vec<_>) = env
             .unconfirmed
             .drain(..)
-            .partition(|r| r.block <= confirmed_block);
+            .partition(|r| confirmed(r.block, tip, needed));
         env.unconfirmed = waiting;
         for mut receipt in done {
             receipt.confirmed_at_s = now_s;
             self.receipt.send(receipt).await;
         }
     }
+}
+
+/// Whether a receipt included in `block` has `needed` confirmations once `tip` is mined: its
+/// own block is the first, each block after it one more.
+fn confirmed(block: u64, tip: u64, needed: u32) -> bool {
+    tip.checked_sub(block)
+        .is_some_and(|depth| depth.saturating_add(1) >= u64::from(needed))
 }
 
 /// Runs `call` in the EVM: its outcome and the gas it used; `None` when it does not fit in
@@ -397,5 +404,23 @@ fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
         Ok(done) => Some(done),
         Err(ChainError::BlockFull { .. }) => None,
         Err(e) => Some((Outcome::Reverted(e.to_string()), e.gas_used())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confirmed;
+
+    #[test]
+    fn confirmations_count_the_receipts_block_and_those_after_it() {
+        assert!(confirmed(5, 5, 1));
+        assert!(!confirmed(5, 5, 2));
+        assert!(confirmed(5, 6, 2));
+        assert!(!confirmed(5, 73, 70));
+        assert!(confirmed(5, 74, 70));
+        // More confirmations than blocks mined so far: not confirmed (it used to wrap).
+        assert!(!confirmed(2, 2, 80));
+        assert!(!confirmed(2, 1, 1));
+        assert!(confirmed(0, u64::MAX, u32::MAX));
     }
 }

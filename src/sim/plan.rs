@@ -2,7 +2,7 @@
 //! the run's seed — fault time and place, weather and demand factors, which prosumers back off.
 
 use super::seed::{Purpose, run_seed, stream};
-use crate::scenario::{NodeId, Scenario};
+use crate::scenario::{MIN_BLOCK_INTERVAL_S, NodeId, Scenario};
 use rand::RngExt;
 use serde::Serialize;
 
@@ -59,13 +59,16 @@ impl RunPlan {
         let mut plan = RunPlan::nominal(scenario, seed);
         plan.run_index = run_index;
         if !mc.fault_sets.is_empty() {
-            let total: f64 = mc.fault_sets.iter().map(|s| s.weight).sum();
+            // Weights are relative: scaled by the largest, they sum to a finite number
+            // however large they are (each is finite and > 0).
+            let largest = mc.fault_sets.iter().map(|s| s.weight).fold(0.0, f64::max);
+            let total: f64 = mc.fault_sets.iter().map(|s| s.weight / largest).sum();
             let mut pick = rng.random_range(0.0..total);
             let chosen = mc
                 .fault_sets
                 .iter()
                 .position(|s| {
-                    pick -= s.weight;
+                    pick -= s.weight / largest;
                     pick < 0.0
                 })
                 .unwrap_or(mc.fault_sets.len() - 1);
@@ -95,11 +98,11 @@ impl RunPlan {
         plan.weather_factor = mc.weather_factor.sample(&mut rng);
         plan.demand_factor = mc.demand_factor.sample(&mut rng);
         plan.latency_factor = mc.latency_factor.sample(&mut rng);
-        // At least a millisecond: blocks must follow each other in time.
+        // At least `MIN_BLOCK_INTERVAL_S`: blocks must follow each other in time.
         plan.block_interval_s = mc
             .block_interval_s
             .as_ref()
-            .map(|d| d.sample(&mut rng).max(1e-3));
+            .map(|d| d.sample(&mut rng).max(MIN_BLOCK_INTERVAL_S));
         for p in &scenario.entities.prosumers {
             let backs_off =
                 mc.back_off_probability > 0.0 && rng.random_bool(mc.back_off_probability);

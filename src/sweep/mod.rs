@@ -325,7 +325,7 @@ fn parts(range: std::ops::Range<u64>, size: u64) -> impl Iterator<Item = std::op
     let size = size.max(1);
     (range.start..range.end)
         .step_by(size as usize)
-        .map(move |start| start..(start + size).min(range.end))
+        .map(move |start| start..start.saturating_add(size).min(range.end))
 }
 
 /// `DIR/<table>/shard=K/part-K-P.parquet`.

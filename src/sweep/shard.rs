@@ -81,9 +81,12 @@ impl Shard {
     /// This shard's run indices out of `runs`: contiguous, the shards together cover all runs
     /// once.
     pub fn runs(&self, runs: u64) -> Range<u64> {
-        let start = runs * self.index / self.count;
-        let end = runs * (self.index + 1) / self.count;
-        start..end
+        // In 128 bits: `runs * index` overflows 64 bits for large sweeps split finely.
+        let bound = |index: u64| {
+            let at = u128::from(runs) * u128::from(index) / u128::from(self.count);
+            u64::try_from(at).expect("index <= count, so the bound is at most `runs`")
+        };
+        bound(self.index)..bound(self.index + 1)
     }
 }
 
@@ -109,6 +112,21 @@ mod tests {
             }
             assert_eq!(covered, (0..100).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn large_sweeps_split_without_overflow() {
+        let runs = 10_000_000_000_000;
+        let half = Shard {
+            index: 5_000_000_000_000,
+            count: 10_000_000_000_000,
+        };
+        assert_eq!(half.runs(runs), 5_000_000_000_000..5_000_000_000_001);
+        let last = Shard {
+            index: u64::MAX - 1,
+            count: u64::MAX,
+        };
+        assert_eq!(last.runs(u64::MAX), u64::MAX - 1..u64::MAX);
     }
 
     #[test]
