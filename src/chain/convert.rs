@@ -25,9 +25,8 @@ impl TryFrom<&tariff::SlabSchedule> for SlabSchedule {
                         None => Slab::UNBOUNDED_WH,
                         Some(kwh) => whole(kwh * 1000.0, || field("up_to_kwh"), "Wh")?,
                     };
-                    let rate = band.rate_inr_per_kwh * 100.0;
                     let rate_paise_per_kwh =
-                        whole(rate, || field("rate_inr_per_kwh"), "paise per kWh")?;
+                        rate_paise(band.rate_inr_per_kwh, || field("rate_inr_per_kwh"))?;
                     Ok(Slab {
                         up_to_wh,
                         rate_paise_per_kwh,
@@ -53,6 +52,66 @@ impl TryFrom<&tariff::SlabSchedule> for SlabSchedule {
             telescopic,
             flat,
         })
+    }
+}
+
+/// The dearest rate the contracts are given, INR per kWh (10^8 paise per kWh): at most this,
+/// a bill of up to 1.8 × 10^11 kWh in one interval still fits the contracts' 64-bit paise.
+pub const MAX_RATE_INR_PER_KWH: f64 = 1e6;
+
+/// A rate in whole paise per kWh, at most [`MAX_RATE_INR_PER_KWH`], or an error naming
+/// `field()`.
+fn rate_paise(rate_inr_per_kwh: f64, field: impl Fn() -> String) -> Result<u64, ChainError> {
+    if !(rate_inr_per_kwh <= MAX_RATE_INR_PER_KWH) {
+        return Err(ChainError::Unrepresentable {
+            field: field(),
+            message: format!(
+                "{rate_inr_per_kwh} INR/kWh is above the dearest rate the contracts take \
+                 ({MAX_RATE_INR_PER_KWH} INR/kWh)"
+            ),
+        });
+    }
+    whole(rate_inr_per_kwh * 100.0, field, "paise per kWh")
+}
+
+/// The prosumer base tariff as TariffComputation holds it: whole paise per kWh, above 0.
+pub fn base_tariff_paise(inr_per_kwh: f64) -> Result<u64, ChainError> {
+    const FIELD: &str = "prosumer_base_inr_per_kwh";
+    match rate_paise(inr_per_kwh, || FIELD.to_string())? {
+        0 => Err(ChainError::Unrepresentable {
+            field: FIELD.into(),
+            message: format!("{inr_per_kwh} INR/kWh is 0 paise; the base tariff must be > 0"),
+        }),
+        paise => Ok(paise),
+    }
+}
+
+/// The meter interval as FindEntities holds it: whole seconds (rounded), at least 1.
+pub fn interval_seconds(meter_interval_s: f64) -> Result<u32, ChainError> {
+    let rounded = meter_interval_s.round();
+    if rounded >= 1.0 && rounded <= f64::from(u32::MAX) {
+        Ok(rounded as u32)
+    } else {
+        Err(ChainError::Unrepresentable {
+            field: "meter_interval_s".into(),
+            message: format!(
+                "{meter_interval_s} s rounds to {rounded} whole seconds on chain, which must be \
+                 1 to {}",
+                u32::MAX
+            ),
+        })
+    }
+}
+
+/// A grid node's number as FindEntities holds it: nodes are numbered from 1.
+pub fn node_number(node: u32) -> Result<u32, ChainError> {
+    if node == 0 {
+        Err(ChainError::Unrepresentable {
+            field: "node".into(),
+            message: "node 0: the contracts number nodes from 1".into(),
+        })
+    } else {
+        Ok(node)
     }
 }
 

@@ -2,6 +2,7 @@
 //! Each failure names the field path and says what was expected and what was found.
 
 use super::{Distribution, NodeId, NodeKind, Scenario};
+use crate::chain;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A failed check: (field path, message).
@@ -59,6 +60,7 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     let nodes = check_grid(scenario)?;
     let prosumers = check_entities(scenario, &nodes)?;
     check_tariffs(scenario)?;
+    check_on_chain(scenario)?;
     let lines = line_set(scenario);
     check_faults(scenario, &lines)?;
     check_network_and_timing(scenario)?;
@@ -217,6 +219,31 @@ fn check_reliability(s: &Scenario) -> Checked {
         non_negative(&format!("reliability.celid_t_min[{i}]"), t)?;
     }
     Ok(())
+}
+
+/// The values the contracts are given, converted by the very functions `run` deploys them
+/// with (`sim::deploy`), so that whatever passes here is accepted on chain.
+fn check_on_chain(s: &Scenario) -> Checked {
+    let unrepresentable = |field: String| {
+        move |e: chain::ChainError| match e {
+            chain::ChainError::Unrepresentable { message, .. } => (field, message),
+            other => (field, other.to_string()),
+        }
+    };
+    for (i, node) in s.grid.nodes.iter().enumerate() {
+        chain::node_number(node.id).map_err(unrepresentable(format!("grid.nodes[{i}].id")))?;
+    }
+    chain::interval_seconds(s.time.meter_interval_s)
+        .map_err(unrepresentable("time.meter_interval_s".into()))?;
+    chain::base_tariff_paise(s.tariffs.prosumer_base_inr_per_kwh)
+        .map_err(unrepresentable("tariffs.prosumer_base_inr_per_kwh".into()))?;
+    match chain::SlabSchedule::try_from(&s.tariffs.consumer) {
+        Ok(_) => Ok(()),
+        Err(chain::ChainError::Unrepresentable { field, message }) => {
+            fail(format!("tariffs.consumer.{field}"), message)
+        }
+        Err(other) => fail("tariffs.consumer", other.to_string()),
+    }
 }
 
 fn check_time(s: &Scenario) -> Checked {
