@@ -195,6 +195,53 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// Parses the command line. Options read negative numbers as values, so that a count given as
+/// `-5` is refused in one line naming the option, not taken for an unknown flag; other argument
+/// errors, help and version exit through clap.
+pub fn parse() -> Result<Cli, Failure> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = negative_values(Cli::command()).try_get_matches();
+    let error = match matches.and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    let negative = matches!(
+        error.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    )
+    .then(|| {
+        (
+            error.get(ContextKind::InvalidArg),
+            error.get(ContextKind::InvalidValue),
+        )
+    });
+    match negative {
+        Some((Some(ContextValue::String(arg)), Some(ContextValue::String(value))))
+            if value.starts_with('-') =>
+        {
+            Err(Failure {
+                error: anyhow::anyhow!("{arg}: must be a whole number >= 0, got {value}"),
+                exit_code: EXIT_BAD_INPUT,
+            })
+        }
+        _ => error.exit(),
+    }
+}
+
+/// `command` with every option that takes a value accepting negative numbers, recursively.
+fn negative_values(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(|arg| {
+            if arg.get_action().takes_values() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(negative_values)
+}
+
 /// Runs the parsed command line and returns what it prints on stdout.
 pub fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
@@ -261,6 +308,38 @@ fn generate(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Result
          --seed {seed} --scale {scale}`.\n# Entity energies are kWh per 15-min interval; keys: \
          docs/scenario.md.\n{yaml}"
     ))
+}
+
+/// Checks, before any work, that the output directory `dir` can be one: the nearest part of
+/// the path that exists must be a directory. A file there, or a path below a file, is the
+/// user's error (exit 2), named with the path.
+fn check_out_dir(dir: &Path) -> Result<(), Failure> {
+    let bad_input = |message: String| Failure {
+        error: anyhow::anyhow!("--out {}: {message}", dir.display()),
+        exit_code: EXIT_BAD_INPUT,
+    };
+    let mut path = Some(dir);
+    while let Some(part) = path {
+        match std::fs::metadata(part) {
+            Ok(metadata) if metadata.is_dir() => return Ok(()),
+            Ok(_) => {
+                return Err(bad_input(format!(
+                    "{} is a file, not a directory",
+                    part.display()
+                )));
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                path = part.parent();
+            }
+            Err(e) => return Err(bad_input(format!("cannot use {}: {e}", part.display()))),
+        }
+    }
+    Ok(())
 }
 
 fn load(file: &Path) -> Result<Scenario, ScenarioError> {

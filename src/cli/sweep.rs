@@ -76,6 +76,7 @@ pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
     if options.runs == 0 {
         return Err(bad_input("--runs must be at least 1".into()));
     }
+    super::check_out_dir(&options.out)?;
     let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
     let started = Instant::now();
     let shard_runs = options.shard.runs(options.runs);
