@@ -293,10 +293,17 @@ fn generate(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Result
         error: anyhow::anyhow!(message),
         exit_code: EXIT_BAD_INPUT,
     };
-    if prosumers + consumers == 0 {
+    let entities = prosumers.saturating_add(consumers);
+    if entities == 0 {
         return Err(bad_input(
             "a feeder needs at least one prosumer or consumer".into(),
         ));
+    }
+    let most = blackstart::synthetic::MAX_FEEDER_ENTITIES;
+    if entities > most {
+        return Err(bad_input(format!(
+            "--prosumers and --consumers: at most {most} entities in all, got {entities}"
+        )));
     }
     if !(scale.is_finite() && scale > 0.0) {
         return Err(bad_input(format!("--scale must be > 0, got {scale}")));
