@@ -136,10 +136,8 @@ fn on_chain_cases() -> Vec<(&'static str, String, &'static str)> {
         ),
         (
             "no band above the last telescopic edge",
-            format!(
-                "tariffs: {{consumer: {{name: s, telescopic: [{{up_to_kwh: 50, \
-                 rate_inr_per_kwh: 3}}]}}}}"
-            ),
+            "tariffs: {consumer: {name: s, telescopic: [{up_to_kwh: 50, rate_inr_per_kwh: 3}]}}"
+                .into(),
             "tariffs.consumer.non_telescopic",
         ),
     ]

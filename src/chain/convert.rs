@@ -62,7 +62,7 @@ pub const MAX_RATE_INR_PER_KWH: f64 = 1e6;
 /// A rate in whole paise per kWh, at most [`MAX_RATE_INR_PER_KWH`], or an error naming
 /// `field()`.
 fn rate_paise(rate_inr_per_kwh: f64, field: impl Fn() -> String) -> Result<u64, ChainError> {
-    if !(rate_inr_per_kwh <= MAX_RATE_INR_PER_KWH) {
+    if rate_inr_per_kwh > MAX_RATE_INR_PER_KWH {
         return Err(ChainError::Unrepresentable {
             field: field(),
             message: format!(
