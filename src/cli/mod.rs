@@ -322,7 +322,7 @@ fn generate(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Result
 /// user's error (exit 2), named with the path.
 fn check_out_dir(dir: &Path) -> Result<(), Failure> {
     let bad_input = |message: String| Failure {
-        error: anyhow::anyhow!("--out {}: {message}", dir.display()),
+        error: anyhow::anyhow!("--out {}: cannot write there: {message}", dir.display()),
         exit_code: EXIT_BAD_INPUT,
     };
     let mut path = Some(dir);
