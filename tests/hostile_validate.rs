@@ -272,6 +272,17 @@ fn negative_numbers_on_the_command_line_get_one_line() {
         "error: --seed <SEED>: must be a whole number >= 0, got -5"
     );
     rejects(d, &["sweep", campus, "--runs", "-3"], "--runs <RUNS>");
+    // Any other value an option cannot take is one line too.
+    rejects(
+        d,
+        &["sweep", campus, "--runs", "1.5"],
+        "'1.5' for '--runs <RUNS>'",
+    );
+    rejects(
+        d,
+        &["run", campus, "--format", "xml"],
+        "(possible values: table, json)",
+    );
     rejects(d, &["sweep", campus, "--threads", "-1"], "--threads");
     rejects(
         d,

@@ -196,8 +196,8 @@ impl From<anyhow::Error> for Failure {
 }
 
 /// Parses the command line. Options read negative numbers as values, so that a count given as
-/// `-5` is refused in one line naming the option, not taken for an unknown flag; other argument
-/// errors, help and version exit through clap.
+/// `-5` is refused in one line naming the option, not taken for an unknown flag; so is any value
+/// an option cannot take. Other argument errors, help and version exit through clap.
 pub fn parse() -> Result<Cli, Failure> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     use clap::{CommandFactory, FromArgMatches};
@@ -206,27 +206,38 @@ pub fn parse() -> Result<Cli, Failure> {
         Ok(cli) => return Ok(cli),
         Err(error) => error,
     };
-    let negative = matches!(
+    if !matches!(
         error.kind(),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation
-    )
-    .then(|| {
-        (
-            error.get(ContextKind::InvalidArg),
-            error.get(ContextKind::InvalidValue),
-        )
-    });
-    match negative {
-        Some((Some(ContextValue::String(arg)), Some(ContextValue::String(value))))
+    ) {
+        error.exit()
+    }
+    // A value the option cannot take: one line, naming the option.
+    let message = match (
+        error.get(ContextKind::InvalidArg),
+        error.get(ContextKind::InvalidValue),
+    ) {
+        (Some(ContextValue::String(arg)), Some(ContextValue::String(value)))
             if value.starts_with('-') =>
         {
-            Err(Failure {
-                error: anyhow::anyhow!("{arg}: must be a whole number >= 0, got {value}"),
-                exit_code: EXIT_BAD_INPUT,
-            })
+            format!("{arg}: must be a whole number >= 0, got {value}")
         }
-        _ => error.exit(),
-    }
+        _ => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            match error.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(valid)) => {
+                    format!("{first} (possible values: {})", valid.join(", "))
+                }
+                _ => first.to_string(),
+            }
+        }
+    };
+    Err(Failure {
+        error: anyhow::anyhow!(message),
+        exit_code: EXIT_BAD_INPUT,
+    })
 }
 
 /// `command` with every option that takes a value accepting negative numbers, recursively.
