@@ -71,7 +71,12 @@ fn rate_paise(rate_inr_per_kwh: f64, field: impl Fn() -> String) -> Result<u64, 
             ),
         });
     }
-    whole(rate_inr_per_kwh * 100.0, field, "paise per kWh")
+    whole(rate_inr_per_kwh * 100.0, &field, "paise per kWh").map_err(|_| {
+        ChainError::Unrepresentable {
+            field: field(),
+            message: format!("{rate_inr_per_kwh} INR/kWh is not a whole number of paise per kWh"),
+        }
+    })
 }
 
 /// The prosumer base tariff as TariffComputation holds it: whole paise per kWh, above 0.
@@ -170,11 +175,9 @@ mod tests {
         let mut kseb = tariff::SlabSchedule::kseb_2022_23();
         kseb.telescopic[1].rate_inr_per_kwh = 3.955;
         let error = SlabSchedule::try_from(&kseb).unwrap_err();
-        assert!(
-            error
-                .to_string()
-                .starts_with("telescopic[1].rate_inr_per_kwh: 395.5"),
-            "{error}"
+        assert_eq!(
+            error.to_string(),
+            "telescopic[1].rate_inr_per_kwh: 3.955 INR/kWh is not a whole number of paise per kWh"
         );
         let mut kseb = tariff::SlabSchedule::kseb_2022_23();
         kseb.non_telescopic[0].up_to_kwh = Some(300.0005);
@@ -183,6 +186,43 @@ mod tests {
             error.to_string().starts_with("non_telescopic[0].up_to_kwh"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_contracts_values_convert_exactly_or_not_at_all() {
+        assert_eq!(base_tariff_paise(3.0).unwrap(), 300);
+        assert_eq!(base_tariff_paise(1e6).unwrap(), 100_000_000);
+        for (inr, message) in [
+            (0.0, "0 INR/kWh is 0 paise; the base tariff must be > 0"),
+            (
+                0.004,
+                "0.004 INR/kWh is not a whole number of paise per kWh",
+            ),
+            (
+                3.001,
+                "3.001 INR/kWh is not a whole number of paise per kWh",
+            ),
+            (-3.0, "-3 INR/kWh is not a whole number of paise per kWh"),
+            (
+                f64::NAN,
+                "NaN INR/kWh is not a whole number of paise per kWh",
+            ),
+            (
+                1e7,
+                "10000000 INR/kWh is above the dearest rate the contracts take (1000000 INR/kWh)",
+            ),
+        ] {
+            assert_eq!(
+                base_tariff_paise(inr).unwrap_err().to_string(),
+                format!("prosumer_base_inr_per_kwh: {message}")
+            );
+        }
+        assert_eq!(interval_seconds(900.0).unwrap(), 900);
+        assert_eq!(interval_seconds(0.5).unwrap(), 1);
+        assert!(interval_seconds(0.49).is_err());
+        assert!(interval_seconds(5e9).is_err());
+        assert_eq!(node_number(7).unwrap(), 7);
+        assert!(node_number(0).is_err());
     }
 
     #[test]
