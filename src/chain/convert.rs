@@ -244,6 +244,11 @@ mod tests {
     }
 }
 
+/// The most energy one entity may have in a scenario, kWh (per interval, or a month's
+/// consumption): the contracts sum readings in 64-bit Wh, which holds millions of entities at
+/// this size.
+pub const MAX_ENERGY_KWH: f64 = 1e9;
+
 /// Energy in whole Wh, rounded to the nearest: how meters post readings.
 pub fn wh(kwh: f64) -> u64 {
     (kwh * 1000.0).round().max(0.0) as u64

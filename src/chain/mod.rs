@@ -45,8 +45,8 @@ use alloy_sol_types::{SolCall, SolConstructor, SolEvent};
 
 pub use alloy_primitives::Address;
 pub use convert::{
-    MAX_RATE_INR_PER_KWH, base_tariff_paise, interval_seconds, node_number, reward_paise, share,
-    share_wh, wh,
+    MAX_ENERGY_KWH, MAX_RATE_INR_PER_KWH, base_tariff_paise, interval_seconds, node_number,
+    reward_paise, share, share_wh, wh,
 };
 pub use error::ChainError;
 pub use gas::{EntityData, FunctionGas, GasInput, gas_report};

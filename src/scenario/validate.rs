@@ -233,6 +233,17 @@ fn check_on_chain(s: &Scenario) -> Checked {
     for (i, node) in s.grid.nodes.iter().enumerate() {
         chain::node_number(node.id).map_err(unrepresentable(format!("grid.nodes[{i}].id")))?;
     }
+    for (field, kwh) in entity_energies(s) {
+        if kwh > chain::MAX_ENERGY_KWH {
+            fail(
+                field,
+                format!(
+                    "{kwh} kWh is more than the contracts hold for one entity ({} kWh)",
+                    chain::MAX_ENERGY_KWH
+                ),
+            )?;
+        }
+    }
     chain::interval_seconds(s.time.meter_interval_s)
         .map_err(unrepresentable("time.meter_interval_s".into()))?;
     chain::base_tariff_paise(s.tariffs.prosumer_base_inr_per_kwh)
@@ -244,6 +255,47 @@ fn check_on_chain(s: &Scenario) -> Checked {
         }
         Err(other) => fail("tariffs.consumer", other.to_string()),
     }
+}
+
+/// Every energy of every entity, with its field path.
+fn entity_energies(s: &Scenario) -> Vec<(String, f64)> {
+    let e = &s.entities;
+    let mut all = Vec::new();
+    for (i, p) in e.prosumers.iter().enumerate() {
+        for (name, kwh) in [
+            ("export_prev_kwh", p.export_prev_kwh),
+            ("generation_kwh", p.generation_kwh),
+            ("battery_kwh", p.battery_kwh),
+            ("consumption_kwh", p.consumption_kwh),
+        ] {
+            all.push((format!("entities.prosumers[{i}].{name}"), kwh));
+        }
+    }
+    for (i, c) in e.consumers.iter().enumerate() {
+        all.push((format!("entities.consumers[{i}].demand_kwh"), c.demand_kwh));
+        if let Some(monthly) = c.monthly_kwh {
+            all.push((format!("entities.consumers[{i}].monthly_kwh"), monthly));
+        }
+    }
+    for (kind, ders) in [("solar", &e.solar), ("wind", &e.wind)] {
+        for (i, d) in ders.iter().enumerate() {
+            all.push((
+                format!("entities.{kind}[{i}].generation_kwh"),
+                d.generation_kwh,
+            ));
+        }
+    }
+    for (i, b) in e.batteries.iter().enumerate() {
+        for (name, kwh) in [
+            ("capacity_kwh", b.capacity_kwh),
+            ("stored_kwh", b.stored_kwh),
+            ("charge_kwh", b.charge_kwh),
+            ("discharge_kwh", b.discharge_kwh),
+        ] {
+            all.push((format!("entities.batteries[{i}].{name}"), kwh));
+        }
+    }
+    all
 }
 
 fn check_time(s: &Scenario) -> Checked {
