@@ -2,13 +2,11 @@
 
 mod cli;
 
-use clap::Parser;
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
-    match cli::run(args) {
+    match cli::parse().and_then(cli::run) {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
             match stdout

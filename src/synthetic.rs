@@ -153,6 +153,10 @@ pub fn household_consumer(rng: &mut Xoshiro256PlusPlus, scale: f64) -> (f64, u32
     (demand_kwh, priority(rng))
 }
 
+/// Most entities (prosumers and consumers) a generated feeder may have: a scenario of this size
+/// is some 25 MB of YAML, and validates in well under 1 GB (`blackstart generate` refuses more).
+pub const MAX_FEEDER_ENTITIES: usize = 100_000;
+
 /// A synthetic radial feeder scenario of households: the utility supply (node 1) feeds a trunk
 /// of buses; each trunk bus feeds a lateral bus with up to [`LATERAL_ENTITIES`] entities,
 /// prosumers and consumers mixed evenly, drawn by [`household_prosumer`] and

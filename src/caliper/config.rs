@@ -471,6 +471,7 @@ impl BenchmarkConfig {
         if t.workers.number == 0 {
             return Err(("test.workers.number".into(), "must be >= 1".into()));
         }
+        check_sizes(t)?;
         if t.rounds.is_empty() {
             return Err(("test.rounds".into(), "needs at least one round".into()));
         }
@@ -517,6 +518,43 @@ impl BenchmarkConfig {
         }
         Ok(())
     }
+}
+
+/// Most workers a benchmark may have (Caliper deployments run tens).
+pub const MAX_WORKERS: u32 = 10_000;
+/// Most transactions a benchmark may send in all rounds together: each is kept in memory for
+/// the report and `transactions.parquet`, with the chain state it leaves (about 4 KB a
+/// transaction, so some 400 MB at this limit).
+pub const MAX_TRANSACTIONS: u64 = 100_000;
+
+/// Sizes the machine must hold: workers, the transactions of `txNumber` rounds (as Caliper
+/// splits them: at least one per worker) and `txDuration`. A `txDuration` round's count
+/// depends on the node, so the driver stops it at what is left of [`MAX_TRANSACTIONS`].
+fn check_sizes(t: &Test) -> Result<(), (String, String)> {
+    let workers = t.workers.number;
+    if workers > MAX_WORKERS {
+        return Err((
+            "test.workers.number".into(),
+            format!("must be at most {MAX_WORKERS}, got {workers}"),
+        ));
+    }
+    let mut total = 0u64;
+    for (i, round) in t.rounds.iter().enumerate() {
+        if let Some(n) = round.tx_number {
+            let sent = n.max(u64::from(workers));
+            total = total.saturating_add(sent);
+            if total > MAX_TRANSACTIONS {
+                return Err((
+                    format!("test.rounds[{i}].txNumber"),
+                    format!(
+                        "{n} brings the benchmark to {total} transactions, more than the \
+                         {MAX_TRANSACTIONS} it may send in all rounds"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -50,6 +50,10 @@ pub struct Driver {
     length: RoundLength,
     /// The worker of each transaction id (ids count from 0 in submission order).
     owners: Vec<u32>,
+    /// Most transactions the round may send: every one is kept for the report.
+    max_transactions: u64,
+    /// Whether a worker was due to send past `max_transactions`.
+    over_limit: bool,
 }
 
 /// The driver's non-serialisable state: what the workload sends.
@@ -62,7 +66,12 @@ impl Driver {
     /// Workers started one after the other over one sending interval (Caliper's workers are
     /// separate processes that never start in the same instant): the sum of the workers'
     /// streams is then evenly spaced, as the configured rate is.
-    fn new(control: &RateControl, workers: u32, length: RoundLength) -> Self {
+    fn new(
+        control: &RateControl,
+        workers: u32,
+        length: RoundLength,
+        max_transactions: u64,
+    ) -> Self {
         let spacing_s = 1.0 / control.initial_tps();
         Driver {
             to_chain: Output::default(),
@@ -76,6 +85,8 @@ impl Driver {
                 .collect(),
             length,
             owners: Vec::new(),
+            max_transactions,
+            over_limit: false,
         }
     }
 
@@ -114,6 +125,11 @@ impl Driver {
             .all(|w| !w.sending && w.stats.unfinished() == 0)
     }
 
+    /// Whether a worker was due to send past the round's limit [query].
+    pub async fn over_limit(&mut self, _: ()) -> bool {
+        self.over_limit
+    }
+
     /// The worker of each transaction, by id [query].
     pub async fn owners(&mut self, _: ()) -> Vec<u32> {
         self.owners.clone()
@@ -122,6 +138,14 @@ impl Driver {
     /// Worker `w` submits its next transaction now, then plans the one after.
     async fn submit(&mut self, w: usize, cx: &Context<Self>, env: &mut DriverEnv) {
         let id = self.owners.len() as u64;
+        if id >= self.max_transactions {
+            // At the limit every worker stops; `run_round` reports the round as too long.
+            for worker in &mut self.workers {
+                worker.sending = false;
+            }
+            self.over_limit = true;
+            return;
+        }
         self.owners.push(w as u32);
         self.workers[w].stats.submitted += 1;
         let call = env.workload.call(id);
@@ -169,6 +193,10 @@ pub struct RoundSetup<'a> {
     pub chain_config: &'a ChainConfig,
     /// The node's random stream (service times, block intervals).
     pub rng: Stream,
+    /// Most transactions the round may send: what is left of the benchmark's `limit`.
+    pub max_transactions: u64,
+    /// Most transactions the benchmark may send in all.
+    pub limit: u64,
 }
 
 /// Runs one round on `chain` (already prepared for `workload`): every transaction's record,
@@ -182,7 +210,12 @@ pub fn run_round(
     let chain_box = Mailbox::with_capacity(MAILBOX_CAPACITY);
     let driver_box = Mailbox::with_capacity(MAILBOX_CAPACITY);
     let mut node = ChainNode::new(setup.chain_config, None, setup.rng);
-    let mut driver = Driver::new(setup.control, setup.workers, setup.length);
+    let mut driver = Driver::new(
+        setup.control,
+        setup.workers,
+        setup.length,
+        setup.max_transactions,
+    );
     let (receipt_writer, mut receipts) = event_queue(SinkState::Enabled);
     driver.to_chain.connect(ChainNode::submit, &chain_box);
     node.receipt.connect(Driver::receipt, &driver_box);
@@ -197,6 +230,9 @@ pub fn run_round(
         .register(&mut bench);
     let owners = QuerySource::new()
         .connect(Driver::owners, &driver_box)
+        .register(&mut bench);
+    let over_limit = QuerySource::new()
+        .connect(Driver::over_limit, &driver_box)
         .register(&mut bench);
     let mut simulation = bench
         .add_model(WithEnv(node, NodeEnv::new(chain)), chain_box, "chain")
@@ -229,6 +265,15 @@ pub fn run_round(
     let owners = simulation
         .process_query(&owners, ())
         .map_err(|e| engine(&e))?;
+    if simulation
+        .process_query(&over_limit, ())
+        .map_err(|e| engine(&e))?
+    {
+        return Err(CaliperError::TooManyTransactions {
+            round: setup.label.to_string(),
+            limit: setup.limit,
+        });
+    }
     let mut records: Vec<TransactionRecord> = drain(&mut receipts)
         .into_iter()
         .map(|r| TransactionRecord::new(setup.index, setup.label, owners[r.id as usize], r))

@@ -35,7 +35,7 @@ pub mod resources;
 mod stats;
 mod workload;
 
-pub use config::{BenchmarkConfig, RateControl, Round, RoundLength};
+pub use config::{BenchmarkConfig, MAX_TRANSACTIONS, MAX_WORKERS, RateControl, Round, RoundLength};
 pub use driver::MIN_SUBMIT_GAP_S;
 pub use profile::{ChainProfile, DEFAULT_PROFILE};
 pub use resources::ResourceUsage;
@@ -68,6 +68,17 @@ pub enum CaliperError {
         /// What is missing.
         message: String,
     },
+    /// A `txDuration` round would send more transactions than a benchmark may.
+    #[error(
+        "round `{round}`: reached the limit of {limit} transactions in a benchmark (each is kept \
+         for the report); shorten its txDuration or lower its rate"
+    )]
+    TooManyTransactions {
+        /// The round's label.
+        round: String,
+        /// The benchmark's limit ([`MAX_TRANSACTIONS`]).
+        limit: u64,
+    },
     /// Deploying or preparing the contracts failed.
     #[error("preparing the contracts: {0}")]
     Chain(#[from] ChainError),
@@ -87,6 +98,7 @@ impl CaliperError {
             CaliperError::Config(_)
                 | CaliperError::UnknownProfile { .. }
                 | CaliperError::Workload { .. }
+                | CaliperError::TooManyTransactions { .. }
         )
     }
 }
@@ -226,6 +238,17 @@ pub fn run(
     scenario: &Scenario,
     seed: u64,
 ) -> Result<BenchReport, CaliperError> {
+    run_within(config, profile, scenario, seed, MAX_TRANSACTIONS)
+}
+
+/// [`run`], stopping `txDuration` rounds once the benchmark has sent `max_transactions`.
+fn run_within(
+    config: &BenchmarkConfig,
+    profile: &ChainProfile,
+    scenario: &Scenario,
+    seed: u64,
+    max_transactions: u64,
+) -> Result<BenchReport, CaliperError> {
     let entities = entity::entities(scenario);
     let deployed = deploy::deploy(scenario, &entities)?;
     let workers = config.test.workers.number;
@@ -279,6 +302,8 @@ pub fn run(
             length,
             chain_config: &profile.chain,
             rng: stream(run_seed(seed, index as u64), Purpose::Chain),
+            max_transactions: max_transactions.saturating_sub(transactions.len() as u64),
+            limit: max_transactions,
         };
         let records = driver::run_round(setup, workload, chain)?;
         rounds.push(stats::summarise(

@@ -228,3 +228,51 @@ fn interval_blocks_never_hold_more_than_their_gas_limit() {
     }
     assert_eq!((report.rounds[0].succ, report.rounds[0].fail), (200, 0));
 }
+
+#[test]
+fn a_duration_round_stops_at_the_transaction_limit_with_a_user_error() {
+    let config = bench(
+        2,
+        "txDuration: 100",
+        "{type: fixed-rate, opts: {tps: 10}}",
+        "find_entities.js",
+    );
+    let profile = ChainProfile::builtin("ganache").unwrap();
+    let error = run_within(&config, &profile, &bundled_scenario(), 1, 25).unwrap_err();
+    assert!(error.is_user_error());
+    assert_eq!(
+        error.to_string(),
+        "round `r`: reached the limit of 25 transactions in a benchmark (each is kept for the \
+         report); shorten its txDuration or lower its rate"
+    );
+    // Within the limit the round runs whole: 10 TPS for 100 s.
+    let report = run_within(&config, &profile, &bundled_scenario(), 1, 1000).unwrap();
+    assert_eq!(report.transactions.len(), 1000);
+}
+
+#[test]
+fn worker_and_transaction_counts_are_bounded_by_the_configuration() {
+    let text = |workers: &str, length: &str| {
+        format!(
+            "test:\n  name: t\n  workers: {{number: {workers}}}\n  rounds:\n    - label: r\n      {length}\n      workload: {{module: tariff.js}}\n"
+        )
+    };
+    let error = |workers, length| {
+        BenchmarkConfig::parse_str(&text(workers, length), "b.yaml")
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        error("100000000", "txNumber: 10"),
+        "b.yaml: test.workers.number: must be at most 10000, got 100000000"
+    );
+    assert_eq!(
+        error("4", "txNumber: 1000000000"),
+        "b.yaml: test.rounds[0].txNumber: 1000000000 brings the benchmark to 1000000000 \
+         transactions, more than the 100000 it may send in all rounds"
+    );
+    assert_eq!(
+        error("4", "txDuration: 1e9"),
+        "b.yaml: test.rounds[0].txDuration: must be at most 10000000 s, got 1000000000"
+    );
+}

@@ -25,9 +25,8 @@ impl TryFrom<&tariff::SlabSchedule> for SlabSchedule {
                         None => Slab::UNBOUNDED_WH,
                         Some(kwh) => whole(kwh * 1000.0, || field("up_to_kwh"), "Wh")?,
                     };
-                    let rate = band.rate_inr_per_kwh * 100.0;
                     let rate_paise_per_kwh =
-                        whole(rate, || field("rate_inr_per_kwh"), "paise per kWh")?;
+                        rate_paise(band.rate_inr_per_kwh, || field("rate_inr_per_kwh"))?;
                     Ok(Slab {
                         up_to_wh,
                         rate_paise_per_kwh,
@@ -53,6 +52,71 @@ impl TryFrom<&tariff::SlabSchedule> for SlabSchedule {
             telescopic,
             flat,
         })
+    }
+}
+
+/// The dearest rate the contracts are given, INR per kWh (10^8 paise per kWh): at most this,
+/// a bill of up to 1.8 × 10^11 kWh in one interval still fits the contracts' 64-bit paise.
+pub const MAX_RATE_INR_PER_KWH: f64 = 1e6;
+
+/// A rate in whole paise per kWh, at most [`MAX_RATE_INR_PER_KWH`], or an error naming
+/// `field()`.
+fn rate_paise(rate_inr_per_kwh: f64, field: impl Fn() -> String) -> Result<u64, ChainError> {
+    if rate_inr_per_kwh > MAX_RATE_INR_PER_KWH {
+        return Err(ChainError::Unrepresentable {
+            field: field(),
+            message: format!(
+                "{rate_inr_per_kwh} INR/kWh is above the dearest rate the contracts take \
+                 ({MAX_RATE_INR_PER_KWH} INR/kWh)"
+            ),
+        });
+    }
+    whole(rate_inr_per_kwh * 100.0, &field, "paise per kWh").map_err(|_| {
+        ChainError::Unrepresentable {
+            field: field(),
+            message: format!("{rate_inr_per_kwh} INR/kWh is not a whole number of paise per kWh"),
+        }
+    })
+}
+
+/// The prosumer base tariff as TariffComputation holds it: whole paise per kWh, above 0.
+pub fn base_tariff_paise(inr_per_kwh: f64) -> Result<u64, ChainError> {
+    const FIELD: &str = "prosumer_base_inr_per_kwh";
+    match rate_paise(inr_per_kwh, || FIELD.to_string())? {
+        0 => Err(ChainError::Unrepresentable {
+            field: FIELD.into(),
+            message: format!("{inr_per_kwh} INR/kWh is 0 paise; the base tariff must be > 0"),
+        }),
+        paise => Ok(paise),
+    }
+}
+
+/// The meter interval as FindEntities holds it: whole seconds (rounded), at least 1.
+pub fn interval_seconds(meter_interval_s: f64) -> Result<u32, ChainError> {
+    let rounded = meter_interval_s.round();
+    if rounded >= 1.0 && rounded <= f64::from(u32::MAX) {
+        Ok(rounded as u32)
+    } else {
+        Err(ChainError::Unrepresentable {
+            field: "meter_interval_s".into(),
+            message: format!(
+                "{meter_interval_s} s rounds to {rounded} whole seconds on chain, which must be \
+                 1 to {}",
+                u32::MAX
+            ),
+        })
+    }
+}
+
+/// A grid node's number as FindEntities holds it: nodes are numbered from 1.
+pub fn node_number(node: u32) -> Result<u32, ChainError> {
+    if node == 0 {
+        Err(ChainError::Unrepresentable {
+            field: "node".into(),
+            message: "node 0: the contracts number nodes from 1".into(),
+        })
+    } else {
+        Ok(node)
     }
 }
 
@@ -111,11 +175,9 @@ mod tests {
         let mut kseb = tariff::SlabSchedule::kseb_2022_23();
         kseb.telescopic[1].rate_inr_per_kwh = 3.955;
         let error = SlabSchedule::try_from(&kseb).unwrap_err();
-        assert!(
-            error
-                .to_string()
-                .starts_with("telescopic[1].rate_inr_per_kwh: 395.5"),
-            "{error}"
+        assert_eq!(
+            error.to_string(),
+            "telescopic[1].rate_inr_per_kwh: 3.955 INR/kWh is not a whole number of paise per kWh"
         );
         let mut kseb = tariff::SlabSchedule::kseb_2022_23();
         kseb.non_telescopic[0].up_to_kwh = Some(300.0005);
@@ -124,6 +186,43 @@ mod tests {
             error.to_string().starts_with("non_telescopic[0].up_to_kwh"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_contracts_values_convert_exactly_or_not_at_all() {
+        assert_eq!(base_tariff_paise(3.0).unwrap(), 300);
+        assert_eq!(base_tariff_paise(1e6).unwrap(), 100_000_000);
+        for (inr, message) in [
+            (0.0, "0 INR/kWh is 0 paise; the base tariff must be > 0"),
+            (
+                0.004,
+                "0.004 INR/kWh is not a whole number of paise per kWh",
+            ),
+            (
+                3.001,
+                "3.001 INR/kWh is not a whole number of paise per kWh",
+            ),
+            (-3.0, "-3 INR/kWh is not a whole number of paise per kWh"),
+            (
+                f64::NAN,
+                "NaN INR/kWh is not a whole number of paise per kWh",
+            ),
+            (
+                1e7,
+                "10000000 INR/kWh is above the dearest rate the contracts take (1000000 INR/kWh)",
+            ),
+        ] {
+            assert_eq!(
+                base_tariff_paise(inr).unwrap_err().to_string(),
+                format!("prosumer_base_inr_per_kwh: {message}")
+            );
+        }
+        assert_eq!(interval_seconds(900.0).unwrap(), 900);
+        assert_eq!(interval_seconds(0.5).unwrap(), 1);
+        assert!(interval_seconds(0.49).is_err());
+        assert!(interval_seconds(5e9).is_err());
+        assert_eq!(node_number(7).unwrap(), 7);
+        assert!(node_number(0).is_err());
     }
 
     #[test]
@@ -144,6 +243,11 @@ mod tests {
         assert!(SlabSchedule::try_from(&schedule).is_err());
     }
 }
+
+/// The most energy one entity may have in a scenario, kWh (per interval, or a month's
+/// consumption): the contracts sum readings in 64-bit Wh, which holds millions of entities at
+/// this size.
+pub const MAX_ENERGY_KWH: f64 = 1e9;
 
 /// Energy in whole Wh, rounded to the nearest: how meters post readings.
 pub fn wh(kwh: f64) -> u64 {

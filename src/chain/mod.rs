@@ -47,7 +47,10 @@ use alloy_primitives::{Bytes, Log, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent};
 
 pub use alloy_primitives::Address;
-pub use convert::{reward_paise, share, share_wh, wh};
+pub use convert::{
+    MAX_ENERGY_KWH, MAX_RATE_INR_PER_KWH, base_tariff_paise, interval_seconds, node_number,
+    reward_paise, share, share_wh, wh,
+};
 pub use error::ChainError;
 pub use gas::{EntityData, FunctionGas, GasInput, gas_report};
 pub use types::{

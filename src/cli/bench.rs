@@ -53,10 +53,11 @@ pub fn run(args: Args) -> Result<String, Failure> {
         None => caliper::bundled_scenario(),
     };
     let seed = args.seed.unwrap_or(scenario.seed);
-    let report = caliper::run(&config, &profile, &scenario, seed)?;
     let dir = args
         .out
         .unwrap_or_else(|| super::default_out(&["bench"], &config.test.name));
+    super::check_out_dir(&dir)?;
+    let report = caliper::run(&config, &profile, &scenario, seed)?;
     let provenance = Provenance::new(&scenario, 0, 0)
         .with("benchmark", config.test.name.clone())
         .with("chain_profile", profile.name.clone())

@@ -117,10 +117,13 @@ fn gas_input(scenario: &Scenario) -> Result<GasInput, Failure> {
             .iter()
             .find(|n| n.kind == NodeKind::Source)
             .map_or(0, |n| n.id),
-        interval_s: scenario.time.meter_interval_s.round() as u32,
+        interval_s: chain::interval_seconds(scenario.time.meter_interval_s)
+            .map_err(anyhow::Error::from)?,
         entities,
-        base_tariff_paise_per_kwh: (scenario.tariffs.prosumer_base_inr_per_kwh * 100.0).round()
-            as u64,
+        base_tariff_paise_per_kwh: chain::base_tariff_paise(
+            scenario.tariffs.prosumer_base_inr_per_kwh,
+        )
+        .map_err(anyhow::Error::from)?,
         slab_schedule: chain::SlabSchedule::try_from(&scenario.tariffs.consumer)
             .map_err(anyhow::Error::from)?,
         shares,

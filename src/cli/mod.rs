@@ -196,6 +196,64 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// Parses the command line. Options read negative numbers as values, so that a count given as
+/// `-5` is refused in one line naming the option, not taken for an unknown flag; so is any value
+/// an option cannot take. Other argument errors, help and version exit through clap.
+pub fn parse() -> Result<Cli, Failure> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = negative_values(Cli::command()).try_get_matches();
+    let error = match matches.and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    if !matches!(
+        error.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        error.exit()
+    }
+    // A value the option cannot take: one line, naming the option.
+    let message = match (
+        error.get(ContextKind::InvalidArg),
+        error.get(ContextKind::InvalidValue),
+    ) {
+        (Some(ContextValue::String(arg)), Some(ContextValue::String(value)))
+            if value.starts_with('-') =>
+        {
+            format!("{arg}: must be a whole number >= 0, got {value}")
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            match error.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(valid)) => {
+                    format!("{first} (possible values: {})", valid.join(", "))
+                }
+                _ => first.to_string(),
+            }
+        }
+    };
+    Err(Failure {
+        error: anyhow::anyhow!(message),
+        exit_code: EXIT_BAD_INPUT,
+    })
+}
+
+/// `command` with every option that takes a value accepting negative numbers, recursively.
+fn negative_values(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(|arg| {
+            if arg.get_action().takes_values() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(negative_values)
+}
+
 /// Runs the parsed command line and returns what it prints on stdout.
 pub fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
@@ -247,10 +305,17 @@ fn generate(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Result
         error: anyhow::anyhow!(message),
         exit_code: EXIT_BAD_INPUT,
     };
-    if prosumers + consumers == 0 {
+    let entities = prosumers.saturating_add(consumers);
+    if entities == 0 {
         return Err(bad_input(
             "a feeder needs at least one prosumer or consumer".into(),
         ));
+    }
+    let most = blackstart::synthetic::MAX_FEEDER_ENTITIES;
+    if entities > most {
+        return Err(bad_input(format!(
+            "--prosumers and --consumers: at most {most} entities in all, got {entities}"
+        )));
     }
     if !(scale.is_finite() && scale > 0.0) {
         return Err(bad_input(format!("--scale must be > 0, got {scale}")));
@@ -262,6 +327,38 @@ fn generate(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Result
          --seed {seed} --scale {scale}`.\n# Entity energies are kWh per 15-min interval; keys: \
          docs/scenario.md.\n{yaml}"
     ))
+}
+
+/// Checks, before any work, that the output directory `dir` can be one: the nearest part of
+/// the path that exists must be a directory. A file there, or a path below a file, is the
+/// user's error (exit 2), named with the path.
+fn check_out_dir(dir: &Path) -> Result<(), Failure> {
+    let bad_input = |message: String| Failure {
+        error: anyhow::anyhow!("--out {}: cannot write there: {message}", dir.display()),
+        exit_code: EXIT_BAD_INPUT,
+    };
+    let mut path = Some(dir);
+    while let Some(part) = path {
+        match std::fs::metadata(part) {
+            Ok(metadata) if metadata.is_dir() => return Ok(()),
+            Ok(_) => {
+                return Err(bad_input(format!(
+                    "{} is a file, not a directory",
+                    part.display()
+                )));
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                path = part.parent();
+            }
+            Err(e) => return Err(bad_input(format!("cannot use {}: {e}", part.display()))),
+        }
+    }
+    Ok(())
 }
 
 fn load(file: &Path) -> Result<Scenario, ScenarioError> {

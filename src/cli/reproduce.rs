@@ -42,6 +42,7 @@ pub fn run(args: Args) -> Result<String, Failure> {
             exit_code: EXIT_BAD_INPUT,
         });
     }
+    super::check_out_dir(&args.out)?;
     let started = Instant::now();
     let options = Options {
         out: args.out,

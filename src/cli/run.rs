@@ -13,6 +13,9 @@ pub fn run(
     out: Option<&Path>,
     format: Format,
 ) -> Result<String, Failure> {
+    if let Some(dir) = out {
+        super::check_out_dir(dir)?;
+    }
     let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
     let recording = Recording { events: true };
     let report = simulator

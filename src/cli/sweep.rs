@@ -21,7 +21,7 @@ pub struct Args {
     /// Runs in the whole sweep (default: the scenario's `monte_carlo.runs`).
     #[arg(long)]
     pub runs: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
+    /// Worker threads (default: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Run only shard K of N (0-based), e.g. `--shard 3/100`. Without it, the shard comes
@@ -77,6 +77,15 @@ pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
     if options.runs == 0 {
         return Err(bad_input("--runs must be at least 1".into()));
     }
+    if let Some(threads) = options.threads {
+        let most = max_threads();
+        if threads > most {
+            return Err(bad_input(format!(
+                "--threads must be at most {most} (4 per available core), got {threads}"
+            )));
+        }
+    }
+    super::check_out_dir(&options.out)?;
     let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
     let started = Instant::now();
     let shard_runs = options.shard.runs(options.runs);
@@ -128,6 +137,12 @@ pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
             Ok(out)
         }
     }
+}
+
+/// Most worker threads a sweep may start: 4 per available core. More only add overhead (the
+/// runs are compute-bound) and, in the thousands, take long to start or fail to.
+fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from) * 4
 }
 
 /// `blackstart summarise DIR`: the summary of every shard written to a sweep directory.

@@ -1,7 +1,7 @@
 //! Reading scenario files: YAML syntax, `extends`, the schema, then semantic validation.
 //! serde_yaml stays behind this module so it can be swapped for a maintained fork.
 
-use super::{Scenario, ScenarioError, error::with_suggestion, validate::validate};
+use super::{Scenario, ScenarioError, error::with_suggestion, guard, validate::validate};
 use serde_yaml::Value;
 use std::path::{Path, PathBuf};
 
@@ -38,13 +38,12 @@ pub fn parse_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
 }
 
 fn parse_in(text: &str, file: &str, dir: &Path, depth: usize) -> Result<Scenario, ScenarioError> {
+    let document = document(text, file)?;
     // Parse the text itself first, so schema errors keep their line and column; a file with
     // `extends` fails that (the key is not in the schema) and is merged onto its base instead.
     let scenario = match deserialize(file, serde_yaml::Deserializer::from_str(text)) {
         Ok(scenario) => scenario,
         Err(direct) => {
-            let document: Value =
-                serde_yaml::from_str(text).map_err(|e| yaml_error(file, None, &e))?;
             let Some(base) = base_of(&document, file)? else {
                 return Err(direct);
             };
@@ -83,8 +82,7 @@ fn load_value(path: &PathBuf, depth: usize) -> Result<Value, ScenarioError> {
         return Err(unreadable("not a regular file".into()));
     }
     let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
-    let mut document: Value =
-        serde_yaml::from_str(&text).map_err(|e| yaml_error(&file, None, &e))?;
+    let mut document = document(&text, &file)?;
     match base_of(&document, &file)? {
         None => Ok(document),
         Some(base) => {
@@ -161,7 +159,37 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
     text: &str,
     file: &str,
 ) -> Result<T, ScenarioError> {
+    document(text, file)?;
     deserialize(file, serde_yaml::Deserializer::from_str(text))
+}
+
+/// The YAML document in `text`, guarded (`guard`): flow nesting bounded before parsing, an
+/// alias bomb located, tags refused.
+fn document(text: &str, file: &str) -> Result<Value, ScenarioError> {
+    guard::check_nesting(text, file)?;
+    let document: Value = serde_yaml::from_str(text).map_err(|e| {
+        let mut error = yaml_error(file, None, &e);
+        if error.location.is_none()
+            && let Some(alias) = guard::first_alias(text)
+        {
+            error.location = Some(alias);
+            error.message = format!(
+                "{} (aliases here on expand to too many values)",
+                error.message
+            );
+        }
+        error
+    })?;
+    if let Some((field, tag)) = guard::first_tag(&document, "") {
+        let field = (!field.is_empty()).then_some(field);
+        return Err(ScenarioError {
+            file: file.to_string(),
+            location: None,
+            field,
+            message: format!("YAML tags such as `{tag}` are not accepted; write the plain value"),
+        });
+    }
+    Ok(document)
 }
 
 fn deserialize<'de, D, T>(file: &str, deserializer: D) -> Result<T, ScenarioError>

@@ -8,6 +8,7 @@
 
 mod distribution;
 mod error;
+mod guard;
 mod load;
 mod validate;
 

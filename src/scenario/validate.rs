@@ -5,6 +5,7 @@ use super::{
     Distribution, MAX_DURATION_S, MIN_BLOCK_INTERVAL_S, NodeId, NodeKind, Scenario,
     TAIL_PROBABILITY,
 };
+use crate::chain;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A failed check: (field path, message).
@@ -62,6 +63,7 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     let nodes = check_grid(scenario)?;
     let prosumers = check_entities(scenario, &nodes)?;
     check_tariffs(scenario)?;
+    check_on_chain(scenario)?;
     let lines = line_set(scenario);
     check_faults(scenario, &lines)?;
     check_network_and_timing(scenario)?;
@@ -221,6 +223,83 @@ fn check_reliability(s: &Scenario) -> Checked {
         non_negative(&format!("reliability.celid_t_min[{i}]"), t)?;
     }
     Ok(())
+}
+
+/// The values the contracts are given, converted by the very functions `run` deploys them
+/// with (`sim::deploy`), so that whatever passes here is accepted on chain.
+fn check_on_chain(s: &Scenario) -> Checked {
+    let unrepresentable = |field: String| {
+        move |e: chain::ChainError| match e {
+            chain::ChainError::Unrepresentable { message, .. } => (field, message),
+            other => (field, other.to_string()),
+        }
+    };
+    for (i, node) in s.grid.nodes.iter().enumerate() {
+        chain::node_number(node.id).map_err(unrepresentable(format!("grid.nodes[{i}].id")))?;
+    }
+    for (field, kwh) in entity_energies(s) {
+        if kwh > chain::MAX_ENERGY_KWH {
+            fail(
+                field,
+                format!(
+                    "{kwh} kWh is more than the contracts hold for one entity ({} kWh)",
+                    chain::MAX_ENERGY_KWH
+                ),
+            )?;
+        }
+    }
+    chain::interval_seconds(s.time.meter_interval_s)
+        .map_err(unrepresentable("time.meter_interval_s".into()))?;
+    chain::base_tariff_paise(s.tariffs.prosumer_base_inr_per_kwh)
+        .map_err(unrepresentable("tariffs.prosumer_base_inr_per_kwh".into()))?;
+    match chain::SlabSchedule::try_from(&s.tariffs.consumer) {
+        Ok(_) => Ok(()),
+        Err(chain::ChainError::Unrepresentable { field, message }) => {
+            fail(format!("tariffs.consumer.{field}"), message)
+        }
+        Err(other) => fail("tariffs.consumer", other.to_string()),
+    }
+}
+
+/// Every energy of every entity, with its field path.
+fn entity_energies(s: &Scenario) -> Vec<(String, f64)> {
+    let e = &s.entities;
+    let mut all = Vec::new();
+    for (i, p) in e.prosumers.iter().enumerate() {
+        for (name, kwh) in [
+            ("export_prev_kwh", p.export_prev_kwh),
+            ("generation_kwh", p.generation_kwh),
+            ("battery_kwh", p.battery_kwh),
+            ("consumption_kwh", p.consumption_kwh),
+        ] {
+            all.push((format!("entities.prosumers[{i}].{name}"), kwh));
+        }
+    }
+    for (i, c) in e.consumers.iter().enumerate() {
+        all.push((format!("entities.consumers[{i}].demand_kwh"), c.demand_kwh));
+        if let Some(monthly) = c.monthly_kwh {
+            all.push((format!("entities.consumers[{i}].monthly_kwh"), monthly));
+        }
+    }
+    for (kind, ders) in [("solar", &e.solar), ("wind", &e.wind)] {
+        for (i, d) in ders.iter().enumerate() {
+            all.push((
+                format!("entities.{kind}[{i}].generation_kwh"),
+                d.generation_kwh,
+            ));
+        }
+    }
+    for (i, b) in e.batteries.iter().enumerate() {
+        for (name, kwh) in [
+            ("capacity_kwh", b.capacity_kwh),
+            ("stored_kwh", b.stored_kwh),
+            ("charge_kwh", b.charge_kwh),
+            ("discharge_kwh", b.discharge_kwh),
+        ] {
+            all.push((format!("entities.batteries[{i}].{name}"), kwh));
+        }
+    }
+    all
 }
 
 fn check_time(s: &Scenario) -> Checked {

@@ -23,9 +23,9 @@ pub fn deploy(scenario: &Scenario, entities: &[Entity]) -> Result<Chain, ChainEr
         .find(|n| n.kind == NodeKind::Source)
         .map_or(0, |n| n.id);
     chain.configure_network(
-        node_count,
-        source,
-        scenario.time.meter_interval_s.round() as u32,
+        chain::node_number(node_count)?,
+        chain::node_number(source)?,
+        chain::interval_seconds(scenario.time.meter_interval_s)?,
     )?;
     for (i, entity) in entities.iter().enumerate() {
         let kind = match entity.profile {
@@ -35,10 +35,11 @@ pub fn deploy(scenario: &Scenario, entities: &[Entity]) -> Result<Chain, ChainEr
             Profile::Battery { .. } => EntityKind::Battery,
         };
         let meter = chain::account(METER_ACCOUNT_BASE + i as u64);
-        chain.register_entity(kind, entity.node, meter)?;
+        chain.register_entity(kind, chain::node_number(entity.node)?, meter)?;
     }
-    let base_paise = (scenario.tariffs.prosumer_base_inr_per_kwh * 100.0).round() as u64;
-    chain.set_base_tariff(base_paise)?;
+    chain.set_base_tariff(chain::base_tariff_paise(
+        scenario.tariffs.prosumer_base_inr_per_kwh,
+    )?)?;
     chain.set_slab_schedule(&chain::SlabSchedule::try_from(&scenario.tariffs.consumer)?)?;
     // Each consumer's monthly consumption sets the rate of its interval energy (left unset, the
     // interval is billed as a month: the paper's pricing).
