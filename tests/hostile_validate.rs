@@ -366,7 +366,7 @@ fn sizes_beyond_what_the_machine_holds_are_refused_before_any_work() {
             "txduration.yaml",
             "      txDuration: 10",
             "      txDuration: 1e9",
-            "test.rounds[0].txDuration: must be at most",
+            "test.rounds[0].txDuration: 1000000000 s is longer than a round may last",
         ),
     ] {
         assert!(fig12.contains(from));
