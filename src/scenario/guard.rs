@@ -37,6 +37,38 @@ pub(super) fn first_alias(text: &str) -> Option<(usize, usize)> {
         .find_map(|c| (scan.step(c) == Token::Alias).then_some((scan.line, scan.column)))
 }
 
+/// The parser's message for text holding more than one YAML document; it names no place.
+pub(super) const MORE_THAN_ONE_DOCUMENT: &str = "more than one document";
+
+/// Where a second YAML document starts, as 1-based line and column (1), to locate the parser's
+/// [`MORE_THAN_ONE_DOCUMENT`] error: the first line whose text up to it already parses as two
+/// documents, found by bisecting on the line count (a handful of parses, on the error path only).
+pub(super) fn second_document(text: &str) -> Option<(usize, usize)> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect();
+    let two_documents = |lines: usize| {
+        let end = starts.get(lines).copied().unwrap_or(text.len());
+        serde_yaml::from_str::<Value>(&text[..end])
+            .is_err_and(|e| e.to_string().contains(MORE_THAN_ONE_DOCUMENT))
+    };
+    if !two_documents(starts.len()) {
+        return None;
+    }
+    // Invariant: `low` lines hold one document at most, `high` lines hold two.
+    let (mut low, mut high) = (0, starts.len());
+    while high - low > 1 {
+        let middle = (low + high) / 2;
+        if two_documents(middle) {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    Some((high, 1))
+}
+
 /// The path of the first tagged value in `value` (`seed`, `grid.nodes[2].id`), with its tag.
 pub(super) fn first_tag(value: &Value, path: &str) -> Option<(String, String)> {
     let child = |key: &str| {
@@ -149,6 +181,15 @@ mod tests {
         assert!(check_nesting(&"[".repeat(MAX_FLOW_DEPTH), "f.yaml").is_ok());
         let hidden = format!("a: '{deep}'\nb: \"{deep}\" # {deep}\n# {deep}\nc: don't {{x: [1]}}");
         assert!(check_nesting(&hidden, "f.yaml").is_ok());
+    }
+
+    #[test]
+    fn a_second_document_is_found_where_it_starts() {
+        assert_eq!(second_document("  a: 1\nb: 2\n"), Some((2, 1)));
+        assert_eq!(second_document("# c\nname: x\n---\nb: 2\n"), Some((3, 1)));
+        assert_eq!(second_document("0 text\n#\nname: x\n"), Some((3, 1)));
+        assert_eq!(second_document("---\nname: x\n"), None);
+        assert_eq!(second_document("name: x\nseed: 1\n"), None);
     }
 
     #[test]

@@ -169,14 +169,16 @@ fn document(text: &str, file: &str) -> Result<Value, ScenarioError> {
     guard::check_nesting(text, file)?;
     let document: Value = serde_yaml::from_str(text).map_err(|e| {
         let mut error = yaml_error(file, None, &e);
-        if error.location.is_none()
-            && let Some(alias) = guard::first_alias(text)
-        {
-            error.location = Some(alias);
-            error.message = format!(
-                "{} (aliases here on expand to too many values)",
-                error.message
-            );
+        if error.location.is_none() {
+            if error.message.contains(guard::MORE_THAN_ONE_DOCUMENT) {
+                error.location = guard::second_document(text);
+            } else if let Some(alias) = guard::first_alias(text) {
+                error.location = Some(alias);
+                error.message = format!(
+                    "{} (aliases here on expand to too many values)",
+                    error.message
+                );
+            }
         }
         error
     })?;
