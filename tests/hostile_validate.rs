@@ -399,3 +399,36 @@ fn the_guards_leave_valid_input_alone() {
     );
     assert!(parse_str(&quoted, "q.yaml").is_ok());
 }
+
+/// A run multiplies energies by its drawn factors: a factor whose far tail would carry an
+/// entity's energy past what the contracts hold is refused before any run saturates it.
+#[test]
+fn factors_that_could_overflow_the_contracts_energies_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (overrides, field) in [
+        (
+            "monte_carlo: {weather_factor: {lognormal: {mu: 30, sigma: 1}}}",
+            "monte_carlo.weather_factor",
+        ),
+        (
+            "monte_carlo: {demand_factor: {exponential: {mean: 1e6}}}",
+            "monte_carlo.demand_factor",
+        ),
+    ] {
+        let file = variant(d, "factor.yaml", overrides);
+        let place = format!("{file}: {field}: ");
+        let line = rejects(d, &["validate", &file], &place);
+        assert!(line.contains("more than the contracts hold"), "{line}");
+        let sweep = ["sweep", &file, "--runs", "1", "--quiet", "--out", "sweep"];
+        assert_eq!(rejects(d, &sweep, &place), line);
+    }
+    // A factor that stays well within them is accepted.
+    let file = variant(
+        d,
+        "mild.yaml",
+        "monte_carlo: {weather_factor: {lognormal: {mu: 0, sigma: 0.3}}}",
+    );
+    let (code, output) = blackstart(d, &["validate", &file]);
+    assert_eq!(code, 0, "{output}");
+}

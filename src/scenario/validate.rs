@@ -240,13 +240,14 @@ fn check_on_chain(s: &Scenario) -> Checked {
     for (field, kwh) in entity_energies(s) {
         if kwh > chain::MAX_ENERGY_KWH {
             fail(
-                field,
+                &field,
                 format!(
                     "{kwh} kWh is more than the contracts hold for one entity ({} kWh)",
                     chain::MAX_ENERGY_KWH
                 ),
             )?;
         }
+        check_drawn_energy(s, &field, kwh)?;
     }
     chain::interval_seconds(s.time.meter_interval_s)
         .map_err(unrepresentable("time.meter_interval_s".into()))?;
@@ -262,6 +263,33 @@ fn check_on_chain(s: &Scenario) -> Checked {
 }
 
 /// Every energy of every entity, with its field path.
+/// A run multiplies generation by its drawn weather factor and consumption by its demand
+/// factor: even the factor's far tail (`Distribution::tail_bound`) must leave the energy within
+/// what the contracts hold, or a rare run would saturate its readings on chain.
+fn check_drawn_energy(s: &Scenario, field: &str, kwh: f64) -> Checked {
+    let mc = &s.monte_carlo;
+    let (factor_field, factor) = if field.ends_with("generation_kwh") {
+        ("monte_carlo.weather_factor", &mc.weather_factor)
+    } else if field.ends_with("consumption_kwh") || field.ends_with("demand_kwh") {
+        ("monte_carlo.demand_factor", &mc.demand_factor)
+    } else {
+        return Ok(());
+    };
+    let drawn_kwh = kwh * factor.tail_bound();
+    if drawn_kwh > chain::MAX_ENERGY_KWH {
+        return fail(
+            factor_field,
+            format!(
+                "its draws (up to {:.3e} in all but 1e-12 of runs) take {field} ({kwh} kWh) to \
+                 {drawn_kwh:.3e} kWh, more than the contracts hold for one entity ({} kWh)",
+                factor.tail_bound(),
+                chain::MAX_ENERGY_KWH
+            ),
+        );
+    }
+    Ok(())
+}
+
 fn entity_energies(s: &Scenario) -> Vec<(String, f64)> {
     let e = &s.entities;
     let mut all = Vec::new();
