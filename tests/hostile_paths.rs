@@ -6,83 +6,29 @@
 //! with the right files, or exit 2 with one line naming the place; never a panic, never a file
 //! outside the output directory.
 
-use blackstart::sweep::read_runs;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-/// Longest a case may take before it counts as a hang.
-const HANG: Duration = Duration::from_secs(120);
+use blackstart::sweep::read_runs;
+use common::{Outcome, blackstart_in};
+use std::path::{Path, PathBuf};
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// What a finished `blackstart` process left: its exit code and output.
-struct Outcome {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `blackstart args` in `cwd`, killing it (and failing) after [`HANG`].
+/// Runs `blackstart args` in `cwd`, bounded against hangs, failing on a panic.
 fn blackstart(cwd: &Path, args: &[&str]) -> Outcome {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .args(args)
-        .current_dir(cwd)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the blackstart binary runs");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            pipe.read_to_string(&mut text).unwrap();
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + HANG;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("blackstart {args:?} hung");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let outcome = Outcome {
-        code: status.code(),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    };
-    assert!(
-        !outcome.stderr.contains("panicked") && outcome.code != Some(101),
-        "blackstart {args:?} panicked: {}",
-        outcome.stderr
-    );
-    outcome
+    blackstart_in(Some(cwd), args)
 }
 
 /// Asserts exit 0.
 fn assert_ok(outcome: &Outcome) {
-    assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
 }
 
 /// Asserts exit 2 with one line on stderr containing every one of `words`.
 fn assert_refused(outcome: &Outcome, words: &[&str]) {
-    assert_eq!(
-        outcome.code,
-        Some(2),
-        "{}{}",
-        outcome.stdout,
-        outcome.stderr
-    );
+    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
     assert_eq!(outcome.stderr.lines().count(), 1, "{}", outcome.stderr);
     for word in words {
         assert!(

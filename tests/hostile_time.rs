@@ -3,14 +3,11 @@
 //! slow for a round, fault-set weights that overflow, shard bounds that overflow. Each case
 //! exits 0 with the right result, or 2 with one line naming the field; none panics or hangs.
 
-use serde_json::Value;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-/// Longest a case may take before it counts as a hang.
-const HANG: Duration = Duration::from_secs(120);
+use common::{Outcome, blackstart_in};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 fn scenario(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,56 +15,9 @@ fn scenario(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// What the binary did: its exit code, stdout and stderr.
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary with `args`, killing it (and failing) if it runs past [`HANG`].
+/// Runs the binary with `args`, bounded against hangs, failing on a panic.
 fn blackstart(args: &[&str]) -> Outcome {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the blackstart binary runs");
-    let mut stdout_pipe = child.stdout.take().unwrap();
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        stdout_pipe.read_to_string(&mut s).unwrap();
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        stderr_pipe.read_to_string(&mut s).unwrap();
-        s
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("blackstart {args:?} hung (killed after {HANG:?})");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let outcome = Outcome {
-        code: status.code().expect("exited, not killed by a signal"),
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    };
-    assert!(
-        !outcome.stderr.contains("panicked"),
-        "{args:?}: {}",
-        outcome.stderr
-    );
-    outcome
+    blackstart_in(None, args)
 }
 
 /// campus13 modified by `overrides` (YAML appended to an `extends`), written into `dir`.

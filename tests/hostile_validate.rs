@@ -3,44 +3,21 @@
 //! the sizes a command line or benchmark may ask for, YAML that must not be parsed at all, and
 //! argument errors that are the user's.
 
+mod common;
+
 use blackstart::scenario::{Scenario, load, parse_str};
 use blackstart::sim::{Recording, RunPlan, Simulator};
+use common::blackstart_in;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Longest any case may take before it counts as a hang (not a timing assertion: a case that
-/// finishes is judged by its output only).
-const HANG: Duration = Duration::from_secs(60);
 
 fn repository(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// Exit code and stderr of `blackstart args…` run in `dir`, killed (and failed) if it hangs.
+/// Exit code and stderr of `blackstart args…` run in `dir`, bounded against hangs.
 fn blackstart(dir: &Path, args: &[&str]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_blackstart"))
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the blackstart binary runs");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("`blackstart {}` hung", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    (status.code().expect("exited, not killed"), stderr)
+    let outcome = blackstart_in(Some(dir), args);
+    (outcome.code, outcome.stderr)
 }
 
 /// Asserts `blackstart args…` exits 2 with one line holding `place`; returns that line.

@@ -396,6 +396,19 @@ pub struct ServiceTimes {
     pub optimisation_handler: Distribution,
 }
 
+impl ServiceTimes {
+    /// Each function's service time with its key in `chain.service_time_s`.
+    pub fn by_key(&self) -> [(&'static str, &Distribution); 5] {
+        [
+            ("find_entities", &self.find_entities),
+            ("power_data", &self.power_data),
+            ("power_balance", &self.power_balance),
+            ("tariff_computation", &self.tariff_computation),
+            ("optimisation_handler", &self.optimisation_handler),
+        ]
+    }
+}
+
 impl Default for ServiceTimes {
     fn default() -> Self {
         let zero = Distribution::fixed(0.0);

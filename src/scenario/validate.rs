@@ -585,14 +585,7 @@ pub(crate) fn check_chain(c: &super::ChainConfig) -> Checked {
             "must be 1 with instant mining: no later block is mined without a new transaction",
         )?;
     }
-    let st = &c.service_time_s;
-    for (name, d) in [
-        ("find_entities", &st.find_entities),
-        ("power_data", &st.power_data),
-        ("power_balance", &st.power_balance),
-        ("tariff_computation", &st.tariff_computation),
-        ("optimisation_handler", &st.optimisation_handler),
-    ] {
+    for (name, d) in c.service_time_s.by_key() {
         non_negative_distribution(&format!("chain.service_time_s.{name}"), d)?;
     }
     check_chain_time(c)
@@ -796,14 +789,7 @@ fn check_chain_time(c: &super::ChainConfig) -> Checked {
             advancing_block_interval("chain.block_interval_s", interval)?;
         }
     }
-    let st = &c.service_time_s;
-    for (name, d) in [
-        ("find_entities", &st.find_entities),
-        ("power_data", &st.power_data),
-        ("power_balance", &st.power_balance),
-        ("tariff_computation", &st.tariff_computation),
-        ("optimisation_handler", &st.optimisation_handler),
-    ] {
+    for (name, d) in c.service_time_s.by_key() {
         bounded_duration_distribution(&format!("chain.service_time_s.{name}"), d)?;
     }
     Ok(())
