@@ -254,6 +254,22 @@ fn an_out_that_is_or_lies_below_a_file_is_the_users_error() {
         );
     }
     assert_eq!(std::fs::read(d.join("afile")).unwrap(), b"");
+    // A directory that takes no new files (sysfs refuses them even to root) is the user's
+    // error too, found before any work.
+    for command in [
+        vec!["run", campus, "--out", "/sys/blackstart-out"],
+        vec![
+            "sweep",
+            campus,
+            "--runs",
+            "1",
+            "--quiet",
+            "--out",
+            "/sys/blackstart-out",
+        ],
+    ] {
+        rejects(d, &command, "/sys does not take new files");
+    }
 }
 
 #[test]

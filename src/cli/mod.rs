@@ -340,7 +340,11 @@ fn check_out_dir(dir: &Path) -> Result<(), Failure> {
     let mut path = Some(dir);
     while let Some(part) = path {
         match std::fs::metadata(part) {
-            Ok(metadata) if metadata.is_dir() => return Ok(()),
+            Ok(metadata) if metadata.is_dir() => {
+                return writable(part).map_err(|e| {
+                    bad_input(format!("{} does not take new files: {e}", part.display()))
+                });
+            }
             Ok(_) => {
                 return Err(bad_input(format!(
                     "{} is a file, not a directory",
@@ -359,6 +363,17 @@ fn check_out_dir(dir: &Path) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Whether `dir` takes a new file: one is created (named for this process) and removed at once,
+/// so a directory the user may not write to is reported before any work, not after it.
+fn writable(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".blackstart-write-check-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
 }
 
 fn load(file: &Path) -> Result<Scenario, ScenarioError> {
