@@ -33,26 +33,8 @@ out="${2:-$(mktemp -d "${TMPDIR:-/tmp}/$notebook-notebook.XXXXXX")}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-python="${PYTHON:-python3}"
-venv="$here/.venv"
-kernel="blackstart-notebooks"
-stamp="$venv/.requirements.sha256"
-want="$({ "$python" --version; cat "$here/requirements.txt"; } | sha256sum | cut -d' ' -f1)"
-started=$SECONDS
-if [[ ! -x "$venv/bin/python" || "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]]; then
-    echo "== notebook venv: installing requirements.txt into $venv"
-    rm -rf "$venv"
-    "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-        -r "$here/requirements.txt"
-    # A kernel spec inside the venv (share/jupyter/kernels), so the kernel is the venv's Python.
-    "$venv/bin/python" -m ipykernel install --sys-prefix --name "$kernel" \
-        --display-name "Python 3 (blackstart notebooks)" >/dev/null
-    echo "$want" >"$stamp"
-    echo "   installed in $((SECONDS - started)) s"
-else
-    echo "== notebook venv: $venv is up to date"
-fi
+# The venv of requirements.txt (notebooks/venv.sh): $venv and $kernel.
+source "$here/venv.sh"
 
 echo "== column descriptions in the Parquet metadata of $data"
 # Every column of every file carries `blackstart.column.<name>` (docs/outputs.md, "Parquet metadata").
