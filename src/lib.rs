@@ -35,7 +35,10 @@
 
 pub mod caliper;
 pub mod chain;
+pub mod engine;
+pub mod entity;
 pub mod grid;
+pub mod ledger;
 pub mod optimise;
 pub mod reliability;
 pub mod report;

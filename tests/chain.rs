@@ -2,10 +2,12 @@
 //! of issue 4, and agreement of the on-chain balance and tariffs with the Rust formulas.
 
 use blackstart::chain::{
-    Address, Allocation, Chain, ChainError, EntityId, EntityKind, GasInput, Reading, Share,
-    SlabSchedule, account, gas_report,
+    Address, Allocation, Chain, ChainError, EntityId, EntityKind, Reading, Share, SlabSchedule,
+    account,
 };
+use blackstart::entity::EntityTable;
 use blackstart::grid::{BalanceTerms, Condition};
+use blackstart::ledger::{Function, gas_report};
 use blackstart::tariff;
 
 const KWH: u64 = 1000;
@@ -686,36 +688,18 @@ fn chain_is_send_and_sync() {
 
 #[test]
 fn gas_report_lists_the_five_functions_in_order() {
-    let mut entities = Vec::new();
-    for &(_, node, pe, pg, _, pc) in &PROSUMERS {
-        let reading = Reading {
-            generation_wh: pg * KWH,
-            consumption_wh: pc * KWH,
-            export_wh: pe * KWH,
-            ..Reading::default()
-        };
-        entities.push(blackstart::chain::EntityData {
-            kind: EntityKind::Prosumer,
-            node,
-            reading,
-        });
-    }
-    for &(_, node, c) in &CONSUMERS {
-        let reading = Reading {
-            consumption_wh: c * KWH,
-            ..Reading::default()
-        };
-        entities.push(blackstart::chain::EntityData {
-            kind: EntityKind::Consumer,
-            node,
-            reading,
-        });
-    }
-    let shares = (1..)
+    // campus13 deployed as the simulator deploys it: five prosumers, three consumers, one DER.
+    let scenario = blackstart::scenario::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/campus13.yaml"
+    )))
+    .unwrap();
+    let entities = EntityTable::new(&scenario);
+    let shares = (0..)
         .zip(TABLE6)
         .map(
-            |(id, (delta_wh, alpha_ppm, beta_ppm, reward_paise))| Share {
-                prosumer: EntityId(id),
+            |(index, (delta_wh, alpha_ppm, beta_ppm, reward_paise))| Share {
+                prosumer: entities.chain_id(index),
                 delta_wh,
                 alpha_ppm,
                 beta_ppm,
@@ -723,32 +707,15 @@ fn gas_report_lists_the_five_functions_in_order() {
             },
         )
         .collect();
-    let input = GasInput {
-        node_count: 13,
-        source_node: 1,
-        interval_s: 900,
-        entities,
-        base_tariff_paise_per_kwh: 300,
-        slab_schedule: kseb(),
-        shares,
-    };
-    let report = gas_report(&input).unwrap();
-    let names: Vec<&str> = report.iter().map(|f| f.name).collect();
-    assert_eq!(
-        names,
-        [
-            "FindEntities",
-            "PowerData",
-            "PowerBalance",
-            "TariffComputation",
-            "OptimisationHandler"
-        ]
-    );
+    let report = gas_report(&scenario, &entities, shares).unwrap();
+    let functions: Vec<Function> = report.iter().map(|f| f.function).collect();
+    assert_eq!(functions, Function::ALL);
+    // Every entity registers and posts; only prosumers and consumers are billed.
     let calls: Vec<u32> = report.iter().map(|f| f.calls).collect();
-    assert_eq!(calls, [8, 8, 1, 8, 1]);
+    assert_eq!(calls, [9, 9, 1, 8, 1]);
     for f in &report {
         assert!(f.gas > 21_000 && f.gas < 1 << 24, "{f:?}");
-        println!("{}: {} gas", f.name, f.gas);
+        println!("{}: {} gas", f.function.name(), f.gas);
     }
     let json = serde_json::to_string(&report[0]).unwrap();
     assert!(

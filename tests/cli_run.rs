@@ -489,7 +489,7 @@ fn sweep_run_replays_one_run_of_a_sweep() {
     let seed = serde_json::from_str::<Value>(&replay).unwrap()["seed"].clone();
     assert_eq!(
         seed.as_u64().unwrap(),
-        blackstart::sim::seed::run_seed(20240501, 3)
+        blackstart::engine::seed::run_seed(20240501, 3)
     );
 }
 

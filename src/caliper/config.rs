@@ -7,8 +7,8 @@
 //! workload module's file name or the round label (`consumer_tarrif.js` → TariffComputation).
 
 use super::CaliperError;
+use crate::ledger::Function;
 use crate::scenario::{ScenarioError, parse_yaml, read_file};
-use crate::sim::Function;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
@@ -128,7 +128,7 @@ impl Round {
         workload_function(&module)
             .or_else(|| workload_function(&self.label))
             .ok_or_else(|| {
-                let known: Vec<&str> = FUNCTIONS.iter().map(|f| f.name()).collect();
+                let known: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
                 format!(
                     "unknown workload `{}` (label `{}`): known workloads are {} \
                      (matched by module file name or label, case, `_` and `-` ignored)",
@@ -363,15 +363,6 @@ pub struct Arguments {
     #[serde(flatten)]
     pub other: BTreeMap<String, IgnoredAny>,
 }
-
-/// The five functions, in the paper's order.
-pub(crate) const FUNCTIONS: [Function; 5] = [
-    Function::FindEntities,
-    Function::PowerData,
-    Function::PowerBalance,
-    Function::TariffComputation,
-    Function::OptimisationHandler,
-];
 
 /// Names (normalised: lower case, no `_`, `-`, `.` or spaces) that select each function.
 const ALIASES: [(Function, &[&str]); 5] = [
@@ -613,7 +604,7 @@ mod tests {
             e.starts_with("b.yaml: test.rounds[0].workload.module: unknown workload"),
             "{e}"
         );
-        for f in FUNCTIONS {
+        for f in Function::ALL {
             assert!(e.contains(f.name()), "{e}");
         }
     }

@@ -9,15 +9,12 @@ use super::rate::{Controller, WorkerStats};
 use super::workload::Workload;
 use super::{CaliperError, Status, TransactionRecord};
 use crate::chain::Chain;
+use crate::engine::seed::Stream;
+use crate::engine::{Stepped, WithEnv, clock, drain, step_until_done};
+use crate::ledger::{ChainNode, NodeEnv, Outcome, Receipt, Transaction};
 use crate::scenario::ChainConfig;
-use crate::sim::WithEnv;
-use crate::sim::chain_node::{ChainNode, NodeEnv, Outcome, Receipt, Transaction};
-use crate::sim::clock;
-use crate::sim::seed::Stream;
 use nexosim::model::{Context, Model, schedulable};
-use nexosim::ports::{
-    EventQueueReader, EventSinkReader, EventSource, Output, QuerySource, SinkState, event_queue,
-};
+use nexosim::ports::{EventSource, Output, QuerySource, SinkState, event_queue};
 use nexosim::simulation::{Mailbox, SimInit};
 use serde::{Deserialize, Serialize};
 
@@ -246,21 +243,20 @@ pub fn run_round(
     simulation
         .process_event(&start, ())
         .map_err(|e| engine(&e))?;
-    let mut now_s = 0.0;
-    while !simulation
-        .process_query(&finished, ())
-        .map_err(|e| engine(&e))?
-    {
-        if now_s > MAX_ROUND_S {
-            return Err(CaliperError::Engine(format!(
-                "round `{}` did not finish within {MAX_ROUND_S} s of simulated time",
-                setup.label
-            )));
-        }
-        now_s += STEP_S;
-        simulation
-            .step_until(clock::at(now_s))
-            .map_err(|e| engine(&e))?;
+    let stepped = step_until_done(
+        &mut simulation,
+        &finished,
+        0.0,
+        STEP_S,
+        f64::NEG_INFINITY,
+        MAX_ROUND_S + STEP_S,
+    )
+    .map_err(|e| engine(&e))?;
+    if let Stepped::Limit(_) = stepped {
+        return Err(CaliperError::Engine(format!(
+            "round `{}` did not finish within {MAX_ROUND_S} s of simulated time",
+            setup.label
+        )));
     }
     let owners = simulation
         .process_query(&owners, ())
@@ -280,11 +276,6 @@ pub fn run_round(
         .collect();
     records.sort_by_key(|r| r.tx_id);
     Ok(records)
-}
-
-/// Everything an event queue holds.
-fn drain<T: Send + 'static>(reader: &mut EventQueueReader<T>) -> Vec<T> {
-    std::iter::from_fn(|| reader.try_read()).collect()
 }
 
 impl TransactionRecord {

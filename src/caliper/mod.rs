@@ -41,9 +41,10 @@ pub use profile::{ChainProfile, DEFAULT_PROFILE};
 pub use resources::ResourceUsage;
 
 use crate::chain::ChainError;
+use crate::engine::seed::{Purpose, run_seed, stream};
+use crate::entity::EntityTable;
+use crate::ledger::{Function, deploy};
 use crate::scenario::{ChainConfig, Scenario, ScenarioError};
-use crate::sim::seed::{Purpose, run_seed, stream};
-use crate::sim::{Function, deploy, entity};
 use serde::Serialize;
 
 /// Why a benchmark could not run.
@@ -249,8 +250,8 @@ fn run_within(
     seed: u64,
     max_transactions: u64,
 ) -> Result<BenchReport, CaliperError> {
-    let entities = entity::entities(scenario);
-    let deployed = deploy::deploy(scenario, &entities)?;
+    let entities = EntityTable::new(scenario);
+    let deployed = deploy(scenario, &entities)?.chain;
     let workers = config.test.workers.number;
     let mut rounds = Vec::new();
     let mut resources = Vec::new();

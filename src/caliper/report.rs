@@ -4,9 +4,9 @@
 //! `transactions` of `bench`).
 
 use super::{BenchReport, CaliperError, ResourceUsage, RoundSummary, Status, TransactionRecord};
+use crate::ledger::{Function, service_time};
 use crate::report::{Provenance, ReportError, Table, write_atomic, write_parquet};
 use crate::scenario::{Distribution, Law, Mining};
-use crate::sim::Function;
 use polars::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -238,16 +238,10 @@ fn chain_rows(report: &BenchReport) -> Vec<(String, String)> {
         ),
         ("confirmations".into(), c.confirmations.to_string()),
     ];
-    for (function, d) in [
-        (Function::FindEntities, &s.find_entities),
-        (Function::PowerData, &s.power_data),
-        (Function::PowerBalance, &s.power_balance),
-        (Function::TariffComputation, &s.tariff_computation),
-        (Function::OptimisationHandler, &s.optimisation_handler),
-    ] {
+    for function in Function::ALL {
         rows.push((
             format!("service time of {} (s)", function.name()),
-            describe(d),
+            describe(service_time(s, function)),
         ));
     }
     rows

@@ -10,7 +10,7 @@ use super::{RoundSummary, Status, TransactionRecord};
 pub fn summarise(
     name: &str,
     description: &str,
-    function: crate::sim::Function,
+    function: crate::ledger::Function,
     rate_control: String,
     records: &[TransactionRecord],
 ) -> RoundSummary {
@@ -65,7 +65,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Function;
+    use crate::ledger::Function;
 
     fn record(submitted_s: f64, confirmed_s: f64, status: Status) -> TransactionRecord {
         TransactionRecord {

@@ -12,16 +12,13 @@
 
 use super::CaliperError;
 use super::config::Arguments;
-use crate::chain::{self, Allocation, Chain, EntityId, EntityKind, Share};
-use crate::sim::Function;
-use crate::sim::chain_node::Call;
-use crate::sim::deploy::METER_ACCOUNT_BASE;
-use crate::sim::entity::{Entity, Profile};
+use crate::chain::{self, Accounts, Allocation, Chain, EntityId, EntityKind, Share};
+use crate::entity::EntityTable;
+use crate::ledger::Call;
+use crate::ledger::Function;
 
 /// The interval whose readings are posted in preparation.
 const BASE_INTERVAL: u64 = 1;
-/// Fresh meter accounts of FindEntities rounds start here (far above the scenario's meters).
-const NEW_METER_BASE: u64 = 1 << 32;
 
 /// One registered entity, as a workload uses it.
 #[derive(Debug, Clone)]
@@ -51,11 +48,20 @@ impl Workload {
     pub fn prepare(
         function: Function,
         arguments: &Arguments,
-        entities: &[Entity],
+        entities: &EntityTable,
         chain: &mut Chain,
         round: &str,
     ) -> Result<Self, CaliperError> {
-        let all: Vec<OnChain> = entities.iter().enumerate().map(on_chain).collect();
+        let all: Vec<OnChain> = entities
+            .iter()
+            .map(|(index, entity)| OnChain {
+                id: entities.chain_id(index),
+                kind: entity.kind(),
+                node: entity.node,
+                meter: entities.meter_account(index),
+                reading: entity.nominal_reading(),
+            })
+            .collect();
         for e in &all {
             chain.post_reading(e.meter, e.id, BASE_INTERVAL, &e.reading)?;
         }
@@ -101,7 +107,7 @@ impl Workload {
                 kind: e.kind,
                 // Node 0 is no node of the network.
                 node: if invalid { 0 } else { e.node },
-                meter: chain::account(NEW_METER_BASE + k),
+                meter: Accounts::extra_meter(k),
             },
             Function::PowerData => Call::PostReading {
                 meter: e.meter,
@@ -131,23 +137,6 @@ impl Workload {
                 Call::RecordAllocation(allocation)
             }
         }
-    }
-}
-
-/// Entity `i` as deployed by `sim::deploy` (ids from 1, meters from `METER_ACCOUNT_BASE`).
-fn on_chain((i, entity): (usize, &Entity)) -> OnChain {
-    let kind = match entity.profile {
-        Profile::Prosumer { .. } => EntityKind::Prosumer,
-        Profile::Consumer { .. } => EntityKind::Consumer,
-        Profile::Solar { .. } | Profile::Wind { .. } => EntityKind::Der,
-        Profile::Battery { .. } => EntityKind::Battery,
-    };
-    OnChain {
-        id: EntityId(i as u32 + 1),
-        kind,
-        node: entity.node,
-        meter: chain::account(METER_ACCOUNT_BASE + i as u64),
-        reading: entity.nominal_reading(),
     }
 }
 

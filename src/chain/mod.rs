@@ -18,7 +18,7 @@
 //! [`ChainError::Reverted`] with the contract's decoded reason. Values are integers: Wh, paise,
 //! parts per million. Gas is free and nonces are not checked: the chain models contract logic and
 //! gas, not fees. Cloning a [`Chain`] clones its whole state, so deploy once per scenario and clone
-//! per Monte-Carlo run. [`gas_report`] runs each of the paper's five functions on plain data.
+//! per Monte-Carlo run. [`Accounts`] is the one account plan (operator, optimiser, meters, registry ids).
 //! [`Chain::acting_as`] sends the operator's calls from another account, for tests of the
 //! operator-only guards.
 //!
@@ -27,15 +27,15 @@
 //! [`Chain::acting_as`]: crate::chain::Chain::acting_as
 //! [`Receipt`]: crate::chain::Receipt
 //! [`ChainError::Reverted`]: crate::chain::ChainError::Reverted
-//! [`gas_report`]: crate::chain::gas_report
+//! [`Accounts`]: crate::chain::Accounts
 
+mod accounts;
 mod balance;
 mod bindings;
 mod convert;
 mod entities;
 mod error;
 mod evm;
-mod gas;
 mod optimisation;
 mod readings;
 mod tariff;
@@ -46,13 +46,13 @@ use std::fmt;
 use alloy_primitives::{Bytes, Log, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent};
 
+pub use accounts::Accounts;
 pub use alloy_primitives::Address;
 pub use convert::{
     MAX_ENERGY_KWH, MAX_RATE_INR_PER_KWH, base_tariff_paise, interval_seconds, node_number,
     reward_paise, share, share_wh, wh,
 };
 pub use error::ChainError;
-pub use gas::{EntityData, FunctionGas, GasInput, gas_report};
 pub use types::{
     Allocation, AllocationRecord, Balance, EntityId, EntityKind, Reading, Receipt, Settlement,
     Share, Slab, SlabSchedule, Tariff,

@@ -226,7 +226,7 @@ fn check_reliability(s: &Scenario) -> Checked {
 }
 
 /// The values the contracts are given, converted by the very functions `run` deploys them
-/// with (`sim::deploy`), so that whatever passes here is accepted on chain.
+/// with (`ledger::deploy`), so that whatever passes here is accepted on chain.
 fn check_on_chain(s: &Scenario) -> Checked {
     let unrepresentable = |field: String| {
         move |e: chain::ChainError| match e {

@@ -17,16 +17,16 @@
 //! restoration; each stage's span is added to one phase of the MTTR breakdown, and the phases
 //! add up to the restoration time exactly.
 
-use super::chain_node::{Call, Outcome, Receipt, Transaction};
-use super::clock;
-use super::entity::Entity;
 use super::log::{EventKind, LogEvent};
 use super::messages::{
     EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
     Report,
 };
 use super::report::FailureReason;
-use crate::chain::{self, EntityId, EntityKind, reward_paise, share_wh, wh};
+use crate::chain::{self, EntityKind, reward_paise, share_wh, wh};
+use crate::engine::clock;
+use crate::entity::EntityTable;
+use crate::ledger::{Call, Outcome, Receipt, Transaction};
 use crate::optimise::{self, Settings};
 use crate::scenario::Scenario;
 use nexosim::model::{Context, Model};
@@ -184,8 +184,8 @@ struct Pending {
 pub struct CoordinatorConfig {
     /// The scenario simulated.
     pub scenario: Scenario,
-    /// The run's entities.
-    pub entities: Vec<Entity>,
+    /// The scenario's entities.
+    pub entities: EntityTable,
     /// Multiplies generation this run.
     pub weather_factor: f64,
     /// Multiplies consumption and demand this run.
@@ -218,14 +218,6 @@ pub struct Coordinator {
     island_of_entity: Vec<Option<usize>>,
     pending_tx: BTreeMap<u64, Pending>,
     next_tx: u64,
-}
-
-/// Meter accounts are `chain::account(METER_ACCOUNT_BASE + entity index)`.
-pub const METER_ACCOUNT_BASE: u64 = 1_000;
-
-/// The chain id of entity `index` (entities are registered in table order).
-pub fn chain_id(index: EntityIndex) -> EntityId {
-    EntityId(index + 1)
 }
 
 /// A reading in the contracts' units.
@@ -430,9 +422,8 @@ impl Coordinator {
         let index_of = |id: &str| {
             self.config
                 .entities
-                .iter()
-                .position(|e| e.id == id)
-                .expect("the optimiser answers with the island's ids") as EntityIndex
+                .index_of(id)
+                .expect("the optimiser answers with the island's ids")
         };
         let island = &mut self.islands[i];
         island.shares = allocation
@@ -451,9 +442,7 @@ impl Coordinator {
             .entities
             .iter()
             .copied()
-            .filter(|&e| {
-                self.config.entities[e as usize].is_consumer() && !island.shed.contains(&e)
-            })
+            .filter(|&e| self.config.entities.get(e).is_consumer() && !island.shed.contains(&e))
             .collect();
         island.deficit_kwh = allocation.deficit_kwh;
         island.rewards_capped_inr = allocation.cost_inr - allocation.paid_inr;
@@ -491,21 +480,25 @@ impl Coordinator {
             outage_id: outage_id(i, island.rounds),
             base_interval: island.base_interval,
             delivery_interval: island.delivery_interval,
-            consumers: island.served.iter().map(|&c| chain_id(c)).collect(),
+            consumers: island
+                .served
+                .iter()
+                .map(|&c| self.config.entities.chain_id(c))
+                .collect(),
             suppliers: island
                 .entities
                 .iter()
-                .filter(|&&e| self.config.entities[e as usize].is_supplier())
-                .map(|&e| chain_id(e))
+                .filter(|&&e| self.config.entities.get(e).is_supplier())
+                .map(|&e| self.config.entities.chain_id(e))
                 .collect(),
             shares: island
                 .entities
                 .iter()
-                .filter(|&&e| self.config.entities[e as usize].is_prosumer())
+                .filter(|&&e| self.config.entities.get(e).is_prosumer())
                 .map(|&e| {
                     let share = island.shares.iter().find(|s| s.entity == e);
                     chain::Share {
-                        prosumer: chain_id(e),
+                        prosumer: self.config.entities.chain_id(e),
                         delta_wh: share.map_or(0, |s| share_wh(s.delta_kwh)),
                         alpha_ppm: share.map_or(0, |s| (s.alpha * 1e6).round() as u32),
                         beta_ppm: share.map_or(0, |s| (s.beta * 1e6).round() as u32),
@@ -697,7 +690,8 @@ impl Coordinator {
     /// this run), kWh per interval; `None` for other entities.
     fn baseline_kwh(&self, e: EntityIndex) -> Option<f64> {
         let c = &self.config;
-        c.entities[e as usize]
+        c.entities
+            .get(e)
             .profile
             .sustained_export_kwh(c.weather_factor, c.demand_factor)
     }
@@ -716,17 +710,17 @@ impl Coordinator {
                 .as_ref()
                 .expect("every entity of the island has reported");
             calls.push(Call::PostReading {
-                meter: chain::account(METER_ACCOUNT_BASE + u64::from(e)),
-                entity: chain_id(e),
+                meter: self.config.entities.meter_account(e),
+                entity: self.config.entities.chain_id(e),
                 interval: base_interval,
                 reading: on_chain(r),
             });
         }
         calls.push(Call::PowerBalance(base_interval));
         for &e in &entities {
-            if self.config.entities[e as usize].is_consumer() {
+            if self.config.entities.get(e).is_consumer() {
                 calls.push(Call::ComputeTariff {
-                    entity: chain_id(e),
+                    entity: self.config.entities.chain_id(e),
                     interval: base_interval,
                 });
             }
@@ -748,7 +742,7 @@ impl Coordinator {
         let ids: Vec<&str> = island
             .entities
             .iter()
-            .map(|&e| c.entities[e as usize].id.as_str())
+            .map(|&e| c.entities.get(e).id.as_str())
             .collect();
         let mut problem = optimise::Problem::for_island(
             &c.scenario,
@@ -760,7 +754,7 @@ impl Coordinator {
         problem.community_supply_kwh = island
             .entities
             .iter()
-            .filter(|&&e| c.entities[e as usize].is_supplier())
+            .filter(|&&e| c.entities.get(e).is_supplier())
             .filter_map(|&e| self.latest[e as usize].as_ref())
             .fold(0.0, |sum, r| {
                 sum + r.generation_kwh + r.battery_discharge_kwh - r.battery_charge_kwh
@@ -771,7 +765,7 @@ impl Coordinator {
             exclude: island
                 .backed_off
                 .iter()
-                .map(|&e| c.entities[e as usize].id.clone())
+                .map(|&e| c.entities.get(e).id.clone())
                 .collect(),
             ..Settings::from_scenario(&c.scenario)
         };
@@ -874,8 +868,8 @@ impl Coordinator {
             reading.export_wh = wh(baseline_kwh) + share_wh(share.delta_kwh);
             calls.push((
                 Call::PostReading {
-                    meter: chain::account(METER_ACCOUNT_BASE + u64::from(share.entity)),
-                    entity: chain_id(share.entity),
+                    meter: self.config.entities.meter_account(share.entity),
+                    entity: self.config.entities.chain_id(share.entity),
                     interval: delivery_interval,
                     reading,
                 },
@@ -884,7 +878,7 @@ impl Coordinator {
             calls.push((
                 Call::Settle {
                     outage_id: outage,
-                    prosumer: chain_id(share.entity),
+                    prosumer: self.config.entities.chain_id(share.entity),
                 },
                 Some(share.entity),
             ));
@@ -923,7 +917,7 @@ impl Coordinator {
 
     /// Entity `e`'s id.
     fn id(&self, e: EntityIndex) -> String {
-        self.config.entities[e as usize].id.clone()
+        self.config.entities.get(e).id.clone()
     }
 
     /// An event about island `i` (its number and current round; the text names both).

@@ -1,9 +1,9 @@
 //! FaultInjector: opens the run's faulted lines at their times and tells every RTDCCU whose node
 //! is cut off from the utility supply; tells the operator which island formed.
 
-use super::clock;
 use super::log::{EventKind, LogEvent};
 use super::messages::{EntityIndex, IslandFormed};
+use crate::engine::clock;
 use crate::grid::Topology;
 use crate::scenario::NodeId;
 use nexosim::model::{Context, Model, schedulable};

@@ -3,9 +3,7 @@
 
 use crate::optimise;
 
-/// Index of an entity in the run's entity table (scenario order: prosumers, consumers, solar,
-/// wind, batteries).
-pub type EntityIndex = u32;
+pub use crate::entity::EntityIndex;
 
 /// One meter reading: the energies of one interval.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

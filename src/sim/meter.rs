@@ -1,10 +1,10 @@
 //! Meter: an entity's smart meter. Every interval it reads its entity and reports the reading
 //! over the network; on request it reports the latest complete interval at once.
 
-use super::clock;
-use super::entity::Profile;
 use super::messages::{EntityIndex, Envelope, Reading, Report};
-use super::seed::Stream;
+use crate::engine::clock;
+use crate::engine::seed::Stream;
+use crate::entity::Profile;
 use crate::scenario::Distribution;
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;

@@ -22,11 +22,7 @@
 //! censored too. [`Simulator`] holds what is built once per scenario — the entity table, the
 //! topology and the deployed contracts — and runs any [`RunPlan`].
 
-pub(crate) mod chain_node;
-pub(crate) mod clock;
 mod coordinator;
-pub(crate) mod deploy;
-pub(crate) mod entity;
 mod fault;
 mod log;
 mod messages;
@@ -36,9 +32,7 @@ mod optimiser;
 mod plan;
 mod report;
 mod rtdccu;
-pub mod seed;
 
-pub use chain_node::Function;
 pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::RunPlan;
@@ -48,21 +42,21 @@ pub use report::{
 };
 
 use crate::chain::{Chain, ChainError};
+use crate::engine::seed::{Purpose, stream};
+use crate::engine::{WithEnv, clock, drain, step_until_done};
+use crate::entity::EntityTable;
 use crate::grid::Topology;
+use crate::ledger::{self, ChainNode, NodeEnv};
 use crate::scenario::{Scenario, ScenarioError};
-use chain_node::{ChainNode, NodeEnv};
 use coordinator::{Coordinator, CoordinatorConfig};
-use entity::Entity;
 use fault::FaultInjector;
 use meter::Meter;
 use network::NetworkLink;
-use nexosim::model::{BuildContext, ProtoModel};
-use nexosim::ports::{EventQueueReader, EventSinkReader, QuerySource, SinkState, event_queue};
+use nexosim::ports::{QuerySource, SinkState, event_queue};
 use nexosim::simulation::{Mailbox, SimInit};
 use optimiser::Optimiser;
 use report::SimulatedWindow;
 use rtdccu::Rtdccu;
-use seed::{Purpose, stream};
 
 /// Why a run could not be simulated.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +83,7 @@ pub struct Recording {
 #[derive(Debug, Clone)]
 pub struct Simulator {
     scenario: Scenario,
-    entities: Vec<Entity>,
+    entities: EntityTable,
     topology: Topology,
     chain: Chain,
 }
@@ -98,8 +92,8 @@ impl Simulator {
     /// Prepares `scenario` for simulation: the entity table, the topology, and the contracts
     /// deployed and configured with its entities, meters and tariffs.
     pub fn new(scenario: &Scenario) -> Result<Self, SimError> {
-        let entities = entity::entities(scenario);
-        let chain = deploy::deploy(scenario, &entities)?;
+        let entities = EntityTable::new(scenario);
+        let chain = ledger::deploy(scenario, &entities)?.chain;
         Ok(Simulator {
             scenario: scenario.clone(),
             topology: Topology::new(scenario),
@@ -153,7 +147,7 @@ impl Simulator {
         let mut faults = FaultInjector::new(
             self.topology.clone(),
             in_window.clone(),
-            self.entities.iter().map(|e| e.node).collect(),
+            self.entities.as_slice().iter().map(|e| e.node).collect(),
         );
         let mut coordinator = Coordinator::new(CoordinatorConfig {
             scenario: s.clone(),
@@ -173,8 +167,8 @@ impl Simulator {
         );
         let mut meters = Vec::with_capacity(n);
         let mut rtdccus = Vec::with_capacity(n);
-        for (i, entity) in self.entities.iter().enumerate() {
-            let index = i as u32;
+        for (index, entity) in self.entities.iter() {
+            let i = index as usize;
             let mut meter = Meter::new(
                 index,
                 entity.profile.clone(),
@@ -262,19 +256,16 @@ impl Simulator {
         // over, nothing the run reports can change any more. A story still going at the limit
         // will not end: the run stops there, censored.
         let limit_s = s.time.horizon_s.max(window.last_fault_s + story_limit_s(s));
-        let mut now_s = window.start_s;
-        loop {
-            now_s = (now_s + interval_s).min(limit_s);
-            simulation
-                .step_until(clock::at(now_s))
-                .map_err(|e| engine(&e))?;
-            let done = simulation
-                .process_query(&settled, ())
-                .map_err(|e| engine(&e))?;
-            if (now_s > window.last_fault_s && done) || now_s >= limit_s {
-                break;
-            }
-        }
+        let stopped_at_s = step_until_done(
+            &mut simulation,
+            &settled,
+            window.start_s,
+            interval_s,
+            window.last_fault_s,
+            limit_s,
+        )
+        .map_err(|e| engine(&e))?
+        .at_s();
         let restorations = simulation
             .process_query(&restorations, ())
             .map_err(|e| engine(&e))?;
@@ -284,8 +275,8 @@ impl Simulator {
         events.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
         let simulated = SimulatedWindow {
             horizon_s: s.time.horizon_s,
-            end_s: now_s.max(s.time.horizon_s),
-            stopped_at_s: now_s,
+            end_s: stopped_at_s.max(s.time.horizon_s),
+            stopped_at_s,
             fault_after_horizon_s: after.iter().map(|f| f.1).reduce(f64::min),
         };
         Ok(RunReport::new(
@@ -328,21 +319,5 @@ impl Window {
             start_s,
             last_fault_s,
         }
-    }
-}
-
-/// Everything an event queue holds.
-fn drain<T: Send + 'static>(reader: &mut EventQueueReader<T>) -> Vec<T> {
-    std::iter::from_fn(|| reader.try_read()).collect()
-}
-
-/// A model together with its environment (for models whose environment has no default).
-pub(crate) struct WithEnv<M: nexosim::model::Model>(pub M, pub M::Env);
-
-impl<M: nexosim::model::Model> ProtoModel for WithEnv<M> {
-    type Model = M;
-
-    fn build(self, _: &mut BuildContext<Self>) -> (M, M::Env) {
-        (self.0, self.1)
     }
 }

@@ -2,10 +2,10 @@
 //! latency draw; a lost message is resent by its sender after the retry timeout, up to the
 //! retry limit, after which it is dropped (and logged).
 
-use super::clock;
 use super::log::{EventKind, LogEvent};
 use super::messages::{Envelope, RelayCommand, Report};
-use super::seed::Stream;
+use crate::engine::clock;
+use crate::engine::seed::Stream;
 use crate::scenario::{Distribution, Network as NetworkConfig};
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;

@@ -3,9 +3,9 @@
 //! a modelled duration, or the solve's measured wall-clock time (not reproducible, and reported
 //! as such).
 
-use super::clock;
 use super::messages::{OptimiseRequest, OptimiseResponse};
-use super::seed::Stream;
+use crate::engine::clock;
+use crate::engine::seed::Stream;
 use crate::optimise;
 use crate::scenario::OptimiserTime;
 use nexosim::model::{Context, Model, schedulable};

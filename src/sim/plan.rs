@@ -1,7 +1,7 @@
 //! A run's plan: what the scenario leaves random at the level of a whole run, drawn once from
 //! the run's seed — fault time and place, weather and demand factors, which prosumers back off.
 
-use super::seed::{Purpose, run_seed, stream};
+use crate::engine::seed::{Purpose, run_seed, stream};
 use crate::scenario::{MIN_BLOCK_INTERVAL_S, NodeId, Scenario};
 use rand::RngExt;
 use serde::Serialize;

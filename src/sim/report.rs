@@ -8,11 +8,11 @@
 //! or a fault drawn at or after the horizon, makes the run `censored`: nothing it reports is
 //! presented as a finished restoration.
 
-use super::chain_node::{Outcome, Receipt};
 use super::coordinator::{IslandRestoration, Phases, Stage};
-use super::entity::{Entity, Profile};
 use super::log::LogEvent;
 use super::plan::RunPlan;
+use crate::entity::{EntityTable, Profile};
+use crate::ledger::{Outcome, Receipt};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -276,7 +276,7 @@ impl RunReport {
     /// Assembles the report of a finished run.
     pub(crate) fn new(
         plan: RunPlan,
-        entities: &[Entity],
+        entities: &EntityTable,
         interval_s: f64,
         window: &SimulatedWindow,
         restorations: &[IslandRestoration],
@@ -314,7 +314,7 @@ impl RunReport {
         let mut allocations = Vec::new();
         for r in restorations {
             for &e in &r.entities {
-                let entity = &entities[e as usize];
+                let entity = &entities.get(e);
                 let Profile::Consumer { demand_kwh, .. } = entity.profile else {
                     continue;
                 };
@@ -336,7 +336,7 @@ impl RunReport {
             for share in &r.shares {
                 allocations.push(AllocationRow {
                     island: r.number,
-                    id: entities[share.entity as usize].id.clone(),
+                    id: entities.get(share.entity).id.clone(),
                     delta_kwh: share.delta_kwh,
                     alpha: share.alpha,
                     beta: share.beta,
@@ -347,7 +347,7 @@ impl RunReport {
             for &e in &r.backed_off {
                 allocations.push(AllocationRow {
                     island: r.number,
-                    id: entities[e as usize].id.clone(),
+                    id: entities.get(e).id.clone(),
                     delta_kwh: 0.0,
                     alpha: 0.0,
                     beta: 0.0,
@@ -431,7 +431,7 @@ fn outcome(
     window: &SimulatedWindow,
     restorations: &[IslandRestoration],
     consumers: &[ConsumerOutcome],
-    entities: &[Entity],
+    entities: &EntityTable,
 ) -> (RunStatus, Option<FailureReason>) {
     if let Some(at_s) = window.fault_after_horizon_s {
         let reason = FailureReason::FaultAfterHorizon {
@@ -457,7 +457,7 @@ fn outcome(
     let shed: Vec<String> = restorations
         .iter()
         .flat_map(|r| &r.shed)
-        .map(|&e| entities[e as usize].id.clone())
+        .map(|&e| entities.get(e).id.clone())
         .collect();
     let reason = failed.or((!shed.is_empty()).then_some(FailureReason::NoCapacity { shed }));
     let restored = consumers

@@ -2,9 +2,9 @@
 //! of supply at its node after a detection delay, and drives the relay / power-flow controller,
 //! which carries out a command after an actuation delay.
 
-use super::clock;
 use super::messages::{EntityIndex, Envelope, RelayCommand, Report};
-use super::seed::Stream;
+use crate::engine::clock;
+use crate::engine::seed::Stream;
 use crate::scenario::Distribution;
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;

@@ -4,159 +4,15 @@
 //! (instant mining: one block per transaction; interval mining: a block every interval, up to
 //! the gas limit), and their receipts return once confirmed.
 
-use super::clock;
-use super::seed::Stream;
-use crate::chain::{self, Address, Chain, ChainError, EntityId, EntityKind};
-use crate::scenario::{ChainConfig, Distribution, Mining};
+use super::{Call, Function, Outcome, Receipt, Transaction};
+use crate::chain::{Chain, ChainError};
+use crate::engine::clock;
+use crate::engine::seed::Stream;
+use crate::scenario::{ChainConfig, Distribution, Mining, ServiceTimes};
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-
-/// The five contract functions the paper benchmarks (Table 8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Function {
-    /// Registration and lookup of entities.
-    FindEntities,
-    /// A meter posting a reading.
-    PowerData,
-    /// Eq. 1 on chain.
-    PowerBalance,
-    /// Eqs. 2–3 on chain.
-    TariffComputation,
-    /// Recording and settling an allocation.
-    OptimisationHandler,
-}
-
-impl Function {
-    /// The paper's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Function::FindEntities => "FindEntities",
-            Function::PowerData => "PowerData",
-            Function::PowerBalance => "PowerBalance",
-            Function::TariffComputation => "TariffComputation",
-            Function::OptimisationHandler => "OptimisationHandler",
-        }
-    }
-}
-
-/// A contract call, in integer units.
-#[derive(Debug, Clone)]
-pub enum Call {
-    /// List the registered entities of a kind (a read: no block, no gas charged).
-    FindEntities(EntityKind),
-    /// The operator registers (and so classifies) an entity with its meter: the write a
-    /// Caliper-driven FindEntities round sends.
-    RegisterEntity {
-        /// What the entity is.
-        kind: EntityKind,
-        /// Its grid node.
-        node: u32,
-        /// Its meter's account (unique per entity).
-        meter: Address,
-    },
-    /// A meter posts its reading for an interval.
-    PostReading {
-        /// The meter's account (the only one allowed to post for the entity).
-        meter: Address,
-        /// The entity read.
-        entity: EntityId,
-        /// The interval.
-        interval: u64,
-        /// The energies, Wh.
-        reading: chain::Reading,
-    },
-    /// Eq. 1 over an interval's posted readings.
-    PowerBalance(u64),
-    /// An entity's tariff from its reading of an interval.
-    ComputeTariff {
-        /// The entity billed.
-        entity: EntityId,
-        /// The interval of the reading billed.
-        interval: u64,
-    },
-    /// The optimiser records an allocation.
-    RecordAllocation(chain::Allocation),
-    /// Pay a prosumer its reward once delivery shows.
-    Settle {
-        /// The outage the allocation is for.
-        outage_id: u64,
-        /// The prosumer paid.
-        prosumer: EntityId,
-    },
-}
-
-impl Call {
-    /// The paper's function this call belongs to.
-    pub fn function(&self) -> Function {
-        match self {
-            Call::FindEntities(_) | Call::RegisterEntity { .. } => Function::FindEntities,
-            Call::PostReading { .. } => Function::PowerData,
-            Call::PowerBalance(_) => Function::PowerBalance,
-            Call::ComputeTariff { .. } => Function::TariffComputation,
-            Call::RecordAllocation(_) | Call::Settle { .. } => Function::OptimisationHandler,
-        }
-    }
-
-    fn is_read(&self) -> bool {
-        matches!(self, Call::FindEntities(_))
-    }
-}
-
-/// A transaction submitted to the node.
-#[derive(Debug, Clone)]
-pub struct Transaction {
-    /// Submitter's id, unique in the run.
-    pub id: u64,
-    /// What it calls.
-    pub call: Call,
-}
-
-/// What a call returned that the submitter needs.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Nothing beyond success.
-    Done,
-    /// Registered entities found.
-    Entities(usize),
-    /// The id of the entity just registered.
-    Registered(EntityId),
-    /// Eq. 1 on chain.
-    Balance(chain::Balance),
-    /// An entity's tariff, paise.
-    TariffPaise(u64),
-    /// The checks the allocation passed.
-    Allocation(chain::AllocationRecord),
-    /// Reward credited, paise.
-    SettledPaise(u64),
-    /// The contract rejected it, with its reason.
-    Reverted(String),
-}
-
-/// A transaction's receipt, with its times in simulated seconds since midnight.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Receipt {
-    /// The transaction's id.
-    pub id: u64,
-    /// The paper's function.
-    pub function: Function,
-    /// What it returned.
-    pub outcome: Outcome,
-    /// Gas used, a reverted transaction's included (0 for reads and for a transaction that
-    /// fits in no block).
-    pub gas_used: u64,
-    /// When it reached the node, s.
-    pub submitted_at_s: f64,
-    /// When the node finished processing it, s.
-    pub processed_at_s: f64,
-    /// When its block was made (reads: when answered), s.
-    pub included_at_s: f64,
-    /// When it had its confirmations, s.
-    pub confirmed_at_s: f64,
-    /// Its block number (0 for reads).
-    pub block: u64,
-}
 
 /// The node's non-serialisable state: the EVM and the transactions in flight.
 pub struct NodeEnv {
@@ -190,10 +46,21 @@ pub struct ChainNode {
     block_interval_s: Option<Distribution>,
     gas_limit_per_block: u64,
     confirmations: u32,
-    service_s: [Distribution; 5],
+    service_s: ServiceTimes,
     rng: Stream,
     busy: bool,
     block: u64,
+}
+
+/// The scenario's law of the node's processing time of one call of `function`, s.
+pub fn service_time(times: &ServiceTimes, function: Function) -> &Distribution {
+    match function {
+        Function::FindEntities => &times.find_entities,
+        Function::PowerData => &times.power_data,
+        Function::PowerBalance => &times.power_balance,
+        Function::TariffComputation => &times.tariff_computation,
+        Function::OptimisationHandler => &times.optimisation_handler,
+    }
 }
 
 /// Blocks that exist before the run (deployment and registration).
@@ -204,7 +71,6 @@ impl ChainNode {
     /// A node configured by the scenario's chain section; `block_interval_s`, when given,
     /// fixes the run's block interval.
     pub fn new(config: &ChainConfig, block_interval_s: Option<f64>, rng: Stream) -> Self {
-        let s = &config.service_time_s;
         ChainNode {
             receipt: Output::default(),
             mining: config.mining,
@@ -213,13 +79,7 @@ impl ChainNode {
                 .or_else(|| config.block_interval_s.clone()),
             gas_limit_per_block: config.gas_limit_per_block,
             confirmations: config.confirmations,
-            service_s: [
-                s.find_entities.clone(),
-                s.power_data.clone(),
-                s.power_balance.clone(),
-                s.tariff_computation.clone(),
-                s.optimisation_handler.clone(),
-            ],
+            service_s: config.service_time_s.clone(),
             rng,
             busy: false,
             block: GENESIS_BLOCKS,
@@ -245,8 +105,7 @@ impl ChainNode {
     /// at once.
     async fn serve_next(&mut self, cx: &Context<Self>, env: &mut NodeEnv) {
         while let Some((tx, _)) = env.queue.front() {
-            let slot = tx.call.function() as usize;
-            let service_s = self.service_s[slot].sample(&mut self.rng);
+            let service_s = service_time(&self.service_s, tx.call.function()).sample(&mut self.rng);
             if let Some(after) = clock::delay(service_s) {
                 self.busy = true;
                 cx.schedule_event(after, schedulable!(Self::served), ())

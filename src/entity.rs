@@ -1,9 +1,16 @@
-//! The run's table of entities: every prosumer, consumer, DER and battery bank of the scenario in
-//! one list (scenario order), which is also the order they are registered on chain.
+//! The scenario's table of entities: every prosumer, consumer, DER and battery bank in one list
+//! (scenario order), built once per scenario. [`EntityTable`] alone translates between an
+//! entity's three identities — its scenario id ("P1"), its index in the table, and its registry
+//! id on chain (through [`chain::Accounts`]) — and knows each entity's kind.
 
-use crate::chain;
+use crate::chain::{self, Accounts, EntityId, EntityKind};
 use crate::scenario::{NodeId, Scenario};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Index of an entity in the scenario's entity table (scenario order: prosumers, consumers,
+/// solar, wind, batteries).
+pub type EntityIndex = u32;
 
 /// What an entity's meter measures, per interval, kWh (before the run's weather and demand
 /// factors).
@@ -81,6 +88,16 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// Its kind as the registry on chain classifies it.
+    pub fn kind(&self) -> EntityKind {
+        match self.profile {
+            Profile::Prosumer { .. } => EntityKind::Prosumer,
+            Profile::Consumer { .. } => EntityKind::Consumer,
+            Profile::Solar { .. } | Profile::Wind { .. } => EntityKind::Der,
+            Profile::Battery { .. } => EntityKind::Battery,
+        }
+    }
+
     /// Whether it is a prosumer.
     pub fn is_prosumer(&self) -> bool {
         matches!(self.profile, Profile::Prosumer { .. })
@@ -129,8 +146,77 @@ impl Entity {
     }
 }
 
+/// Every entity of a scenario, in table order, with a lookup from scenario id to index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityTable {
+    entities: Vec<Entity>,
+    index_of: HashMap<String, EntityIndex>,
+}
+
+impl EntityTable {
+    /// The table of `scenario`: prosumers, consumers, solar, wind, then batteries, each group in
+    /// scenario order. Validation has made the ids unique.
+    pub fn new(scenario: &Scenario) -> Self {
+        let entities = entities(scenario);
+        let index_of = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i as EntityIndex))
+            .collect();
+        EntityTable { entities, index_of }
+    }
+
+    /// How many entities there are.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether the scenario has no entity.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// The entities in table order.
+    pub fn as_slice(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The entities in table order, with their indices.
+    pub fn iter(&self) -> impl Iterator<Item = (EntityIndex, &Entity)> {
+        (0..).zip(&self.entities)
+    }
+
+    /// Entity `index`.
+    ///
+    /// # Panics
+    /// If `index` is not in the table: indices come from the table itself.
+    pub fn get(&self, index: EntityIndex) -> &Entity {
+        &self.entities[index as usize]
+    }
+
+    /// The index of the entity with scenario id `id`, if there is one.
+    pub fn index_of(&self, id: &str) -> Option<EntityIndex> {
+        self.index_of.get(id).copied()
+    }
+
+    /// The registry id on chain of entity `index`.
+    pub fn chain_id(&self, index: EntityIndex) -> EntityId {
+        Accounts::entity_id(index)
+    }
+
+    /// The meter account of entity `index`.
+    pub fn meter_account(&self, index: EntityIndex) -> chain::Address {
+        Accounts::meter(index)
+    }
+
+    /// The kind of entity `index` as the registry classifies it.
+    pub fn kind(&self, index: EntityIndex) -> EntityKind {
+        self.get(index).kind()
+    }
+}
+
 /// Every entity of `scenario`: prosumers, consumers, solar, wind, then batteries.
-pub fn entities(scenario: &Scenario) -> Vec<Entity> {
+fn entities(scenario: &Scenario) -> Vec<Entity> {
     let e = &scenario.entities;
     let entity = |id: &str, node, profile| Entity {
         id: id.to_string(),
@@ -197,7 +283,28 @@ pub fn entities(scenario: &Scenario) -> Vec<Entity> {
 
 #[cfg(test)]
 mod tests {
-    use super::Profile;
+    use super::{EntityTable, Profile};
+    use crate::chain::{EntityId, EntityKind};
+
+    #[test]
+    fn the_table_translates_every_identity_of_campus13s_entities() {
+        let scenario = crate::scenario::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13.yaml"
+        )))
+        .unwrap();
+        let table = EntityTable::new(&scenario);
+        let prosumers = scenario.entities.prosumers.len() as u32;
+        assert_eq!(table.index_of("P1"), Some(0));
+        let c1 = table.index_of("C1").unwrap();
+        assert_eq!(c1, prosumers, "consumers follow the prosumers");
+        assert_eq!(table.get(c1).id, "C1");
+        assert_eq!(table.kind(c1), EntityKind::Consumer);
+        assert_eq!(table.kind(0), EntityKind::Prosumer);
+        assert_eq!(table.chain_id(c1), EntityId(prosumers + 1));
+        assert_eq!(table.index_of("nobody"), None);
+        assert_eq!(table.iter().count(), table.len());
+    }
 
     #[test]
     fn a_prosumer_exports_what_it_can_sustain_of_its_previous_export() {

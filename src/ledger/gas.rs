@@ -1,0 +1,116 @@
+//! Gas per function: the paper's five contract functions (Table 8) run on one scenario's data,
+//! deployed as the simulator deploys it.
+
+use serde::Serialize;
+
+use super::{Function, deploy};
+use crate::chain::{Accounts, Allocation, ChainError, EntityId, EntityKind, Share};
+use crate::entity::EntityTable;
+use crate::scenario::Scenario;
+
+/// Gas of one of the paper's five functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FunctionGas {
+    /// The paper's function (serialised as `name`).
+    #[serde(rename = "name")]
+    pub function: Function,
+    /// Gas per call (mean over the calls, rounded), intrinsic transaction gas included.
+    pub gas: u64,
+    /// How many calls the mean is over.
+    pub calls: u32,
+}
+
+/// Deploys `scenario` ([`deploy()`]) and runs each of the paper's five functions on its data,
+/// returning gas per function in the paper's order. What is measured: FindEntities =
+/// `registerEntity` for each entity (during the deployment); PowerData = `postReading` of each
+/// entity's nominal reading ([`crate::entity::Entity::nominal_reading`]); PowerBalance =
+/// `computeBalance` of that interval; TariffComputation = `computeTariff` for each prosumer and
+/// consumer; OptimisationHandler = `recordAllocation` of `shares` (by ascending prosumer id),
+/// with every consumer in the island and every DER and battery bank supplying it, for an outage
+/// right after that interval. Configuration calls (network, tariffs) are not counted.
+pub fn gas_report(
+    scenario: &Scenario,
+    entities: &EntityTable,
+    shares: Vec<Share>,
+) -> Result<Vec<FunctionGas>, ChainError> {
+    const BASE_INTERVAL: u64 = 1;
+    let deployment = deploy(scenario, entities)?;
+    let mut chain = deployment.chain;
+    let mut register = Mean::default();
+    for gas in deployment.registration_gas {
+        register.add(gas);
+    }
+
+    let mut post = Mean::default();
+    for (index, entity) in entities.iter() {
+        let receipt = chain.post_reading(
+            entities.meter_account(index),
+            entities.chain_id(index),
+            BASE_INTERVAL,
+            &entity.nominal_reading(),
+        )?;
+        post.add(receipt.gas_used);
+    }
+
+    let mut balance = Mean::default();
+    balance.add(chain.power_balance(BASE_INTERVAL)?.gas_used);
+
+    let mut tariff = Mean::default();
+    let billable = |kind| matches!(kind, EntityKind::Prosumer | EntityKind::Consumer);
+    for (index, _) in entities.iter().filter(|(i, _)| billable(entities.kind(*i))) {
+        let receipt = chain.compute_tariff(entities.chain_id(index), BASE_INTERVAL)?;
+        tariff.add(receipt.gas_used);
+    }
+
+    let of_kind = |kinds: &[EntityKind]| -> Vec<EntityId> {
+        entities
+            .iter()
+            .filter(|(i, _)| kinds.contains(&entities.kind(*i)))
+            .map(|(i, _)| entities.chain_id(i))
+            .collect()
+    };
+    let allocation = Allocation {
+        outage_id: 1,
+        base_interval: BASE_INTERVAL,
+        delivery_interval: BASE_INTERVAL + 1,
+        consumers: of_kind(&[EntityKind::Consumer]),
+        suppliers: of_kind(&[EntityKind::Der, EntityKind::Battery]),
+        shares,
+    };
+    let mut handler = Mean::default();
+    let receipt = chain.record_allocation(Accounts::optimiser(), &allocation)?;
+    handler.add(receipt.gas_used);
+
+    let means = [register, post, balance, tariff, handler];
+    Ok(Function::ALL
+        .into_iter()
+        .zip(means)
+        .map(|(function, mean)| mean.of(function))
+        .collect())
+}
+
+/// A running mean of gas over calls.
+#[derive(Default)]
+struct Mean {
+    total: u64,
+    calls: u32,
+}
+
+impl Mean {
+    fn add(&mut self, gas: u64) {
+        self.total += gas;
+        self.calls += 1;
+    }
+
+    fn of(&self, function: Function) -> FunctionGas {
+        let gas = match self.calls {
+            0 => 0,
+            n => (self.total + u64::from(n) / 2) / u64::from(n),
+        };
+        FunctionGas {
+            function,
+            gas,
+            calls: self.calls,
+        }
+    }
+}
