@@ -12,6 +12,8 @@
 //!      └────────── sweep: rayon over run indices ──▶ RunReport ──▶ report: Parquet + summary
 //! ```
 //!
+//! - [`yaml`]: reading a YAML input (scenario, Caliper configuration, chain profile) into its
+//!   schema, guarded, with errors that name the file, line and column, and field.
 //! - [`scenario`]: the YAML schema, its defaults, distributions, and validation with field paths.
 //! - [`grid`]: topology, islands after faults, each island's energy account and eq. 1.
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
@@ -45,3 +47,4 @@ pub mod sim;
 pub mod sweep;
 pub mod synthetic;
 pub mod tariff;
+pub mod yaml;

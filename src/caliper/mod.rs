@@ -41,7 +41,7 @@ pub use profile::{ChainProfile, DEFAULT_PROFILE};
 pub use resources::ResourceUsage;
 
 use crate::chain::ChainError;
-use crate::scenario::{ChainConfig, Scenario, ScenarioError};
+use crate::scenario::{ChainConfig, Scenario};
 use crate::sim::seed::{Purpose, run_seed, stream};
 use crate::sim::{Function, deploy, entity};
 use serde::Serialize;
@@ -51,7 +51,7 @@ use serde::Serialize;
 pub enum CaliperError {
     /// A configuration or profile file is unreadable or wrong; says where.
     #[error(transparent)]
-    Config(#[from] ScenarioError),
+    Config(#[from] crate::yaml::YamlError),
     /// `--chain` named neither a bundled profile nor a file.
     #[error("unknown chain profile `{name}`: neither a bundled profile ({known}) nor a file")]
     UnknownProfile {

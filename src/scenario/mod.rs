@@ -8,14 +8,12 @@
 
 mod distribution;
 mod error;
-mod guard;
 mod load;
 mod validate;
 
 pub use distribution::{Distribution, Law, MAX_DURATION_S, TAIL_PROBABILITY};
 pub use error::ScenarioError;
 pub use load::{load, parse_str};
-pub(crate) use load::{parse_yaml, read_file};
 pub(crate) use validate::check_chain;
 
 use crate::tariff::{IntervalPricing, SlabSchedule};
