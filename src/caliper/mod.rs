@@ -87,7 +87,7 @@ pub enum CaliperError {
     Engine(String),
     /// A report could not be written.
     #[error(transparent)]
-    Report(#[from] crate::report::ReportError),
+    Report(#[from] crate::output::OutputError),
 }
 
 impl CaliperError {

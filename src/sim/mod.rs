@@ -37,6 +37,7 @@ mod plan;
 mod report;
 mod rtdccu;
 pub mod seed;
+pub mod tables;
 
 pub use chain_node::Function;
 pub use coordinator::Phases;
