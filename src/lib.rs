@@ -9,9 +9,11 @@
 //!      │                                  meters ─▶ network ─▶ coordinator ─▶ chain node (revm)
 //!      │                                  faults ─▶ RTDCCUs ─▶ coordinator ─▶ optimiser ─▶ relays
 //!      │                                                                           ▼
-//!      └────────── sweep: rayon over run indices ──▶ RunReport ──▶ report: Parquet + summary
+//!      └─── sweep: rayon over run indices ──▶ RunReport ──▶ sim::tables ──▶ output: Parquet + summary
 //! ```
 //!
+//! - [`yaml`]: reading a YAML input (scenario, Caliper configuration, chain profile) into its
+//!   schema, guarded, with errors that name the file, line and column, and field.
 //! - [`scenario`]: the YAML schema, its defaults, distributions, and validation with field paths.
 //! - [`grid`]: topology, islands after faults, each island's energy account and eq. 1.
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
@@ -21,13 +23,15 @@
 //!   households (`generate`, scale scenarios).
 //! - [`chain`]: the Solidity contracts (the paper's five functions) deployed and called in an
 //!   embedded revm.
-//! - [`sim`]: one outage simulated end to end on nexosim; MTTR and its breakdown.
+//! - [`sim`]: one outage simulated end to end on nexosim; MTTR and its breakdown; its Parquet
+//!   tables ([`sim::tables`]).
 //! - [`sweep`]: Monte-Carlo sweeps — parallel, deterministic, sharded, resumable — and their
 //!   summary (MTTR distribution, customer-weighted restoration time, IEEE 1366 indices, runs by
 //!   status and failure reason).
 //! - [`reliability`]: IEEE 1366 indices (SAIFI, SAIDI, CAIDI, MAIFI_E, ASAI, CEMI_n, CELID)
 //!   over per-customer interruption records, per outage event.
-//! - [`report`]: Parquet tables with documented columns, written atomically.
+//! - [`output`]: Parquet tables with documented columns and provenance, written atomically.
+//! - [`io`]: atomic file writes (temporary file, then rename), used by every output.
 //! - [`caliper`]: a Hyperledger Caliper-style benchmark of the contracts: Caliper's
 //!   configuration and rate controllers driving the simulated chain node (Table 8).
 //! - [`reproduce`]: every result of the paper recomputed and compared with the published
@@ -38,13 +42,15 @@ pub mod chain;
 pub mod engine;
 pub mod entity;
 pub mod grid;
+pub mod io;
 pub mod ledger;
 pub mod optimise;
+pub mod output;
 pub mod reliability;
-pub mod report;
 pub mod reproduce;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
 pub mod synthetic;
 pub mod tariff;
+pub mod yaml;

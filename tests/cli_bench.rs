@@ -132,7 +132,7 @@ fn figure_12_on_ganache_matches_the_saturated_node() {
         "{md}"
     );
     let transactions =
-        blackstart::report::read_parquet(&dir.path().join("transactions.parquet")).unwrap();
+        blackstart::output::read_parquet(&dir.path().join("transactions.parquet")).unwrap();
     assert_eq!(transactions.height(), 200);
     for column in [
         "round",

@@ -346,7 +346,7 @@ fn faults_late_in_the_horizon_complete_their_story_or_are_censored() {
 
     // No prosumer drawn to back off keeps a share it did not deliver in a finished story.
     let allocations =
-        blackstart::report::read_parquet(&out.join("allocations/shard=0/part-0-00000.parquet"))
+        blackstart::output::read_parquet(&out.join("allocations/shard=0/part-0-00000.parquet"))
             .unwrap();
     let backed_off = runs.column("backed_off").unwrap().list().unwrap().clone();
     let run_index: Vec<u64> = runs
@@ -419,7 +419,7 @@ fn out_writes_the_event_log_and_transactions_as_parquet() {
     let file = scenario("campus13.yaml");
     let report: Value =
         serde_json::from_str(&run_stdout(&file, &["--out", out.to_str().unwrap()])).unwrap();
-    let transactions = blackstart::report::read_parquet(&out.join("transactions.parquet")).unwrap();
+    let transactions = blackstart::output::read_parquet(&out.join("transactions.parquet")).unwrap();
     assert_eq!(
         transactions.height() as u64,
         report["transactions"].as_u64().unwrap()
@@ -433,7 +433,7 @@ fn out_writes_the_event_log_and_transactions_as_parquet() {
         .flatten()
         .sum();
     assert_eq!(gas, report["gas_used"].as_u64().unwrap());
-    let events = blackstart::report::read_parquet(&out.join("events.parquet")).unwrap();
+    let events = blackstart::output::read_parquet(&out.join("events.parquet")).unwrap();
     let kinds: Vec<String> = events
         .column("kind")
         .unwrap()

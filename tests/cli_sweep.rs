@@ -286,7 +286,7 @@ fn events_are_written_only_when_asked() {
     sweep_ok(&with_events, &["--events"]);
     assert!(!plain.join("events").exists());
     let events =
-        blackstart::report::read_parquet(&with_events.join("events/shard=0/part-0-00000.parquet"))
+        blackstart::output::read_parquet(&with_events.join("events/shard=0/part-0-00000.parquet"))
             .unwrap();
     let logged_runs = events.column("run_index").unwrap().n_unique().unwrap();
     assert_eq!(

@@ -252,7 +252,7 @@ fn first_parquet(dir: &Path) -> Option<PathBuf> {
 }
 
 fn columns(path: &Path) -> Vec<String> {
-    blackstart::report::read_parquet(path)
+    blackstart::output::read_parquet(path)
         .unwrap()
         .get_column_names()
         .iter()
@@ -277,7 +277,7 @@ fn assert_table(outputs: &str, heading: &str, columns: &[String]) {
 /// docs/outputs.md's "Parquet metadata" (the per-column keys as `blackstart.column.<name>`), and
 /// that the columns are described. (polars' own `ARROW:schema` is Arrow's, not ours.)
 fn assert_metadata(outputs: &str, path: &Path) {
-    let metadata = blackstart::report::read_metadata(path).unwrap();
+    let metadata = blackstart::output::read_metadata(path).unwrap();
     let mut keys: Vec<String> = metadata
         .iter()
         .filter(|(key, _)| key.starts_with("blackstart."))

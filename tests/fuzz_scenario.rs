@@ -224,7 +224,7 @@ fn check_error(e: &ScenarioError) -> Result<(), TestCaseError> {
     let message = e.to_string();
     prop_assert!(message.starts_with(FILE), "names no file: {message}");
     prop_assert!(
-        e.location.is_some() || e.field.is_some(),
+        e.0.location.is_some() || e.0.field.is_some(),
         "names no place: {message}"
     );
     prop_assert!(!message.contains('\n'), "not one line: {message:?}");

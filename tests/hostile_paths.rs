@@ -280,8 +280,8 @@ fn a_damaged_part_is_run_again_on_resume_and_said() {
         for part in ["part-0-00000.parquet", "part-0-00001.parquet"] {
             let path = |dir: &Path| dir.join(table).join("shard=0").join(part);
             let (a, b) = (
-                blackstart::report::read_parquet(&path(&whole)).unwrap(),
-                blackstart::report::read_parquet(&path(&damaged)).unwrap(),
+                blackstart::output::read_parquet(&path(&whole)).unwrap(),
+                blackstart::output::read_parquet(&path(&damaged)).unwrap(),
             );
             assert!(a.equals_missing(&b), "{table}/{part}");
         }

@@ -288,7 +288,7 @@ fn bench_rates_too_slow_for_a_round_are_rejected_by_name() {
 
 fn run_column(dir: &Path, shard: &str, column: &str) -> Vec<u64> {
     let part = dir.join(format!("runs/shard={shard}/part-{shard}-00000.parquet"));
-    let runs = blackstart::report::read_parquet(&part).unwrap();
+    let runs = blackstart::output::read_parquet(&part).unwrap();
     runs.column(column)
         .unwrap()
         .u64()

@@ -155,7 +155,7 @@ fn each_case_validate_rejects_is_one_run_would_reject() {
     for (i, (what, overrides, field)) in on_chain_cases().into_iter().enumerate() {
         let file = variant(dir.path(), &format!("case{i}.yaml"), &overrides);
         let error = load(&dir.path().join(&file)).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some(field), "{what}");
+        assert_eq!(error.0.field.as_deref(), Some(field), "{what}");
         let unchecked = unvalidated(&base, &overrides);
         let simulated = Simulator::new(&unchecked).and_then(|simulator| {
             simulator.run(
@@ -384,7 +384,7 @@ fn the_guards_leave_valid_input_alone() {
     );
     // An unknown key is still an error, named: the guard did not hide it.
     let error = parse_str(&noisy, "n.yaml").unwrap_err();
-    assert_eq!(error.field.as_deref(), Some("notes_are_not_keys"));
+    assert_eq!(error.0.field.as_deref(), Some("notes_are_not_keys"));
     let quoted = text.replacen(
         "name: campus13",
         &format!("name: 'campus13 {}'", "[{".repeat(200)),

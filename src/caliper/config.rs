@@ -8,7 +8,7 @@
 
 use super::CaliperError;
 use crate::ledger::Function;
-use crate::scenario::{ScenarioError, parse_yaml, read_file};
+use crate::yaml::{self, YamlError};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
@@ -434,16 +434,16 @@ pub fn workload_function(name: &str) -> Option<Function> {
 impl BenchmarkConfig {
     /// Reads and checks the configuration in `path`.
     pub fn load(path: &Path) -> Result<Self, CaliperError> {
-        let (text, file) = read_file(path, "file")?;
+        let (text, file) = yaml::read_file(path, "file")?;
         Self::parse_str(&text, &file)
     }
 
     /// Parses and checks configuration text; `file` names it in errors.
     pub fn parse_str(text: &str, file: &str) -> Result<Self, CaliperError> {
-        let config: BenchmarkConfig = parse_yaml(text, file)?;
+        let config: BenchmarkConfig = yaml::parse(text, file)?;
         config
             .check()
-            .map_err(|(field, message)| ScenarioError::invalid(file, field, message))?;
+            .map_err(|(field, message)| YamlError::invalid(file, field, message))?;
         Ok(config)
     }
 

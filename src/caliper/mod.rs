@@ -44,7 +44,7 @@ use crate::chain::ChainError;
 use crate::engine::seed::{Purpose, run_seed, stream};
 use crate::entity::EntityTable;
 use crate::ledger::{Function, deploy};
-use crate::scenario::{ChainConfig, Scenario, ScenarioError};
+use crate::scenario::{ChainConfig, Scenario};
 use serde::Serialize;
 
 /// Why a benchmark could not run.
@@ -52,7 +52,7 @@ use serde::Serialize;
 pub enum CaliperError {
     /// A configuration or profile file is unreadable or wrong; says where.
     #[error(transparent)]
-    Config(#[from] ScenarioError),
+    Config(#[from] crate::yaml::YamlError),
     /// `--chain` named neither a bundled profile nor a file.
     #[error("unknown chain profile `{name}`: neither a bundled profile ({known}) nor a file")]
     UnknownProfile {
@@ -88,7 +88,7 @@ pub enum CaliperError {
     Engine(String),
     /// A report could not be written.
     #[error(transparent)]
-    Report(#[from] crate::report::ReportError),
+    Report(#[from] crate::output::OutputError),
 }
 
 impl CaliperError {

@@ -4,7 +4,8 @@
 //! binary, so `--chain ganache` works from any directory; any other file can be given by path.
 
 use super::CaliperError;
-use crate::scenario::{ChainConfig, ScenarioError, check_chain, parse_yaml, read_file};
+use crate::scenario::{ChainConfig, check_chain};
+use crate::yaml::{self, YamlError};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -60,7 +61,7 @@ impl ChainProfile {
 
     /// Reads and checks the profile in `path`.
     pub fn load(path: &Path) -> Result<Self, CaliperError> {
-        let (text, file) = read_file(path, "chain profile")?;
+        let (text, file) = yaml::read_file(path, "chain profile")?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
         Self::parse_str(&text, &file, stem.as_deref().unwrap_or("custom"))
     }
@@ -83,9 +84,9 @@ impl ChainProfile {
     /// Parses and checks profile text; `file` names it in errors, `default_name` is the name
     /// when the text gives none.
     pub fn parse_str(text: &str, file: &str, default_name: &str) -> Result<Self, CaliperError> {
-        let mut profile: ChainProfile = parse_yaml(text, file)?;
+        let mut profile: ChainProfile = yaml::parse(text, file)?;
         check_chain(&profile.chain)
-            .map_err(|(field, message)| ScenarioError::invalid(file, field, message))?;
+            .map_err(|(field, message)| YamlError::invalid(file, field, message))?;
         if profile.name.trim().is_empty() {
             profile.name = default_name.to_string();
         }

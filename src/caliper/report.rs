@@ -4,8 +4,9 @@
 //! `transactions` of `bench`).
 
 use super::{BenchReport, CaliperError, ResourceUsage, RoundSummary, Status, TransactionRecord};
+use crate::io::write_atomic;
 use crate::ledger::{Function, service_time};
-use crate::report::{Provenance, ReportError, Table, write_atomic, write_parquet};
+use crate::output::{OutputError, Provenance, Table, frame, write_parquet};
 use crate::scenario::{Distribution, Law, Mining};
 use polars::prelude::*;
 use std::fmt::Write as _;
@@ -472,7 +473,7 @@ pub fn transactions_frame(report: &BenchReport) -> DataFrame {
         Column::new("gas_used".into(), u(|r| r.gas_used)),
         Column::new("block".into(), u(|r| r.block)),
     ];
-    DataFrame::new_infer_height(columns).expect("columns of one table have one length")
+    frame(columns)
 }
 
 /// Writes `report.html`, `report.md` and `transactions.parquet` into `dir` (created if
@@ -496,7 +497,7 @@ pub fn write_all(
 /// Writes `text` to `path` atomically.
 fn write_text(path: &Path, text: &str) -> Result<(), CaliperError> {
     write_atomic(path, text.as_bytes()).map_err(|source| {
-        CaliperError::Report(ReportError::Io {
+        CaliperError::Report(OutputError::Io {
             path: path.to_path_buf(),
             source,
         })

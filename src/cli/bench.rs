@@ -3,7 +3,7 @@
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILURE, Failure, Format, json};
 use blackstart::caliper::{self, BenchmarkConfig, CaliperError, ChainProfile};
-use blackstart::report::Provenance;
+use blackstart::output::Provenance;
 use blackstart::scenario::{self, Scenario};
 use std::path::PathBuf;
 

@@ -1,8 +1,9 @@
 //! `blackstart run`: one outage simulated end to end, as a restoration report.
 
 use super::{Failure, Format, json};
-use blackstart::report::{self, Provenance, Table};
+use blackstart::output::{self, Provenance, Table};
 use blackstart::scenario::Scenario;
+use blackstart::sim::tables;
 use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
 use polars::prelude::DataFrame;
 use std::path::Path;
@@ -26,21 +27,21 @@ pub fn run(
         let provenance = Provenance::new(scenario, 0, 0);
         type Frame = fn(&[RunReport]) -> DataFrame;
         let tables: [(&str, Table, Frame); 3] = [
-            ("events", Table::Events, report::events_frame),
+            ("events", Table::Events, tables::events_frame),
             (
                 "transactions",
                 Table::Transactions,
-                report::transactions_frame,
+                tables::transactions_frame,
             ),
             (
                 "interruptions",
                 Table::Interruptions,
-                report::interruptions_frame,
+                tables::interruptions_frame,
             ),
         ];
         for (name, table, frame) in tables {
             let path = dir.join(format!("{name}.parquet"));
-            report::write_parquet(&path, table, &mut frame(reports), &provenance)
+            output::write_parquet(&path, table, &mut frame(reports), &provenance)
                 .map_err(anyhow::Error::from)?;
         }
     }

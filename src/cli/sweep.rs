@@ -160,7 +160,7 @@ pub fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
 
 fn write_json(path: &Path, summary: &Summary) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(summary).map_err(anyhow::Error::from)? + "\n";
-    blackstart::report::write_atomic(path, text.as_bytes())
+    blackstart::io::write_atomic(path, text.as_bytes())
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())
 }
 

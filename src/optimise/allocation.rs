@@ -106,15 +106,6 @@ pub enum ProsumerLimit {
     NetLoad,
 }
 
-impl fmt::Display for Model {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Model::Paper => "paper",
-            Model::Fair => "fair",
-        })
-    }
-}
-
 fn list(ids: &[String]) -> String {
     if ids.is_empty() {
         "none".into()

@@ -44,10 +44,12 @@ mod tests;
 use std::collections::HashSet;
 use std::time::Instant;
 
+/// The model to solve is the scenario's choice (`optimiser.model`).
+pub use crate::scenario::Model;
 pub use allocation::{Allocation, ProsumerAllocation, ProsumerLimit};
 pub use error::OptimiseError;
 pub use from_scenario::{IslandError, solve_isolated};
-pub use problem::{ConsumerInput, Model, Problem, ProsumerInput, Settings};
+pub use problem::{ConsumerInput, Problem, ProsumerInput, Settings};
 
 /// A model's view of the island's participating prosumers (in order).
 trait Island {

@@ -4,19 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::OptimiseError;
-
-/// Which model of docs/model.md §5 to solve.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Model {
-    /// docs/model.md §5a: the paper's eq. 4 verbatim (not unit-consistent) with eq. 13 as
-    /// printed and the scenario's bounds. Faithful, bilinear, often degenerate.
-    Paper,
-    /// docs/model.md §5b: linear physical limits, unit-consistent rewards for delivered
-    /// energy, and a tie-break that makes the allocation unique. The default.
-    #[default]
-    Fair,
-}
+use crate::scenario::Model;
 
 /// One prosumer of the island (docs/model.md §1, Table 5), energies for the interval in kWh.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

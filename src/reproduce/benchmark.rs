@@ -7,7 +7,7 @@ use super::ReproduceError;
 use super::comparison::{Paper, Printed, Row, Section};
 use super::paper::{self, reasons};
 use crate::caliper::{self, BenchReport, BenchmarkConfig, ChainProfile, RoundSummary};
-use crate::report::Provenance;
+use crate::output::Provenance;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 

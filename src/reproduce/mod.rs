@@ -261,7 +261,7 @@ pub fn run(options: &Options) -> Result<Reproduction, ReproduceError> {
 
 /// Writes `bytes` to `path` atomically.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReproduceError> {
-    crate::report::write_atomic(path, bytes).map_err(|source| ReproduceError::Output {
+    crate::io::write_atomic(path, bytes).map_err(|source| ReproduceError::Output {
         path: path.to_path_buf(),
         source,
     })

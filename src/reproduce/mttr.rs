@@ -4,7 +4,7 @@
 use super::ReproduceError;
 use super::comparison::{Paper, Printed, Row, Section};
 use super::paper::{self, reasons, timing};
-use crate::report::ReportError;
+use crate::output::OutputError;
 use crate::sim::{Phases, Recording, RunPlan, RunReport, Simulator};
 use crate::sweep::{self, Shard, Summary, SweepOptions};
 use std::path::Path;
@@ -125,7 +125,7 @@ pub fn sweep(simulator: &Simulator, runs: u64, dir: &Path) -> Result<SweepResult
         .column("mttr_s")
         .and_then(|c| c.f64().cloned())
         .map_err(|source| {
-            ReproduceError::Sweep(sweep::SweepError::Report(ReportError::Polars {
+            ReproduceError::Sweep(sweep::SweepError::Report(OutputError::Polars {
                 path: dir.join("runs"),
                 source,
             }))

@@ -1,8 +1,8 @@
-//! Reading scenario files: YAML syntax, `extends`, the schema, then semantic validation.
-//! serde_yaml stays behind this module so it can be swapped for a maintained fork.
+//! Reading scenario files: YAML syntax ([`crate::yaml`]), `extends`, the schema, then semantic
+//! validation.
 
-use super::{Scenario, ScenarioError, error::with_suggestion, guard, validate::validate};
-use serde_yaml::Value;
+use super::{Scenario, ScenarioError, validate::validate};
+use crate::yaml::{self, Value};
 use std::path::{Path, PathBuf};
 
 /// Key naming a base scenario that this file modifies.
@@ -12,23 +12,8 @@ const MAX_EXTENDS_DEPTH: usize = 8;
 
 /// Loads and validates the scenario in `path`, following `extends` relative to the file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let (text, file) = read_file(path, "file")?;
+    let (text, file) = yaml::read_file(path, "file")?;
     parse_in(&text, &file, path.parent().unwrap_or(Path::new(".")), 0)
-}
-
-/// The text of the YAML file at `path` and its name for errors; `what` names the kind of file
-/// in the error when it cannot be read (`cannot read the {what}: …`).
-pub(crate) fn read_file(path: &Path, what: &str) -> Result<(String, String), ScenarioError> {
-    let file = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok((text, file)),
-        Err(e) => Err(ScenarioError {
-            file,
-            location: None,
-            field: None,
-            message: format!("cannot read the {what}: {e}"),
-        }),
-    }
 }
 
 /// Parses and validates scenario text held in memory; `file` names it in errors and `extends`
@@ -38,14 +23,14 @@ pub fn parse_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
 }
 
 fn parse_in(text: &str, file: &str, dir: &Path, depth: usize) -> Result<Scenario, ScenarioError> {
-    let document = document(text, file)?;
+    let document = yaml::document(text, file)?;
     // Parse the text itself first, so schema errors keep their line and column; a file with
     // `extends` fails that (the key is not in the schema) and is merged onto its base instead.
-    let scenario = match deserialize(file, serde_yaml::Deserializer::from_str(text)) {
+    let scenario = match yaml::from_text(text, file) {
         Ok(scenario) => scenario,
         Err(direct) => {
             let Some(base) = base_of(&document, file)? else {
-                return Err(direct);
+                return Err(direct.into());
             };
             let mut merged = load_value(&dir.join(base), depth + 1)?;
             let Value::Mapping(mut overrides) = document else {
@@ -53,7 +38,7 @@ fn parse_in(text: &str, file: &str, dir: &Path, depth: usize) -> Result<Scenario
             };
             overrides.remove(EXTENDS);
             merge(&mut merged, Value::Mapping(overrides));
-            deserialize(file, merged)?
+            yaml::from_value(merged, file)?
         }
     };
     validate(&scenario).map_err(|(field, message)| ScenarioError::invalid(file, field, message))?;
@@ -70,11 +55,13 @@ fn load_value(path: &PathBuf, depth: usize) -> Result<Value, ScenarioError> {
             format!("more than {MAX_EXTENDS_DEPTH} levels of `extends` (a cycle?)"),
         ));
     }
-    let unreadable = |message: String| ScenarioError {
-        file: file.clone(),
-        location: None,
-        field: None,
-        message: format!("cannot read the base scenario: {message}"),
+    let unreadable = |message: String| {
+        ScenarioError(yaml::YamlError {
+            file: file.clone(),
+            location: None,
+            field: None,
+            message: format!("cannot read the base scenario: {message}"),
+        })
     };
     // A device or pipe named `*.yaml` could be read forever.
     let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
@@ -82,7 +69,7 @@ fn load_value(path: &PathBuf, depth: usize) -> Result<Value, ScenarioError> {
         return Err(unreadable("not a regular file".into()));
     }
     let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
-    let mut document = document(&text, &file)?;
+    let mut document = yaml::document(&text, &file)?;
     match base_of(&document, &file)? {
         None => Ok(document),
         Some(base) => {
@@ -149,93 +136,6 @@ fn merge_to_depth(base: &mut Value, overrides: Value, depth: usize) {
             }
         }
         (base, overrides) => *base = overrides,
-    }
-}
-
-/// Parses YAML `text` (named `file` in errors) into any schema, with the same located,
-/// field-named errors as scenarios: other YAML inputs (benchmark configurations, chain
-/// profiles) read through here so that serde_yaml stays behind this module.
-pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
-    text: &str,
-    file: &str,
-) -> Result<T, ScenarioError> {
-    document(text, file)?;
-    deserialize(file, serde_yaml::Deserializer::from_str(text))
-}
-
-/// The YAML document in `text`, guarded (`guard`): flow nesting bounded before parsing, an
-/// alias bomb located, tags refused.
-fn document(text: &str, file: &str) -> Result<Value, ScenarioError> {
-    guard::check_nesting(text, file)?;
-    let document: Value = serde_yaml::from_str(text).map_err(|e| {
-        let mut error = yaml_error(file, None, &e);
-        if error.location.is_none() {
-            if error.message.contains(guard::MORE_THAN_ONE_DOCUMENT) {
-                error.location = guard::second_document(text);
-            } else if let Some(alias) = guard::first_alias(text) {
-                error.location = Some(alias);
-                error.message = format!(
-                    "{} (aliases here on expand to too many values)",
-                    error.message
-                );
-            }
-        }
-        error
-    })?;
-    if let Some((field, tag)) = guard::first_tag(&document, "") {
-        let field = (!field.is_empty()).then_some(field);
-        return Err(ScenarioError {
-            file: file.to_string(),
-            location: None,
-            field,
-            message: format!("YAML tags such as `{tag}` are not accepted; write the plain value"),
-        });
-    }
-    Ok(document)
-}
-
-fn deserialize<'de, D, T>(file: &str, deserializer: D) -> Result<T, ScenarioError>
-where
-    D: serde::Deserializer<'de, Error = serde_yaml::Error>,
-    T: serde::Deserialize<'de>,
-{
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let field = (path != ".").then_some(path);
-        yaml_error(file, field, e.inner())
-    })
-}
-
-/// Turns a serde_yaml error into a one-line located error, without serde_yaml's own location
-/// suffix and path prefix (they become the error's fields).
-fn yaml_error(file: &str, field: Option<String>, error: &serde_yaml::Error) -> ScenarioError {
-    let location = error.location().map(|l| (l.line(), l.column()));
-    let mut message = error.to_string();
-    if let Some((line, column)) = location {
-        // serde_yaml and libyaml put the position in the text too; it is in the prefix now.
-        message = message.replacen(&format!(" at line {line} column {column}"), "", 1);
-    }
-    if let Some(field) = &field {
-        for prefix in [format!("{field}: "), format!("{}: ", parent_path(field))] {
-            if let Some(stripped) = message.strip_prefix(&prefix) {
-                message = stripped.to_string();
-                break;
-            }
-        }
-    }
-    ScenarioError {
-        file: file.to_string(),
-        location,
-        field,
-        message: with_suggestion(&message),
-    }
-}
-
-/// `a.b[2].c` → `a.b[2]`: serde_yaml reports unknown fields at the enclosing map.
-fn parent_path(field: &str) -> &str {
-    match field.rfind(['.', '[']) {
-        Some(cut) => &field[..cut],
-        None => field,
     }
 }
 

@@ -8,20 +8,18 @@
 
 mod distribution;
 mod error;
-mod guard;
 mod load;
 mod validate;
 
 pub use distribution::{Distribution, Law, MAX_DURATION_S, TAIL_PROBABILITY};
 pub use error::ScenarioError;
 pub use load::{load, parse_str};
-pub(crate) use load::{parse_yaml, read_file};
 pub(crate) use validate::check_chain;
 
-use crate::optimise::Model;
 use crate::tariff::{IntervalPricing, SlabSchedule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// Identifier of a grid node, as numbered in the scenario (the paper numbers nodes 1–13).
 pub type NodeId = u32;
@@ -434,6 +432,29 @@ pub struct OptimiserConfig {
     pub beta_min: f64,
     /// Prosumers that back off and cannot deliver (case 2, eq. 14).
     pub back_off: Vec<String>,
+}
+
+/// Which model of docs/model.md §5 the restoration optimiser ([`crate::optimise`]) solves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Model {
+    /// docs/model.md §5a: the paper's eq. 4 verbatim (not unit-consistent) with eq. 13 as
+    /// printed and the scenario's bounds. Faithful, bilinear, often degenerate.
+    Paper,
+    /// docs/model.md §5b: linear physical limits, unit-consistent rewards for delivered
+    /// energy, and a tie-break that makes the allocation unique. The default.
+    #[default]
+    Fair,
+}
+
+impl fmt::Display for Model {
+    /// `paper` or `fair`, as written in a scenario.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Model::Paper => "paper",
+            Model::Fair => "fair",
+        })
+    }
 }
 
 impl Default for OptimiserConfig {

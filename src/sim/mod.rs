@@ -32,6 +32,7 @@ mod optimiser;
 mod plan;
 mod report;
 mod rtdccu;
+pub mod tables;
 
 pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};

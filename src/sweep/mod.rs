@@ -16,9 +16,10 @@ pub use summary::{
     CustomerRestoration, DurationStats, EnergyNotServed, Summary, interruption_records, summarise,
 };
 
-use crate::report::{self, Provenance, ReportError};
+use crate::io::{TEMPORARY_MARKER, write_atomic};
+use crate::output::{self, OutputError, Provenance};
 use crate::scenario::Scenario;
-use crate::sim::{Recording, RunPlan, RunReport, SimError, Simulator};
+use crate::sim::{Recording, RunPlan, RunReport, SimError, Simulator, tables};
 use polars::prelude::{DataFrame, SortMultipleOptions};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -37,7 +38,7 @@ pub enum SweepError {
     },
     /// An output could not be written or read.
     #[error(transparent)]
-    Report(#[from] ReportError),
+    Report(#[from] OutputError),
     /// The output directory holds results this sweep must not mix with or overwrite.
     #[error("{dir}: {message}")]
     Directory {
@@ -80,7 +81,7 @@ pub struct SweepOptions {
 pub struct Manifest {
     /// The scenario as loaded.
     pub scenario: Scenario,
-    /// Its hash (see [`report::scenario_hash`]).
+    /// Its hash (see [`output::scenario_hash`]).
     pub scenario_hash: String,
     /// Runs in the whole sweep.
     pub runs: u64,
@@ -236,37 +237,37 @@ pub fn run(
         })?;
         let provenance = Provenance::new(scenario, part.start, part.end - 1);
         // The runs part goes last: its presence marks the part finished.
-        report::write_parquet(
+        output::write_parquet(
             &file("allocations"),
-            report::Table::Allocations,
-            &mut report::allocations_frame(&reports),
+            output::Table::Allocations,
+            &mut tables::allocations_frame(&reports),
             &provenance,
         )?;
-        let mut interruptions = report::interruptions_frame(&reports);
-        report::write_parquet(
+        let mut interruptions = tables::interruptions_frame(&reports);
+        output::write_parquet(
             &file(INTERRUPTIONS),
-            report::Table::Interruptions,
+            output::Table::Interruptions,
             &mut interruptions,
             &provenance,
         )?;
         interruption_parts.push(interruptions);
         if options.events {
-            report::write_parquet(
+            output::write_parquet(
                 &file("events"),
-                report::Table::Events,
-                &mut report::events_frame(&reports),
+                output::Table::Events,
+                &mut tables::events_frame(&reports),
                 &provenance,
             )?;
         }
-        let mut runs = report::runs_frame(&reports);
-        report::write_parquet(&runs_file, report::Table::Runs, &mut runs, &provenance)?;
+        let mut runs = tables::runs_frame(&reports);
+        output::write_parquet(&runs_file, output::Table::Runs, &mut runs, &provenance)?;
         runs_parts.push(runs);
     }
-    let runs = concat(runs_parts, "runs", report::runs_frame)?;
+    let runs = concat(runs_parts, "runs", tables::runs_frame)?;
     let interruptions = concat(
         interruption_parts,
         INTERRUPTIONS,
-        report::interruptions_frame,
+        tables::interruptions_frame,
     )?;
     Ok(Outcome {
         summary: summarise(scenario, &runs, &records(&interruptions, &options.out)?),
@@ -283,7 +284,7 @@ fn read_part(
     part: &std::ops::Range<u64>,
     events: bool,
 ) -> Result<(DataFrame, DataFrame), String> {
-    let read = |table: &str| report::read_parquet(&file(table)).map_err(|e| e.to_string());
+    let read = |table: &str| output::read_parquet(&file(table)).map_err(|e| e.to_string());
     let runs = read("runs")?;
     let expected = part.end - part.start;
     if runs.height() as u64 != expected {
@@ -313,7 +314,7 @@ fn records(
     dir: &Path,
 ) -> Result<Vec<crate::reliability::Interruption>, SweepError> {
     interruption_records(table).map_err(|source| {
-        SweepError::Report(ReportError::Polars {
+        SweepError::Report(OutputError::Polars {
             path: dir.join(INTERRUPTIONS),
             source,
         })
@@ -344,14 +345,14 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
         message,
     };
     let io = |source| {
-        SweepError::Report(ReportError::Io {
+        SweepError::Report(OutputError::Io {
             path: dir.clone(),
             source,
         })
     };
     let manifest = Manifest {
         scenario: scenario.clone(),
-        scenario_hash: report::scenario_hash(scenario),
+        scenario_hash: output::scenario_hash(scenario),
         runs: options.runs,
         part_size: options.part_size,
         shards: Some(options.shard.count),
@@ -379,7 +380,7 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
     std::fs::create_dir_all(dir).map_err(io)?;
     remove_temporaries(dir, options.shard).map_err(io)?;
     let text = serde_json::to_string_pretty(&manifest).expect("a manifest serialises");
-    report::write_atomic(&manifest_path, text.as_bytes()).map_err(io)
+    write_atomic(&manifest_path, text.as_bytes()).map_err(io)
 }
 
 /// Deletes the temporary files a killed writer of `shard` left in the sweep directory `dir`:
@@ -391,7 +392,7 @@ fn remove_temporaries(dir: &Path, shard: Shard) -> std::io::Result<()> {
     let is_temporary_of = |path: &Path, prefix: &str| {
         path.file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with(prefix) && n.contains(report::TEMPORARY_MARKER))
+            .is_some_and(|n| n.starts_with(prefix) && n.contains(TEMPORARY_MARKER))
     };
     for entry in std::fs::read_dir(dir)? {
         let table = entry?.path();
@@ -419,7 +420,7 @@ fn remove_temporaries(dir: &Path, shard: Shard) -> std::io::Result<()> {
 pub fn read_manifest(dir: &Path) -> Result<Manifest, SweepError> {
     let path = dir.join(MANIFEST);
     let text = std::fs::read_to_string(&path).map_err(|source| {
-        SweepError::Report(ReportError::Io {
+        SweepError::Report(OutputError::Io {
             path: path.clone(),
             source,
         })
@@ -432,7 +433,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, SweepError> {
 
 /// Every `runs` part in `dir` (all shards), sorted by run index.
 pub fn read_runs(dir: &Path) -> Result<DataFrame, SweepError> {
-    read_table(dir, "runs", report::runs_frame)
+    read_table(dir, "runs", tables::runs_frame)
 }
 
 /// Every `interruptions` part in `dir` (all shards), sorted by run index.
@@ -446,7 +447,7 @@ pub fn read_interruptions(dir: &Path) -> Result<DataFrame, SweepError> {
             ),
         });
     }
-    read_table(dir, INTERRUPTIONS, report::interruptions_frame)
+    read_table(dir, INTERRUPTIONS, tables::interruptions_frame)
 }
 
 /// Every part of `table` in `dir` (all shards), sorted by run index (rows of one run keep
@@ -456,7 +457,7 @@ fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepE
     let table_dir = dir.join(table);
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| SweepError::Report(ReportError::Io { path, source })
+        move |source| SweepError::Report(OutputError::Io { path, source })
     };
     for shard in std::fs::read_dir(&table_dir).map_err(io(&table_dir))? {
         let shard = shard.map_err(io(&table_dir))?.path();
@@ -470,7 +471,7 @@ fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepE
     files.sort();
     let frames = files
         .iter()
-        .map(|f| report::read_parquet(f))
+        .map(|f| output::read_parquet(f))
         .collect::<Result<Vec<_>, _>>()?;
     let all = concat(frames, table, empty)?;
     all.sort(
@@ -478,7 +479,7 @@ fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepE
         SortMultipleOptions::default().with_maintain_order(true),
     )
     .map_err(|source| {
-        ReportError::Polars {
+        OutputError::Polars {
             path: table_dir,
             source,
         }
@@ -494,7 +495,7 @@ fn concat(frames: Vec<DataFrame>, table: &str, empty: Table) -> Result<DataFrame
     };
     for frame in frames {
         all.vstack_mut_owned(frame)
-            .map_err(|source| ReportError::Polars {
+            .map_err(|source| OutputError::Polars {
                 path: PathBuf::from(table),
                 source,
             })?;

@@ -290,7 +290,7 @@ mod tests {
         // A runs table of an older blackstart, before runs had a status.
         let runs =
             DataFrame::new_infer_height(vec![Column::new("run_index".into(), [0u64])]).unwrap();
-        assert!(crate::report::runs_frame(&[]).column("status").is_ok());
+        assert!(crate::sim::tables::runs_frame(&[]).column("status").is_ok());
         assert_eq!(tally(&runs, "status"), None);
         assert_eq!(tally(&runs, "failure_reason"), None);
     }

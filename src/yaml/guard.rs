@@ -3,7 +3,7 @@
 //! expand without bound (located, since the parser's own error names no place), and tags
 //! (`!foo`), which the schema has no use for and the parser would otherwise ignore.
 
-use super::ScenarioError;
+use super::YamlError;
 use serde_yaml::Value;
 
 /// Deepest flow nesting (`[` and `{`) accepted: the YAML parser's own recursion limit, reached
@@ -12,11 +12,11 @@ pub(super) const MAX_FLOW_DEPTH: usize = 128;
 
 /// Rejects flow nesting deeper than [`MAX_FLOW_DEPTH`], located at the bracket that goes too
 /// deep. Brackets inside quoted scalars and comments do not count.
-pub(super) fn check_nesting(text: &str, file: &str) -> Result<(), ScenarioError> {
+pub(super) fn check_nesting(text: &str, file: &str) -> Result<(), YamlError> {
     let mut scan = Scan::new();
     for c in text.chars() {
         if scan.step(c) == Token::Open && scan.depth > MAX_FLOW_DEPTH {
-            return Err(ScenarioError {
+            return Err(YamlError {
                 file: file.to_string(),
                 location: Some((scan.line, scan.column)),
                 field: None,

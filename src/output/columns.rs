@@ -162,7 +162,7 @@ pub fn key_values(table: Table, frame: &DataFrame) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use crate::caliper::{self, BenchReport};
-    use crate::report;
+    use crate::sim::tables;
 
     #[test]
     fn plain_text_drops_markdown_and_names_the_model() {
@@ -205,11 +205,11 @@ mod tests {
     fn every_column_written_is_described() {
         let bench = BenchReport::default();
         let frames = [
-            (Table::Runs, report::runs_frame(&[])),
-            (Table::Allocations, report::allocations_frame(&[])),
-            (Table::Interruptions, report::interruptions_frame(&[])),
-            (Table::Events, report::events_frame(&[])),
-            (Table::Transactions, report::transactions_frame(&[])),
+            (Table::Runs, tables::runs_frame(&[])),
+            (Table::Allocations, tables::allocations_frame(&[])),
+            (Table::Interruptions, tables::interruptions_frame(&[])),
+            (Table::Events, tables::events_frame(&[])),
+            (Table::Transactions, tables::transactions_frame(&[])),
             (
                 Table::BenchTransactions,
                 caliper::report::transactions_frame(&bench),

@@ -1,0 +1,277 @@
+//! The simulator's Parquet tables, built from its [`RunReport`]s: `runs` (one row per run),
+//! `interruptions` (one per interruption of a consumer), `allocations` (one per prosumer per
+//! island per run), `events` (one per logged event) and `transactions` (one per transaction).
+//! Their columns are described in docs/outputs.md; [`crate::output`] writes them with that
+//! description and their provenance. A single run (`blackstart run --out`) and a sweep write
+//! the same tables.
+
+use super::{AllocationRow, ConsumerOutcome, LogEvent, RunReport, TransactionRow};
+use crate::output::{column, frame, string_lists};
+use polars::prelude::*;
+
+/// The `runs` table of `reports`.
+pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
+    let f = |get: fn(&RunReport) -> f64| reports.iter().map(get).collect::<Vec<f64>>();
+    let u = |get: fn(&RunReport) -> u64| reports.iter().map(get).collect::<Vec<u64>>();
+    frame(vec![
+        column("run_index", u(|r| r.plan.run_index)),
+        column("seed", u(|r| r.seed)),
+        column(
+            "fault_set",
+            reports
+                .iter()
+                .map(|r| r.plan.fault_set.map(|s| s as u64))
+                .collect::<Vec<Option<u64>>>(),
+        ),
+        column(
+            "fault_time_s",
+            f(|r| r.plan.faults.iter().map(|f| f.1).fold(f64::NAN, f64::min)),
+        ),
+        column("weather_factor", f(|r| r.plan.weather_factor)),
+        column("demand_factor", f(|r| r.plan.demand_factor)),
+        column("latency_factor", f(|r| r.plan.latency_factor)),
+        column(
+            "block_interval_s",
+            reports
+                .iter()
+                .map(|r| r.plan.block_interval_s)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        string_lists(
+            "backed_off",
+            reports.iter().map(|r| r.plan.back_off.as_slice()),
+        ),
+        column(
+            "status",
+            reports
+                .iter()
+                .map(|r| r.status.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        column(
+            "failure_reason",
+            reports
+                .iter()
+                .map(|r| r.failure_reason.as_ref().map(|f| f.as_str()))
+                .collect::<Vec<Option<&str>>>(),
+        ),
+        column(
+            "failure_detail",
+            reports
+                .iter()
+                .map(|r| r.failure_reason.as_ref().map(|f| f.to_string()))
+                .collect::<Vec<Option<String>>>(),
+        ),
+        column(
+            "customer_restoration_mean_s",
+            reports
+                .iter()
+                .map(|r| r.customer_restoration_mean_s)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column("customers_censored", u(|r| r.customers_censored as u64)),
+        column("window_end_s", f(|r| r.window_end_s)),
+        column(
+            "mttr_s",
+            reports
+                .iter()
+                .map(|r| r.mttr_s)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column("detection_s", f(|r| r.phases.detection_s)),
+        column("communication_s", f(|r| r.phases.communication_s)),
+        column("chain_s", f(|r| r.phases.chain_s)),
+        column("optimisation_s", f(|r| r.phases.optimisation_s)),
+        column("switching_s", f(|r| r.phases.switching_s)),
+        column("verification_s", f(|r| r.phases.verification_s)),
+        column("rounds", u(|r| u64::from(r.rounds))),
+        column("outages", u(|r| r.outages as u64)),
+        column("restored_outages", u(|r| r.restored_outages as u64)),
+        column("customers_interrupted", u(|r| r.consumers.len() as u64)),
+        column("customers_sustained", u(|r| r.customers_sustained() as u64)),
+        column(
+            "customer_minutes_interrupted",
+            f(RunReport::customer_minutes_interrupted),
+        ),
+        column("energy_not_served_kwh", f(|r| r.energy_not_served_kwh)),
+        column("rewards_inr", f(|r| r.rewards_inr)),
+        column("rewards_capped_inr", f(|r| r.rewards_capped_inr)),
+        column("transactions", u(|r| r.transactions as u64)),
+        column(
+            "reverted_transactions",
+            u(|r| r.reverted_transactions as u64),
+        ),
+        column("gas_used", u(|r| r.gas_used)),
+    ])
+}
+
+/// The `interruptions` table of `reports`.
+pub fn interruptions_frame(reports: &[RunReport]) -> DataFrame {
+    let rows: Vec<(u64, &ConsumerOutcome)> = reports
+        .iter()
+        .flat_map(|r| r.consumers.iter().map(move |c| (r.plan.run_index, c)))
+        .collect();
+    frame(vec![
+        column("run_index", rows.iter().map(|r| r.0).collect::<Vec<u64>>()),
+        column(
+            "consumer",
+            rows.iter().map(|r| r.1.id.clone()).collect::<Vec<String>>(),
+        ),
+        column(
+            "interrupted_at_s",
+            rows.iter()
+                .map(|r| r.1.interrupted_at_s)
+                .collect::<Vec<f64>>(),
+        ),
+        column(
+            "restored_at_s",
+            rows.iter()
+                .map(|r| r.1.restored_at_s)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "duration_s",
+            rows.iter()
+                .map(|r| r.1.interruption_s)
+                .collect::<Vec<f64>>(),
+        ),
+        column(
+            "sustained",
+            rows.iter()
+                .map(|r| crate::reliability::is_sustained(r.1.interruption_s))
+                .collect::<Vec<bool>>(),
+        ),
+        column(
+            "censored",
+            rows.iter().map(|r| r.1.censored).collect::<Vec<bool>>(),
+        ),
+    ])
+}
+
+/// The `allocations` table of `reports`.
+pub fn allocations_frame(reports: &[RunReport]) -> DataFrame {
+    let rows: Vec<(u64, &AllocationRow)> = reports
+        .iter()
+        .flat_map(|r| r.allocations.iter().map(move |a| (r.plan.run_index, a)))
+        .collect();
+    frame(vec![
+        column("run_index", rows.iter().map(|r| r.0).collect::<Vec<u64>>()),
+        column(
+            "island",
+            rows.iter().map(|r| r.1.island as u64).collect::<Vec<u64>>(),
+        ),
+        column(
+            "prosumer",
+            rows.iter().map(|r| r.1.id.clone()).collect::<Vec<String>>(),
+        ),
+        column(
+            "delta_kwh",
+            rows.iter().map(|r| r.1.delta_kwh).collect::<Vec<f64>>(),
+        ),
+        column(
+            "alpha",
+            rows.iter().map(|r| r.1.alpha).collect::<Vec<f64>>(),
+        ),
+        column("beta", rows.iter().map(|r| r.1.beta).collect::<Vec<f64>>()),
+        column(
+            "reward_inr",
+            rows.iter().map(|r| r.1.reward_inr).collect::<Vec<f64>>(),
+        ),
+        column(
+            "backed_off",
+            rows.iter().map(|r| r.1.backed_off).collect::<Vec<bool>>(),
+        ),
+    ])
+}
+
+/// The `events` table of `reports` (empty unless the runs recorded events).
+pub fn events_frame(reports: &[RunReport]) -> DataFrame {
+    let rows: Vec<(u64, &LogEvent)> = reports
+        .iter()
+        .flat_map(|r| r.events.iter().map(move |e| (r.plan.run_index, e)))
+        .collect();
+    frame(vec![
+        column("run_index", rows.iter().map(|r| r.0).collect::<Vec<u64>>()),
+        column(
+            "time_s",
+            rows.iter().map(|r| r.1.time_s).collect::<Vec<f64>>(),
+        ),
+        column(
+            "source",
+            rows.iter()
+                .map(|r| r.1.source.clone())
+                .collect::<Vec<String>>(),
+        ),
+        column(
+            "kind",
+            rows.iter()
+                .map(|r| r.1.kind.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        column(
+            "island",
+            rows.iter()
+                .map(|r| r.1.island.map(|i| i as u64))
+                .collect::<Vec<Option<u64>>>(),
+        ),
+        column(
+            "round",
+            rows.iter().map(|r| r.1.round).collect::<Vec<Option<u32>>>(),
+        ),
+        string_lists("entities", rows.iter().map(|r| r.1.entities.as_slice())),
+        column(
+            "deficit_kwh",
+            rows.iter()
+                .map(|r| r.1.deficit_kwh)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "amount_inr",
+            rows.iter()
+                .map(|r| r.1.amount_inr)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "detail",
+            rows.iter()
+                .map(|r| r.1.detail.clone())
+                .collect::<Vec<String>>(),
+        ),
+    ])
+}
+
+/// The `transactions` table of `reports`.
+pub fn transactions_frame(reports: &[RunReport]) -> DataFrame {
+    let rows: Vec<(u64, &TransactionRow)> = reports
+        .iter()
+        .flat_map(|r| r.transaction_log.iter().map(move |t| (r.plan.run_index, t)))
+        .collect();
+    let f = |get: fn(&TransactionRow) -> f64| rows.iter().map(|r| get(r.1)).collect::<Vec<f64>>();
+    frame(vec![
+        column("run_index", rows.iter().map(|r| r.0).collect::<Vec<u64>>()),
+        column(
+            "function",
+            rows.iter()
+                .map(|r| r.1.function.to_string())
+                .collect::<Vec<String>>(),
+        ),
+        column(
+            "status",
+            rows.iter()
+                .map(|r| r.1.status.clone())
+                .collect::<Vec<String>>(),
+        ),
+        column(
+            "gas_used",
+            rows.iter().map(|r| r.1.gas_used).collect::<Vec<u64>>(),
+        ),
+        column("submitted_at_s", f(|t| t.submitted_at_s)),
+        column("processed_at_s", f(|t| t.processed_at_s)),
+        column("included_at_s", f(|t| t.included_at_s)),
+        column("confirmed_at_s", f(|t| t.confirmed_at_s)),
+        column(
+            "block",
+            rows.iter().map(|r| r.1.block).collect::<Vec<u64>>(),
+        ),
+    ])
+}
