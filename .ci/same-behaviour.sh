@@ -9,10 +9,11 @@
 #   git worktree add /tmp/base <rev> && (cd /tmp/base && cargo build) && \
 #   bash .ci/same-behaviour.sh /tmp/base/target/debug/blackstart target/debug/blackstart
 #
-# Compared: each scenario's JSON report (keys sorted) and `chain gas` JSON, every Parquet table's columns and values
-# (row order included) and summary.json (minus wall-clock fields). The only difference allowed is
+# Compared: each scenario's JSON report (keys sorted; its transaction log as below) and `chain gas` JSON, every Parquet table's columns and values
+# (row order included: the runs' tables, the sweep's, the benchmark's transactions) and
+# summary.json (minus wall-clock fields). The only difference allowed is
 # the transactions table's schema (and `chain gas` where GAS_CHANGE_EXPECTED below says why), which became the one `bench` writes: the old run's columns are
-# renamed and its status split (`ok` → `success`, `reverted: R` → `reverted` with R in
+# renamed and its status split (`ok` → `success`, `reverted: R` → `fail` with R in
 # `revert_reason`) before the comparison, so its values are still checked. Needs polars: the
 # notebooks' venv (notebooks/venv.sh) is made or reused.
 set -euo pipefail
@@ -27,6 +28,17 @@ runs="${3:-1000}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/same-behaviour.XXXXXX")"
 source notebooks/venv.sh
 
+# The JSON report's transaction log in the unified record, old or new, without the two fields
+# the old one lacked (tx_id, latency_s).
+TRANSACTION_LOG='walk(if type == "object" and has("transaction_log") then .transaction_log |= map({
+    function, gas_used, block,
+    submitted_s: (.submitted_s // .submitted_at_s),
+    processed_s: (.processed_s // .processed_at_s),
+    included_s: (.included_s // .included_at_s),
+    confirmed_s: (.confirmed_s // .confirmed_at_s),
+    status: (if .status == "ok" then "success" elif (.status | startswith("reverted: ")) then "fail" else .status end),
+    revert_reason: (if (.status | startswith("reverted: ")) then (.status | ltrimstr("reverted: ")) else .revert_reason end)
+  }) else . end)'
 # `chain gas` used to deploy the contracts its own way; it now deploys as the simulator does,
 # which under monthly_marginal pricing also records each consumer's monthly consumption, so
 # computeTariff (and recordAllocation, which prices the consumers) read one more slot.
@@ -43,8 +55,8 @@ for scenario in "${scenarios[@]}"; do
         "$bin" run "$scenario" --seed 1 --format json --out "$work/$side/run-$name" \
             >"$work/$side/run-$name.json"
     done
-    jq -S . "$work/old/run-$name.json" >"$work/old/run-$name.sorted.json"
-    jq -S . "$work/new/run-$name.json" >"$work/new/run-$name.sorted.json"
+    jq -S "$TRANSACTION_LOG" "$work/old/run-$name.json" >"$work/old/run-$name.sorted.json"
+    jq -S "$TRANSACTION_LOG" "$work/new/run-$name.json" >"$work/new/run-$name.sorted.json"
     if ! diff -q "$work/old/run-$name.sorted.json" "$work/new/run-$name.sorted.json" >/dev/null; then
         diff "$work/old/run-$name.sorted.json" "$work/new/run-$name.sorted.json" | head -40 || true
         echo "DIFFERENT: run $scenario --seed 1 --format json ($work)" >&2
@@ -69,9 +81,11 @@ for scenario in "${scenarios[@]}"; do
     echo "   same: run $scenario --seed 1 (JSON report), chain gas $scenario"
 done
 for side in old new; do
-    "${!side}" sweep scenarios/campus13.yaml --runs "$runs" --out "$work/$side/sweep" --quiet
+    "${!side}" sweep scenarios/campus13.yaml --runs "$runs" --out "$work/$side/sweep" --quiet \
+        >"$work/$side/sweep.txt"
+    "${!side}" bench scenarios/caliper-fig12.yaml --out "$work/$side/bench" >"$work/$side/bench.txt"
 done
-echo "   swept scenarios/campus13.yaml, $runs runs, with both"
+echo "   swept scenarios/campus13.yaml, $runs runs, and benchmarked scenarios/caliper-fig12.yaml, with both"
 
 "$venv/bin/python" - "$work/old" "$work/new" <<'PY'
 import json
@@ -95,7 +109,7 @@ def legacy_transactions(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     status = pl.col("status")
     return frame.rename(RENAMED).with_columns(
-        pl.when(status == "ok").then(pl.lit("success")).otherwise(pl.lit("reverted")).alias("status"),
+        pl.when(status == "ok").then(pl.lit("success")).otherwise(pl.lit("fail")).alias("status"),
         pl.when(status.str.starts_with("reverted: "))
         .then(status.str.strip_prefix("reverted: "))
         .otherwise(None)

@@ -7,7 +7,7 @@ use super::config::{RateControl, RoundLength};
 use super::rate::MAX_ROUND_S;
 use super::rate::{Controller, WorkerStats};
 use super::workload::Workload;
-use super::{CaliperError, Status, TransactionRecord};
+use super::{BenchTransaction, CaliperError};
 use crate::chain::Chain;
 use crate::engine::seed::Stream;
 use crate::engine::{Stepped, WithEnv, clock, drain, step_until_done};
@@ -202,7 +202,7 @@ pub fn run_round(
     setup: RoundSetup<'_>,
     workload: Workload,
     chain: Chain,
-) -> Result<Vec<TransactionRecord>, CaliperError> {
+) -> Result<Vec<BenchTransaction>, CaliperError> {
     let engine = |e: &dyn std::fmt::Display| CaliperError::Engine(e.to_string());
     let chain_box = Mailbox::with_capacity(MAILBOX_CAPACITY);
     let driver_box = Mailbox::with_capacity(MAILBOX_CAPACITY);
@@ -270,36 +270,15 @@ pub fn run_round(
             limit: setup.limit,
         });
     }
-    let mut records: Vec<TransactionRecord> = drain(&mut receipts)
-        .into_iter()
-        .map(|r| TransactionRecord::new(setup.index, setup.label, owners[r.id as usize], r))
+    let mut records: Vec<BenchTransaction> = drain(&mut receipts)
+        .iter()
+        .map(|receipt| BenchTransaction {
+            round_index: setup.index,
+            round: setup.label.to_string(),
+            worker: owners[receipt.id as usize],
+            record: receipt.into(),
+        })
         .collect();
-    records.sort_by_key(|r| r.tx_id);
+    records.sort_by_key(|r| r.record.tx_id);
     Ok(records)
-}
-
-impl TransactionRecord {
-    /// The record of `receipt`, sent by `worker` in round `round`.
-    fn new(round_index: usize, round: &str, worker: u32, receipt: Receipt) -> Self {
-        let (status, revert_reason) = match receipt.outcome {
-            Outcome::Reverted(reason) => (Status::Fail, Some(reason)),
-            _ => (Status::Success, None),
-        };
-        TransactionRecord {
-            round_index,
-            round: round.to_string(),
-            worker,
-            tx_id: receipt.id,
-            function: receipt.function,
-            submitted_s: receipt.submitted_at_s,
-            processed_s: receipt.processed_at_s,
-            included_s: receipt.included_at_s,
-            confirmed_s: receipt.confirmed_at_s,
-            latency_s: receipt.confirmed_at_s - receipt.submitted_at_s,
-            status,
-            revert_reason,
-            gas_used: receipt.gas_used,
-            block: receipt.block,
-        }
-    }
 }

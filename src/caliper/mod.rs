@@ -7,7 +7,7 @@
 //!  scenario (entities, tariffs) ──deploy──▶ Chain ──Workload::prepare──▶ run_round: Driver (workers,
 //!                                                    rate controllers) ⇄ ChainNode (queue, blocks, revm)
 //!                                                    ▼
-//!                       TransactionRecord per tx ──▶ RoundSummary (Caliper's columns + p50/p95/p99)
+//!                       BenchTransaction per tx ──▶ RoundSummary (Caliper's columns + p50/p95/p99)
 //!                                                    ▼
 //!                       report: stdout table, report.html, report.md, transactions.parquet
 //! ```
@@ -43,7 +43,7 @@ pub use resources::ResourceUsage;
 use crate::chain::ChainError;
 use crate::engine::seed::{Purpose, run_seed, stream};
 use crate::entity::EntityTable;
-use crate::ledger::{Function, deploy};
+use crate::ledger::{Function, TransactionRecord, deploy};
 use crate::scenario::{ChainConfig, Scenario};
 use serde::Serialize;
 
@@ -104,57 +104,19 @@ impl CaliperError {
     }
 }
 
-/// How a transaction ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Executed and committed.
-    Success,
-    /// Reverted by the contract (counted as Fail, as Caliper does).
-    Fail,
-}
-
-impl Status {
-    /// `success` or `fail`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Success => "success",
-            Status::Fail => "fail",
-        }
-    }
-}
-
-/// One transaction of a benchmark; times in simulated seconds since its round's start.
+/// One transaction of a benchmark: the round and worker that sent it, and its record (times in
+/// simulated seconds since the round's start).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TransactionRecord {
+pub struct BenchTransaction {
     /// The round's index in the configuration.
     pub round_index: usize,
     /// The round's label.
     pub round: String,
     /// The worker that sent it (0-based).
     pub worker: u32,
-    /// Its id, in submission order within the round.
-    pub tx_id: u64,
-    /// The contract function.
-    pub function: Function,
-    /// When the worker submitted it, s.
-    pub submitted_s: f64,
-    /// When the node finished processing it, s.
-    pub processed_s: f64,
-    /// When its block was made, s.
-    pub included_s: f64,
-    /// When it had its confirmations (Caliper's finish time), s.
-    pub confirmed_s: f64,
-    /// Confirmed minus submitted, s.
-    pub latency_s: f64,
-    /// Success or fail.
-    pub status: Status,
-    /// The contract's reason, for a failure.
-    pub revert_reason: Option<String>,
-    /// Gas used (a reverted transaction's too: it is mined and pays for its gas).
-    pub gas_used: u64,
-    /// The including block.
-    pub block: u64,
+    /// The transaction.
+    #[serde(flatten)]
+    pub record: TransactionRecord,
 }
 
 /// One round's figures: Caliper's columns, plus latency percentiles. Rates and latencies are
@@ -218,7 +180,7 @@ pub struct BenchReport {
     pub notes: Vec<String>,
     /// Every transaction, by round then id (not in the JSON summary: see transactions.parquet).
     #[serde(skip)]
-    pub transactions: Vec<TransactionRecord>,
+    pub transactions: Vec<BenchTransaction>,
 }
 
 /// The bundled campus testbed (`scenarios/campus13.yaml`), the default source of the
@@ -312,7 +274,7 @@ fn run_within(
             &round.description,
             function,
             round.rate_control.summary(),
-            &records,
+            &records.iter().map(|t| &t.record).collect::<Vec<_>>(),
         ));
         transactions.extend(records);
         resources.push(measurement.stop(&round.label));

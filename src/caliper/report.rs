@@ -1,12 +1,14 @@
 //! A benchmark's reports: the Caliper-style text table (stdout), `report.md`, a self-contained
 //! `report.html` (inline CSS and SVG, no scripts, no external assets) and
 //! `transactions.parquet`, one row per transaction (its columns: docs/outputs.md, table
-//! `transactions` of `bench`).
+//! `transactions`, the same record a run writes).
 
-use super::{BenchReport, CaliperError, ResourceUsage, RoundSummary, Status, TransactionRecord};
+use super::{BenchReport, CaliperError, ResourceUsage, RoundSummary};
 use crate::io::write_atomic;
-use crate::ledger::{Function, service_time};
-use crate::output::{OutputError, Provenance, Table, frame, write_parquet};
+use crate::ledger::{
+    Function, TransactionRecord, TransactionStatus as Status, service_time, transaction_columns,
+};
+use crate::output::{OutputError, Provenance, Table, column, frame, write_parquet};
 use crate::scenario::{Distribution, Law, Mining};
 use polars::prelude::*;
 use std::fmt::Write as _;
@@ -380,6 +382,7 @@ pub fn html(report: &BenchReport) -> String {
             .transactions
             .iter()
             .filter(|t| t.round_index == index)
+            .map(|t| &t.record)
             .collect();
         let _ = writeln!(
             out,
@@ -446,33 +449,25 @@ fn revert_reasons(records: &[&TransactionRecord]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The `transactions` table of a benchmark.
+/// The `transactions` table of a benchmark: the round and worker of each transaction, then the
+/// columns of every `transactions` table.
 pub fn transactions_frame(report: &BenchReport) -> DataFrame {
     let t = &report.transactions;
-    let f = |get: fn(&TransactionRecord) -> f64| t.iter().map(get).collect::<Vec<f64>>();
-    let u = |get: fn(&TransactionRecord) -> u64| t.iter().map(get).collect::<Vec<u64>>();
-    let s = |get: fn(&TransactionRecord) -> String| t.iter().map(get).collect::<Vec<String>>();
-    let columns = vec![
-        Column::new("round".into(), s(|r| r.round.clone())),
-        Column::new("round_index".into(), u(|r| r.round_index as u64)),
-        Column::new("worker".into(), u(|r| u64::from(r.worker))),
-        Column::new("tx_id".into(), u(|r| r.tx_id)),
-        Column::new("function".into(), s(|r| r.function.name().into())),
-        Column::new("submitted_s".into(), f(|r| r.submitted_s)),
-        Column::new("processed_s".into(), f(|r| r.processed_s)),
-        Column::new("included_s".into(), f(|r| r.included_s)),
-        Column::new("confirmed_s".into(), f(|r| r.confirmed_s)),
-        Column::new("latency_s".into(), f(|r| r.latency_s)),
-        Column::new("status".into(), s(|r| r.status.name().into())),
-        Column::new(
-            "revert_reason".into(),
-            t.iter()
-                .map(|r| r.revert_reason.clone())
-                .collect::<Vec<Option<String>>>(),
+    let mut columns = vec![
+        column(
+            "round",
+            t.iter().map(|r| r.round.as_str()).collect::<Vec<&str>>(),
         ),
-        Column::new("gas_used".into(), u(|r| r.gas_used)),
-        Column::new("block".into(), u(|r| r.block)),
+        column(
+            "round_index",
+            t.iter().map(|r| r.round_index as u64).collect::<Vec<u64>>(),
+        ),
+        column(
+            "worker",
+            t.iter().map(|r| u64::from(r.worker)).collect::<Vec<u64>>(),
+        ),
     ];
+    columns.extend(transaction_columns(t.iter().map(|r| &r.record)));
     frame(columns)
 }
 
@@ -487,7 +482,7 @@ pub fn write_all(
     write_text(&dir.join("report.md"), &markdown(report))?;
     write_parquet(
         &dir.join("transactions.parquet"),
-        Table::BenchTransactions,
+        Table::Transactions,
         &mut transactions_frame(report),
         provenance,
     )?;

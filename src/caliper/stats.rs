@@ -4,7 +4,8 @@
 //! (successful and failed) / (last finish − first submission). Plus latency percentiles, which
 //! Caliper does not report.
 
-use super::{RoundSummary, Status, TransactionRecord};
+use super::RoundSummary;
+use crate::ledger::{TransactionRecord, TransactionStatus as Status};
 
 /// The summary of one round's `records` (all of the same round).
 pub fn summarise(
@@ -12,7 +13,7 @@ pub fn summarise(
     description: &str,
     function: crate::ledger::Function,
     rate_control: String,
-    records: &[TransactionRecord],
+    records: &[&TransactionRecord],
 ) -> RoundSummary {
     let succ = records
         .iter()
@@ -69,9 +70,6 @@ mod tests {
 
     fn record(submitted_s: f64, confirmed_s: f64, status: Status) -> TransactionRecord {
         TransactionRecord {
-            round_index: 0,
-            round: "r".into(),
-            worker: 0,
             tx_id: 0,
             function: Function::PowerData,
             submitted_s,
@@ -94,6 +92,7 @@ mod tests {
             record(2.0, 2.5, Status::Fail),
             record(4.0, 9.0, Status::Success),
         ];
+        let records: Vec<&TransactionRecord> = records.iter().collect();
         let s = summarise("r", "", Function::PowerData, String::new(), &records);
         assert_eq!((s.succ, s.fail), (3, 1));
         // Failed transactions count in both rates, not in the latencies.

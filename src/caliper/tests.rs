@@ -2,6 +2,7 @@
 //! forced failures, determinism.
 
 use super::*;
+use crate::ledger::TransactionStatus;
 
 /// A one-round benchmark: `rate` is the `rateControl` flow mapping, `length` its
 /// `txNumber`/`txDuration` entry, `module` the workload module.
@@ -22,7 +23,7 @@ fn submissions(report: &BenchReport, worker: Option<u32>) -> Vec<f64> {
         .transactions
         .iter()
         .filter(|t| worker.is_none_or(|w| t.worker == w))
-        .map(|t| t.submitted_s)
+        .map(|t| t.record.submitted_s)
         .collect();
     times.sort_by(f64::total_cmp);
     times
@@ -87,10 +88,13 @@ fn fixed_load_refills_the_backlog_up_to_the_transaction_load() {
     // The backlog (submitted, not yet confirmed) each submission after the warm-up leaves.
     let backlogs: Vec<usize> = t
         .iter()
-        .filter(|x| x.submitted_s > 5.0)
+        .filter(|x| x.record.submitted_s > 5.0)
         .map(|x| {
             t.iter()
-                .filter(|y| y.submitted_s <= x.submitted_s && y.confirmed_s > x.submitted_s)
+                .filter(|y| {
+                    y.record.submitted_s <= x.record.submitted_s
+                        && y.record.confirmed_s > x.record.submitted_s
+                })
                 .count()
         })
         .collect();
@@ -143,7 +147,12 @@ fn every_workload_sends_valid_transactions() {
         let report = run_on(&config, "instant", 1);
         let round = &report.rounds[0];
         assert_eq!((round.succ, round.fail), (60, 0), "{module}");
-        assert!(report.transactions.iter().all(|t| t.gas_used > 21_000));
+        assert!(
+            report
+                .transactions
+                .iter()
+                .all(|t| t.record.gas_used > 21_000)
+        );
     }
 }
 
@@ -157,7 +166,7 @@ fn invalid_every_forces_reverts_counted_as_failures() {
     let reasons: Vec<&str> = report
         .transactions
         .iter()
-        .filter_map(|t| t.revert_reason.as_deref())
+        .filter_map(|t| t.record.revert_reason.as_deref())
         .collect();
     assert_eq!(reasons.len(), 10);
     assert!(
@@ -168,9 +177,9 @@ fn invalid_every_forces_reverts_counted_as_failures() {
     for t in report
         .transactions
         .iter()
-        .filter(|t| t.status == Status::Fail)
+        .filter(|t| t.record.status == TransactionStatus::Fail)
     {
-        assert!(t.gas_used > 21_000 && t.block > 0, "{t:?}");
+        assert!(t.record.gas_used > 21_000 && t.record.block > 0, "{t:?}");
     }
 }
 
@@ -208,12 +217,12 @@ fn interval_blocks_never_hold_more_than_their_gas_limit() {
         .gas_limit_per_block;
     let mut gas_per_block = std::collections::BTreeMap::new();
     for t in &report.transactions {
-        *gas_per_block.entry(t.block).or_insert(0) += t.gas_used;
+        *gas_per_block.entry(t.record.block).or_insert(0) += t.record.gas_used;
     }
     let largest_tx = report
         .transactions
         .iter()
-        .map(|t| t.gas_used)
+        .map(|t| t.record.gas_used)
         .max()
         .unwrap();
     assert!(gas_per_block.len() >= 3, "{gas_per_block:?}");

@@ -38,10 +38,8 @@ pub enum Table {
     Interruptions,
     /// `events`: one row per logged event.
     Events,
-    /// `transactions`: one row per transaction of a simulated run.
+    /// `transactions`: one row per transaction of a simulated run or a benchmark.
     Transactions,
-    /// `transactions` of `bench`: one row per transaction of a benchmark.
-    BenchTransactions,
 }
 
 impl Table {
@@ -53,7 +51,6 @@ impl Table {
             Table::Interruptions => "## Table `interruptions`",
             Table::Events => "## Table `events`",
             Table::Transactions => "## Table `transactions`",
-            Table::BenchTransactions => "## Table `transactions` of `bench`",
         }
     }
 }
@@ -191,13 +188,11 @@ mod tests {
         assert_eq!(runs[0].name, "run_index");
         let mttr = runs.iter().find(|d| d.name == "mttr_s").unwrap();
         assert!(mttr.meaning.starts_with("eq. 15's MTTR"), "{mttr:?}");
-        // `transactions` stops before the bench's section.
+        // `transactions` stops before the next section.
         let transactions = documented(Table::Transactions);
+        assert_eq!(transactions[0].name, "run_index");
         assert_eq!(transactions.last().unwrap().name, "block");
-        assert!(!transactions.iter().any(|d| d.name == "latency_s"));
-        let bench = documented(Table::BenchTransactions);
-        assert_eq!(bench[0].name, "round");
-        assert!(bench.iter().any(|d| d.name == "latency_s"));
+        assert!(!transactions.iter().any(|d| d.name == "p50_latency_s"));
     }
 
     /// Every column of every frame blackstart writes has its description.
@@ -211,7 +206,7 @@ mod tests {
             (Table::Events, tables::events_frame(&[])),
             (Table::Transactions, tables::transactions_frame(&[])),
             (
-                Table::BenchTransactions,
+                Table::Transactions,
                 caliper::report::transactions_frame(&bench),
             ),
         ];

@@ -410,7 +410,8 @@ impl Coordinator {
         island.solve_wall_clock_us += response.wall_clock_us;
         let allocation = match response.result {
             Ok(allocation) => allocation,
-            Err(reason) => {
+            Err(error) => {
+                let reason = error.to_string();
                 self.log_event(|c| {
                     c.event(i, now_s, EventKind::OptimisationFailed, reason.clone())
                 })

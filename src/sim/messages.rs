@@ -104,7 +104,7 @@ pub struct OptimiseResponse {
     /// Which island.
     pub island: usize,
     /// The allocation, or why there is none.
-    pub result: Result<optimise::Allocation, String>,
+    pub result: Result<optimise::Allocation, optimise::OptimiseError>,
     /// Wall-clock time the solve actually took, µs (measured, not simulated).
     pub wall_clock_us: u64,
 }

@@ -39,7 +39,6 @@ pub use log::{EventKind, LogEvent};
 pub use plan::RunPlan;
 pub use report::{
     AllocationRow, ConsumerOutcome, FailureReason, RunReport, RunStatus, SUSTAINED_AFTER_S,
-    TransactionRow,
 };
 
 use crate::chain::{Chain, ChainError};

@@ -47,8 +47,7 @@ impl Optimiser {
         answers: &mut Answers,
     ) {
         let started = Instant::now();
-        let result =
-            optimise::solve(&request.problem, &request.settings).map_err(|e| e.to_string());
+        let result = optimise::solve(&request.problem, &request.settings);
         let wall_clock_us = started.elapsed().as_micros() as u64;
         let duration_s = match &self.duration {
             OptimiserTime::Modelled(d) => d.sample(&mut self.rng),

@@ -12,7 +12,7 @@ use super::coordinator::{IslandRestoration, Phases, Stage};
 use super::log::LogEvent;
 use super::plan::RunPlan;
 use crate::entity::{EntityTable, Profile};
-use crate::ledger::{Outcome, Receipt};
+use crate::ledger::{Receipt, TransactionRecord, TransactionStatus};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -172,27 +172,6 @@ pub struct AllocationRow {
     pub backed_off: bool,
 }
 
-/// A transaction as the chain node handled it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TransactionRow {
-    /// The paper's function.
-    pub function: &'static str,
-    /// `ok`, or `reverted: <reason>`.
-    pub status: String,
-    /// Gas used.
-    pub gas_used: u64,
-    /// Submitted, processed, included and confirmed, s since midnight.
-    pub submitted_at_s: f64,
-    /// When the node finished processing it, s.
-    pub processed_at_s: f64,
-    /// When its block was made, s.
-    pub included_at_s: f64,
-    /// When it had its confirmations, s.
-    pub confirmed_at_s: f64,
-    /// Block number (0 for reads).
-    pub block: u64,
-}
-
 /// The results of one run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunReport {
@@ -246,7 +225,7 @@ pub struct RunReport {
     /// The sampled parameters of the run.
     pub plan: RunPlan,
     /// Every transaction.
-    pub transaction_log: Vec<TransactionRow>,
+    pub transaction_log: Vec<TransactionRecord>,
     /// The event log, in time order (empty unless the run recorded events).
     pub events: Vec<LogEvent>,
     /// Wall-clock time the optimiser's solves took, µs (measured, not simulated).
@@ -357,22 +336,7 @@ impl RunReport {
             }
         }
         let (status, failure_reason) = outcome(window, restorations, &consumers, entities);
-        let transaction_log: Vec<TransactionRow> = receipts
-            .into_iter()
-            .map(|r| TransactionRow {
-                function: r.function.name(),
-                status: match &r.outcome {
-                    Outcome::Reverted(reason) => format!("reverted: {reason}"),
-                    _ => "ok".to_string(),
-                },
-                gas_used: r.gas_used,
-                submitted_at_s: r.submitted_at_s,
-                processed_at_s: r.processed_at_s,
-                included_at_s: r.included_at_s,
-                confirmed_at_s: r.confirmed_at_s,
-                block: r.block,
-            })
-            .collect();
+        let transaction_log: Vec<TransactionRecord> = receipts.iter().map(Into::into).collect();
         RunReport {
             seed: plan.seed,
             status,
@@ -393,7 +357,10 @@ impl RunReport {
                 .fold(0.0, |a, b| a + b),
             consumers,
             transactions: transaction_log.len(),
-            reverted_transactions: transaction_log.iter().filter(|t| t.status != "ok").count(),
+            reverted_transactions: transaction_log
+                .iter()
+                .filter(|t| t.status == TransactionStatus::Fail)
+                .count(),
             gas_used: transaction_log.iter().map(|t| t.gas_used).sum(),
             rewards_inr: restorations
                 .iter()

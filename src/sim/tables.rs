@@ -5,7 +5,8 @@
 //! description and their provenance. A single run (`blackstart run --out`) and a sweep write
 //! the same tables.
 
-use super::{AllocationRow, ConsumerOutcome, LogEvent, RunReport, TransactionRow};
+use super::{AllocationRow, ConsumerOutcome, LogEvent, RunReport};
+use crate::ledger::{TransactionRecord, transaction_columns};
 use crate::output::{column, frame, string_lists};
 use polars::prelude::*;
 
@@ -240,38 +241,17 @@ pub fn events_frame(reports: &[RunReport]) -> DataFrame {
     ])
 }
 
-/// The `transactions` table of `reports`.
+/// The `transactions` table of `reports`: the run of each transaction, then the columns of every
+/// `transactions` table.
 pub fn transactions_frame(reports: &[RunReport]) -> DataFrame {
-    let rows: Vec<(u64, &TransactionRow)> = reports
+    let rows: Vec<(u64, &TransactionRecord)> = reports
         .iter()
         .flat_map(|r| r.transaction_log.iter().map(move |t| (r.plan.run_index, t)))
         .collect();
-    let f = |get: fn(&TransactionRow) -> f64| rows.iter().map(|r| get(r.1)).collect::<Vec<f64>>();
-    frame(vec![
-        column("run_index", rows.iter().map(|r| r.0).collect::<Vec<u64>>()),
-        column(
-            "function",
-            rows.iter()
-                .map(|r| r.1.function.to_string())
-                .collect::<Vec<String>>(),
-        ),
-        column(
-            "status",
-            rows.iter()
-                .map(|r| r.1.status.clone())
-                .collect::<Vec<String>>(),
-        ),
-        column(
-            "gas_used",
-            rows.iter().map(|r| r.1.gas_used).collect::<Vec<u64>>(),
-        ),
-        column("submitted_at_s", f(|t| t.submitted_at_s)),
-        column("processed_at_s", f(|t| t.processed_at_s)),
-        column("included_at_s", f(|t| t.included_at_s)),
-        column("confirmed_at_s", f(|t| t.confirmed_at_s)),
-        column(
-            "block",
-            rows.iter().map(|r| r.1.block).collect::<Vec<u64>>(),
-        ),
-    ])
+    let mut columns = vec![column(
+        "run_index",
+        rows.iter().map(|r| r.0).collect::<Vec<u64>>(),
+    )];
+    columns.extend(transaction_columns(rows.iter().map(|r| r.1)));
+    frame(columns)
 }
