@@ -5,7 +5,7 @@
 //! - through the binary: `cli_*` (one command each), `hostile_*` (hostile input: files, times,
 //!   what `validate` accepts), `docs_reference` (the data reference is complete);
 //! - through the library: `chain` and `hostile_contracts` (the contracts in revm),
-//!   `fuzz_scenario` (the scenario loader).
+//!   `fuzz_scenario` (the scenario loader), `simulator` (runs and their typed reports).
 
 mod chain;
 mod cli_bench;
@@ -21,3 +21,4 @@ mod hostile_contracts;
 mod hostile_paths;
 mod hostile_time;
 mod hostile_validate;
+mod simulator;
