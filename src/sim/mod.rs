@@ -25,6 +25,8 @@
 pub(crate) mod chain_node;
 pub(crate) mod clock;
 mod coordinator;
+#[cfg(test)]
+mod coordinator_tests;
 pub(crate) mod deploy;
 pub(crate) mod entity;
 mod fault;
