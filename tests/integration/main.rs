@@ -5,7 +5,9 @@
 //! - through the binary: `cli_*` (one command each), `hostile_*` (hostile input: files, times,
 //!   what `validate` accepts), `docs_reference` (the data reference is complete);
 //! - through the library: `chain` and `hostile_contracts` (the contracts in revm),
-//!   `fuzz_scenario` (the scenario loader), `simulator` (runs and their typed reports).
+//!   `fuzz_scenario` (the scenario loader), `simulator` (runs and their typed reports),
+//!   `one_outage` and `small_sweep` (the files of `examples/`, compiled here too so that their
+//!   tests run them).
 
 mod chain;
 mod cli_bench;
@@ -22,3 +24,8 @@ mod hostile_paths;
 mod hostile_time;
 mod hostile_validate;
 mod simulator;
+
+#[path = "../../examples/one_outage.rs"]
+mod one_outage;
+#[path = "../../examples/small_sweep.rs"]
+mod small_sweep;
