@@ -23,6 +23,8 @@
 //! topology and the deployed contracts — and runs any [`RunPlan`].
 
 mod coordinator;
+#[cfg(test)]
+mod coordinator_tests;
 mod fault;
 mod log;
 mod messages;

@@ -18,7 +18,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestCaseError, TestRunner};
 
 /// The scenario every mutant starts from.
-const CAMPUS13: &str = include_str!("../scenarios/campus13.yaml");
+const CAMPUS13: &str = include_str!("../../scenarios/campus13.yaml");
 /// Mutants per run.
 const CASES: u32 = 3_000;
 /// The runner's fixed seed.

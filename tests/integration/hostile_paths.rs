@@ -6,10 +6,8 @@
 //! with the right files, or exit 2 with one line naming the place; never a panic, never a file
 //! outside the output directory.
 
-mod common;
-
+use crate::common::{Outcome, blackstart_in};
 use blackstart::sweep::read_runs;
-use common::{Outcome, blackstart_in};
 use std::path::{Path, PathBuf};
 
 fn repo(path: &str) -> PathBuf {

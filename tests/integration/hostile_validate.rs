@@ -3,11 +3,9 @@
 //! the sizes a command line or benchmark may ask for, YAML that must not be parsed at all, and
 //! argument errors that are the user's.
 
-mod common;
-
+use crate::common::blackstart_in;
 use blackstart::scenario::{Scenario, load, parse_str};
 use blackstart::sim::{Recording, RunPlan, Simulator};
-use common::blackstart_in;
 use std::path::{Path, PathBuf};
 
 fn repository(path: &str) -> PathBuf {

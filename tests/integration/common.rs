@@ -1,7 +1,5 @@
 //! What the hostile-input tests share: the binary run with a bounded wait, so a hang fails the
 //! test instead of stalling it, and a panic fails it whatever the test goes on to check.
-//! Each test file compiles this module on its own and not every file reads every field.
-#![allow(dead_code)]
 
 use std::io::Read;
 use std::path::Path;

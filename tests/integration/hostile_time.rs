@@ -3,9 +3,7 @@
 //! slow for a round, fault-set weights that overflow, shard bounds that overflow. Each case
 //! exits 0 with the right result, or 2 with one line naming the field; none panics or hangs.
 
-mod common;
-
-use common::{Outcome, blackstart_in};
+use crate::common::{Outcome, blackstart_in};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -455,12 +455,12 @@ fn no_contract_hands_control_to_unknown_code() {
     const CREATE2: u8 = 0xf5;
     const SELFDESTRUCT: u8 = 0xff;
     let artifacts = [
-        include_str!("../contracts/artifacts/FindEntities.json"),
-        include_str!("../contracts/artifacts/PowerData.json"),
-        include_str!("../contracts/artifacts/PowerBalance.json"),
-        include_str!("../contracts/artifacts/TariffComputation.json"),
-        include_str!("../contracts/artifacts/OptimisationHandler.json"),
-        include_str!("../contracts/artifacts/RewardLedger.json"),
+        include_str!("../../contracts/artifacts/FindEntities.json"),
+        include_str!("../../contracts/artifacts/PowerData.json"),
+        include_str!("../../contracts/artifacts/PowerBalance.json"),
+        include_str!("../../contracts/artifacts/TariffComputation.json"),
+        include_str!("../../contracts/artifacts/OptimisationHandler.json"),
+        include_str!("../../contracts/artifacts/RewardLedger.json"),
     ];
     for text in artifacts {
         let artifact: serde_json::Value = serde_json::from_str(text).unwrap();

@@ -1,0 +1,434 @@
+//! The restoration coordinator alone on a nexosim bench: the test plays every other model. Event
+//! sources feed its input ports (the island formed, meter readings and RTDCCU reports, the
+//! optimiser's answers, the chain node's receipts) and event queues collect what it sends to the
+//! network, the chain node and the optimiser, so each step of the workflow (docs/model.md §7) is
+//! checked message by message.
+//!
+//! Event sources carry serialisable values; a port whose message is not serialisable is fed
+//! through `map_connect` from a description of it (an answer for a receipt, the request for the
+//! optimiser, which the test solves as the optimiser model does).
+
+use super::coordinator::{Coordinator, CoordinatorConfig, IslandRestoration, Stage};
+use super::messages::{
+    EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
+    Report,
+};
+use super::report::FailureReason;
+use crate::chain::{AllocationRecord, EntityKind};
+use crate::engine::{clock, drain};
+use crate::entity::EntityTable;
+use crate::ledger::{Call, Function, Outcome, Receipt, Transaction};
+use crate::optimise::{self, Problem, Settings};
+use crate::scenario::{self, NodeId, Scenario};
+use nexosim::ports::{EventQueueReader, EventSource, QuerySource, SinkState, event_queue};
+use nexosim::simulation::{EventId, Mailbox, QueryId, SimInit, Simulation};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// campus13's island after the faults on lines 3–4 and 6–7: nodes 4 and 7–13, with P1–P5
+/// (entities 0–4) and C1–C3 (5–7); DER1 (entity 8, node 6) stays on the utility's side.
+const ISLAND_NODES: [NodeId; 8] = [4, 7, 8, 9, 10, 11, 12, 13];
+const ISLAND: [EntityIndex; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
+const CONSUMERS: [EntityIndex; 3] = [5, 6, 7];
+/// The faults strike at noon; meters read every 900 s.
+const FAULT_S: f64 = 43_200.0;
+const INTERVAL_S: f64 = 900.0;
+
+/// How a transaction ended, as the test's chain node answers it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Answer {
+    /// Success with nothing to return.
+    Done,
+    /// The allocation passed the contract's checks.
+    Recorded,
+    /// A reward credited, paise.
+    Settled(u64),
+    /// The contract rejected it.
+    Reverted(String),
+}
+
+/// The chain node's receipt for transaction `id` of `function`, answered `answer`.
+fn receipt(&(id, function, ref answer): &(u64, Function, Answer)) -> Receipt {
+    let outcome = match answer {
+        Answer::Done => Outcome::Done,
+        Answer::Recorded => Outcome::Allocation(AllocationRecord {
+            deficit_wh: 257_000,
+            covered_wh: 257_000,
+            rewards_paise: 0,
+            budget_paise: 0,
+        }),
+        Answer::Settled(paise) => Outcome::SettledPaise(*paise),
+        Answer::Reverted(reason) => Outcome::Reverted(reason.clone()),
+    };
+    Receipt {
+        id,
+        function,
+        outcome,
+        gas_used: 0,
+        submitted_at_s: 0.0,
+        processed_at_s: 0.0,
+        included_at_s: 0.0,
+        confirmed_at_s: 0.0,
+        block: 0,
+    }
+}
+
+/// What the optimiser model answers to `request`: the same solve, at once.
+fn optimiser_answer((island, problem, settings): &(usize, Problem, Settings)) -> OptimiseResponse {
+    OptimiseResponse {
+        island: *island,
+        result: optimise::solve(problem, settings),
+        wall_clock_us: 0,
+    }
+}
+
+/// The coordinator of a campus13 run (factors of 1) on a bench of its own, with the test's
+/// sources on its inputs and queues on its outputs.
+struct Bench {
+    simulation: Simulation,
+    entities: EntityTable,
+    island_formed: EventId<(usize, Vec<NodeId>, Vec<EntityIndex>, f64)>,
+    report: EventId<Report>,
+    optimised: EventId<(usize, Problem, Settings)>,
+    receipt: EventId<(u64, Function, Answer)>,
+    restorations: QueryId<(), Vec<IslandRestoration>>,
+    to_network: EventQueueReader<Envelope>,
+    to_chain: EventQueueReader<Transaction>,
+    to_optimiser: EventQueueReader<OptimiseRequest>,
+}
+
+impl Bench {
+    /// The bench, its clock at one meter interval before the faults.
+    fn new() -> Self {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/campus13.yaml");
+        let scenario: Scenario = scenario::load(&path).unwrap();
+        let entities = EntityTable::new(&scenario);
+        let mut coordinator = Coordinator::new(CoordinatorConfig {
+            scenario,
+            entities: entities.clone(),
+            weather_factor: 1.0,
+            demand_factor: 1.0,
+            record_events: false,
+        });
+        let (network_writer, to_network) = event_queue(SinkState::Enabled);
+        let (chain_writer, to_chain) = event_queue(SinkState::Enabled);
+        let (optimiser_writer, to_optimiser) = event_queue(SinkState::Enabled);
+        coordinator.to_network.connect_sink(network_writer);
+        coordinator.to_chain.connect_sink(chain_writer);
+        coordinator.to_optimiser.connect_sink(optimiser_writer);
+
+        let mailbox = Mailbox::new();
+        let mut bench = SimInit::with_num_threads(1);
+        let island_formed = EventSource::new()
+            .map_connect(
+                |(number, nodes, entities, at_s): &(usize, Vec<NodeId>, Vec<EntityIndex>, f64)| {
+                    IslandFormed {
+                        number: *number,
+                        nodes: nodes.clone(),
+                        entities: entities.clone(),
+                        at_s: *at_s,
+                    }
+                },
+                Coordinator::island_formed,
+                &mailbox,
+            )
+            .register(&mut bench);
+        let report = EventSource::new()
+            .connect(Coordinator::report, &mailbox)
+            .register(&mut bench);
+        let optimised = EventSource::new()
+            .map_connect(optimiser_answer, Coordinator::optimised, &mailbox)
+            .register(&mut bench);
+        let receipt = EventSource::new()
+            .map_connect(receipt, Coordinator::receipt, &mailbox)
+            .register(&mut bench);
+        let restorations = QuerySource::new()
+            .connect(Coordinator::restorations, &mailbox)
+            .register(&mut bench);
+        let simulation = bench
+            .add_model(coordinator, mailbox, "coordinator")
+            .init(clock::at(FAULT_S - INTERVAL_S))
+            .unwrap();
+        Bench {
+            simulation,
+            entities,
+            island_formed,
+            report,
+            optimised,
+            receipt,
+            restorations,
+            to_network,
+            to_chain,
+            to_optimiser,
+        }
+    }
+
+    /// Moves the clock to `t_s`.
+    fn at(&mut self, t_s: f64) {
+        self.simulation.step_until(clock::at(t_s)).unwrap();
+    }
+
+    fn report(&mut self, report: Report) {
+        self.simulation.process_event(&self.report, report).unwrap();
+    }
+
+    fn receipt(&mut self, id: u64, function: Function, answer: Answer) {
+        let receipt = (id, function, answer);
+        self.simulation
+            .process_event(&self.receipt, receipt)
+            .unwrap();
+    }
+
+    /// Entity `e`'s nominal reading of `interval`, read at the current time.
+    fn reading(&self, e: EntityIndex, interval: u64, requested: bool) -> Report {
+        let r = self.entities.get(e).nominal_reading();
+        let kwh = |wh: u64| wh as f64 / 1000.0;
+        Report::Reading(Reading {
+            entity: e,
+            interval,
+            read_at_s: clock::seconds(self.simulation.time()),
+            requested,
+            generation_kwh: kwh(r.generation_wh),
+            consumption_kwh: kwh(r.consumption_wh),
+            export_kwh: kwh(r.export_wh),
+            battery_charge_kwh: kwh(r.battery_charge_wh),
+            battery_discharge_kwh: kwh(r.battery_discharge_wh),
+        })
+    }
+
+    /// The only island's restoration as the coordinator reports it.
+    fn restoration(&mut self) -> IslandRestoration {
+        let mut all = self
+            .simulation
+            .process_query(&self.restorations, ())
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        all.remove(0)
+    }
+
+    /// Takes the run to the allocation: every meter's periodic reading, the island formed at
+    /// noon, its detection, the requested readings, the receipts of everything put on chain
+    /// and the optimiser's answer. Returns the allocation and the id of the transaction that
+    /// records it.
+    fn run_to_allocation(&mut self) -> (optimise::Allocation, u64) {
+        // Every meter's periodic reading at 42 300 s, of interval 46 ([41 400, 42 300) s).
+        for e in 0..self.entities.len() as EntityIndex {
+            self.report(self.reading(e, 46, false));
+        }
+        self.at(FAULT_S);
+        let island = (1, ISLAND_NODES.to_vec(), ISLAND.to_vec(), FAULT_S);
+        self.simulation
+            .process_event(&self.island_formed, island)
+            .unwrap();
+        assert!(drain(&mut self.to_network).is_empty(), "nothing to do yet");
+
+        // C1's RTDCCU reports first: the coordinator asks every meter of the island for a
+        // reading, in the island's order; a second detection changes nothing.
+        self.at(FAULT_S + 0.5);
+        for entity in [5, 0] {
+            self.report(Report::OutageDetected {
+                entity,
+                lost_at_s: FAULT_S,
+                detected_at_s: FAULT_S + 0.3,
+            });
+        }
+        let requests: Vec<Envelope> = ISLAND.iter().map(|&e| Envelope::Meter(e)).collect();
+        assert_eq!(drain(&mut self.to_network), requests);
+
+        // The requested readings come in; with the last, the island's readings, its balance
+        // and its consumers' tariffs go on chain, in that order, numbered from 1.
+        self.at(FAULT_S + 1.0);
+        for e in ISLAND {
+            assert!(
+                drain(&mut self.to_chain).is_empty(),
+                "not before the last reading"
+            );
+            self.report(self.reading(e, 47, true));
+        }
+        let submitted = drain(&mut self.to_chain);
+        let functions: Vec<Function> = submitted.iter().map(|t| t.call.function()).collect();
+        let mut expected = vec![Function::FindEntities; 2];
+        expected.extend([Function::PowerData; 8]);
+        expected.push(Function::PowerBalance);
+        expected.extend([Function::TariffComputation; 3]);
+        assert_eq!(functions, expected);
+        let ids: Vec<u64> = submitted.iter().map(|t| t.id).collect();
+        assert_eq!(ids, (1..=14).collect::<Vec<_>>());
+        assert!(matches!(
+            submitted[0].call,
+            Call::FindEntities(EntityKind::Prosumer)
+        ));
+        // The readings posted are those of the interval the gathering read: 47, which ended
+        // at noon.
+        assert!(submitted.iter().all(|t| match &t.call {
+            Call::PostReading { interval, .. } | Call::ComputeTariff { interval, .. } =>
+                *interval == 47,
+            Call::PowerBalance(interval) => *interval == 47,
+            _ => true,
+        }));
+
+        // Only the last receipt sends the island to the optimiser.
+        self.at(FAULT_S + 10.0);
+        for t in &submitted {
+            assert!(
+                drain(&mut self.to_optimiser).is_empty(),
+                "not before every receipt"
+            );
+            self.receipt(t.id, t.call.function(), Answer::Done);
+        }
+        let mut requests = drain(&mut self.to_optimiser);
+        assert_eq!(requests.len(), 1);
+        let request = requests.remove(0);
+        assert_eq!(request.island, 0);
+        assert!(request.settings.exclude.is_empty(), "nobody backed off yet");
+        assert_eq!(request.problem.prosumers.len(), 5);
+
+        // The optimiser's answer is recorded on chain as transaction 15.
+        self.at(FAULT_S + 11.0);
+        let allocation = optimise::solve(&request.problem, &request.settings).unwrap();
+        let forwarded = (request.island, request.problem, request.settings);
+        self.simulation
+            .process_event(&self.optimised, forwarded)
+            .unwrap();
+        let recorded = drain(&mut self.to_chain);
+        assert_eq!(recorded.len(), 1);
+        assert_eq!(recorded[0].id, 15);
+        assert!(matches!(recorded[0].call, Call::RecordAllocation(_)));
+        assert!(
+            drain(&mut self.to_network).is_empty(),
+            "no relay before the record"
+        );
+        assert_eq!(self.restoration().stage, Stage::Recording);
+        (allocation, recorded[0].id)
+    }
+}
+
+/// The whole story of one island: detection, gathering, chain, optimiser, relays (prosumers
+/// with extra export first, then the consumers), delivery checked at the delivery interval and
+/// every owed prosumer settled.
+#[test]
+fn the_coordinator_restores_an_island_step_by_step() {
+    let mut bench = Bench::new();
+    let (allocation, record) = bench.run_to_allocation();
+
+    // The record confirmed, the relays are commanded: each prosumer with an extra export its
+    // share, then every served consumer back on.
+    bench.at(FAULT_S + 20.0);
+    bench.receipt(record, Function::OptimisationHandler, Answer::Recorded);
+    let entities = bench.entities.clone();
+    let index = |id: &str| entities.index_of(id).unwrap();
+    let mut expected: Vec<Envelope> = allocation
+        .prosumers
+        .iter()
+        .filter(|p| p.delta_kwh > 0.0)
+        .map(|p| {
+            let command = RelayCommand {
+                round: 1,
+                extra_export_kwh: p.delta_kwh,
+            };
+            Envelope::Rtdccu(index(&p.id), command)
+        })
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "campus13's deficit needs extra export"
+    );
+    expected.extend(CONSUMERS.iter().map(|&c| {
+        let command = RelayCommand {
+            round: 1,
+            extra_export_kwh: 0.0,
+        };
+        Envelope::Rtdccu(c, command)
+    }));
+    let commands = drain(&mut bench.to_network);
+    assert_eq!(commands, expected);
+
+    // Every relay acknowledges; with the last the island is restored, and delivery is checked
+    // at the interval after next (interval 50 of [45 000, 45 900) s).
+    bench.at(FAULT_S + 21.0);
+    for command in &commands {
+        let Envelope::Rtdccu(entity, _) = command else {
+            unreachable!()
+        };
+        assert_eq!(bench.restoration().restored_at_s, None);
+        bench.report(Report::Switched {
+            entity: *entity,
+            command_received_at_s: FAULT_S + 20.1,
+            switched_at_s: FAULT_S + 20.5,
+        });
+    }
+    let island = bench.restoration();
+    assert_eq!(island.restored_at_s, Some(FAULT_S + 21.0));
+    let Stage::Verifying { pending, .. } = &island.stage else {
+        panic!("verifying delivery, not {:?}", island.stage)
+    };
+    assert_eq!(pending.len(), 5, "every prosumer is paid at least R_prev");
+    assert_eq!(island.served, CONSUMERS);
+    assert!(island.shed.is_empty());
+
+    // The delivery-interval readings show each prosumer's baseline plus its share: each is
+    // settled with its reading posted first.
+    bench.at(46_800.0);
+    for &e in &ISLAND[..5] {
+        let share = allocation.prosumers.iter().find(|p| index(&p.id) == e);
+        let baseline_kwh = entities
+            .get(e)
+            .profile
+            .sustained_export_kwh(1.0, 1.0)
+            .unwrap();
+        let Report::Reading(mut reading) = bench.reading(e, 50, false) else {
+            unreachable!()
+        };
+        reading.export_kwh = baseline_kwh + share.map_or(0.0, |p| p.delta_kwh);
+        bench.report(Report::Reading(reading));
+    }
+    let settlements = drain(&mut bench.to_chain);
+    let functions: Vec<Function> = settlements.iter().map(|t| t.call.function()).collect();
+    let pairs = [Function::PowerData, Function::OptimisationHandler];
+    assert_eq!(functions, pairs.repeat(5));
+    assert!(settlements.iter().skip(1).step_by(2).all(|t| matches!(
+        t.call,
+        Call::Settle {
+            outage_id: 1001,
+            ..
+        }
+    )));
+    assert!(drain(&mut bench.to_network).is_empty());
+
+    // Settled: every credit counted, the story over.
+    bench.at(46_810.0);
+    for t in &settlements {
+        let answer = match t.call {
+            Call::Settle { .. } => Answer::Settled(100),
+            _ => Answer::Done,
+        };
+        bench.receipt(t.id, t.call.function(), answer);
+    }
+    let island = bench.restoration();
+    assert_eq!(island.stage, Stage::Done);
+    assert_eq!(island.rounds, 1);
+    assert_eq!(island.rewards_paid_inr, 5.0);
+}
+
+/// A reverted allocation record stops the island's story: it fails with the contract's
+/// reason, and no relay is ever commanded.
+#[test]
+fn a_reverted_allocation_fails_the_island_without_switching() {
+    let mut bench = Bench::new();
+    let (_, record) = bench.run_to_allocation();
+    bench.at(FAULT_S + 20.0);
+    let reason = "AllocationOverBudget { rewardsPaise: 2, budgetPaise: 1 }";
+    let answer = Answer::Reverted(reason.to_string());
+    bench.receipt(record, Function::OptimisationHandler, answer);
+    let island = bench.restoration();
+    assert_eq!(
+        island.stage,
+        Stage::Failed(FailureReason::ContractRevert {
+            function: "OptimisationHandler".into(),
+            reason: reason.into(),
+        })
+    );
+    assert_eq!(island.restored_at_s, None);
+    assert!(drain(&mut bench.to_network).is_empty());
+    assert!(drain(&mut bench.to_chain).is_empty());
+}

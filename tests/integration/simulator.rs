@@ -1,0 +1,214 @@
+//! The simulator through the library: runs of the bundled scenarios built with
+//! `sim::Simulator` and checked on the typed `RunReport` — status, failure reason, rounds,
+//! allocations, consumers and transactions — where the CLI tests read the binary's JSON.
+//!
+//! The expected values come from running these plans (every run is deterministic given its
+//! seed); each is explained from the scenario where it can be (docs/model.md §5 and §7).
+
+use blackstart::ledger::{Function, TransactionStatus};
+use blackstart::scenario::{self, Scenario};
+use blackstart::sim::{FailureReason, Recording, RunPlan, RunReport, RunStatus, Simulator};
+use std::path::Path;
+
+/// The bundled scenario `name`.
+fn bundled(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    scenario::load(&path).unwrap()
+}
+
+/// `plan` of `scenario` simulated, without the event log.
+fn simulate(scenario: &Scenario, plan: &RunPlan) -> RunReport {
+    let simulator = Simulator::new(scenario).unwrap();
+    simulator.run(plan, Recording::default()).unwrap()
+}
+
+/// The scenario as written, with its own seed.
+fn nominal(name: &str) -> RunReport {
+    let scenario = bundled(name);
+    simulate(&scenario, &RunPlan::nominal(&scenario, scenario.seed))
+}
+
+/// Whether `a` and `b` agree to 1e-9 relative (sums of the same terms in another order).
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Σ of the phases, which partition the time from the fault to the restoration (§7).
+fn phase_sum(report: &RunReport) -> f64 {
+    let p = &report.phases;
+    p.detection_s
+        + p.communication_s
+        + p.chain_s
+        + p.optimisation_s
+        + p.switching_s
+        + p.verification_s
+}
+
+/// Σ of the extra export the final allocation asks for, kWh.
+fn covered_kwh(report: &RunReport) -> f64 {
+    report.allocations.iter().map(|a| a.delta_kwh).sum()
+}
+
+/// The paper's case 1: the faults at noon island P1–P5 and C1–C3, and one allocation covers
+/// the deficit of 2007 − 1750 = 257 kWh.
+#[test]
+fn campus13_is_restored_in_one_round() {
+    let report = nominal("campus13.yaml");
+    assert_eq!(report.status, RunStatus::Restored);
+    assert_eq!(report.failure_reason, None);
+    assert_eq!((report.outages, report.restored_outages), (1, 1));
+    assert_eq!(report.rounds, 1);
+    // Measured: detection 1.82 s, the chain 3.01 s, relays 72.06 s (the switching delay).
+    let mttr_s = report.mttr_s.unwrap();
+    assert!(close(mttr_s, 78.09817235900118), "{mttr_s}");
+    assert!(close(phase_sum(&report), mttr_s));
+    assert_eq!(report.phases.verification_s, 0.0, "nobody backed off");
+    let ids: Vec<&str> = report.consumers.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["C1", "C2", "C3"]);
+    for c in &report.consumers {
+        assert_eq!(c.interrupted_at_s, 43_200.0);
+        assert_eq!(c.restored_at_s, Some(43_200.0 + mttr_s));
+        assert!(!c.shed && !c.censored);
+    }
+    assert!(close(covered_kwh(&report), 257.0));
+    assert!(report.allocations.iter().all(|a| !a.backed_off));
+    // 14 transactions put the readings, balance and tariffs on chain (2 FindEntities, 8
+    // readings, PowerBalance, 3 tariffs), 1 records the allocation, and each of the five
+    // prosumers owed a reward has its delivery reading posted and is settled: 14 + 1 + 10.
+    assert_eq!(report.transactions, 25);
+    assert_eq!(report.reverted_transactions, 0);
+    assert!(close(report.rewards_inr, 6119.70));
+    assert_eq!(report.rewards_capped_inr, 0.0);
+}
+
+/// The paper's case 2 (eq. 14): P2 and P4 back off. The first round restores everyone; at
+/// the delivery interval their readings show they did not deliver, so a second round
+/// re-allocates among P1, P3 and P5 and the island is restored again.
+#[test]
+fn a_back_off_takes_a_second_round_without_the_prosumers_who_backed_off() {
+    let report = nominal("campus13-backoff.yaml");
+    assert_eq!(report.status, RunStatus::Restored);
+    assert_eq!(report.failure_reason, None);
+    assert_eq!(report.rounds, 2);
+    let backed_off: Vec<&str> = report
+        .allocations
+        .iter()
+        .filter(|a| a.backed_off)
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(backed_off, ["P2", "P4"]);
+    for a in report.allocations.iter().filter(|a| a.backed_off) {
+        assert_eq!((a.delta_kwh, a.reward_inr), (0.0, 0.0));
+    }
+    // A prosumer that backs off exports nothing, not even its `Pe` (§5): the second round
+    // covers 257 kWh plus P2's 200 and P4's 150.
+    assert!(close(covered_kwh(&report), 607.0));
+    // The restoration that counts is the second round's: MTTR includes the wait from the first
+    // restoration (43 278.10 s) to the delivery reading that showed the back-off (45 900.08 s).
+    let mttr_s = report.mttr_s.unwrap();
+    assert!(close(mttr_s, 2763.5599188979977), "{mttr_s}");
+    assert!(close(report.phases.verification_s, 2621.901827640999));
+    assert!(close(phase_sum(&report), mttr_s));
+    assert!(
+        report
+            .consumers
+            .iter()
+            .all(|c| c.restored_at_s == Some(43_200.0 + mttr_s))
+    );
+    // 14 on chain, 2 allocations recorded, and P1, P3 and P5 settled (2 each).
+    assert_eq!(report.transactions, 22);
+    assert_eq!(report.reverted_transactions, 0);
+    assert!(close(report.rewards_inr, 6571.74));
+}
+
+/// Not enough capacity: campus13-shortfall adds C4 (3000 kWh, priority 0) and C5 (2000 kWh,
+/// priority 1) to the island, 7007 kWh of demand against at most 6406 kWh of supply. The
+/// optimiser sheds C4; the others are restored in one round.
+#[test]
+fn a_shortfall_sheds_the_least_critical_consumer() {
+    let report = nominal("campus13-shortfall.yaml");
+    assert_eq!(report.status, RunStatus::PartlyRestored);
+    assert_eq!(
+        report.failure_reason,
+        Some(FailureReason::NoCapacity {
+            shed: vec!["C4".into()]
+        })
+    );
+    assert_eq!(report.rounds, 1);
+    assert_eq!((report.outages, report.restored_outages), (1, 1));
+    let c4 = report.consumers.iter().find(|c| c.id == "C4").unwrap();
+    assert!(c4.shed && c4.censored);
+    assert_eq!(c4.restored_at_s, None);
+    // Interrupted from noon to the end of the window (the horizon, 86 400 s): 48 intervals
+    // of 3000 kWh not served.
+    assert_eq!(c4.interruption_s, 43_200.0);
+    assert!(close(c4.energy_not_served_kwh, 144_000.0));
+    assert_eq!(report.customers_censored, 1);
+    // Eq. 15 counts the restored island; the customer-weighted mean counts C4 too.
+    let mttr_s = report.mttr_s.unwrap();
+    assert!(close(mttr_s, 78.94693077400007), "{mttr_s}");
+    let served = report.consumers.iter().filter(|c| !c.shed);
+    assert!(
+        served
+            .clone()
+            .all(|c| c.restored_at_s == Some(43_200.0 + mttr_s))
+    );
+    assert_eq!(served.count(), 4);
+    let customer_mean_s = report.customer_restoration_mean_s.unwrap();
+    assert!(close(customer_mean_s, (4.0 * mttr_s + 43_200.0) / 5.0));
+    assert_eq!(report.reverted_transactions, 0);
+}
+
+/// A reverted allocation: a plan whose faults (lines 3–4 and 4–12) cut off C1 alone. With no
+/// prosumer in the island the optimiser sheds C1, and the allocation the coordinator records
+/// has no consumer, supplier or prosumer: the contract refuses it (`EmptyAllocation`), the
+/// island's story stops there and nobody is restored.
+#[test]
+fn a_reverted_allocation_fails_the_island() {
+    let scenario = bundled("campus13.yaml");
+    let mut plan = RunPlan::nominal(&scenario, scenario.seed);
+    plan.faults = vec![([3, 4], 43_200.0), ([4, 12], 43_200.0)];
+    let report = simulate(&scenario, &plan);
+    assert_eq!(report.status, RunStatus::NotRestored);
+    assert_eq!(
+        report.failure_reason,
+        Some(FailureReason::ContractRevert {
+            function: "OptimisationHandler".into(),
+            reason: "recordAllocation reverted: EmptyAllocation".into(),
+        })
+    );
+    assert_eq!((report.outages, report.restored_outages), (1, 0));
+    assert_eq!(report.rounds, 1);
+    assert_eq!(report.mttr_s, None);
+    let ids: Vec<&str> = report.consumers.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["C1"]);
+    assert_eq!(report.consumers[0].restored_at_s, None);
+    assert_eq!(report.reverted_transactions, 1);
+    let reverted: Vec<_> = report
+        .transaction_log
+        .iter()
+        .filter(|t| t.status == TransactionStatus::Fail)
+        .collect();
+    assert_eq!(reverted.len(), 1);
+    assert_eq!(reverted[0].function, Function::OptimisationHandler);
+    assert_eq!(
+        reverted[0].revert_reason.as_deref(),
+        Some("recordAllocation reverted: EmptyAllocation")
+    );
+    // The transaction the allocation needed was the last: no relay, no settlement.
+    assert_eq!(report.transaction_log.last(), Some(reverted[0]));
+}
+
+/// A sampled plan is drawn from (scenario seed, run index) alone, and its run reports it.
+#[test]
+fn a_sampled_run_carries_its_plan_and_seed() {
+    let scenario = bundled("campus13.yaml");
+    let plan = RunPlan::sampled(&scenario, 3);
+    assert_eq!(plan, RunPlan::sampled(&scenario, 3));
+    assert_eq!(plan.run_index, 3);
+    let report = simulate(&scenario, &plan);
+    assert_eq!(report.seed, plan.seed);
+    assert_eq!(report.plan, plan);
+}
