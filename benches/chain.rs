@@ -5,6 +5,9 @@
 //! Time is the benchmark thread's CPU time, not wall time: the machine is shared (two cores,
 //! other builds and benches), and wall time there measured the load as much as revm.
 
+// criterion_group! defines an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use blackstart::chain::{

@@ -3,6 +3,9 @@
 //! price reaches the slope of eq. 13's bridges and the search has real choices to make.
 //! Figures and the command that produced them: BENCHMARKS.md.
 
+// criterion_group! defines an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use blackstart::optimise::{Model, Problem, Settings, solve};

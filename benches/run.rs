@@ -3,6 +3,9 @@
 //! run. Also the parts that are not the run itself: deploying the scenario and drawing a plan.
 //! Figures and the command that produced them: BENCHMARKS.md.
 
+// criterion_group! defines an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::path::Path;
 

@@ -40,7 +40,7 @@ struct Worker {
 
 /// The workers of a round, driving the chain node.
 #[derive(Serialize, Deserialize)]
-pub struct Driver {
+pub(super) struct Driver {
     /// Transactions to the chain node.
     pub to_chain: Output<Transaction>,
     workers: Vec<Worker>,
@@ -54,7 +54,7 @@ pub struct Driver {
 }
 
 /// The driver's non-serialisable state: what the workload sends.
-pub struct DriverEnv {
+pub(super) struct DriverEnv {
     workload: Workload,
 }
 
@@ -88,7 +88,7 @@ impl Driver {
     }
 
     /// The round starts now [input port].
-    pub async fn start(&mut self, _: (), cx: &Context<Self>, env: &mut DriverEnv) {
+    pub(super) async fn start(&mut self, _: (), cx: &Context<Self>, env: &mut DriverEnv) {
         let now_s = clock::seconds(cx.time());
         for w in 0..self.workers.len() {
             let worker = &mut self.workers[w];
@@ -108,7 +108,7 @@ impl Driver {
     }
 
     /// A transaction finished [input port].
-    pub async fn receipt(&mut self, receipt: Receipt) {
+    pub(super) async fn receipt(&mut self, receipt: Receipt) {
         let owner = self.owners[receipt.id as usize] as usize;
         let success = !matches!(receipt.outcome, Outcome::Reverted(_));
         let latency_s = receipt.confirmed_at_s - receipt.submitted_at_s;
@@ -116,19 +116,19 @@ impl Driver {
     }
 
     /// Whether every worker has sent all it will and every transaction has finished [query].
-    pub async fn finished(&mut self, _: ()) -> bool {
+    pub(super) async fn finished(&mut self, _: ()) -> bool {
         self.workers
             .iter()
             .all(|w| !w.sending && w.stats.unfinished() == 0)
     }
 
     /// Whether a worker was due to send past the round's limit [query].
-    pub async fn over_limit(&mut self, _: ()) -> bool {
+    pub(super) async fn over_limit(&mut self, _: ()) -> bool {
         self.over_limit
     }
 
     /// The worker of each transaction, by id [query].
-    pub async fn owners(&mut self, _: ()) -> Vec<u32> {
+    pub(super) async fn owners(&mut self, _: ()) -> Vec<u32> {
         self.owners.clone()
     }
 
@@ -175,7 +175,7 @@ impl Driver {
 }
 
 /// What a round needs to run.
-pub struct RoundSetup<'a> {
+pub(super) struct RoundSetup<'a> {
     /// The round's index in the configuration.
     pub index: usize,
     /// The round's label.
@@ -198,7 +198,7 @@ pub struct RoundSetup<'a> {
 
 /// Runs one round on `chain` (already prepared for `workload`): every transaction's record,
 /// with times in simulated seconds since the round's start.
-pub fn run_round(
+pub(super) fn run_round(
     setup: RoundSetup<'_>,
     workload: Workload,
     chain: Chain,

@@ -8,7 +8,7 @@ use super::RoundSummary;
 use crate::ledger::{TransactionRecord, TransactionStatus as Status};
 
 /// The summary of one round's `records` (all of the same round).
-pub fn summarise(
+pub(super) fn summarise(
     name: &str,
     description: &str,
     function: crate::ledger::Function,
@@ -55,7 +55,7 @@ pub fn summarise(
 
 /// The `q` quantile of ascending `sorted` values, interpolating linearly between the two
 /// nearest ranks (numpy's default), or `None` if there are none.
-pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
+pub(super) fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     let last = sorted.len().checked_sub(1)?;
     let rank = q * last as f64;
     let below = rank.floor() as usize;

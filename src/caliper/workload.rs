@@ -32,7 +32,7 @@ struct OnChain {
 
 /// What one round sends.
 #[derive(Debug, Clone)]
-pub struct Workload {
+pub(super) struct Workload {
     function: Function,
     /// The entities the transactions cycle over.
     pool: Vec<OnChain>,
@@ -45,7 +45,7 @@ pub struct Workload {
 impl Workload {
     /// Prepares `chain` (deployed with `entities`) for a round of `function` and returns the
     /// workload; `round` names the round in errors.
-    pub fn prepare(
+    pub(super) fn prepare(
         function: Function,
         arguments: &Arguments,
         entities: &EntityTable,
@@ -94,12 +94,12 @@ impl Workload {
     }
 
     /// How many entities the transactions cycle over.
-    pub fn pool_size(&self) -> usize {
+    pub(super) fn pool_size(&self) -> usize {
         self.pool.len()
     }
 
     /// The `k`-th transaction of the round (0-based, over all workers).
-    pub fn call(&self, k: u64) -> Call {
+    pub(super) fn call(&self, k: u64) -> Call {
         let invalid = self.invalid_every.is_some_and(|n| (k + 1) % n == 0);
         let e = &self.pool[(k % self.pool.len() as u64) as usize];
         match self.function {

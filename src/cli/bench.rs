@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// Arguments of `blackstart bench`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Caliper benchmark configuration (YAML), e.g. scenarios/caliper-fig12.yaml.
     config: PathBuf,
     /// Chain profile: a bundled one (ganache, instant, interval-2s, interval-12s) or a YAML
@@ -45,7 +45,7 @@ impl From<CaliperError> for Failure {
     }
 }
 
-pub fn run(args: Args) -> Result<String, Failure> {
+pub(super) fn run(args: Args) -> Result<String, Failure> {
     let config = BenchmarkConfig::load(&args.config)?;
     let profile = ChainProfile::resolve(&args.chain)?;
     let scenario: Scenario = match &args.scenario {

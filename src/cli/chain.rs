@@ -13,7 +13,7 @@ struct Report {
     functions: Vec<FunctionGas>,
 }
 
-pub fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure> {
+pub(super) fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure> {
     let entities = EntityTable::new(scenario);
     let shares = first_island_shares(scenario, &entities)?;
     let functions = gas_report(scenario, &entities, shares).map_err(anyhow::Error::from)?;

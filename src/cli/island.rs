@@ -10,7 +10,7 @@ struct Report {
     islands: Vec<Island>,
 }
 
-pub fn run(scenario: &Scenario, format: Format) -> Result<String, Failure> {
+pub(super) fn run(scenario: &Scenario, format: Format) -> Result<String, Failure> {
     let islands = islands_after_faults(scenario);
     match format {
         Format::Json => json(&Report { islands }),

@@ -37,7 +37,7 @@ const EXIT_BAD_INPUT: u8 = 2;
 /// 13-node campus testbed. Start with `blackstart validate scenarios/campus13.yaml`.
 #[derive(Debug, Parser)]
 #[command(name = "blackstart", version, about, long_about)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -165,7 +165,7 @@ enum ModelArg {
 
 /// How a command prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Aligned text for people.
     Table,
     /// One JSON document on stdout, for scripts.
@@ -173,7 +173,7 @@ pub enum Format {
 }
 
 /// A failed command: the message for stderr and the process exit code.
-pub struct Failure {
+pub(crate) struct Failure {
     pub error: anyhow::Error,
     pub exit_code: u8,
 }
@@ -199,7 +199,7 @@ impl From<anyhow::Error> for Failure {
 /// Parses the command line. Options read negative numbers as values, so that a count given as
 /// `-5` is refused in one line naming the option, not taken for an unknown flag; so is any value
 /// an option cannot take. Other argument errors, help and version exit through clap.
-pub fn parse() -> Result<Cli, Failure> {
+pub(crate) fn parse() -> Result<Cli, Failure> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     use clap::{CommandFactory, FromArgMatches};
     let matches = negative_values(Cli::command()).try_get_matches();
@@ -255,7 +255,7 @@ fn negative_values(command: clap::Command) -> clap::Command {
 }
 
 /// Runs the parsed command line and returns what it prints on stdout.
-pub fn run(cli: Cli) -> Result<String, Failure> {
+pub(crate) fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Validate { file } => validate::run(&file, &load(&file)?),
         Command::Island { file, format } => island::run(&load(&file)?, format),

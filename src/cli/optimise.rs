@@ -6,7 +6,7 @@ use blackstart::optimise::{self, Allocation, Model, OptimiseError, Settings};
 use blackstart::scenario::Scenario;
 
 /// The isolated islands' numbers and allocations, in island order.
-pub fn allocations(
+pub(super) fn allocations(
     scenario: &Scenario,
     model: Option<Model>,
     exclude: Option<Vec<String>>,
@@ -33,7 +33,7 @@ fn exit_code(error: &OptimiseError) -> u8 {
     }
 }
 
-pub fn run(
+pub(super) fn run(
     scenario: &Scenario,
     model: Option<Model>,
     exclude: Option<Vec<String>>,

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 /// The command's arguments.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Output directory: comparison.md, figures/*.png and the sweep's Parquet tables (sweep/).
     /// What an earlier `reproduce` wrote there is replaced.
     #[arg(long, default_value = "results/paper")]
@@ -35,7 +35,7 @@ struct Summary {
     wall_time_s: f64,
 }
 
-pub fn run(args: Args) -> Result<String, Failure> {
+pub(super) fn run(args: Args) -> Result<String, Failure> {
     if args.runs == 0 {
         return Err(Failure {
             error: anyhow::anyhow!("--runs must be at least 1"),

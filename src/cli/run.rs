@@ -8,7 +8,7 @@ use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
 use polars::prelude::DataFrame;
 use std::path::Path;
 
-pub fn run(
+pub(super) fn run(
     scenario: &Scenario,
     plan: &RunPlan,
     out: Option<&Path>,

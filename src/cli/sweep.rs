@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 /// The sweep command's arguments.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Scenario file (YAML).
     pub file: PathBuf,
     /// Runs in the whole sweep (default: the scenario's `monte_carlo.runs`).
@@ -52,7 +52,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
+pub(super) fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
     let bad_input = |message: String| Failure {
         error: anyhow::anyhow!(message),
         exit_code: super::EXIT_BAD_INPUT,
@@ -146,7 +146,7 @@ fn max_threads() -> usize {
 }
 
 /// `blackstart summarise DIR`: the summary of every shard written to a sweep directory.
-pub fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
+pub(super) fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
     let summary = sweep::summarise_directory(dir).map_err(|e| Failure {
         error: e.into(),
         exit_code: super::EXIT_BAD_INPUT,

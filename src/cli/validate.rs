@@ -4,7 +4,7 @@ use super::Failure;
 use blackstart::scenario::{Mining, NodeKind, Scenario};
 use std::path::Path;
 
-pub fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
+pub(super) fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
     let mut out = String::new();
     let count = |kind| s.grid.nodes.iter().filter(|n| n.kind == kind).count();
     let e = &s.entities;

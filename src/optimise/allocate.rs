@@ -122,7 +122,7 @@ fn walk(curves: &[&Curve], total: f64, mut price: f64, eps: f64) -> Result<f64, 
 impl Face {
     /// Whether the optimal set holds more than one allocation: at least two variables can
     /// move and the total leaves them room.
-    pub fn is_degenerate(&self) -> bool {
+    pub(super) fn is_degenerate(&self) -> bool {
         let free = self
             .lo
             .iter()
@@ -136,7 +136,7 @@ impl Face {
     /// A vertex of the face: variables raised from `lo` towards `hi` in index order until
     /// the total is reached, so at most one ends strictly inside its range. The cost is
     /// the same at every point of the face.
-    pub fn vertex(&self) -> Vec<f64> {
+    pub(super) fn vertex(&self) -> Vec<f64> {
         let mut room = self.total - self.lo.iter().sum::<f64>();
         self.lo
             .iter()
@@ -153,7 +153,7 @@ impl Face {
     /// of its capacity `cap_i` as far as its range allows (`x_i = clamp(μ·cap_i, lo_i, hi_i)`).
     /// Strictly convex, so unique: the deterministic representative of a degenerate optimum
     /// and the fair model's tie-break.
-    pub fn spread(&self, caps: &[f64]) -> Result<Vec<f64>, OptimiseError> {
+    pub(super) fn spread(&self, caps: &[f64]) -> Result<Vec<f64>, OptimiseError> {
         if !self.is_degenerate() {
             return Ok(self.vertex());
         }

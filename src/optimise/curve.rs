@@ -12,7 +12,7 @@ pub(crate) struct Quad {
 
 impl Quad {
     /// The linear function `k1·x`.
-    pub fn linear(k1: f64) -> Quad {
+    pub(super) fn linear(k1: f64) -> Quad {
         Quad {
             k0: 0.0,
             k1,
@@ -21,12 +21,12 @@ impl Quad {
     }
 
     /// Value at `x`.
-    pub fn value(&self, x: f64) -> f64 {
+    pub(super) fn value(&self, x: f64) -> f64 {
         self.k0 + x * (self.k1 + x * self.k2)
     }
 
     /// Derivative at `x`.
-    pub fn slope(&self, x: f64) -> f64 {
+    pub(super) fn slope(&self, x: f64) -> f64 {
         self.k1 + 2.0 * self.k2 * x
     }
 
@@ -95,7 +95,7 @@ impl Curve {
     /// Builds a curve from contiguous pieces `(a, b, quad)` in increasing `x`, which must
     /// form a convex function. Rounding can leave a kink very slightly non-convex; the
     /// marginal-cost ranges are repaired to be monotone so the price map stays consistent.
-    pub fn new(pieces: impl IntoIterator<Item = (f64, f64, Quad)>) -> Curve {
+    pub(super) fn new(pieces: impl IntoIterator<Item = (f64, f64, Quad)>) -> Curve {
         let mut segs: Vec<Seg> = Vec::new();
         let mut floor = f64::NEG_INFINITY;
         for (a, b, quad) in pieces {
@@ -110,7 +110,7 @@ impl Curve {
 
     /// The pointwise maximum of `quads` (each convex) on `[a, b]`: convex, split into the
     /// pieces where one quadratic is the largest.
-    pub fn max_of(quads: &[Quad], a: f64, b: f64) -> Curve {
+    pub(super) fn max_of(quads: &[Quad], a: f64, b: f64) -> Curve {
         let mut cuts = vec![a, b];
         for (i, p) in quads.iter().enumerate() {
             for q in &quads[i + 1..] {
@@ -145,7 +145,7 @@ impl Curve {
     }
 
     /// The same function restricted to `[a, b]` (within its domain, `a <= b`).
-    pub fn restrict(&self, a: f64, b: f64) -> Curve {
+    pub(super) fn restrict(&self, a: f64, b: f64) -> Curve {
         let pieces: Vec<_> = self
             .segs
             .iter()
@@ -159,39 +159,39 @@ impl Curve {
     }
 
     /// The pieces `(a, b, quad)` in increasing `x`.
-    pub fn pieces(&self) -> impl Iterator<Item = (f64, f64, Quad)> + '_ {
+    pub(super) fn pieces(&self) -> impl Iterator<Item = (f64, f64, Quad)> + '_ {
         self.segs.iter().map(|s| (s.a, s.b, s.quad))
     }
 
     /// Number of pieces.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.segs.len()
     }
 
     /// Left end of the domain.
-    pub fn lo(&self) -> f64 {
+    pub(super) fn lo(&self) -> f64 {
         self.segs[0].a
     }
 
     /// Right end of the domain.
-    pub fn hi(&self) -> f64 {
+    pub(super) fn hi(&self) -> f64 {
         self.segs[self.segs.len() - 1].b
     }
 
     /// Smallest and largest marginal cost on the domain.
-    pub fn slope_range(&self) -> (f64, f64) {
+    pub(super) fn slope_range(&self) -> (f64, f64) {
         (self.segs[0].da, self.segs[self.segs.len() - 1].db)
     }
 
     /// Value at `x` (clamped into the domain).
-    pub fn value(&self, x: f64) -> f64 {
+    pub(super) fn value(&self, x: f64) -> f64 {
         let x = x.clamp(self.lo(), self.hi());
         let seg = self.segs.iter().find(|s| x <= s.b).unwrap_or(&self.segs[0]);
         seg.quad.value(x)
     }
 
     /// The points minimising `g(x) − price·x`: the interval `[x⁻, x⁺]`.
-    pub fn at_price(&self, price: f64) -> (f64, f64) {
+    pub(super) fn at_price(&self, price: f64) -> (f64, f64) {
         (self.lowest_at(price), self.highest_at(price))
     }
 
@@ -221,7 +221,7 @@ impl Curve {
 
     /// Just above `price`: how fast `x⁺` grows with the price, and the next price at which
     /// that rate changes (`+∞` when `x⁺` is at the top of the domain).
-    pub fn step_up(&self, price: f64) -> (f64, f64) {
+    pub(super) fn step_up(&self, price: f64) -> (f64, f64) {
         for s in &self.segs {
             if price < s.da {
                 return (0.0, s.da);
@@ -235,7 +235,7 @@ impl Curve {
 
     /// Just below `price`: how fast `x⁻` falls as the price falls, and the previous price at
     /// which that rate changes (`−∞` at the bottom of the domain).
-    pub fn step_down(&self, price: f64) -> (f64, f64) {
+    pub(super) fn step_down(&self, price: f64) -> (f64, f64) {
         for s in self.segs.iter().rev() {
             if price > s.db {
                 return (0.0, s.db);

@@ -51,7 +51,7 @@ pub(crate) struct FairIsland {
 
 impl FairIsland {
     /// Builds each prosumer's limits and cost at base tariff `bt`.
-    pub fn new(prosumers: &[&ProsumerInput], bt: f64) -> FairIsland {
+    pub(super) fn new(prosumers: &[&ProsumerInput], bt: f64) -> FairIsland {
         let mut island = FairIsland {
             curves: Vec::with_capacity(prosumers.len()),
             battery: Vec::with_capacity(prosumers.len()),

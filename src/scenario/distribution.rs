@@ -23,28 +23,69 @@ pub enum Law {
     /// Always `value`.
     Fixed(f64),
     /// Uniform on `[min, max]`.
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
     /// Normal with `mean` and `std_dev`, truncated to `[min, max]` when bounds are given.
     Normal {
+        /// Mean before truncation.
         mean: f64,
+        /// Standard deviation before truncation.
         std_dev: f64,
+        /// Lower truncation bound, if any.
         #[serde(default)]
         min: Option<f64>,
+        /// Upper truncation bound, if any.
         #[serde(default)]
         max: Option<f64>,
     },
     /// Log-normal: `exp(N(mu, sigma))`; the median is `exp(mu)`.
-    Lognormal { mu: f64, sigma: f64 },
+    Lognormal {
+        /// Mean of the logarithm.
+        mu: f64,
+        /// Standard deviation of the logarithm.
+        sigma: f64,
+    },
     /// Exponential with the given `mean` (the reciprocal of the rate).
-    Exponential { mean: f64 },
+    Exponential {
+        /// The mean.
+        mean: f64,
+    },
     /// Weibull with `scale` (characteristic life) and `shape` (< 1 infant mortality, > 1 wear-out).
-    Weibull { scale: f64, shape: f64 },
+    Weibull {
+        /// Characteristic life.
+        scale: f64,
+        /// Shape.
+        shape: f64,
+    },
     /// Gamma with `shape` and `scale`.
-    Gamma { shape: f64, scale: f64 },
+    Gamma {
+        /// Shape.
+        shape: f64,
+        /// Scale.
+        scale: f64,
+    },
     /// Triangular on `[min, max]` with its peak at `mode` (three-point estimate).
-    Triangular { min: f64, mode: f64, max: f64 },
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
     /// PERT (a smoothed three-point estimate) on `[min, max]` with its peak at `mode`.
-    Pert { min: f64, mode: f64, max: f64 },
+    Pert {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
 }
 
 /// A random quantity of a scenario: a plain number in YAML, or a one-key map naming its [`Law`].
@@ -244,7 +285,8 @@ impl Distribution {
         const VALIDATED: &str = "distribution parameters are validated when the scenario loads";
         match self.law {
             Law::Fixed(v) => v,
-            Law::Uniform { min, max } if min == max => min,
+            // Validation makes min ≤ max: this is a degenerate (fixed) uniform.
+            Law::Uniform { min, max } if max <= min => min,
             Law::Uniform { min, max } => rand_distr::Uniform::new_inclusive(min, max)
                 .expect(VALIDATED)
                 .sample(rng),

@@ -54,7 +54,7 @@ pub struct Phases {
 
 /// Where an island's restoration stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Cut off; no RTDCCU has reported yet.
     AwaitingDetection,
     /// Waiting for the readings requested from the island's meters.
@@ -83,12 +83,12 @@ pub enum Stage {
 
 impl Stage {
     /// Whether the island's story is over (settled, or failed).
-    pub fn is_final(&self) -> bool {
+    pub(crate) fn is_final(&self) -> bool {
         matches!(self, Stage::Done | Stage::Failed(_))
     }
 
     /// Where the story stands, for people ("awaiting detection", …).
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             Stage::AwaitingDetection => "awaiting detection",
             Stage::Gathering { .. } => "gathering readings",
@@ -106,7 +106,7 @@ impl Stage {
 
 /// One prosumer's part of the allocation in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Share {
+pub(crate) struct Share {
     /// The prosumer.
     pub entity: EntityIndex,
     /// Extra export, kWh per interval.
@@ -130,7 +130,7 @@ impl Share {
 
 /// One island's restoration, as the coordinator tracks and reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IslandRestoration {
+pub(crate) struct IslandRestoration {
     /// The island's number as `blackstart island` gives it: 1-based position, among the grid's
     /// components after the run's faults, of the component holding the island's first node.
     pub number: usize,
@@ -181,7 +181,7 @@ struct Pending {
 
 /// Static inputs of the coordinator, from the scenario and the run's plan.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CoordinatorConfig {
+pub(super) struct CoordinatorConfig {
     /// The scenario simulated.
     pub scenario: Scenario,
     /// The scenario's entities.
@@ -202,7 +202,7 @@ impl CoordinatorConfig {
 
 /// The restoration coordinator.
 #[derive(Serialize, Deserialize)]
-pub struct Coordinator {
+pub(super) struct Coordinator {
     /// Messages to meters and RTDCCUs over the network.
     pub to_network: Output<Envelope>,
     /// Transactions to the chain node.
@@ -234,7 +234,7 @@ fn on_chain(r: &Reading) -> chain::Reading {
 #[Model]
 impl Coordinator {
     /// A coordinator for the run described by `config`.
-    pub fn new(config: CoordinatorConfig) -> Self {
+    pub(super) fn new(config: CoordinatorConfig) -> Self {
         let n = config.entities.len();
         Coordinator {
             to_network: Output::default(),
@@ -251,7 +251,7 @@ impl Coordinator {
     }
 
     /// The operator's breakers show an island has lost its supply [input port].
-    pub async fn island_formed(&mut self, island: IslandFormed) {
+    pub(super) async fn island_formed(&mut self, island: IslandFormed) {
         for &e in &island.entities {
             self.island_of_entity[e as usize] = Some(self.islands.len());
         }
@@ -279,7 +279,7 @@ impl Coordinator {
     }
 
     /// A report from a meter or an RTDCCU arrives over the network [input port].
-    pub async fn report(&mut self, report: Report, cx: &Context<Self>) {
+    pub(super) async fn report(&mut self, report: Report, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         match report {
             Report::OutageDetected {
@@ -303,7 +303,7 @@ impl Coordinator {
     }
 
     /// A confirmed receipt arrives from the chain node [input port].
-    pub async fn receipt(&mut self, receipt: Receipt, cx: &Context<Self>) {
+    pub(super) async fn receipt(&mut self, receipt: Receipt, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         let Some(Pending {
             island: i,
@@ -402,7 +402,7 @@ impl Coordinator {
     }
 
     /// The optimiser answers [input port].
-    pub async fn optimised(&mut self, response: OptimiseResponse, cx: &Context<Self>) {
+    pub(super) async fn optimised(&mut self, response: OptimiseResponse, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         let i = response.island;
         let island = &mut self.islands[i];
@@ -514,12 +514,12 @@ impl Coordinator {
     }
 
     /// Every island's restoration [replier port, queried after the run].
-    pub async fn restorations(&mut self, _: ()) -> Vec<IslandRestoration> {
+    pub(super) async fn restorations(&mut self, _: ()) -> Vec<IslandRestoration> {
         self.islands.clone()
     }
 
     /// Whether every island formed so far is settled or has failed [replier port].
-    pub async fn settled(&mut self, _: ()) -> bool {
+    pub(super) async fn settled(&mut self, _: ()) -> bool {
         self.islands
             .iter()
             .all(|i| matches!(i.stage, Stage::Done | Stage::Failed(_)))

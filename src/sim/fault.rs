@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// Opens lines at the run's fault times.
 #[derive(Serialize, Deserialize)]
-pub struct FaultInjector {
+pub(super) struct FaultInjector {
     /// Loss of supply, one port per entity's RTDCCU (the time supply was lost, s).
     pub supply_lost: Vec<Output<f64>>,
     /// Islands that lose their supply, to the restoration coordinator.
@@ -35,7 +35,7 @@ pub struct FaultInjector {
 #[Model]
 impl FaultInjector {
     /// Injects `faults` (line, time in s) into `topology`, whose entities sit on `entity_nodes`.
-    pub fn new(
+    pub(super) fn new(
         topology: Topology,
         faults: Vec<([NodeId; 2], f64)>,
         entity_nodes: Vec<NodeId>,

@@ -3,11 +3,11 @@
 
 use crate::optimise;
 
-pub use crate::entity::EntityIndex;
+pub(super) use crate::entity::EntityIndex;
 
 /// One meter reading: the energies of one interval.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Reading {
+pub(super) struct Reading {
     /// The entity read.
     pub entity: EntityIndex,
     /// The interval the reading covers: `[interval·Δ, (interval+1)·Δ)`.
@@ -30,7 +30,7 @@ pub struct Reading {
 
 /// What RTDCCUs and meters tell the restoration coordinator.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Report {
+pub(super) enum Report {
     /// A meter reading (periodic, or gathered on request).
     Reading(Reading),
     /// An RTDCCU saw its node lose supply.
@@ -55,7 +55,7 @@ pub enum Report {
 
 /// A command to an entity's relay / power-flow controller.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RelayCommand {
+pub(super) struct RelayCommand {
     /// Restoration round the command belongs to (1 for the first allocation).
     pub round: u32,
     /// Extra energy per interval the prosumer is to export (0 for consumers), kWh.
@@ -64,7 +64,7 @@ pub struct RelayCommand {
 
 /// A message on the communication network, with its destination.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Envelope {
+pub(super) enum Envelope {
     /// To the restoration coordinator.
     Coordinator(Report),
     /// To an entity's RTDCCU.
@@ -75,7 +75,7 @@ pub enum Envelope {
 
 /// The grid operator learns that lines opened (from its breakers), and which part is cut off.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IslandFormed {
+pub(super) struct IslandFormed {
     /// The island's number as `blackstart island` gives it: 1-based position, among the grid's
     /// components after all the run's faults, of the component holding the island's first node.
     pub number: usize,
@@ -89,7 +89,7 @@ pub struct IslandFormed {
 
 /// A request to the optimiser model.
 #[derive(Debug, Clone)]
-pub struct OptimiseRequest {
+pub(super) struct OptimiseRequest {
     /// Which island (index in the coordinator's list).
     pub island: usize,
     /// The allocation problem of the island.
@@ -100,7 +100,7 @@ pub struct OptimiseRequest {
 
 /// The optimiser's answer.
 #[derive(Debug, Clone)]
-pub struct OptimiseResponse {
+pub(super) struct OptimiseResponse {
     /// Which island.
     pub island: usize,
     /// The allocation, or why there is none.

@@ -15,7 +15,7 @@ const DAY_S: f64 = 86_400.0;
 
 /// A smart meter.
 #[derive(Serialize, Deserialize)]
-pub struct Meter {
+pub(super) struct Meter {
     /// Readings sent over the network to the coordinator.
     pub to_network: Output<Envelope>,
     entity: EntityIndex,
@@ -35,7 +35,7 @@ pub struct Meter {
 #[Model]
 impl Meter {
     /// The meter of `entity`, reading every `interval_s`.
-    pub fn new(
+    pub(super) fn new(
         entity: EntityIndex,
         profile: Profile,
         interval_s: f64,
@@ -76,14 +76,14 @@ impl Meter {
     }
 
     /// Asks for the latest reading now [input port].
-    pub async fn request(&mut self, _: (), cx: &Context<Self>) {
+    pub(super) async fn request(&mut self, _: (), cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         let interval = ((now_s / self.interval_s).floor() as u64).max(1) - 1;
         self.report(interval, now_s, true).await;
     }
 
     /// The prosumer's controller now exports `extra_kwh` more per interval [input port].
-    pub async fn set_extra_export(&mut self, extra_kwh: f64, cx: &Context<Self>) {
+    pub(super) async fn set_extra_export(&mut self, extra_kwh: f64, cx: &Context<Self>) {
         self.extra_export = Some((extra_kwh, clock::seconds(cx.time())));
     }
 
@@ -156,7 +156,7 @@ impl Meter {
 
 /// Mean of the clear-sky daylight curve over `[start_s, end_s)`: 0 before 08:00 and after
 /// 18:00, rising linearly to 1 at 12:00, 1 until 14:00, falling linearly to 0 at 18:00.
-pub fn daylight_mean(start_s: f64, end_s: f64) -> f64 {
+pub(super) fn daylight_mean(start_s: f64, end_s: f64) -> f64 {
     /// Integral of the curve from midnight to `t_s` (any day), in hours.
     fn cumulative_h(t_s: f64) -> f64 {
         let days = (t_s / DAY_S).floor();

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// The network, one model for all links (they share one latency law).
 #[derive(Serialize, Deserialize)]
-pub struct NetworkLink {
+pub(super) struct NetworkLink {
     /// Delivers reports to the restoration coordinator.
     pub to_coordinator: Output<Report>,
     /// Delivers relay commands, one port per entity's RTDCCU.
@@ -35,7 +35,12 @@ pub struct NetworkLink {
 impl NetworkLink {
     /// A network with the scenario's latency (times `latency_factor`) and loss, drawing from
     /// `rng`, with delivery ports for `entities` RTDCCUs and meters.
-    pub fn new(config: &NetworkConfig, latency_factor: f64, entities: usize, rng: Stream) -> Self {
+    pub(super) fn new(
+        config: &NetworkConfig,
+        latency_factor: f64,
+        entities: usize,
+        rng: Stream,
+    ) -> Self {
         NetworkLink {
             to_coordinator: Output::default(),
             to_rtdccu: (0..entities).map(|_| Output::default()).collect(),
@@ -52,7 +57,7 @@ impl NetworkLink {
 
     /// Sends a message [input port]: it arrives after the latency of the attempt that gets
     /// through, plus one retry timeout per lost attempt before it.
-    pub async fn send(&mut self, envelope: Envelope, cx: &Context<Self>) {
+    pub(super) async fn send(&mut self, envelope: Envelope, cx: &Context<Self>) {
         let mut delay_s = 0.0;
         for attempt in 0..=self.max_retries {
             let lost = self.loss_probability > 0.0 && self.rng.random_bool(self.loss_probability);

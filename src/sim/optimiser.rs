@@ -16,7 +16,7 @@ use std::time::Instant;
 
 /// The optimiser service of the operator.
 #[derive(Serialize, Deserialize)]
-pub struct Optimiser {
+pub(super) struct Optimiser {
     /// Allocations, to the restoration coordinator.
     pub response: Output<OptimiseResponse>,
     duration: OptimiserTime,
@@ -25,12 +25,12 @@ pub struct Optimiser {
 }
 
 /// Answers computed but not yet due, by number (kept out of the serialisable state).
-pub type Answers = BTreeMap<u64, OptimiseResponse>;
+pub(super) type Answers = BTreeMap<u64, OptimiseResponse>;
 
 #[Model(type Env = Answers)]
 impl Optimiser {
     /// An optimiser whose simulated duration follows `duration`.
-    pub fn new(duration: OptimiserTime, rng: Stream) -> Self {
+    pub(super) fn new(duration: OptimiserTime, rng: Stream) -> Self {
         Optimiser {
             response: Output::default(),
             duration,
@@ -40,7 +40,7 @@ impl Optimiser {
     }
 
     /// Solves an island's allocation problem [input port].
-    pub async fn solve(
+    pub(super) async fn solve(
         &mut self,
         request: OptimiseRequest,
         cx: &Context<Self>,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// One entity's RTDCCU with its outage detector and relay.
 #[derive(Serialize, Deserialize)]
-pub struct Rtdccu {
+pub(super) struct Rtdccu {
     /// Reports (detection, switching done) sent over the network.
     pub to_network: Output<Envelope>,
     /// The extra export set on the prosumer's power-flow controller, kWh per interval.
@@ -28,7 +28,7 @@ pub struct Rtdccu {
 #[Model]
 impl Rtdccu {
     /// The RTDCCU of `entity`.
-    pub fn new(
+    pub(super) fn new(
         entity: EntityIndex,
         detection_delay_s: Distribution,
         switching_delay_s: Distribution,
@@ -47,7 +47,7 @@ impl Rtdccu {
     }
 
     /// Its node lost supply at `lost_at_s` [input port].
-    pub async fn supply_lost(&mut self, lost_at_s: f64, cx: &Context<Self>) {
+    pub(super) async fn supply_lost(&mut self, lost_at_s: f64, cx: &Context<Self>) {
         let delay_s = self.detection_delay_s.sample(&mut self.rng);
         match clock::delay(delay_s) {
             None => self.detect(lost_at_s, cx).await,
@@ -69,7 +69,7 @@ impl Rtdccu {
     }
 
     /// A relay command arrives [input port].
-    pub async fn command(&mut self, command: RelayCommand, cx: &Context<Self>) {
+    pub(super) async fn command(&mut self, command: RelayCommand, cx: &Context<Self>) {
         let received_at_s = clock::seconds(cx.time());
         let delay_s = self.switching_delay_s.sample(&mut self.rng);
         match clock::delay(delay_s) {

@@ -93,7 +93,7 @@ pub struct Summary {
 }
 
 /// Linear-interpolation percentile of sorted values (numpy's default), `q` in [0, 1].
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+pub(super) fn percentile(sorted: &[f64], q: f64) -> f64 {
     let position = q * (sorted.len() - 1) as f64;
     let below = position.floor() as usize;
     let above = position.ceil() as usize;

@@ -8,21 +8,21 @@ use std::time::{Duration, Instant};
 
 /// Longest a case may run before it counts as a hang. A bound on hangs, not a timing
 /// assertion: a case that finishes is judged by its output only.
-pub const HANG: Duration = Duration::from_secs(120);
+pub(crate) const HANG: Duration = Duration::from_secs(120);
 
 /// What a finished `blackstart` process left.
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Its exit code.
-    pub code: i32,
+    pub(crate) code: i32,
     /// Its standard output.
-    pub stdout: String,
+    pub(crate) stdout: String,
     /// Its standard error.
-    pub stderr: String,
+    pub(crate) stderr: String,
 }
 
 /// Runs `blackstart args` (in `cwd` when given), killing it and failing after [`HANG`], and
 /// failing on a panic (a "panicked" message or exit 101).
-pub fn blackstart_in(cwd: Option<&Path>, args: &[&str]) -> Outcome {
+pub(crate) fn blackstart_in(cwd: Option<&Path>, args: &[&str]) -> Outcome {
     let mut command = Command::new(env!("CARGO_BIN_EXE_blackstart"));
     command
         .args(args)

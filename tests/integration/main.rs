@@ -9,6 +9,10 @@
 //!   `one_outage` and `small_sweep` (the files of `examples/`, compiled here too so that their
 //!   tests run them).
 
+// The tests compare floats exactly on purpose: published and hand-computed values, and
+// bit-identical results across threads and shards.
+#![allow(clippy::float_cmp)]
+
 mod chain;
 mod cli_bench;
 mod cli_optimise;

@@ -230,7 +230,7 @@ pub(crate) struct PaperIsland {
 impl PaperIsland {
     /// Builds every prosumer's feasible intervals and costs. `prosumers` pairs each
     /// prosumer with its index in the problem, for errors.
-    pub fn new(
+    pub(super) fn new(
         prosumers: &[(usize, &ProsumerInput)],
         beta_min: f64,
         bt: f64,
