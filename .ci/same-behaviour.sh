@@ -81,7 +81,7 @@ for scenario in "${scenarios[@]}"; do
     echo "   same: run $scenario --seed 1 (JSON report), chain gas $scenario"
 done
 for side in old new; do
-    "${!side}" sweep scenarios/campus13.yaml --runs "$runs" --out "$work/$side/sweep" --quiet \
+    "${!side}" sweep scenarios/campus13.yaml --runs "$runs" --events --out "$work/$side/sweep" --quiet \
         >"$work/$side/sweep.txt"
     "${!side}" bench scenarios/caliper-fig12.yaml --out "$work/$side/bench" >"$work/$side/bench.txt"
 done
