@@ -213,6 +213,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 battery_kwh: p.battery_kwh,
                 consumption_kwh: p.consumption_kwh,
                 alpha_max: p.alpha_max,
+                battery: None,
             });
         } else {
             let (demand_kwh, priority) = household_consumer(&mut rng, scale);
@@ -230,6 +231,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         .map(|j| Fault {
             line: [trunk(j), lateral_bus(j)],
             at_s: None,
+            repair_time_s: None,
         })
         .collect();
     let campus13 = crate::caliper::bundled_scenario();

@@ -177,6 +177,10 @@ pub struct Prosumer {
     /// Largest share of its own consumption it is willing to shed, in [0, 1].
     #[serde(default = "one")]
     pub alpha_max: f64,
+    /// Its battery with state (docs/model.md §9): capacity, power limits, efficiency, reserve.
+    /// Absent: `battery_kwh` per interval, as today. `capacity_kwh` is required here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery: Option<BatteryConfig>,
 }
 
 /// A consumer: load only.
@@ -230,6 +234,78 @@ pub struct BatteryBank {
     /// Energy given out per interval, `P_BBD`, kWh.
     #[serde(default)]
     pub discharge_kwh: f64,
+    /// Its physics with state (docs/model.md §9): power limits, efficiency, reserve; its
+    /// capacity and initial state are the bank's own `capacity_kwh` and `stored_kwh`. Absent:
+    /// `charge_kwh` and `discharge_kwh` per interval, as today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery: Option<BatteryConfig>,
+}
+
+/// A battery with state of charge (docs/model.md §9), on a prosumer or a battery bank.
+/// Power limits are at the battery's terminals (what the island sees); the round-trip
+/// efficiency is split evenly between charging and discharging (√η each way).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatteryConfig {
+    /// Usable capacity, kWh: required on a prosumer; on a bank it is the bank's own
+    /// `capacity_kwh` and must not be given here.
+    #[serde(default)]
+    pub capacity_kwh: Option<f64>,
+    /// Largest charging power, kW; default [`BatteryConfig::DEFAULT_C_RATE`] × capacity.
+    #[serde(default)]
+    pub charge_kw: Option<f64>,
+    /// Largest discharging power, kW; default [`BatteryConfig::DEFAULT_C_RATE`] × capacity.
+    #[serde(default)]
+    pub discharge_kw: Option<f64>,
+    /// Round-trip efficiency η in (0, 1]: of 1 kWh charged, η kWh come back out.
+    #[serde(default = "BatteryConfig::default_efficiency")]
+    pub round_trip_efficiency: f64,
+    /// Share of the capacity always kept (never discharged below), in [0, 1).
+    #[serde(default = "BatteryConfig::default_reserve")]
+    pub reserve: f64,
+    /// State of charge at the start, as a share of the capacity, in [reserve, 1]; default 1 (a
+    /// backup battery kept full while the grid is up). On a bank it is the bank's own
+    /// `stored_kwh` and must not be given here.
+    #[serde(default)]
+    pub initial_soc: Option<f64>,
+}
+
+impl BatteryConfig {
+    /// Default power limits as a multiple of the capacity per hour (0.5 C: a full charge or
+    /// discharge in two hours, between a home battery's ≈ 0.4 C and a 1-h grid battery).
+    pub const DEFAULT_C_RATE: f64 = 0.5;
+    /// Default round-trip efficiency (lithium-ion with its inverter, AC to AC).
+    pub const DEFAULT_EFFICIENCY: f64 = 0.9;
+    /// Default reserve: a fifth of the capacity kept for the battery's life and the
+    /// owner's own backup.
+    pub const DEFAULT_RESERVE: f64 = 0.2;
+    /// Default initial state of charge of a prosumer's battery.
+    pub const DEFAULT_INITIAL_SOC: f64 = 1.0;
+
+    fn default_efficiency() -> f64 {
+        Self::DEFAULT_EFFICIENCY
+    }
+
+    fn default_reserve() -> f64 {
+        Self::DEFAULT_RESERVE
+    }
+
+    /// Largest charging power for a battery of `capacity_kwh`, kW.
+    pub fn charge_kw(&self, capacity_kwh: f64) -> f64 {
+        self.charge_kw
+            .unwrap_or(Self::DEFAULT_C_RATE * capacity_kwh)
+    }
+
+    /// Largest discharging power for a battery of `capacity_kwh`, kW.
+    pub fn discharge_kw(&self, capacity_kwh: f64) -> f64 {
+        self.discharge_kw
+            .unwrap_or(Self::DEFAULT_C_RATE * capacity_kwh)
+    }
+
+    /// Initial state of charge as a share of the capacity (on a prosumer).
+    pub fn initial_soc(&self) -> f64 {
+        self.initial_soc.unwrap_or(Self::DEFAULT_INITIAL_SOC)
+    }
 }
 
 /// Tariffs of docs/model.md §3.
@@ -264,6 +340,36 @@ pub struct Fault {
     /// When the line opens, s; `time.outage_at_s` when absent.
     #[serde(default)]
     pub at_s: Option<f64>,
+    /// How long the line takes to repair, s; [`Fault::default_repair_time_s`] when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_time_s: Option<Distribution>,
+}
+
+impl Fault {
+    /// The median repair time of the default law, s: 4 hours.
+    pub const DEFAULT_REPAIR_MEDIAN_S: f64 = 4.0 * 3600.0;
+    /// The log-standard deviation of the default law: 1, so that 90 % of repairs take
+    /// between 0.77 h and 21 h (4 h · e^∓1.645), the span of outage durations the paper's
+    /// Table 1 reports (26 min to 18 h).
+    pub const DEFAULT_REPAIR_SIGMA: f64 = 1.0;
+
+    /// The default repair time: lognormal with a median of 4 h and a log-standard deviation
+    /// of 1 (docs/model.md §9).
+    pub fn default_repair_time_s() -> Distribution {
+        Distribution {
+            law: Law::Lognormal {
+                mu: Self::DEFAULT_REPAIR_MEDIAN_S.ln(),
+                sigma: Self::DEFAULT_REPAIR_SIGMA,
+            },
+        }
+    }
+
+    /// This fault's repair-time law, s: its `repair_time_s` or the default.
+    pub fn repair_time_s(&self) -> Distribution {
+        self.repair_time_s
+            .clone()
+            .unwrap_or_else(Self::default_repair_time_s)
+    }
 }
 
 /// The meters' communication network.
@@ -303,6 +409,10 @@ pub struct Timing {
     pub optimiser_time_s: OptimiserTime,
     /// Period of the optimiser before the outage, s (the paper: every 5 min).
     pub pre_outage_optimiser_period_s: f64,
+    /// From a repaired grid's return to the island reconnected (resynchronised), s;
+    /// [`Timing::DEFAULT_RESYNC_DELAY_S`] when absent ([`Timing::resync_delay_s`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resync_delay_s: Option<Distribution>,
 }
 
 impl Default for Timing {
@@ -312,7 +422,21 @@ impl Default for Timing {
             switching_delay_s: Distribution::fixed(60.0),
             optimiser_time_s: OptimiserTime::Modelled(Distribution::fixed(1.0)),
             pre_outage_optimiser_period_s: 300.0,
+            resync_delay_s: None,
         }
+    }
+}
+
+impl Timing {
+    /// Default reconnection delay, s: IEEE 1547-2018's default wait before a resource
+    /// re-enters service once the grid's voltage and frequency are back in range (300 s).
+    pub const DEFAULT_RESYNC_DELAY_S: f64 = 300.0;
+
+    /// The reconnection (resynchronisation) delay's law, s: `resync_delay_s` or the default.
+    pub fn resync_delay_s(&self) -> Distribution {
+        self.resync_delay_s
+            .clone()
+            .unwrap_or_else(|| Distribution::fixed(Self::DEFAULT_RESYNC_DELAY_S))
     }
 }
 

@@ -439,6 +439,27 @@ fn check_entities(
         non_negative(&format!("{f}.battery_kwh"), p.battery_kwh)?;
         non_negative(&format!("{f}.consumption_kwh"), p.consumption_kwh)?;
         share(&format!("{f}.alpha_max"), p.alpha_max)?;
+        if let Some(battery) = &p.battery {
+            let capacity_field = format!("{f}.battery.capacity_kwh");
+            let Some(capacity_kwh) = battery.capacity_kwh else {
+                return Err((
+                    capacity_field,
+                    "required: a prosumer's battery needs its capacity".into(),
+                ));
+            };
+            positive(&capacity_field, capacity_kwh)?;
+            check_battery(&format!("{f}.battery"), battery, capacity_kwh)?;
+            let soc = battery.initial_soc();
+            if !(battery.reserve..=1.0).contains(&soc) {
+                fail(
+                    format!("{f}.battery.initial_soc"),
+                    format!(
+                        "must lie between the reserve ({}) and 1, got {soc}",
+                        battery.reserve
+                    ),
+                )?;
+            }
+        }
         prosumers.insert(p.id.clone(), p.alpha_max);
     }
     for (i, c) in e.consumers.iter().enumerate() {
@@ -481,8 +502,60 @@ fn check_entities(
                 ),
             )?;
         }
+        if let Some(battery) = &b.battery {
+            for (key, given) in [
+                ("capacity_kwh", battery.capacity_kwh.is_some()),
+                ("initial_soc", battery.initial_soc.is_some()),
+            ] {
+                if given {
+                    fail(
+                        format!("{f}.battery.{key}"),
+                        "a bank's capacity and initial state are its own capacity_kwh and \
+                         stored_kwh: remove this key",
+                    )?;
+                }
+            }
+            positive(&format!("{f}.capacity_kwh"), b.capacity_kwh)?;
+            check_battery(&format!("{f}.battery"), battery, b.capacity_kwh)?;
+            let reserve_kwh = battery.reserve * b.capacity_kwh;
+            if b.stored_kwh < reserve_kwh {
+                fail(
+                    format!("{f}.stored_kwh"),
+                    format!(
+                        "must be at least the battery's reserve ({} of {} kWh = {reserve_kwh} \
+                         kWh), got {}",
+                        battery.reserve, b.capacity_kwh, b.stored_kwh
+                    ),
+                )?;
+            }
+        }
     }
     Ok(prosumers)
+}
+
+/// A battery block's power limits, efficiency and reserve, for a battery of `capacity_kwh`;
+/// fields named from `field` (`entities.prosumers[0].battery`).
+fn check_battery(field: &str, b: &super::BatteryConfig, capacity_kwh: f64) -> Checked {
+    // As given, or the default (a multiple of the capacity).
+    non_negative(&format!("{field}.charge_kw"), b.charge_kw(capacity_kwh))?;
+    non_negative(
+        &format!("{field}.discharge_kw"),
+        b.discharge_kw(capacity_kwh),
+    )?;
+    let eta = b.round_trip_efficiency;
+    if !(eta > 0.0 && eta <= 1.0) {
+        fail(
+            format!("{field}.round_trip_efficiency"),
+            format!("must be in (0, 1], got {eta}"),
+        )?;
+    }
+    if !(0.0..1.0).contains(&b.reserve) {
+        fail(
+            format!("{field}.reserve"),
+            format!("must be in [0, 1), got {}", b.reserve),
+        )?;
+    }
+    Ok(())
 }
 
 fn check_tariffs(s: &Scenario) -> Checked {
@@ -528,6 +601,9 @@ fn check_faults(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checked {
                 ),
             )?;
         }
+        if let Some(d) = &fault.repair_time_s {
+            non_negative_distribution(&format!("faults[{i}].repair_time_s"), d)?;
+        }
     }
     Ok(())
 }
@@ -547,6 +623,9 @@ fn check_network_and_timing(s: &Scenario) -> Checked {
     non_negative_distribution("timing.switching_delay_s", &t.switching_delay_s)?;
     if let super::OptimiserTime::Modelled(d) = &t.optimiser_time_s {
         non_negative_distribution("timing.optimiser_time_s", d)?;
+    }
+    if let Some(d) = &t.resync_delay_s {
+        non_negative_distribution("timing.resync_delay_s", d)?;
     }
     positive(
         "timing.pre_outage_optimiser_period_s",
@@ -729,8 +808,16 @@ fn check_durations(s: &Scenario) -> Checked {
     if let Some(d) = &m.block_interval_s {
         laws.push(("monte_carlo.block_interval_s", d));
     }
+    if let Some(d) = &t.resync_delay_s {
+        laws.push(("timing.resync_delay_s", d));
+    }
     for (field, d) in laws {
         bounded_duration_distribution(field, d)?;
+    }
+    for (i, fault) in s.faults.iter().enumerate() {
+        if let Some(d) = &fault.repair_time_s {
+            bounded_duration_distribution(&format!("faults[{i}].repair_time_s"), d)?;
+        }
     }
     // A run's latencies are the latency times the run's latency factor.
     let slowest_s = s.network.latency_s.tail_bound() * m.latency_factor.tail_bound();
