@@ -24,6 +24,9 @@ pub enum Purpose {
     Chain,
     /// The optimiser's modelled duration.
     Optimiser,
+    /// One fault's repair time (by its index among the run's faults): a stream per fault, so
+    /// that a fault's repair does not depend on the others (docs/model.md §9).
+    Repair(u32),
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
@@ -47,6 +50,7 @@ pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
         Purpose::Meter(i) => (4, i),
         Purpose::Chain => (5, 0),
         Purpose::Optimiser => (6, 0),
+        Purpose::Repair(i) => (7, i),
     };
     let key = (tag << 32) | u64::from(index);
     Stream::seed_from_u64(mix(run_seed ^ mix(key)))
