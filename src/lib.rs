@@ -20,6 +20,8 @@
 //! - [`scenario`]: the YAML schema, its defaults, distributions, and validation with field paths.
 //! - [`grid`]: topology, islands after faults, each island's energy account and eq. 1.
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
+//! - [`plant`]: the physical side (docs/model.md §9) — batteries with state of charge, each
+//!   island's energy settled by physics per interval, fault repair times.
 //! - [`reliability`]: IEEE 1366 indices (SAIFI, SAIDI, CAIDI, MAIFI_E, ASAI, CEMI_n, CELID)
 //!   over per-customer interruption records, per outage event.
 //! - [`optimise`]: the restoration optimiser (docs/model.md §5): least-cost split of an island's
@@ -59,6 +61,7 @@ pub mod io;
 pub mod ledger;
 pub mod optimise;
 pub mod output;
+pub mod plant;
 pub mod reliability;
 pub mod reproduce;
 pub mod scenario;

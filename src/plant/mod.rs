@@ -1,0 +1,17 @@
+//! The plant: the physical side of the microgrid (docs/model.md §9), the truth the controller
+//! ([`crate::sim`]) only sees through its meters' readings.
+//!
+//! Entity models own the physical state — each interval's generation and demand, batteries'
+//! state of charge, whether a relay is closed — and each island's energy is settled by physics
+//! every meter interval, with an account whose identities hold exactly. Meter interval k covers
+//! `[k·Δ, (k+1)·Δ)` s since local midnight of the start date, Δ = `time.meter_interval_s`;
+//! energies per interval are in kWh, powers in kW. The simulator does not drive the plant yet.
+//!
+//! - [`battery`]: a battery with state of charge, power limits, efficiency and reserve.
+//! - [`settle`]: one island's energy in one interval — prosumers' export, DERs, grid-forming
+//!   battery banks, protection shedding, curtailment — and its [`settle::IntervalAccount`].
+//! - [`repair`]: when each fault is repaired.
+
+pub mod battery;
+pub mod repair;
+pub mod settle;
