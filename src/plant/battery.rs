@@ -294,4 +294,45 @@ mod tests {
         };
         assert_eq!(Battery::new(bad, 50.0).unwrap_err().field, "reserve");
     }
+
+    #[test]
+    fn scenario_blocks_resolve_their_defaults() {
+        let text = include_str!("../../scenarios/household-der.yaml")
+            .replacen(
+                "consumption_kwh: 0.4}",
+                "consumption_kwh: 0.4, battery: {capacity_kwh: 10}}",
+                1,
+            )
+            .replacen(
+                "discharge_kwh: 0.15}",
+                "discharge_kwh: 0.15, battery: {charge_kw: 3, reserve: 0.1}}",
+                1,
+            );
+        let s = crate::scenario::parse_str(&text, "h.yaml").unwrap();
+        let home = Battery::of_prosumer(&s.entities.prosumers[0])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            *home.params(),
+            BatteryParams {
+                capacity_kwh: 10.0,
+                charge_kw: 5.0,
+                discharge_kw: 5.0,
+                round_trip_efficiency: 0.9,
+                reserve: 0.2,
+            }
+        );
+        assert_eq!(home.soc_kwh(), 10.0);
+        assert_eq!(Battery::of_prosumer(&s.entities.prosumers[1]), Ok(None));
+        let bank = Battery::of_bank(&s.entities.batteries[0]).unwrap().unwrap();
+        assert_eq!(
+            (
+                bank.params().charge_kw,
+                bank.params().discharge_kw,
+                bank.params().reserve
+            ),
+            (3.0, 5.0, 0.1)
+        );
+        assert_eq!(bank.soc_kwh(), 4.0);
+    }
 }

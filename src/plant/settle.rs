@@ -17,7 +17,8 @@
 //!    island's supply — prosumers' export, DERs, and what the battery banks can deliver — is
 //!    still short of the connected demand, *under-frequency protection* sheds connected
 //!    consumers, lowest priority first; among equal priorities the larger demand first (fewest
-//!    consumers dropped), then by id; it stops as soon as supply covers the remaining demand.
+//!    consumers dropped), then by id; it stops as soon as supply covers the remaining demand
+//!    (to within 1e-10 kWh).
 //! 4. *Battery banks* form the grid and balance it: they discharge what is short and charge
 //!    what is in surplus, within their limits, each in proportion to what it can deliver or
 //!    absorb this interval.

@@ -924,4 +924,82 @@ mod tests {
             "h.yaml: entities.consumers[0].monthly_kwh: must be > 0, got 0"
         );
     }
+
+    #[test]
+    fn battery_blocks_repair_and_resync_are_checked_with_their_field_paths() {
+        let p1 = "consumption_kwh: 0.4}";
+        let battery = |block: &str| format!("consumption_kwh: 0.4, battery: {{{block}}}}}");
+        assert_eq!(
+            error(p1, &battery("reserve: 0.5")),
+            "h.yaml: entities.prosumers[0].battery.capacity_kwh: required: a prosumer's \
+             battery needs its capacity"
+        );
+        assert_eq!(
+            error(p1, &battery("capacity_kwh: 10, round_trip_efficiency: 0")),
+            "h.yaml: entities.prosumers[0].battery.round_trip_efficiency: must be in (0, 1], \
+             got 0"
+        );
+        assert_eq!(
+            error(p1, &battery("capacity_kwh: 10, reserve: 1")),
+            "h.yaml: entities.prosumers[0].battery.reserve: must be in [0, 1), got 1"
+        );
+        assert_eq!(
+            error(p1, &battery("capacity_kwh: 10, charge_kw: -1")),
+            "h.yaml: entities.prosumers[0].battery.charge_kw: must be >= 0, got -1"
+        );
+        assert_eq!(
+            error(
+                p1,
+                &battery("capacity_kwh: 10, reserve: 0.3, initial_soc: 0.2")
+            ),
+            "h.yaml: entities.prosumers[0].battery.initial_soc: must lie between the reserve \
+             (0.3) and 1, got 0.2"
+        );
+        let bank = "discharge_kwh: 0.15}";
+        assert_eq!(
+            error(bank, "discharge_kwh: 0.15, battery: {capacity_kwh: 10}}"),
+            "h.yaml: entities.batteries[0].battery.capacity_kwh: a bank's capacity and initial \
+             state are its own capacity_kwh and stored_kwh: remove this key"
+        );
+        assert_eq!(
+            error(bank, "discharge_kwh: 0.15, battery: {reserve: 0.5}}"),
+            "h.yaml: entities.batteries[0].stored_kwh: must be at least the battery's reserve \
+             (0.5 of 10 kWh = 5 kWh), got 4"
+        );
+        assert_eq!(
+            error(
+                "- {line: [2, 3]}",
+                "- {line: [2, 3], repair_time_s: {uniform: {min: -1, max: 5}}}"
+            ),
+            "h.yaml: faults[0].repair_time_s: can draw negative values (lower bound -1); \
+             bound it at 0 or above"
+        );
+        assert_eq!(
+            error(
+                "- {line: [2, 3]}",
+                "- {line: [2, 3], repair_time_s: {lognormal: {mu: 30, sigma: 1}}}"
+            ),
+            "h.yaml: faults[0].repair_time_s: draws reach 1.2130344280163286e16 s (its 0.999999999999 \
+             quantile), longer than the longest duration a scenario may give (1e9 s, about \
+             31.7 years): bound the distribution"
+        );
+    }
+
+    #[test]
+    fn absent_new_keys_take_their_defaults_and_serialise_as_before() {
+        let text = include_str!("../../scenarios/household-der.yaml");
+        let s = parse_str(text, "h.yaml").unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        for key in ["\"battery\"", "\"repair_time_s\"", "\"resync_delay_s\""] {
+            assert!(!json.contains(key), "{key} in {json}");
+        }
+        assert_eq!(
+            s.timing.resync_delay_s().law,
+            super::super::Law::Fixed(300.0)
+        );
+        assert_eq!(
+            s.faults[0].repair_time_s(),
+            super::super::Fault::default_repair_time_s()
+        );
+    }
 }

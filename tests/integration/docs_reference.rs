@@ -89,7 +89,8 @@ grid:
     - {from: 2, to: 3}
 entities:
   prosumers:
-    - {id: P1, node: 3, export_prev_kwh: 1, generation_kwh: 2, battery_kwh: 1, consumption_kwh: 0.5}
+    - {id: P1, node: 3, export_prev_kwh: 1, generation_kwh: 2, battery_kwh: 1, consumption_kwh: 0.5,
+       battery: {capacity_kwh: 10, charge_kw: 5, discharge_kw: 5, initial_soc: 0.5}}
   consumers:
     - {id: C1, node: 3, demand_kwh: 1}
   solar:
@@ -97,9 +98,11 @@ entities:
   wind:
     - {id: W1, node: 2, generation_kwh: 1}
   batteries:
-    - {id: B1, node: 3, capacity_kwh: 10, stored_kwh: 5}
+    - {id: B1, node: 3, capacity_kwh: 10, stored_kwh: 5, battery: {charge_kw: 5}}
 faults:
-  - {line: [2, 3], at_s: 100}
+  - {line: [2, 3], at_s: 100, repair_time_s: 3600}
+timing:
+  resync_delay_s: 300
 optimiser:
   alpha_min: {P1: 0.1}
   back_off: [P1]
