@@ -112,7 +112,7 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
     outln!(out);
     outln!(
         out,
-        "consumers           interrupted    restored       not served"
+        "consumers           interrupted    restored       by       not served"
     );
     for c in &r.consumers {
         let restored = match c.restored_at_s {
@@ -122,11 +122,26 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         };
         outln!(
             out,
-            "  {:<16}  {}   {:<12}   {:>8.1} kWh",
+            "  {:<16}  {}   {:<12}   {:<6}   {:>8.1} kWh",
             c.id,
             clock(c.interrupted_at_s),
             restored,
+            c.restored_by.map_or("", |by| by.as_str()),
             c.energy_not_served_kwh
+        );
+    }
+    let repairs: Vec<String> = r
+        .plan
+        .faults
+        .iter()
+        .map(|f| format!("{}–{} at {}", f.line[0], f.line[1], clock(f.repaired_at_s)))
+        .collect();
+    if !repairs.is_empty() {
+        outln!(
+            out,
+            "repairs             {}; reconnection {:.0} s after",
+            repairs.join(", "),
+            r.plan.resync_delay_s
         );
     }
     outln!(

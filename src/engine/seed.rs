@@ -27,6 +27,8 @@ pub enum Purpose {
     /// One fault's repair time (by its index among the run's faults): a stream per fault, so
     /// that a fault's repair does not depend on the others (docs/model.md §9).
     Repair(u32),
+    /// The run's reconnection delay once the grid returns (docs/model.md §9).
+    Resync,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
@@ -51,6 +53,7 @@ pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
         Purpose::Chain => (5, 0),
         Purpose::Optimiser => (6, 0),
         Purpose::Repair(i) => (7, i),
+        Purpose::Resync => (9, 0),
     };
     let key = (tag << 32) | u64::from(index);
     Stream::seed_from_u64(mix(run_seed ^ mix(key)))

@@ -20,7 +20,7 @@
 use super::log::{EventKind, LogEvent};
 use super::messages::{
     EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
-    Report,
+    Report, SupplyReturned,
 };
 use super::report::FailureReason;
 use crate::chain::{self, EntityKind, reward_paise, share_wh, wh};
@@ -29,7 +29,7 @@ use crate::entity::EntityTable;
 use crate::ledger::{Call, Outcome, Receipt, Transaction};
 use crate::optimise::{self, Settings};
 use crate::scenario::Scenario;
-use nexosim::model::{Context, Model};
+use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -166,6 +166,9 @@ pub(crate) struct IslandRestoration {
     pub rewards_capped_inr: f64,
     /// Wall-clock time of the optimiser's solves, µs (measured, not simulated).
     pub solve_wall_clock_us: u64,
+    /// Its entities back on the grid, with when: once a repair returns their supply and the
+    /// resynchronisation delay has passed (docs/model.md §9).
+    pub reconnected: Vec<(EntityIndex, f64)>,
     stage_started_s: f64,
     base_interval: u64,
     delivery_interval: u64,
@@ -192,6 +195,8 @@ pub(super) struct CoordinatorConfig {
     pub demand_factor: f64,
     /// Whether the run records its event log (the coordinator formats events only then).
     pub record_events: bool,
+    /// How long entities wait, once their supply is back, before they reconnect, s.
+    pub resync_delay_s: f64,
 }
 
 impl CoordinatorConfig {
@@ -218,6 +223,8 @@ pub(super) struct Coordinator {
     island_of_entity: Vec<Option<usize>>,
     pending_tx: BTreeMap<u64, Pending>,
     next_tx: u64,
+    /// Supplies returned whose reconnection is still to come.
+    pending_reconnections: usize,
 }
 
 /// A reading in the contracts' units.
@@ -247,6 +254,7 @@ impl Coordinator {
             island_of_entity: vec![None; n],
             pending_tx: BTreeMap::new(),
             next_tx: 1,
+            pending_reconnections: 0,
         }
     }
 
@@ -272,6 +280,7 @@ impl Coordinator {
             rewards_paid_inr: 0.0,
             rewards_capped_inr: 0.0,
             solve_wall_clock_us: 0,
+            reconnected: Vec::new(),
             stage_started_s: island.at_s,
             base_interval: 0,
             delivery_interval: 0,
@@ -518,11 +527,57 @@ impl Coordinator {
         self.islands.clone()
     }
 
-    /// Whether every island formed so far is settled or has failed [replier port].
+    /// Whether every island formed so far is settled or has failed, and every entity whose
+    /// supply came back has reconnected [replier port].
     pub(super) async fn settled(&mut self, _: ()) -> bool {
-        self.islands
-            .iter()
-            .all(|i| matches!(i.stage, Stage::Done | Stage::Failed(_)))
+        self.pending_reconnections == 0
+            && self
+                .islands
+                .iter()
+                .all(|i| matches!(i.stage, Stage::Done | Stage::Failed(_)))
+    }
+
+    /// Repairs returned the supply of `returned.entities` [input port]: they reconnect once the
+    /// resynchronisation delay has passed.
+    pub(super) async fn supply_returned(&mut self, returned: SupplyReturned, cx: &Context<Self>) {
+        match clock::delay(self.config.resync_delay_s) {
+            None => self.reconnect(returned.entities, cx).await,
+            Some(after) => {
+                self.pending_reconnections += 1;
+                cx.schedule_event(after, schedulable!(Self::reconnected), returned.entities)
+                    .expect("a positive delay is in the future");
+            }
+        }
+    }
+
+    /// A resynchronisation delay has passed [private input port].
+    #[nexosim(schedulable)]
+    async fn reconnected(&mut self, entities: Vec<EntityIndex>, cx: &Context<Self>) {
+        self.pending_reconnections -= 1;
+        self.reconnect(entities, cx).await;
+    }
+
+    /// `entities` are on the grid again; an island all of whose entities are dissolves.
+    async fn reconnect(&mut self, entities: Vec<EntityIndex>, cx: &Context<Self>) {
+        let now_s = clock::seconds(cx.time());
+        for e in entities {
+            let Some(i) = self.island_of(e) else {
+                continue;
+            };
+            self.islands[i].reconnected.push((e, now_s));
+            let island = &self.islands[i];
+            if island.reconnected.len() == island.entities.len() {
+                self.log_event(|c| {
+                    c.event(
+                        i,
+                        now_s,
+                        EventKind::Reconnected,
+                        "supply back, reconnected to the grid".into(),
+                    )
+                })
+                .await;
+            }
+        }
     }
 
     async fn on_detection(

@@ -109,6 +109,7 @@ impl Bench {
             weather_factor: 1.0,
             demand_factor: 1.0,
             record_events: false,
+            resync_delay_s: 300.0,
         });
         let (network_writer, to_network) = event_queue(SinkState::Enabled);
         let (chain_writer, to_chain) = event_queue(SinkState::Enabled);

@@ -1,8 +1,10 @@
 //! FaultInjector: opens the run's faulted lines at their times and tells every RTDCCU whose node
-//! is cut off from the utility supply; tells the operator which island formed.
+//! is cut off from the utility supply; tells the operator which island formed. Closes each line
+//! again when it is repaired and tells the operator whose supply came back.
 
 use super::log::{EventKind, LogEvent};
-use super::messages::{EntityIndex, IslandFormed};
+use super::messages::{EntityIndex, IslandFormed, SupplyReturned};
+use super::plan::PlannedFault;
 use crate::engine::clock;
 use crate::grid::Topology;
 use crate::scenario::NodeId;
@@ -17,11 +19,14 @@ pub(super) struct FaultInjector {
     pub supply_lost: Vec<Output<f64>>,
     /// Islands that lose their supply, to the restoration coordinator.
     pub island_formed: Output<IslandFormed>,
-    /// Line openings and islands, for the event log.
+    /// Entities whose supply is back once repairs close their island's lines, to the
+    /// coordinator.
+    pub supply_returned: Output<SupplyReturned>,
+    /// Line openings, repairs and islands, for the event log.
     pub log: Output<LogEvent>,
     topology: Topology,
-    /// Faulted lines with their times, s.
-    faults: Vec<([NodeId; 2], f64)>,
+    /// Faulted lines with their times and repairs.
+    faults: Vec<PlannedFault>,
     /// Each entity's node.
     entity_nodes: Vec<NodeId>,
     open: Vec<[NodeId; 2]>,
@@ -34,13 +39,13 @@ pub(super) struct FaultInjector {
 
 #[Model]
 impl FaultInjector {
-    /// Injects `faults` (line, time in s) into `topology`, whose entities sit on `entity_nodes`.
+    /// Injects `faults` into `topology`, whose entities sit on `entity_nodes`.
     pub(super) fn new(
         topology: Topology,
-        faults: Vec<([NodeId; 2], f64)>,
+        faults: Vec<PlannedFault>,
         entity_nodes: Vec<NodeId>,
     ) -> Self {
-        let all: Vec<[NodeId; 2]> = faults.iter().map(|f| f.0).collect();
+        let all: Vec<[NodeId; 2]> = faults.iter().map(|f| f.line).collect();
         let numbering = topology
             .components(&all)
             .into_iter()
@@ -49,6 +54,7 @@ impl FaultInjector {
         FaultInjector {
             supply_lost: entity_nodes.iter().map(|_| Output::default()).collect(),
             island_formed: Output::default(),
+            supply_returned: Output::default(),
             log: Output::default(),
             topology,
             faults,
@@ -61,14 +67,68 @@ impl FaultInjector {
 
     #[nexosim(init)]
     async fn init(&mut self, cx: &Context<Self>) {
-        for (line, at_s) in self.faults.clone() {
-            match clock::delay(at_s) {
-                None => self.open_line(line, cx).await,
+        for fault in self.faults.clone() {
+            match clock::delay(fault.at_s) {
+                None => self.open_line(fault.line, cx).await,
                 Some(_) => cx
-                    .schedule_event(clock::at(at_s), schedulable!(Self::open_line), line)
+                    .schedule_event(
+                        clock::at(fault.at_s),
+                        schedulable!(Self::open_line),
+                        fault.line,
+                    )
                     .expect("fault times are in the future"),
             }
+            // A repair in the same instant as its fault follows it (events of one instant run
+            // in the order they were scheduled).
+            let repaired_at = clock::at(fault.repaired_at_s.max(fault.at_s));
+            if repaired_at > cx.time() {
+                cx.schedule_event(repaired_at, schedulable!(Self::close_line), fault.line)
+                    .expect("repairs are in the future");
+            } else {
+                self.close_line(fault.line, cx).await;
+            }
         }
+    }
+
+    /// Closes the repaired `line` [private input port]: entities that a path to the utility
+    /// supply reaches again have their supply back.
+    #[nexosim(schedulable)]
+    async fn close_line(&mut self, line: [NodeId; 2], cx: &Context<Self>) {
+        let now_s = clock::seconds(cx.time());
+        if let Some(k) = self.open.iter().position(|&l| l == line) {
+            self.open.remove(k);
+        }
+        self.log
+            .send(LogEvent::new(
+                now_s,
+                "faults",
+                EventKind::LineRepaired,
+                format!("line {}–{} repaired", line[0], line[1]),
+            ))
+            .await;
+        let energised: Vec<NodeId> = self
+            .topology
+            .components(&self.open)
+            .into_iter()
+            .filter(|c| c.energised)
+            .flat_map(|c| c.nodes)
+            .collect();
+        let back: Vec<EntityIndex> = (0..self.entity_nodes.len())
+            .filter(|&i| self.cut_off[i] && energised.contains(&self.entity_nodes[i]))
+            .map(|i| i as EntityIndex)
+            .collect();
+        if back.is_empty() {
+            return;
+        }
+        for &i in &back {
+            self.cut_off[i as usize] = false;
+        }
+        self.supply_returned
+            .send(SupplyReturned {
+                entities: back,
+                at_s: now_s,
+            })
+            .await;
     }
 
     /// Opens `line` [private input port].

@@ -36,6 +36,11 @@ pub enum EventKind {
     OptimisationFailed,
     /// A message was lost more times than the sender retries.
     MessageDropped,
+    /// A faulted line was repaired.
+    LineRepaired,
+    /// An island's supply is back and, after the resynchronisation delay, its entities are on
+    /// the grid again: the island dissolves.
+    Reconnected,
 }
 
 impl EventKind {
@@ -56,6 +61,8 @@ impl EventKind {
             EventKind::Settled => "settled",
             EventKind::OptimisationFailed => "optimisation_failed",
             EventKind::MessageDropped => "message_dropped",
+            EventKind::LineRepaired => "line_repaired",
+            EventKind::Reconnected => "reconnected",
         }
     }
 }

@@ -87,6 +87,16 @@ pub(super) struct IslandFormed {
     pub at_s: f64,
 }
 
+/// The grid operator learns that repaired lines brought supply back to entities that were cut
+/// off.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct SupplyReturned {
+    /// The entities whose supply is back.
+    pub entities: Vec<EntityIndex>,
+    /// When the line was repaired, s.
+    pub at_s: f64,
+}
+
 /// A request to the optimiser model.
 #[derive(Debug, Clone)]
 pub(super) struct OptimiseRequest {

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //!  FaultInjector ──supply lost──▶ Rtdccu (per entity) ──▶ NetworkLink ──▶ Coordinator
-//!        └──────island formed──────────────────────────────────────────▶     │  ▲
+//!        └──────island formed, supply returned (repairs)───────────────▶     │  ▲
 //!  Meter (per entity) ──readings──▶ NetworkLink ──▶ Coordinator              │  │
 //!  Coordinator ──requests, relay commands──▶ NetworkLink ──▶ Meter / Rtdccu  │  │
 //!  Coordinator ──transactions──▶ ChainNode (revm) ──receipts────────────────────┘
@@ -15,9 +15,12 @@
 //! Each run is one single-threaded simulation (deterministic); every random draw comes from a
 //! stream seeded by (run seed, purpose). A run simulates from one meter interval before the
 //! first fault until every fault has struck and every island's story is complete — restored and
-//! settled, or failed — even when that runs past the horizon: before and after that nothing it
-//! reports can change. The horizon bounds when faults strike: a fault of the plan at or after it
-//! is not simulated and makes the run censored. A story that cannot complete (a message lost for
+//! settled, or failed — even when that runs past the horizon, and until every fault repaired
+//! within the horizon has brought its entities back onto the grid (after the resynchronisation
+//! delay): before and after that nothing it reports can change. The horizon bounds when faults
+//! strike and are repaired: a fault of the plan at or after it is not simulated and makes the
+//! run censored; a repair at or after it is not simulated, and consumers still out are counted
+//! out until the window ends. A story that cannot complete (a message lost for
 //! good, timing the workflow cannot meet) is given up after [`story_limit_s`] and makes the run
 //! censored too. [`Simulator`] holds what is built once per scenario — the entity table, the
 //! topology and the deployed contracts — and runs any [`RunPlan`].
@@ -38,9 +41,10 @@ pub mod tables;
 
 pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
-pub use plan::RunPlan;
+pub use plan::{PlannedFault, RunPlan};
 pub use report::{
-    AllocationRow, ConsumerOutcome, FailureReason, RunReport, RunStatus, SUSTAINED_AFTER_S,
+    AllocationRow, ConsumerOutcome, FailureReason, RestoredBy, RunReport, RunStatus,
+    SUSTAINED_AFTER_S,
 };
 
 use crate::chain::{Chain, ChainError};
@@ -141,11 +145,18 @@ impl Simulator {
             stream(seed, Purpose::Network),
         );
         // Faults at or after the horizon never strike in the window: the run is censored.
-        let (in_window, after): (Vec<_>, Vec<_>) = plan
+        // Repairs at or after it are not simulated either: whoever is still out then is
+        // censored at the window's end.
+        let (mut in_window, after): (Vec<_>, Vec<_>) = plan
             .faults
             .iter()
             .cloned()
-            .partition(|f| f.1 < s.time.horizon_s);
+            .partition(|f| f.at_s < s.time.horizon_s);
+        for fault in &mut in_window {
+            if fault.repaired_at_s >= s.time.horizon_s {
+                fault.repaired_at_s = f64::INFINITY;
+            }
+        }
         let mut faults = FaultInjector::new(
             self.topology.clone(),
             in_window.clone(),
@@ -157,6 +168,7 @@ impl Simulator {
             weather_factor: plan.weather_factor,
             demand_factor: plan.demand_factor,
             record_events: recording.events,
+            resync_delay_s: plan.resync_delay_s,
         });
         let mut chain = ChainNode::new(
             &s.chain,
@@ -201,6 +213,9 @@ impl Simulator {
         faults
             .island_formed
             .connect(Coordinator::island_formed, &coordinator_box);
+        faults
+            .supply_returned
+            .connect(Coordinator::supply_returned, &coordinator_box);
         network
             .to_coordinator
             .connect(Coordinator::report, &coordinator_box);
@@ -254,16 +269,21 @@ impl Simulator {
         let mut simulation = bench
             .init(clock::at(window.start_s))
             .map_err(|e| engine(&e))?;
-        // Step an interval at a time; once every fault has struck and every island's story is
-        // over, nothing the run reports can change any more. A story still going at the limit
-        // will not end: the run stops there, censored.
-        let limit_s = s.time.horizon_s.max(window.last_fault_s + story_limit_s(s));
+        // Step an interval at a time; once every fault has struck and been repaired within the
+        // window, every island's story is over and every entity whose supply came back has
+        // reconnected, nothing the run reports can change any more. A story still going at
+        // the limit will not end: the run stops there, censored.
+        let limit_s = s
+            .time
+            .horizon_s
+            .max(window.last_fault_s + story_limit_s(s))
+            .max(window.last_repair_s + plan.resync_delay_s + interval_s);
         let stopped_at_s = step_until_done(
             &mut simulation,
             &settled,
             window.start_s,
             interval_s,
-            window.last_fault_s,
+            window.last_fault_s.max(window.last_repair_s),
             limit_s,
         )
         .map_err(|e| engine(&e))?
@@ -279,7 +299,7 @@ impl Simulator {
             horizon_s: s.time.horizon_s,
             end_s: stopped_at_s.max(s.time.horizon_s),
             stopped_at_s,
-            fault_after_horizon_s: after.iter().map(|f| f.1).reduce(f64::min),
+            fault_after_horizon_s: after.iter().map(|f| f.at_s).reduce(f64::min),
         };
         Ok(RunReport::new(
             plan.clone(),
@@ -310,16 +330,24 @@ struct Window {
     start_s: f64,
     /// The last fault; the run cannot end before it.
     last_fault_s: f64,
+    /// The last repair within the window (0 without one); the run cannot end before it.
+    last_repair_s: f64,
 }
 
 impl Window {
-    fn of(faults: &[([crate::scenario::NodeId; 2], f64)], interval_s: f64, horizon_s: f64) -> Self {
-        let first_s = faults.iter().map(|f| f.1).fold(horizon_s, f64::min);
-        let last_fault_s = faults.iter().map(|f| f.1).fold(0.0, f64::max);
+    fn of(faults: &[PlannedFault], interval_s: f64, horizon_s: f64) -> Self {
+        let first_s = faults.iter().map(|f| f.at_s).fold(horizon_s, f64::min);
+        let last_fault_s = faults.iter().map(|f| f.at_s).fold(0.0, f64::max);
+        let last_repair_s = faults
+            .iter()
+            .map(|f| f.repaired_at_s)
+            .filter(|t| t.is_finite())
+            .fold(0.0, f64::max);
         let start_s = (((first_s / interval_s).floor() - 1.0) * interval_s).max(0.0);
         Window {
             start_s,
             last_fault_s,
+            last_repair_s,
         }
     }
 }

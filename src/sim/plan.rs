@@ -1,10 +1,24 @@
 //! A run's plan: what the scenario leaves random at the level of a whole run, drawn once from
-//! the run's seed — fault time and place, weather and demand factors, which prosumers back off.
+//! the run's seed — fault time and place, weather and demand factors, which prosumers back off,
+//! when each fault is repaired and how long reconnection takes.
 
 use crate::engine::seed::{Purpose, run_seed, stream};
+use crate::plant::repair;
 use crate::scenario::{MIN_BLOCK_INTERVAL_S, NodeId, Scenario};
 use rand::RngExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// One fault of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PlannedFault {
+    /// The line that opens.
+    pub line: [NodeId; 2],
+    /// When it opens, s.
+    pub at_s: f64,
+    /// When it is repaired, s: `at_s` plus a repair time drawn from the scenario's
+    /// `faults[].repair_time_s` on the fault's own stream.
+    pub repaired_at_s: f64,
+}
 
 /// One run's sampled parameters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,8 +27,8 @@ pub struct RunPlan {
     pub run_index: u64,
     /// Seed of every random stream of the run.
     pub seed: u64,
-    /// Lines that open, with their times, s.
-    pub faults: Vec<([NodeId; 2], f64)>,
+    /// Lines that open, when, and when they are repaired.
+    pub faults: Vec<PlannedFault>,
     /// Which of the Monte-Carlo fault sets was drawn (`None`: the scenario's faults).
     pub fault_set: Option<usize>,
     /// Multiplies generation.
@@ -27,6 +41,9 @@ pub struct RunPlan {
     pub block_interval_s: Option<f64>,
     /// Prosumers that fail to deliver their share (eq. 14).
     pub back_off: Vec<String>,
+    /// How long an island waits, once its supply is back, before it reconnects to the grid, s
+    /// (drawn from `timing.resync_delay_s`).
+    pub resync_delay_s: f64,
 }
 
 impl RunPlan {
@@ -39,7 +56,11 @@ impl RunPlan {
             faults: scenario
                 .faults
                 .iter()
-                .map(|f| (f.line, scenario.fault_time_s(f)))
+                .map(|f| PlannedFault {
+                    line: f.line,
+                    at_s: scenario.fault_time_s(f),
+                    repaired_at_s: f64::NAN,
+                })
                 .collect(),
             fault_set: None,
             weather_factor: 1.0,
@@ -47,7 +68,27 @@ impl RunPlan {
             latency_factor: 1.0,
             block_interval_s: None,
             back_off: scenario.optimiser.back_off.clone(),
+            resync_delay_s: 0.0,
         }
+        .with_repairs(scenario)
+    }
+
+    /// This plan with its repair instants and reconnection delay drawn for its faults, each
+    /// from a stream of its own: no other draw of the run moves.
+    fn with_repairs(mut self, scenario: &Scenario) -> Self {
+        let seed = self.seed;
+        let opened: Vec<([NodeId; 2], f64)> =
+            self.faults.iter().map(|f| (f.line, f.at_s)).collect();
+        let repaired =
+            repair::repair_instants_s(scenario, &opened, |i| stream(seed, Purpose::Repair(i)));
+        for (fault, repaired_at_s) in self.faults.iter_mut().zip(repaired) {
+            fault.repaired_at_s = repaired_at_s;
+        }
+        self.resync_delay_s = scenario
+            .timing
+            .resync_delay_s()
+            .sample(&mut stream(seed, Purpose::Resync));
+        self
     }
 
     /// Run `run_index` of a Monte-Carlo sweep: the scenario with its `monte_carlo` variation
@@ -76,7 +117,11 @@ impl RunPlan {
             plan.faults = mc.fault_sets[chosen]
                 .lines
                 .iter()
-                .map(|&line| (line, at_s))
+                .map(|&line| PlannedFault {
+                    line,
+                    at_s,
+                    repaired_at_s: f64::NAN,
+                })
                 .collect();
             plan.fault_set = Some(chosen);
         }
@@ -88,11 +133,11 @@ impl RunPlan {
             let first_s = plan
                 .faults
                 .iter()
-                .map(|f| f.1)
+                .map(|f| f.at_s)
                 .fold(f64::INFINITY, f64::min);
             let start_s = time.sample(&mut rng);
             for fault in &mut plan.faults {
-                fault.1 = fault.1 - first_s + start_s;
+                fault.at_s = fault.at_s - first_s + start_s;
             }
         }
         plan.weather_factor = mc.weather_factor.sample(&mut rng);
@@ -110,6 +155,7 @@ impl RunPlan {
                 plan.back_off.push(p.id.clone());
             }
         }
-        plan
+        // The faults are final: draw their repairs again for the lines and times drawn.
+        plan.with_repairs(scenario)
     }
 }

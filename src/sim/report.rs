@@ -86,6 +86,12 @@ pub enum FailureReason {
         /// When the simulation stopped, s since midnight.
         stopped_at_s: f64,
     },
+    /// The grid came back (faults repaired, island reconnected) before the island restored
+    /// these consumers.
+    GridReturnedFirst {
+        /// The consumers the grid's return restored, by id.
+        consumers: Vec<String>,
+    },
     /// A fault was drawn at or after the horizon: it never struck within the simulated window.
     FaultAfterHorizon {
         /// The fault's time, s since midnight.
@@ -97,13 +103,14 @@ pub enum FailureReason {
 
 impl FailureReason {
     /// The reason's kind, as in the `failure_reason` column: `no_capacity`, `contract_revert`,
-    /// `optimiser_error`, `horizon_reached` or `fault_after_horizon`.
+    /// `optimiser_error`, `horizon_reached`, `grid_returned_first` or `fault_after_horizon`.
     pub fn as_str(&self) -> &'static str {
         match self {
             FailureReason::NoCapacity { .. } => "no_capacity",
             FailureReason::ContractRevert { .. } => "contract_revert",
             FailureReason::OptimiserError { .. } => "optimiser_error",
             FailureReason::HorizonReached { .. } => "horizon_reached",
+            FailureReason::GridReturnedFirst { .. } => "grid_returned_first",
             FailureReason::FaultAfterHorizon { .. } => "fault_after_horizon",
         }
     }
@@ -126,6 +133,11 @@ impl fmt::Display for FailureReason {
                 f,
                 "horizon reached: the simulation stopped at {stopped_at_s:.3} s with an island {stage}"
             ),
+            FailureReason::GridReturnedFirst { consumers } => write!(
+                f,
+                "grid returned first: {} restored by the grid before the island",
+                consumers.join(", ")
+            ),
             FailureReason::FaultAfterHorizon { at_s, horizon_s } => write!(
                 f,
                 "fault drawn at {at_s:.3} s, at or after the horizon ({horizon_s} s): it never struck"
@@ -141,8 +153,12 @@ pub struct ConsumerOutcome {
     pub id: String,
     /// When it lost supply, s.
     pub interrupted_at_s: f64,
-    /// When its supply came back, s; `None` if shed or never restored.
+    /// When its supply came back, s — by the island or by the grid's return, whichever came
+    /// first; `None` if neither did within the simulated window.
     pub restored_at_s: Option<f64>,
+    /// Who brought its supply back: the island (peer-to-peer restoration) or the grid (its
+    /// faults repaired and the island reconnected); `None` if neither did.
+    pub restored_by: Option<RestoredBy>,
     /// How long it was without supply (to the end of the simulated window if not restored), s.
     pub interruption_s: f64,
     /// Demand unmet while interrupted (to the end of the window if not restored), kWh.
@@ -151,6 +167,27 @@ pub struct ConsumerOutcome {
     pub censored: bool,
     /// Shed by the allocation in force for lack of capacity.
     pub shed: bool,
+}
+
+/// Who brought a consumer's supply back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoredBy {
+    /// The island: the peer-to-peer restoration switched it on.
+    Island,
+    /// The grid: its faults were repaired and, after the resynchronisation delay, it was
+    /// reconnected.
+    Grid,
+}
+
+impl RestoredBy {
+    /// `island` or `grid`, as in the `restored_by` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestoredBy::Island => "island",
+            RestoredBy::Grid => "grid",
+        }
+    }
 }
 
 /// One prosumer's share of the final allocation of an island.
@@ -297,12 +334,22 @@ impl RunReport {
                 let Profile::Consumer { demand_kwh, .. } = entity.profile else {
                     continue;
                 };
-                let restored_at_s = r.restored_at_s.filter(|_| r.served.contains(&e));
+                let by_island = r.restored_at_s.filter(|_| r.served.contains(&e));
+                let by_grid = r.reconnected.iter().find(|g| g.0 == e).map(|g| g.1);
+                let (restored_at_s, restored_by) = match (by_island, by_grid) {
+                    (Some(island_s), Some(grid_s)) if grid_s < island_s => {
+                        (Some(grid_s), Some(RestoredBy::Grid))
+                    }
+                    (Some(island_s), _) => (Some(island_s), Some(RestoredBy::Island)),
+                    (None, Some(grid_s)) => (Some(grid_s), Some(RestoredBy::Grid)),
+                    (None, None) => (None, None),
+                };
                 let until_s = restored_at_s.unwrap_or(end_s);
                 consumers.push(ConsumerOutcome {
                     id: entity.id.clone(),
                     interrupted_at_s: r.fault_at_s,
                     restored_at_s,
+                    restored_by,
                     interruption_s: until_s - r.fault_at_s,
                     energy_not_served_kwh: demand_kwh
                         * plan.demand_factor
@@ -426,10 +473,20 @@ fn outcome(
         .flat_map(|r| &r.shed)
         .map(|&e| entities.get(e).id.clone())
         .collect();
-    let reason = failed.or((!shed.is_empty()).then_some(FailureReason::NoCapacity { shed }));
+    let by_grid: Vec<String> = consumers
+        .iter()
+        .filter(|c| c.restored_by == Some(RestoredBy::Grid) && !c.shed)
+        .map(|c| c.id.clone())
+        .collect();
+    let reason = failed
+        .or((!shed.is_empty()).then_some(FailureReason::NoCapacity { shed }))
+        .or((!by_grid.is_empty())
+            .then_some(FailureReason::GridReturnedFirst { consumers: by_grid }));
+    // The status judges the peer-to-peer restoration: a consumer the grid's return brought
+    // back was not restored by the island.
     let restored = consumers
         .iter()
-        .filter(|c| c.restored_at_s.is_some())
+        .filter(|c| c.restored_by == Some(RestoredBy::Island))
         .count();
     let status = if reason.is_none() && restored == consumers.len() {
         RunStatus::Restored

@@ -5,7 +5,7 @@
 //! description and their provenance. A single run (`blackstart run --out`) and a sweep write
 //! the same tables.
 
-use super::{AllocationRow, ConsumerOutcome, LogEvent, RunReport};
+use super::{AllocationRow, ConsumerOutcome, LogEvent, RestoredBy, RunReport};
 use crate::ledger::{TransactionRecord, transaction_columns};
 use crate::output::{column, frame, string_lists};
 use polars::prelude::*;
@@ -26,8 +26,25 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
         ),
         column(
             "fault_time_s",
-            f(|r| r.plan.faults.iter().map(|f| f.1).fold(f64::NAN, f64::min)),
+            f(|r| {
+                r.plan
+                    .faults
+                    .iter()
+                    .map(|f| f.at_s)
+                    .fold(f64::NAN, f64::min)
+            }),
         ),
+        column(
+            "repaired_at_s",
+            f(|r| {
+                r.plan
+                    .faults
+                    .iter()
+                    .map(|f| f.repaired_at_s)
+                    .fold(f64::NAN, f64::max)
+            }),
+        ),
+        column("resync_delay_s", f(|r| r.plan.resync_delay_s)),
         column("weather_factor", f(|r| r.plan.weather_factor)),
         column("demand_factor", f(|r| r.plan.demand_factor)),
         column("latency_factor", f(|r| r.plan.latency_factor)),
@@ -129,6 +146,12 @@ pub fn interruptions_frame(reports: &[RunReport]) -> DataFrame {
             rows.iter()
                 .map(|r| r.1.restored_at_s)
                 .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "restored_by",
+            rows.iter()
+                .map(|r| r.1.restored_by.map(RestoredBy::as_str))
+                .collect::<Vec<Option<&str>>>(),
         ),
         column(
             "duration_s",

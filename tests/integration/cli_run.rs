@@ -164,13 +164,28 @@ fn a_short_island_is_restored_without_its_shed_consumer() {
     let report = run_json(&scenario("campus13-shortfall.yaml"));
     let consumers = report["consumers"].as_array().unwrap();
     let c4 = consumers.iter().find(|c| c["id"] == "C4").unwrap();
-    assert!(c4["restored_at_s"].is_null(), "C4 is shed: {c4}");
     assert_eq!(c4["shed"], true);
-    assert_eq!(c4["censored"], true);
-    // Unserved to the horizon: 3000 kWh per 15-min interval from noon to midnight.
-    assert!((c4["energy_not_served_kwh"].as_f64().unwrap() - 3000.0 * 48.0).abs() < 1e-6);
+    // Dark until the first repair reconnects the island, after the resynchronisation delay.
+    let plan = &report["plan"];
+    let first_repair_s = plan["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["repaired_at_s"].as_f64().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    let grid_s = first_repair_s + plan["resync_delay_s"].as_f64().unwrap();
+    assert_eq!(c4["restored_by"], "grid", "{c4}");
+    // Simulated times are whole nanoseconds.
+    assert!(
+        (c4["restored_at_s"].as_f64().unwrap() - grid_s).abs() < 1e-6,
+        "{c4}"
+    );
+    assert_eq!(c4["censored"], false);
+    // 3000 kWh per 15-min interval from noon until then.
+    let not_served = c4["energy_not_served_kwh"].as_f64().unwrap();
+    assert!((not_served - 3000.0 * (grid_s - 43_200.0) / 900.0).abs() < 1e-6);
     for c in consumers.iter().filter(|c| c["id"] != "C4") {
-        assert!(c["restored_at_s"].is_number(), "{c}");
+        assert_eq!(c["restored_by"], "island", "{c}");
         assert_eq!(c["censored"], false);
     }
     assert_eq!(report["status"], "partly_restored");
@@ -182,7 +197,18 @@ fn a_short_island_is_restored_without_its_shed_consumer() {
 
 #[test]
 fn the_customer_weighted_time_counts_the_shed_consumer_and_mttr_does_not() {
-    let report = run_json(&scenario("campus13-shortfall.yaml"));
+    // Repairs after the horizon: C4 stays dark until the window ends at midnight.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late-repair.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends: {}\nname: late-repair\nfaults:\n  - {{line: [3, 4], repair_time_s: 50000}}\n  - {{line: [6, 7], repair_time_s: 50000}}\n",
+            scenario("campus13-shortfall.yaml").display()
+        ),
+    )
+    .unwrap();
+    let report = run_json(&file);
     let mttr = report["mttr_s"].as_f64().unwrap();
     // Four consumers back after the MTTR, C4 dark from noon until the window ends at midnight.
     let expected = (4.0 * mttr + 43_200.0) / 5.0;
@@ -195,13 +221,17 @@ fn the_customer_weighted_time_counts_the_shed_consumer_and_mttr_does_not() {
     assert_eq!(report["customers_censored"], 1);
     assert_eq!(report["window_end_s"], 86_400.0);
 
-    let table = run_table(&scenario("campus13-shortfall.yaml"));
+    let table = run_table(&file);
     assert!(
         table.contains("status              partly restored — no capacity: C4 shed"),
         "{table}"
     );
     assert!(table.contains("customer-weighted"), "{table}");
     assert!(table.contains("1 censored at 24:00:00.000"), "{table}");
+    assert!(
+        table.contains("repairs             3–4 at 25:53:20.000"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -210,7 +240,13 @@ fn json_carries_the_plan_the_timeline_and_the_transactions() {
     assert_eq!(report["status"], "restored");
     assert!(report["failure_reason"].is_null());
     assert_eq!(report["plan"]["back_off"], serde_json::json!(["P2", "P4"]));
-    assert_eq!(report["plan"]["faults"][0][1], 43_200.0);
+    assert_eq!(report["plan"]["faults"][0]["at_s"], 43_200.0);
+    assert!(
+        report["plan"]["faults"][0]["repaired_at_s"]
+            .as_f64()
+            .unwrap()
+            > 43_200.0
+    );
     let transactions = report["transaction_log"].as_array().unwrap();
     assert_eq!(
         transactions.len() as u64,
@@ -223,7 +259,7 @@ fn json_carries_the_plan_the_timeline_and_the_transactions() {
     assert!(
         events
             .iter()
-            .filter(|e| e["kind"] != "line_opened")
+            .filter(|e| e["kind"] != "line_opened" && e["kind"] != "line_repaired")
             .all(|e| e["island"] == 2),
         "{events:?}"
     );
@@ -266,7 +302,14 @@ fn a_story_that_cannot_finish_is_censored_not_reported_as_restored() {
     assert_eq!(report["failure_reason"]["kind"], "horizon_reached");
     assert!(report["mttr_s"].is_null(), "{report}");
     assert_eq!(report["restored_outages"], 0);
-    assert_eq!(report["customers_censored"], 3);
+    // The island never restored them; the grid's return did, so none is censored.
+    assert_eq!(report["customers_censored"], 0);
+    let consumers = report["consumers"].as_array().unwrap();
+    assert_eq!(consumers.len(), 3);
+    assert!(
+        consumers.iter().all(|c| c["restored_by"] == "grid"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -323,11 +366,13 @@ fn faults_late_in_the_horizon_complete_their_story_or_are_censored() {
             assert_eq!(status[i].as_deref(), Some("censored"), "run {i}");
             assert_eq!(reason[i].as_deref(), Some("fault_after_horizon"), "run {i}");
         } else {
-            // Every in-window story completes, if need be after midnight.
-            assert_eq!(
-                status[i].as_deref(),
-                Some("restored"),
-                "run {i}: {:?}",
+            // Every in-window story completes, if need be after midnight — unless a quick
+            // repair brought the grid back first.
+            let grid_first = reason[i].as_deref() == Some("grid_returned_first");
+            assert!(
+                status[i].as_deref() == Some("restored") || grid_first,
+                "run {i}: {:?} {:?}",
+                status[i],
                 reason[i]
             );
             if window_end[i].unwrap() > 86_400.0 {

@@ -7,7 +7,9 @@
 
 use blackstart::ledger::{Function, TransactionStatus};
 use blackstart::scenario::{self, Scenario};
-use blackstart::sim::{FailureReason, Recording, RunPlan, RunReport, RunStatus, Simulator};
+use blackstart::sim::{
+    FailureReason, PlannedFault, Recording, RestoredBy, RunPlan, RunReport, RunStatus, Simulator,
+};
 use std::path::Path;
 
 /// The bundled scenario `name`.
@@ -125,9 +127,11 @@ fn a_back_off_takes_a_second_round_without_the_prosumers_who_backed_off() {
 
 /// Not enough capacity: campus13-shortfall adds C4 (3000 kWh, priority 0) and C5 (2000 kWh,
 /// priority 1) to the island, 7007 kWh of demand against at most 6406 kWh of supply. The
-/// optimiser sheds C4; the others are restored in one round.
+/// optimiser sheds C4; the others are restored in one round. C4 stays dark until the grid
+/// returns: the first repair reconnects the island (either line joins it to the substation
+/// again), after the run's resynchronisation delay.
 #[test]
-fn a_shortfall_sheds_the_least_critical_consumer() {
+fn a_shortfall_sheds_the_least_critical_consumer_until_the_grid_returns() {
     let report = nominal("campus13-shortfall.yaml");
     assert_eq!(report.status, RunStatus::PartlyRestored);
     assert_eq!(
@@ -138,27 +142,62 @@ fn a_shortfall_sheds_the_least_critical_consumer() {
     );
     assert_eq!(report.rounds, 1);
     assert_eq!((report.outages, report.restored_outages), (1, 1));
+    let plan = &report.plan;
+    let first_repair_s = plan
+        .faults
+        .iter()
+        .map(|f| f.repaired_at_s)
+        .fold(f64::INFINITY, f64::min);
+    assert!(first_repair_s < 86_400.0, "{plan:?}");
+    let grid_s = first_repair_s + plan.resync_delay_s;
+    let c4 = report.consumers.iter().find(|c| c.id == "C4").unwrap();
+    assert!(c4.shed && !c4.censored, "{c4:?}");
+    assert_eq!(c4.restored_by, Some(RestoredBy::Grid));
+    // Simulated times are whole nanoseconds.
+    let back_s = c4.restored_at_s.unwrap();
+    assert!((back_s - grid_s).abs() < 1e-6, "{back_s} {grid_s}");
+    // 3000 kWh per 15-min interval not served from noon until the grid is back.
+    assert_eq!(c4.interruption_s, back_s - 43_200.0);
+    assert!(close(
+        c4.energy_not_served_kwh,
+        3000.0 * (back_s - 43_200.0) / 900.0
+    ));
+    assert_eq!(report.customers_censored, 0);
+    // Eq. 15 counts the restored island; the customer-weighted mean counts C4 too.
+    let mttr_s = report.mttr_s.unwrap();
+    assert!(close(mttr_s, 78.94693077400007), "{mttr_s}");
+    let served = report.consumers.iter().filter(|c| !c.shed);
+    assert!(served.clone().all(|c| {
+        c.restored_at_s == Some(43_200.0 + mttr_s) && c.restored_by == Some(RestoredBy::Island)
+    }));
+    assert_eq!(served.count(), 4);
+    let customer_mean_s = report.customer_restoration_mean_s.unwrap();
+    assert!(close(
+        customer_mean_s,
+        (4.0 * mttr_s + back_s - 43_200.0) / 5.0
+    ));
+    assert_eq!(report.reverted_transactions, 0);
+}
+
+/// A repair at or after the horizon is not simulated: the shed consumer is counted out until
+/// the window ends, censored.
+#[test]
+fn a_repair_after_the_horizon_leaves_the_shed_consumer_censored() {
+    let scenario = bundled("campus13-shortfall.yaml");
+    let mut plan = RunPlan::nominal(&scenario, scenario.seed);
+    for fault in &mut plan.faults {
+        fault.repaired_at_s = 100_000.0;
+    }
+    let report = simulate(&scenario, &plan);
     let c4 = report.consumers.iter().find(|c| c.id == "C4").unwrap();
     assert!(c4.shed && c4.censored);
-    assert_eq!(c4.restored_at_s, None);
+    assert_eq!((c4.restored_at_s, c4.restored_by), (None, None));
     // Interrupted from noon to the end of the window (the horizon, 86 400 s): 48 intervals
     // of 3000 kWh not served.
     assert_eq!(c4.interruption_s, 43_200.0);
     assert!(close(c4.energy_not_served_kwh, 144_000.0));
     assert_eq!(report.customers_censored, 1);
-    // Eq. 15 counts the restored island; the customer-weighted mean counts C4 too.
-    let mttr_s = report.mttr_s.unwrap();
-    assert!(close(mttr_s, 78.94693077400007), "{mttr_s}");
-    let served = report.consumers.iter().filter(|c| !c.shed);
-    assert!(
-        served
-            .clone()
-            .all(|c| c.restored_at_s == Some(43_200.0 + mttr_s))
-    );
-    assert_eq!(served.count(), 4);
-    let customer_mean_s = report.customer_restoration_mean_s.unwrap();
-    assert!(close(customer_mean_s, (4.0 * mttr_s + 43_200.0) / 5.0));
-    assert_eq!(report.reverted_transactions, 0);
+    assert_eq!(report.window_end_s, 86_400.0);
 }
 
 /// A reverted allocation: a plan whose faults (lines 3–4 and 4–12) cut off C1 alone. With no
@@ -169,7 +208,13 @@ fn a_shortfall_sheds_the_least_critical_consumer() {
 fn a_reverted_allocation_fails_the_island() {
     let scenario = bundled("campus13.yaml");
     let mut plan = RunPlan::nominal(&scenario, scenario.seed);
-    plan.faults = vec![([3, 4], 43_200.0), ([4, 12], 43_200.0)];
+    // Repaired four hours later.
+    let fault = |line| PlannedFault {
+        line,
+        at_s: 43_200.0,
+        repaired_at_s: 43_200.0 + 14_400.0,
+    };
+    plan.faults = vec![fault([3, 4]), fault([4, 12])];
     let report = simulate(&scenario, &plan);
     assert_eq!(report.status, RunStatus::NotRestored);
     assert_eq!(
@@ -184,7 +229,13 @@ fn a_reverted_allocation_fails_the_island() {
     assert_eq!(report.mttr_s, None);
     let ids: Vec<&str> = report.consumers.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["C1"]);
-    assert_eq!(report.consumers[0].restored_at_s, None);
+    // Nobody restored C1 but the grid, four hours and the resynchronisation delay later.
+    let c1 = &report.consumers[0];
+    assert_eq!(c1.restored_by, Some(RestoredBy::Grid));
+    assert_eq!(
+        c1.restored_at_s,
+        Some(43_200.0 + 14_400.0 + report.plan.resync_delay_s)
+    );
     assert_eq!(report.reverted_transactions, 1);
     let reverted: Vec<_> = report
         .transaction_log
