@@ -213,6 +213,8 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 battery_kwh: p.battery_kwh,
                 consumption_kwh: p.consumption_kwh,
                 alpha_max: p.alpha_max,
+                generation_profile: None,
+                consumption_profile: None,
             });
         } else {
             let (demand_kwh, priority) = household_consumer(&mut rng, scale);
@@ -222,6 +224,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 demand_kwh,
                 priority,
                 monthly_kwh: None,
+                profile: None,
             });
         }
     }
@@ -241,6 +244,8 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         ),
         seed,
         time: TimeConfig::default(),
+        location: None,
+        profiles: Default::default(),
         grid: GridConfig { nodes, lines },
         entities,
         tariffs: Tariffs::default(),

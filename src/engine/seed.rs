@@ -24,6 +24,9 @@ pub enum Purpose {
     Chain,
     /// The optimiser's modelled duration.
     Optimiser,
+    /// One profile's weather (solar day factors, a wind-speed process), by the profile's
+    /// position in the scenario's `profiles` in name order ([`crate::plant::profile`]).
+    Weather(u32),
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
@@ -47,6 +50,7 @@ pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
         Purpose::Meter(i) => (4, i),
         Purpose::Chain => (5, 0),
         Purpose::Optimiser => (6, 0),
+        Purpose::Weather(i) => (7, i),
     };
     let key = (tag << 32) | u64::from(index);
     Stream::seed_from_u64(mix(run_seed ^ mix(key)))
