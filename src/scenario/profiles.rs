@@ -14,7 +14,9 @@
 //! ```
 
 use super::Distribution;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
 
 /// Where the grid is: the sun's position depends on it, and local clock time is UTC plus the
 /// offset.
@@ -32,8 +34,8 @@ pub struct Location {
 
 /// A named profile: how an entity's energy per interval varies (docs/model.md §9). Written as a
 /// one-key map naming the model, like a [`Distribution`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProfileSpec {
     /// Clear-sky irradiance from the sun's position, times a weather factor drawn per day.
     Solar(SolarSpec),
@@ -43,6 +45,45 @@ pub enum ProfileSpec {
     Load(LoadSpec),
     /// A user's time series from a CSV or Parquet file.
     Series(SeriesSpec),
+}
+
+/// [`ProfileSpec`] as serde derives it: serde_yaml reads an enum only from a YAML tag, so the
+/// one-key map is read through serde's own map deserializer, as [`Distribution`]'s law is.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Tagged {
+    Solar(SolarSpec),
+    Wind(WindSpec),
+    Load(LoadSpec),
+    Series(SeriesSpec),
+}
+
+/// Reads a one-key map naming the model.
+struct OneKeyMap;
+
+impl<'de> Visitor<'de> for OneKeyMap {
+    type Value = ProfileSpec;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a profile such as {solar: {}} (one of solar, wind, load, series)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ProfileSpec, A::Error> {
+        Ok(
+            match Tagged::deserialize(de::value::MapAccessDeserializer::new(map))? {
+                Tagged::Solar(s) => ProfileSpec::Solar(s),
+                Tagged::Wind(w) => ProfileSpec::Wind(w),
+                Tagged::Load(l) => ProfileSpec::Load(l),
+                Tagged::Series(s) => ProfileSpec::Series(s),
+            },
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for ProfileSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(OneKeyMap)
+    }
 }
 
 impl ProfileSpec {

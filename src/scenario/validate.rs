@@ -582,7 +582,8 @@ fn check_profile(s: &Scenario, f: &str, spec: &super::ProfileSpec) -> Checked {
             if s.location.is_none() {
                 fail(
                     f,
-                    "a solar profile needs `location` (latitude, longitude, UTC offset) for the                      sun's position",
+                    "a solar profile needs `location` (latitude, longitude, UTC offset) for the \
+                     sun's position",
                 )?;
             }
             needs_date("a solar profile")?;
@@ -593,7 +594,8 @@ fn check_profile(s: &Scenario, f: &str, spec: &super::ProfileSpec) -> Checked {
                 fail(
                     &field,
                     format!(
-                        "can draw a factor of {lower} or less: a day's factor must be > 0 (energies                          are relative to the reference day's)"
+                        "can draw a factor of {lower} or less: a day's factor must be > 0 (energies \
+                         are relative to the reference day's)"
                     ),
                 )?;
             }
@@ -627,7 +629,8 @@ fn check_profile(s: &Scenario, f: &str, spec: &super::ProfileSpec) -> Checked {
                 fail(
                     field("reference_speed_m_s"),
                     format!(
-                        "the turbine produces nothing at {reference} m/s (outside cut-in {} to                          cut-out {} m/s), so no energy can be scaled to the reference interval",
+                        "the turbine produces nothing at {reference} m/s (outside cut-in {} to \
+                         cut-out {} m/s), so no energy can be scaled to the reference interval",
                         w.cut_in_m_s, w.cut_out_m_s
                     ),
                 )?;

@@ -442,9 +442,10 @@ impl Profiles {
         }
     }
 
-    /// Shape `i` over intervals `first..first + n` with its value in the reference interval,
-    /// the weather drawn from run `run_seed`'s stream for its profile.
-    fn realise_shape(&self, i: usize, run_seed: u64, first: u64, n: usize) -> (Vec<f64>, f64) {
+    /// Shape `i` over intervals `first..first + n` relative to its value in the reference
+    /// interval (exactly 1 there), the weather drawn from run `run_seed`'s stream for its
+    /// profile.
+    fn realise_shape(&self, i: usize, run_seed: u64, first: u64, n: usize) -> Vec<f64> {
         let window = first..first + n as u64;
         let reference = self.reference_values[i];
         match &self.shapes[i] {
@@ -455,20 +456,26 @@ impl Profiles {
                 let last_day = day(self.reference_interval).max(day(window.end.max(1) - 1));
                 let mut rng = seed::stream(run_seed, Purpose::Weather(*stream));
                 let factors: Vec<f64> = (0..=last_day).map(|_| weather.sample(&mut rng)).collect();
-                let values = window
-                    .map(|k| self.deterministic(i, k) * factors[day(k)])
-                    .collect();
-                (values, reference * factors[day(self.reference_interval)])
+                let reference_factor = factors[day(self.reference_interval)];
+                // Clear sky and weather each relative to the reference: on the reference day
+                // the factors cancel exactly.
+                window
+                    .map(|k| {
+                        (self.deterministic(i, k) / reference) * (factors[day(k)] / reference_factor)
+                    })
+                    .collect()
             }
             Shape::Wind { wind, stream } => {
                 let mut rng: Stream = seed::stream(run_seed, Purpose::Weather(*stream));
                 let speeds = wind.speeds(&mut rng, self.reference_interval, first, n);
-                let values = speeds.iter().map(|&v| wind.power_fraction(v)).collect();
-                (values, reference)
+                speeds
+                    .iter()
+                    .map(|&v| wind.power_fraction(v) / reference)
+                    .collect()
             }
-            Shape::Load(_) | Shape::Series(_) => {
-                (window.map(|k| self.deterministic(i, k)).collect(), reference)
-            }
+            Shape::Load(_) | Shape::Series(_) => window
+                .map(|k| self.deterministic(i, k) / reference)
+                .collect(),
         }
     }
 
@@ -478,7 +485,7 @@ impl Profiles {
     /// scenario's `profiles` by name. The same run seed gives the same energy for an interval
     /// whatever the window; the reference interval's energies are the scenario's values.
     pub fn realise(&self, run_seed: u64, first_interval: u64, intervals: usize) -> Realisation {
-        let curves: Vec<(Vec<f64>, f64)> = (0..self.shapes.len())
+        let curves: Vec<Vec<f64>> = (0..self.shapes.len())
             .map(|i| self.realise_shape(i, run_seed, first_interval, intervals))
             .collect();
         let mut roles = [Vec::new(), Vec::new()];
@@ -487,9 +494,7 @@ impl Profiles {
                 match *energy {
                     Energy::Constant(kwh) => out.extend(std::iter::repeat_n(kwh, intervals)),
                     Energy::Shaped { value_kwh, shape } => {
-                        let (values, reference) = &curves[shape];
-                        // The ratio first: at the reference it is exactly 1.
-                        out.extend(values.iter().map(|v| value_kwh * (v / reference)));
+                        out.extend(curves[shape].iter().map(|ratio| value_kwh * ratio));
                     }
                 }
             }

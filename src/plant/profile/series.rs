@@ -298,16 +298,17 @@ mod tests {
 
     #[test]
     fn resampling_conserves_energy() {
-        // Irregular rows of kWh: 1.5 kWh over 10 min, 0.2 over 7 min, 3 over 23 min, 0 over 20.
+        // Irregular rows of kWh: 1.5 kWh over 10 min, 0.2 over 7 min, 3 over 23 min, 0.4 over
+        // 23 min (the last row as long as the one before).
         let times = [0.0, 600.0, 1020.0, 2400.0];
-        let series = Series::new(&times, &[1.5, 0.2, 3.0, 0.0], SeriesUnit::Kwh);
-        assert_eq!(series.span_s(), (0.0, 3600.0));
+        let series = Series::new(&times, &[1.5, 0.2, 3.0, 0.4], SeriesUnit::Kwh);
+        assert_eq!(series.span_s(), (0.0, 3780.0));
         for interval_s in [60.0, 300.0, 900.0, 777.0, 3600.0] {
-            let n = (3600.0_f64 / interval_s).ceil() as usize;
+            let n = (3780.0_f64 / interval_s).ceil() as usize;
             let total: f64 = (0..n)
                 .map(|k| series.energy_kwh(k as f64 * interval_s, (k + 1) as f64 * interval_s))
                 .sum();
-            assert!((total - 4.7).abs() < 1e-12, "{interval_s}: {total}");
+            assert!((total - 5.1).abs() < 1e-12, "{interval_s}: {total}");
         }
         // 15-min intervals: 1.5 + 5/7 × 0.2, then 2/7 × 0.2 + 18/23 × 3, then 5/23 × 3.
         let first = series.energy_kwh(0.0, 900.0);
