@@ -502,7 +502,10 @@ fn check_profiles(s: &Scenario) -> Checked {
             if value.is_finite() && value.abs() <= bound {
                 Ok(())
             } else {
-                fail(field, format!("must be in [-{bound}, {bound}], got {value}"))
+                fail(
+                    field,
+                    format!("must be in [-{bound}, {bound}], got {value}"),
+                )
             }
         };
         within("location.latitude_deg", l.latitude_deg, 90.0)?;
@@ -527,8 +530,16 @@ fn check_profiles(s: &Scenario) -> Checked {
     const LOAD: &[&str] = &["load", "series"];
     for (i, p) in e.prosumers.iter().enumerate() {
         let f = format!("entities.prosumers[{i}]");
-        uses.push((format!("{f}.generation_profile"), &p.generation_profile, GENERATION));
-        uses.push((format!("{f}.consumption_profile"), &p.consumption_profile, LOAD));
+        uses.push((
+            format!("{f}.generation_profile"),
+            &p.generation_profile,
+            GENERATION,
+        ));
+        uses.push((
+            format!("{f}.consumption_profile"),
+            &p.consumption_profile,
+            LOAD,
+        ));
     }
     for (i, c) in e.consumers.iter().enumerate() {
         uses.push((format!("entities.consumers[{i}].profile"), &c.profile, LOAD));
@@ -547,7 +558,10 @@ fn check_profiles(s: &Scenario) -> Checked {
             let known: Vec<&str> = s.profiles.keys().map(String::as_str).collect();
             return fail(
                 field,
-                format!("no profile `{name}` in `profiles` (there are: {})", known.join(", ")),
+                format!(
+                    "no profile `{name}` in `profiles` (there are: {})",
+                    known.join(", ")
+                ),
             );
         };
         if !fits.contains(&spec.model()) {
@@ -651,17 +665,26 @@ fn check_profile(s: &Scenario, f: &str, spec: &super::ProfileSpec) -> Checked {
             if !(1.0..=366.0).contains(&load.seasonal_peak_day) {
                 fail(
                     format!("{f}.load.seasonal_peak_day"),
-                    format!("must be a day of the year, 1 to 366, got {}", load.seasonal_peak_day),
+                    format!(
+                        "must be a day of the year, 1 to 366, got {}",
+                        load.seasonal_peak_day
+                    ),
                 )?;
             }
         }
         ProfileSpec::Series(series) => {
             let path = std::path::Path::new(&series.path);
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !["csv", "parquet"].iter().any(|e| extension.eq_ignore_ascii_case(e)) {
+            if !["csv", "parquet"]
+                .iter()
+                .any(|e| extension.eq_ignore_ascii_case(e))
+            {
                 fail(
                     format!("{f}.series.path"),
-                    format!("must name a `.csv` or `.parquet` file, got `{}`", series.path),
+                    format!(
+                        "must name a `.csv` or `.parquet` file, got `{}`",
+                        series.path
+                    ),
                 )?;
             }
             if series.time_column.is_empty() {

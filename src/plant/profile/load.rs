@@ -116,8 +116,9 @@ impl Load {
         let date = self.start_date + chrono::Duration::days(day);
         let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
         let week = if weekend { self.weekend_factor } else { 1.0 };
-        let phase = 2.0 * std::f64::consts::PI * (f64::from(date.ordinal()) - self.seasonal_peak_day)
-            / 365.25;
+        let phase =
+            2.0 * std::f64::consts::PI * (f64::from(date.ordinal()) - self.seasonal_peak_day)
+                / 365.25;
         week * (1.0 + self.seasonal_amplitude * phase.cos())
     }
 

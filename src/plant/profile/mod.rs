@@ -257,10 +257,16 @@ fn entity_roles(scenario: &Scenario) -> Vec<EntityRoles<'_>> {
         ));
     }
     for c in &e.consumers {
-        all.push((&c.id, [None, Some((c.demand_kwh, &c.profile, c.id.clone()))]));
+        all.push((
+            &c.id,
+            [None, Some((c.demand_kwh, &c.profile, c.id.clone()))],
+        ));
     }
     for d in e.solar.iter().chain(&e.wind) {
-        all.push((&d.id, [Some((d.generation_kwh, &d.profile, d.id.clone())), None]));
+        all.push((
+            &d.id,
+            [Some((d.generation_kwh, &d.profile, d.id.clone())), None],
+        ));
     }
     for b in &e.batteries {
         all.push((&b.id, [None, None]));
@@ -321,7 +327,11 @@ impl Profiles {
 
         // Build each shape; series files are read once per profile, for all their columns.
         let stream_of = |name: &str| {
-            scenario.profiles.keys().position(|n| n == name).expect("validated") as u32
+            scenario
+                .profiles
+                .keys()
+                .position(|n| n == name)
+                .expect("validated") as u32
         };
         let mut shapes: Vec<Option<Shape>> = vec![None; wanted.len()];
         let mut series_columns: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
@@ -355,7 +365,10 @@ impl Profiles {
                 ))),
                 ProfileSpec::Series(_) => {
                     let column = column.clone().expect("a series shape has a column");
-                    series_columns.entry(name).or_default().push((column, index));
+                    series_columns
+                        .entry(name)
+                        .or_default()
+                        .push((column, index));
                     None
                 }
             };
@@ -385,7 +398,10 @@ impl Profiles {
         let mut profiles = Profiles {
             interval_s,
             reference_interval,
-            shapes: shapes.into_iter().map(|s| s.expect("every shape built")).collect(),
+            shapes: shapes
+                .into_iter()
+                .map(|s| s.expect("every shape built"))
+                .collect(),
             reference_values: Vec::new(),
             entities,
         };
@@ -461,7 +477,8 @@ impl Profiles {
                 // the factors cancel exactly.
                 window
                     .map(|k| {
-                        (self.deterministic(i, k) / reference) * (factors[day(k)] / reference_factor)
+                        (self.deterministic(i, k) / reference)
+                            * (factors[day(k)] / reference_factor)
                     })
                     .collect()
             }

@@ -200,9 +200,8 @@ fn read_parquet(file: &Path, names: &[&str]) -> Result<Vec<Column>, ProfileError
             let column = frame
                 .column(name)
                 .map_err(|_| missing(file, name, &present))?;
-            let unreadable = |e: polars::error::PolarsError| {
-                file_error(file, format!("column `{name}`: {e}"))
-            };
+            let unreadable =
+                |e: polars::error::PolarsError| file_error(file, format!("column `{name}`: {e}"));
             let texts: Vec<Option<String>> = if column.dtype() == &DataType::String {
                 let strings = column.str().map_err(unreadable)?;
                 (0..strings.len())
@@ -248,12 +247,13 @@ pub(super) fn read(
     names.extend(columns.iter().map(String::as_str));
     let mut read = read_columns(file, &names)?.into_iter();
     let times = read.next().expect("the time column is asked for");
-    let value_error = |column: &Column, position: &str, message: String| ProfileError::SeriesValue {
-        file: file.to_path_buf(),
-        position: position.to_string(),
-        column: column.name.clone(),
-        message,
-    };
+    let value_error =
+        |column: &Column, position: &str, message: String| ProfileError::SeriesValue {
+            file: file.to_path_buf(),
+            position: position.to_string(),
+            column: column.name.clone(),
+            message,
+        };
     if times.cells.len() < 2 {
         return Err(file_error(
             file,

@@ -120,10 +120,16 @@ mod tests {
         let minutes: Vec<f64> = (0..1440)
             .map(|m| sky.irradiance_w_m2(f64::from(m) * 60.0))
             .collect();
-        let peak = (0..1440).max_by(|&a, &b| minutes[a].total_cmp(&minutes[b])).unwrap();
+        let peak = (0..1440)
+            .max_by(|&a, &b| minutes[a].total_cmp(&minutes[b]))
+            .unwrap();
         assert!((738..=744).contains(&peak), "peak at minute {peak}");
         // Near the zenith at 9° N in May: close to the model's 1098 × e^−0.059 ≈ 1035 W/m².
-        assert!((1000.0..1036.0).contains(&minutes[peak]), "{}", minutes[peak]);
+        assert!(
+            (1000.0..1036.0).contains(&minutes[peak]),
+            "{}",
+            minutes[peak]
+        );
     }
 
     #[test]

@@ -144,7 +144,10 @@ fn weather_is_deterministic_per_seed_and_window() {
     }
     // Another run draws other weather: solar on another day, wind in every interval.
     let other = profiles.realise(4, 0, 4 * 96);
-    assert_ne!(other.generation_kwh(2, 96 + 48), whole.generation_kwh(2, 96 + 48));
+    assert_ne!(
+        other.generation_kwh(2, 96 + 48),
+        whole.generation_kwh(2, 96 + 48)
+    );
     assert_ne!(other.generation_kwh(3, 40), whole.generation_kwh(3, 40));
     // On the reference day the solar factor cancels: only the clear sky shapes the day.
     assert_eq!(other.generation_kwh(2, 40), whole.generation_kwh(2, 40));
@@ -172,7 +175,11 @@ fn validation_names_the_entity_profile_and_time() {
     );
     let invalid = |text: &str| parse_str(text, "s.yaml").unwrap_err().to_string();
     // A solar profile needs the location and the date.
-    let no_site = small("start_date: 2024-05-01", refs_all(), &all_profiles("").replace(SITE, ""));
+    let no_site = small(
+        "start_date: 2024-05-01",
+        refs_all(),
+        &all_profiles("").replace(SITE, ""),
+    );
     assert_eq!(
         invalid(&no_site),
         "s.yaml: profiles.sun: a solar profile needs `location` (latitude, longitude, UTC \
@@ -247,7 +254,9 @@ fn a_series_scales_to_the_reference_and_conserves_its_shape() {
     // A short series is refused, naming the file and column.
     let short: String = csv.lines().take(40).map(|l| format!("{l}\n")).collect();
     let dir = file_in_temp("meters.csv", &short);
-    let error = Profiles::load(&scenario, dir.path()).unwrap_err().to_string();
+    let error = Profiles::load(&scenario, dir.path())
+        .unwrap_err()
+        .to_string();
     assert!(
         error.ends_with(
             "meters.csv: column `C1` covers 0 s to 70200 s of simulated time; it must cover 0 s \
@@ -257,13 +266,19 @@ fn a_series_scales_to_the_reference_and_conserves_its_shape() {
     );
     // A bad value names its line and column; a missing column lists those there are.
     let dir = file_in_temp("meters.csv", &csv.replacen("2,2\n", "2,x\n", 1));
-    let error = Profiles::load(&scenario, dir.path()).unwrap_err().to_string();
+    let error = Profiles::load(&scenario, dir.path())
+        .unwrap_err()
+        .to_string();
     assert!(
-        error.ends_with("meters.csv: line 3, column `P1_consumption`: must be a number >= 0, got `x`"),
+        error.ends_with(
+            "meters.csv: line 3, column `P1_consumption`: must be a number >= 0, got `x`"
+        ),
         "{error}"
     );
     let dir = file_in_temp("meters.csv", &csv.replace("C1,", "C9,"));
-    let error = Profiles::load(&scenario, dir.path()).unwrap_err().to_string();
+    let error = Profiles::load(&scenario, dir.path())
+        .unwrap_err()
+        .to_string();
     assert!(
         error.ends_with("meters.csv: no column `C1` (its columns: timestamp, C9, P1_consumption)"),
         "{error}"
@@ -292,7 +307,9 @@ fn a_parquet_series_reads_like_a_csv_one() {
         &all_profiles(series),
     );
     let scenario = parse_str(&text, "small.yaml").unwrap();
-    let r = Profiles::load(&scenario, dir.path()).unwrap().realise(0, 0, 96);
+    let r = Profiles::load(&scenario, dir.path())
+        .unwrap()
+        .realise(0, 0, 96);
     // Hour 1 holds 2 kWh (0.5 per interval), which is P1's 4 kWh; hour 2, 3 kWh → 6 kWh.
     assert_eq!(r.consumption_kwh(0, 4), 4.0);
     assert!((r.consumption_kwh(0, 8) - 6.0).abs() < 1e-12);

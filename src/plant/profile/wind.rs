@@ -60,15 +60,20 @@ impl Wind {
     /// Wind speeds, m/s, of intervals `first..first + n`, the process anchored at interval
     /// `reference` (where the speed is the reference speed), drawn from `rng`. The same `rng`
     /// state gives the same speed for an interval whatever the window.
-    pub(super) fn speeds(&self, rng: &mut Stream, reference: u64, first: u64, n: usize) -> Vec<f64> {
+    pub(super) fn speeds(
+        &self,
+        rng: &mut Stream,
+        reference: u64,
+        first: u64,
+        n: usize,
+    ) -> Vec<f64> {
         let angle = rng.random_range(0.0..std::f64::consts::TAU);
         let mut forward = Stream::seed_from_u64(rng.next_u64());
         let mut backward = Stream::seed_from_u64(rng.next_u64());
         let radius = (2.0 * (self.reference_m_s / self.scale_m_s).powf(self.shape)).sqrt();
         let start = (radius * angle.cos(), radius * angle.sin());
-        let speed = |(x, y): (f64, f64)| {
-            self.scale_m_s * (0.5 * (x * x + y * y)).powf(1.0 / self.shape)
-        };
+        let speed =
+            |(x, y): (f64, f64)| self.scale_m_s * (0.5 * (x * x + y * y)).powf(1.0 / self.shape);
         let innovation = (1.0 - self.persistence * self.persistence).sqrt();
         let step = |(x, y): (f64, f64), rng: &mut Stream| {
             let ex: f64 = StandardNormal.sample(rng);
