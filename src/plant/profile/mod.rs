@@ -496,8 +496,8 @@ impl Profiles {
         }
     }
 
-    /// One run's energies of every entity over meter intervals `first_interval..first_interval
-    /// + intervals`: the weather of each profile drawn from the run's stream
+    /// One run's energies of every entity over the meter intervals from `first_interval`, as
+    /// many as `intervals`: the weather of each profile drawn from the run's stream
     /// `engine::seed::stream(run_seed, Purpose::Weather(p))`, `p` the profile's position in the
     /// scenario's `profiles` by name. The same run seed gives the same energy for an interval
     /// whatever the window; the reference interval's energies are the scenario's values.
