@@ -126,6 +126,11 @@ struct Column {
 
 /// The columns `names` of a table, as text cells with their positions (`line N` or `row N`).
 fn read_columns(file: &Path, names: &[&str]) -> Result<Vec<Column>, ProfileError> {
+    // A device or pipe named `*.csv` could be read forever.
+    let metadata = std::fs::metadata(file).map_err(|e| file_error(file, e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(file_error(file, "not a regular file"));
+    }
     let is_csv = file
         .extension()
         .and_then(|e| e.to_str())

@@ -283,6 +283,13 @@ fn a_series_scales_to_the_reference_and_conserves_its_shape() {
         error.ends_with("meters.csv: no column `C1` (its columns: timestamp, C9, P1_consumption)"),
         "{error}"
     );
+    // Only a regular file is read (a pipe named `*.csv` could be read forever).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("meters.csv")).unwrap();
+    let error = Profiles::load(&scenario, dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(error.ends_with("meters.csv: not a regular file"), "{error}");
 }
 
 #[test]
