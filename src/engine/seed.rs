@@ -80,5 +80,14 @@ mod tests {
             first(run0, Purpose::Chain),
             first(run_seed(42, 0), Purpose::Chain)
         );
+        // Weather has its own tag: profile 0's stream is none of the older ones.
+        for other in [
+            Purpose::Meter(0),
+            Purpose::Rtdccu(0),
+            Purpose::Plan,
+            Purpose::Optimiser,
+        ] {
+            assert_ne!(first(run0, Purpose::Weather(0)), first(run0, other));
+        }
     }
 }

@@ -34,8 +34,7 @@ pub struct Location {
 
 /// A named profile: how an entity's energy per interval varies (docs/model.md §9). Written as a
 /// one-key map naming the model, like a [`Distribution`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ProfileSpec {
     /// Clear-sky irradiance from the sun's position, times a weather factor drawn per day.
     Solar(SolarSpec),
@@ -77,6 +76,22 @@ impl<'de> Visitor<'de> for OneKeyMap {
                 Tagged::Series(s) => ProfileSpec::Series(s),
             },
         )
+    }
+}
+
+impl Serialize for ProfileSpec {
+    /// As written in YAML: a one-key map naming the model (serde_yaml would otherwise write a
+    /// YAML tag, which the schema does not read).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ProfileSpec::Solar(s) => map.serialize_entry("solar", s)?,
+            ProfileSpec::Wind(w) => map.serialize_entry("wind", w)?,
+            ProfileSpec::Load(l) => map.serialize_entry("load", l)?,
+            ProfileSpec::Series(s) => map.serialize_entry("series", s)?,
+        }
+        map.end()
     }
 }
 
@@ -225,4 +240,31 @@ pub struct SeriesSpec {
 
 fn default_time_column() -> String {
     "timestamp".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_serialise_back_to_what_they_read() {
+        for yaml in [
+            "{solar: {weather: {uniform: {min: 0.5, max: 1}}}}",
+            "{wind: {persistence: 0.5, reference_speed_m_s: 9}}",
+            "{load: {kind: institutional, weekend_factor: 0.6}}",
+            "{series: {path: m.csv, unit: kwh, column: P1}}",
+        ] {
+            let spec: ProfileSpec = serde_yaml::from_str(yaml).unwrap();
+            let written = serde_yaml::to_string(&spec).unwrap();
+            assert!(!written.contains('!'), "{written}");
+            assert_eq!(serde_yaml::from_str::<ProfileSpec>(&written).unwrap(), spec);
+        }
+        let error = serde_yaml::from_str::<ProfileSpec>("{sun: {}}").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("unknown variant `sun`, expected one of `solar`"),
+            "{error}"
+        );
+    }
 }
