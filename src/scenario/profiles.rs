@@ -224,7 +224,8 @@ pub enum SeriesUnit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesSpec {
-    /// The file, relative to the scenario file: `.csv` (with a header row) or `.parquet`.
+    /// The file, relative to the scenario file loaded (for a file that `extends` another, that
+    /// file): `.csv` (with a header row) or `.parquet`.
     pub path: String,
     /// The timestamp column: seconds of simulated time, a local date-time
     /// (`2024-05-01T12:00:00`) or an RFC 3339 time with offset. Default `timestamp`.
