@@ -35,6 +35,8 @@
 //! - [`output`]: Parquet tables with documented columns and provenance, written atomically.
 //! - [`engine`]: the nexosim glue shared by the simulator and the benchmark — simulated time,
 //!   seeded random streams, stepping a simulation until its models are done.
+//! - [`plant`]: the physical side (docs/model.md §9): each entity's energy per meter interval
+//!   from profiles of time of day and year (solar, wind, load shapes, time series).
 //! - [`ledger`]: the simulated ledger shared by the simulator and the benchmark — a scenario
 //!   deployed on chain, the transaction vocabulary, the chain node in simulated time, the one
 //!   transaction record, gas per function.

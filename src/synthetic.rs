@@ -214,6 +214,8 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 consumption_kwh: p.consumption_kwh,
                 alpha_max: p.alpha_max,
                 battery: None,
+                generation_profile: None,
+                consumption_profile: None,
             });
         } else {
             let (demand_kwh, priority) = household_consumer(&mut rng, scale);
@@ -223,6 +225,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 demand_kwh,
                 priority,
                 monthly_kwh: None,
+                profile: None,
             });
         }
     }
@@ -243,6 +246,8 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         ),
         seed,
         time: TimeConfig::default(),
+        location: None,
+        profiles: Default::default(),
         grid: GridConfig { nodes, lines },
         entities,
         tariffs: Tariffs::default(),

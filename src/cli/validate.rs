@@ -1,10 +1,18 @@
 //! `blackstart validate`: a short human summary of a valid scenario.
 
-use super::Failure;
+use super::{EXIT_BAD_INPUT, Failure};
+use blackstart::plant::profile::Profiles;
 use blackstart::scenario::{Mining, NodeKind, Scenario};
 use std::path::Path;
 
 pub(super) fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
+    // The profiles are checked too (series files read, no profile zero at the reference),
+    // though `run` does not use them yet.
+    let profiles =
+        Profiles::load(s, file.parent().unwrap_or(Path::new("."))).map_err(|e| Failure {
+            error: anyhow::anyhow!("{}: {e}", file.display()),
+            exit_code: EXIT_BAD_INPUT,
+        })?;
     let mut out = String::new();
     let count = |kind| s.grid.nodes.iter().filter(|n| n.kind == kind).count();
     let e = &s.entities;
@@ -58,6 +66,20 @@ pub(super) fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
             format!(": {}", faults.join(", "))
         }
     );
+    if !s.profiles.is_empty() {
+        let names: Vec<String> = s
+            .profiles
+            .iter()
+            .map(|(name, spec)| format!("{name} ({})", spec.model()))
+            .collect();
+        outln!(
+            out,
+            "  profiles   {}; entities' values are those of interval {} (from {} s)",
+            names.join(", "),
+            profiles.reference_interval(),
+            profiles.reference_interval() as f64 * profiles.interval_s()
+        );
+    }
     let model = s.optimiser.model;
     let mining = match s.chain.mining {
         Mining::Instant => "instant mining",

@@ -29,6 +29,9 @@ pub enum Purpose {
     Repair(u32),
     /// The run's reconnection delay once the grid returns (docs/model.md §9).
     Resync,
+    /// One profile's weather (solar day factors, a wind-speed process), by the profile's
+    /// position in the scenario's `profiles` in name order ([`crate::plant::profile`]).
+    Weather(u32),
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
@@ -54,6 +57,7 @@ pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
         Purpose::Optimiser => (6, 0),
         Purpose::Repair(i) => (7, i),
         Purpose::Resync => (9, 0),
+        Purpose::Weather(i) => (8, i),
     };
     let key = (tag << 32) | u64::from(index);
     Stream::seed_from_u64(mix(run_seed ^ mix(key)))
@@ -83,5 +87,14 @@ mod tests {
             first(run0, Purpose::Chain),
             first(run_seed(42, 0), Purpose::Chain)
         );
+        // Weather has its own tag: profile 0's stream is none of the older ones.
+        for other in [
+            Purpose::Meter(0),
+            Purpose::Rtdccu(0),
+            Purpose::Plan,
+            Purpose::Optimiser,
+        ] {
+            assert_ne!(first(run0, Purpose::Weather(0)), first(run0, other));
+        }
     }
 }

@@ -5,13 +5,17 @@
 //! state of charge, whether a relay is closed — and each island's energy is settled by physics
 //! every meter interval, with an account whose identities hold exactly. Meter interval k covers
 //! `[k·Δ, (k+1)·Δ)` s since local midnight of the start date, Δ = `time.meter_interval_s`;
-//! energies per interval are in kWh, powers in kW. The simulator does not drive the plant yet.
+//! energies per interval are in kWh, powers in kW. The simulator uses the repairs; profiles,
+//! batteries and the settlement do not drive it yet.
 //!
+//! - [`profile`]: each entity's generation and consumption per meter interval from a profile of
+//!   time of day and day of year (solar, wind, load shapes, a user's time series).
 //! - [`battery`]: a battery with state of charge, power limits, efficiency and reserve.
 //! - [`settle`]: one island's energy in one interval — prosumers' export, DERs, grid-forming
 //!   battery banks, protection shedding, curtailment — and its [`settle::IntervalAccount`].
 //! - [`repair`]: when each fault is repaired.
 
 pub mod battery;
+pub mod profile;
 pub mod repair;
 pub mod settle;

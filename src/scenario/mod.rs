@@ -9,12 +9,16 @@
 mod distribution;
 mod error;
 mod load;
+mod profiles;
 mod validate;
 
 pub use distribution::{Distribution, Law, MAX_DURATION_S, TAIL_PROBABILITY};
 pub use error::ScenarioError;
 pub use load::{load, parse_str};
-pub(crate) use validate::check_chain;
+pub use profiles::{
+    LoadKind, LoadSpec, Location, ProfileSpec, SeriesSpec, SeriesUnit, SolarSpec, WindSpec,
+};
+pub(crate) use validate::{check_chain, start_date};
 
 use crate::tariff::{IntervalPricing, SlabSchedule};
 use serde::{Deserialize, Serialize};
@@ -40,6 +44,13 @@ pub struct Scenario {
     /// Simulated horizon, meter interval and outage time.
     #[serde(default)]
     pub time: TimeConfig,
+    /// Where the grid is (latitude, longitude, UTC offset): needed by solar profiles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Named profiles of generation and load over time (docs/model.md §9), referenced by
+    /// entities; none means every entity's energy is the same in every interval.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub profiles: BTreeMap<String, ProfileSpec>,
     /// Nodes and lines of the distribution network.
     pub grid: GridConfig,
     /// Prosumers, consumers, DERs and battery banks, each on a node.
@@ -84,6 +95,23 @@ pub struct TimeConfig {
     pub meter_interval_s: f64,
     /// Time at which faults without their own `at_s` occur, s since midnight.
     pub outage_at_s: f64,
+    /// The calendar day (ISO 8601, `2024-05-01`) whose local midnight is simulated time 0:
+    /// profiles need it for the sun's position, the day of the week and the season.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// The instant whose meter interval the entities' energies describe, s: a profile scales
+    /// each interval's energy so that the interval containing it has the scenario's value.
+    /// Default: `outage_at_s`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_at_s: Option<f64>,
+}
+
+impl TimeConfig {
+    /// The instant whose interval the entities' energies describe, s: `reference_at_s`, or
+    /// `outage_at_s`.
+    pub fn reference_s(&self) -> f64 {
+        self.reference_at_s.unwrap_or(self.outage_at_s)
+    }
 }
 
 impl Default for TimeConfig {
@@ -92,6 +120,8 @@ impl Default for TimeConfig {
             horizon_s: 86_400.0,
             meter_interval_s: 900.0,
             outage_at_s: 43_200.0,
+            start_date: None,
+            reference_at_s: None,
         }
     }
 }
@@ -181,6 +211,13 @@ pub struct Prosumer {
     /// Absent: `battery_kwh` per interval, as today. `capacity_kwh` is required here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub battery: Option<BatteryConfig>,
+    /// Name of the profile (in `profiles`) of its generation; none: `generation_kwh` in every
+    /// interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation_profile: Option<String>,
+    /// Name of the profile of its consumption; none: `consumption_kwh` in every interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumption_profile: Option<String>,
 }
 
 /// A consumer: load only.
@@ -201,6 +238,9 @@ pub struct Consumer {
     /// per meter interval ([`Scenario::monthly_kwh`]).
     #[serde(default)]
     pub monthly_kwh: Option<f64>,
+    /// Name of the profile (in `profiles`) of its demand; none: `demand_kwh` in every interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
 
 /// A distributed energy resource (solar or wind plant).
@@ -214,6 +254,10 @@ pub struct Der {
     /// Generation per interval, `P_DER`, kWh: at the daylight peak for solar, with a weather
     /// factor of 1 for wind.
     pub generation_kwh: f64,
+    /// Name of the profile (in `profiles`) of its generation; none: `generation_kwh` in every
+    /// interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
 
 /// A battery bank.

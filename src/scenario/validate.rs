@@ -62,6 +62,7 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     check_time(scenario)?;
     let nodes = check_grid(scenario)?;
     let prosumers = check_entities(scenario, &nodes)?;
+    check_profiles(scenario)?;
     check_tariffs(scenario)?;
     check_on_chain(scenario)?;
     let lines = line_set(scenario);
@@ -554,6 +555,215 @@ fn check_battery(field: &str, b: &super::BatteryConfig, capacity_kwh: f64) -> Ch
             format!("{field}.reserve"),
             format!("must be in [0, 1), got {}", b.reserve),
         )?;
+    }
+    Ok(())
+}
+
+/// Parses `time.start_date`, an ISO 8601 calendar date.
+pub(crate) fn start_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| format!("must be an ISO 8601 date such as 2024-05-01, got `{text}` ({e})"))
+}
+
+/// Location, start date, reference time, every profile's parameters, and every entity's
+/// reference to a profile of a model that fits it (docs/model.md §9). Whether a profile is
+/// zero at the reference, and whether a series file reads, is checked where the profiles are
+/// built ([`crate::plant::profile::Profiles::load`]).
+fn check_profiles(s: &Scenario) -> Checked {
+    if let Some(l) = &s.location {
+        let within = |field: &str, value: f64, bound: f64| {
+            if value.is_finite() && value.abs() <= bound {
+                Ok(())
+            } else {
+                fail(
+                    field,
+                    format!("must be in [-{bound}, {bound}], got {value}"),
+                )
+            }
+        };
+        within("location.latitude_deg", l.latitude_deg, 90.0)?;
+        within("location.longitude_deg", l.longitude_deg, 180.0)?;
+        within("location.utc_offset_h", l.utc_offset_h, 14.0)?;
+    }
+    if let Some(date) = &s.time.start_date {
+        if let Err(message) = start_date(date) {
+            fail("time.start_date", message)?;
+        }
+    }
+    if let Some(reference_s) = s.time.reference_at_s {
+        non_negative("time.reference_at_s", reference_s)?;
+        bounded_duration("time.reference_at_s", reference_s)?;
+    }
+    for (name, spec) in &s.profiles {
+        check_profile(s, &format!("profiles.{name}"), spec)?;
+    }
+    let e = &s.entities;
+    let mut uses: Vec<(String, &Option<String>, &[&str])> = Vec::new();
+    const GENERATION: &[&str] = &["solar", "wind", "series"];
+    const LOAD: &[&str] = &["load", "series"];
+    for (i, p) in e.prosumers.iter().enumerate() {
+        let f = format!("entities.prosumers[{i}]");
+        uses.push((
+            format!("{f}.generation_profile"),
+            &p.generation_profile,
+            GENERATION,
+        ));
+        uses.push((
+            format!("{f}.consumption_profile"),
+            &p.consumption_profile,
+            LOAD,
+        ));
+    }
+    for (i, c) in e.consumers.iter().enumerate() {
+        uses.push((format!("entities.consumers[{i}].profile"), &c.profile, LOAD));
+    }
+    for (kind, ders, fits) in [
+        ("solar", &e.solar, &["solar", "series"]),
+        ("wind", &e.wind, &["wind", "series"]),
+    ] {
+        for (i, d) in ders.iter().enumerate() {
+            uses.push((format!("entities.{kind}[{i}].profile"), &d.profile, fits));
+        }
+    }
+    for (field, name, fits) in uses {
+        let Some(name) = name else { continue };
+        let Some(spec) = s.profiles.get(name) else {
+            let known: Vec<&str> = s.profiles.keys().map(String::as_str).collect();
+            return fail(
+                field,
+                format!(
+                    "no profile `{name}` in `profiles` (there are: {})",
+                    known.join(", ")
+                ),
+            );
+        };
+        if !fits.contains(&spec.model()) {
+            return fail(
+                field,
+                format!(
+                    "profile `{name}` is a `{}` profile; this entity takes {}",
+                    spec.model(),
+                    fits.join(" or ")
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One profile's parameters, and the scenario keys its model needs.
+fn check_profile(s: &Scenario, f: &str, spec: &super::ProfileSpec) -> Checked {
+    use super::ProfileSpec;
+    let needs_date = |what: &str| {
+        if s.time.start_date.is_none() {
+            fail(
+                f,
+                format!("{what} needs `time.start_date` (the calendar day of simulated time 0)"),
+            )
+        } else {
+            Ok(())
+        }
+    };
+    match spec {
+        ProfileSpec::Solar(solar) => {
+            if s.location.is_none() {
+                fail(
+                    f,
+                    "a solar profile needs `location` (latitude, longitude, UTC offset) for the \
+                     sun's position",
+                )?;
+            }
+            needs_date("a solar profile")?;
+            let field = format!("{f}.solar.weather");
+            solar.weather.validate().or_else(|m| fail(&field, m))?;
+            let lower = solar.weather.lower_bound();
+            if lower.is_nan() || lower <= 0.0 {
+                fail(
+                    &field,
+                    format!(
+                        "can draw a factor of {lower} or less: a day's factor must be > 0 (energies \
+                         are relative to the reference day's)"
+                    ),
+                )?;
+            }
+            if !solar.weather.tail_bound().is_finite() {
+                fail(&field, "must be bounded above")?;
+            }
+        }
+        ProfileSpec::Wind(w) => {
+            let field = |key: &str| format!("{f}.wind.{key}");
+            positive(&field("weibull_scale_m_s"), w.weibull_scale_m_s)?;
+            positive(&field("weibull_shape"), w.weibull_shape)?;
+            if !(0.0..1.0).contains(&w.persistence) {
+                fail(
+                    field("persistence"),
+                    format!("must be in [0, 1), got {}", w.persistence),
+                )?;
+            }
+            non_negative(&field("cut_in_m_s"), w.cut_in_m_s)?;
+            positive(&field("cut_out_m_s"), w.cut_out_m_s)?;
+            if !(w.cut_in_m_s < w.rated_m_s && w.rated_m_s < w.cut_out_m_s) {
+                fail(
+                    field("rated_m_s"),
+                    format!(
+                        "need cut_in_m_s < rated_m_s < cut_out_m_s, got {} < {} < {}",
+                        w.cut_in_m_s, w.rated_m_s, w.cut_out_m_s
+                    ),
+                )?;
+            }
+            let reference = w.reference_speed_m_s.unwrap_or(w.rated_m_s);
+            if !(w.cut_in_m_s < reference && reference < w.cut_out_m_s) {
+                fail(
+                    field("reference_speed_m_s"),
+                    format!(
+                        "the turbine produces nothing at {reference} m/s (outside cut-in {} to \
+                         cut-out {} m/s), so no energy can be scaled to the reference interval",
+                        w.cut_in_m_s, w.cut_out_m_s
+                    ),
+                )?;
+            }
+        }
+        ProfileSpec::Load(load) => {
+            needs_date("a load profile")?;
+            if let Some(weekend) = load.weekend_factor {
+                positive(&format!("{f}.load.weekend_factor"), weekend)?;
+            }
+            let amplitude = load.seasonal_amplitude;
+            if !(0.0..1.0).contains(&amplitude) {
+                fail(
+                    format!("{f}.load.seasonal_amplitude"),
+                    format!("must be in [0, 1), got {amplitude}"),
+                )?;
+            }
+            if !(1.0..=366.0).contains(&load.seasonal_peak_day) {
+                fail(
+                    format!("{f}.load.seasonal_peak_day"),
+                    format!(
+                        "must be a day of the year, 1 to 366, got {}",
+                        load.seasonal_peak_day
+                    ),
+                )?;
+            }
+        }
+        ProfileSpec::Series(series) => {
+            let path = std::path::Path::new(&series.path);
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !["csv", "parquet"]
+                .iter()
+                .any(|e| extension.eq_ignore_ascii_case(e))
+            {
+                fail(
+                    format!("{f}.series.path"),
+                    format!(
+                        "must name a `.csv` or `.parquet` file, got `{}`",
+                        series.path
+                    ),
+                )?;
+            }
+            if series.time_column.is_empty() {
+                fail(format!("{f}.series.time_column"), "must not be empty")?;
+            }
+        }
     }
     Ok(())
 }

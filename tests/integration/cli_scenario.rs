@@ -230,6 +230,19 @@ fn malformed_scenarios_name_the_place_and_exit_2() {
             "error: broken.yaml: monte_carlo.fault_time_s: every draw (from 86400 s) is at or \
              after the horizon (86400 s)",
         ),
+        // Profiles: a solar profile needs the location; none may be zero at the reference.
+        (
+            "location: {latitude_deg: 9.09, longitude_deg: 76.49, utc_offset_h: 5.5}",
+            "",
+            "error: broken.yaml: profiles.campus_sun: a solar profile needs `location` (latitude, \
+             longitude, UTC offset) for the sun's position",
+        ),
+        (
+            "reference_at_s: 43200",
+            "reference_at_s: 7300",
+            "error: broken.yaml: entity `P1`: its generation profile `campus_sun` is zero in the \
+             reference interval 8 (7200 s to 8100 s, which holds time.reference_at_s = 7300 s)",
+        ),
     ];
     for (from, to, expected) in cases {
         let (stderr, code) = broken(from, to);

@@ -5,7 +5,7 @@
 
 use blackstart::caliper::{self, BenchReport};
 use blackstart::optimise::Model;
-use blackstart::scenario::{Law, Mining, NodeKind};
+use blackstart::scenario::{Law, LoadKind, Mining, NodeKind, ProfileSpec, SeriesUnit};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -79,6 +79,13 @@ fn leaves(value: &Value, path: &str, stop: &[&str], out: &mut Vec<String>) {
 /// Distributions are plain numbers here: their forms are checked on their own.
 const POPULATED: &str = r#"
 name: everything
+time: {start_date: 2024-05-01, reference_at_s: 43200}
+location: {latitude_deg: 9.09, longitude_deg: 76.49, utc_offset_h: 5.5}
+profiles:
+  sun: {solar: {}}
+  breeze: {wind: {}}
+  home: {load: {kind: residential}}
+  meters: {series: {path: meters.csv, unit: kw}}
 grid:
   nodes:
     - {id: 1, kind: source}
@@ -90,13 +97,14 @@ grid:
 entities:
   prosumers:
     - {id: P1, node: 3, export_prev_kwh: 1, generation_kwh: 2, battery_kwh: 1, consumption_kwh: 0.5,
-       battery: {capacity_kwh: 10, charge_kw: 5, discharge_kw: 5, initial_soc: 0.5}}
+       battery: {capacity_kwh: 10, charge_kw: 5, discharge_kw: 5, initial_soc: 0.5},
+       generation_profile: sun, consumption_profile: home}
   consumers:
-    - {id: C1, node: 3, demand_kwh: 1}
+    - {id: C1, node: 3, demand_kwh: 1, profile: meters}
   solar:
-    - {id: S1, node: 2, generation_kwh: 1}
+    - {id: S1, node: 2, generation_kwh: 1, profile: sun}
   wind:
-    - {id: W1, node: 2, generation_kwh: 1}
+    - {id: W1, node: 2, generation_kwh: 1, profile: breeze}
   batteries:
     - {id: B1, node: 3, capacity_kwh: 10, stored_kwh: 5, battery: {charge_kw: 5}}
 faults:
@@ -125,6 +133,12 @@ fn every_scenario_key_is_in_scenario_md() {
         .into_iter()
         .map(|k| match k.as_str() {
             "optimiser.alpha_min" => "optimiser.alpha_min.<prosumer id>".to_string(),
+            // Profiles are keyed by the user's names.
+            _ if k.starts_with("profiles.") => {
+                let mut parts: Vec<&str> = k.splitn(3, '.').collect();
+                parts[1] = "<name>";
+                parts.join(".")
+            }
             _ => k,
         })
         .chain(["extends".to_string()])
@@ -211,6 +225,28 @@ fn every_distribution_and_its_parameters_are_in_scenario_md() {
         .to_vec(),
         match Model::Fair {
             Model::Fair | Model::Paper => ["fair", "paper"],
+        }
+        .to_vec(),
+        match LoadKind::Residential {
+            LoadKind::Residential | LoadKind::Commercial | LoadKind::Institutional => {
+                ["residential", "commercial", "institutional"]
+            }
+        }
+        .to_vec(),
+        match SeriesUnit::Kw {
+            SeriesUnit::Kw | SeriesUnit::Kwh => ["kw", "kwh"],
+        }
+        .to_vec(),
+        match ProfileSpec::Load(blackstart::scenario::LoadSpec {
+            kind: LoadKind::Residential,
+            weekend_factor: None,
+            seasonal_amplitude: 0.0,
+            seasonal_peak_day: 1.0,
+        }) {
+            ProfileSpec::Solar(_)
+            | ProfileSpec::Wind(_)
+            | ProfileSpec::Load(_)
+            | ProfileSpec::Series(_) => ["solar", "wind", "load", "series"],
         }
         .to_vec(),
     ];
