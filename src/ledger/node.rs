@@ -240,6 +240,13 @@ fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
         } => chain
             .post_reading(*meter, *entity, *interval, reading)
             .map(|r| (Outcome::Done, r.gas_used)),
+        Call::PostReadings {
+            collector,
+            interval,
+            readings,
+        } => chain
+            .post_readings(*collector, *interval, readings)
+            .map(|r| (Outcome::Done, r.gas_used)),
         Call::PowerBalance(interval) => chain
             .power_balance(*interval)
             .map(|r| (Outcome::Balance(r.value), r.gas_used)),
