@@ -17,14 +17,16 @@ struct Reading {
 /// @dev A reading contributes by its entity's kind, counting only what crosses the grid:
 ///      consumer → consumption (Pc), prosumer → export (P_pe), DER → generation (P_DER),
 ///      battery bank → charge (P_BBI) and discharge (P_BBD). A prosumer's own generation,
-///      consumption and battery sit behind its meter; they are kept in its reading only.
+///      consumption and battery sit behind its meter; they are kept in its reading only. The
+///      battery-bank terms come last, in a storage slot of their own: an island without battery
+///      banks never writes it.
 struct IntervalTotals {
     uint64 consumptionWh;
     uint64 prosumerExportWh;
     uint64 derGenerationWh;
+    uint32 readings;
     uint64 batteryChargeWh;
     uint64 batteryDischargeWh;
-    uint32 readings;
 }
 
 /// @title PowerData
@@ -114,7 +116,9 @@ contract PowerData is Operated {
     ///         per interval, by its meter or in a batch. All or nothing: one bad entry reverts
     ///         the batch.
     function postReadings(uint64 interval, uint32[] calldata entityIds, Reading[] calldata readings) external {
-        if (msg.sender != collector) revert NotCollector(msg.sender);
+        // No collector (zero) means no batches, even from a sender that claims the zero address.
+        address collector_ = collector;
+        if (collector_ == address(0) || msg.sender != collector_) revert NotCollector(msg.sender);
         uint256 n = entityIds.length;
         if (n == 0) revert EmptyBatch();
         if (n != readings.length) revert BatchLengthMismatch(n, readings.length);
