@@ -96,8 +96,9 @@ contract PowerData is Operated {
         emit CollectorSet(collector_);
     }
 
-    /// @notice Posts the caller's reading for entity `entityId` and `interval`. Only the entity's own
-    ///         meter may post, once per interval.
+    /// @notice Posts the caller's reading for entity `entityId` and `interval`. Only the entity's
+    ///         own meter may post; an entity has one reading per interval, posted singly or in
+    ///         the collector's batch.
     function postReading(uint32 entityId, uint64 interval, Reading calldata reading) external {
         (uint32 ownId, EntityKind kind) = registry.entityOfMeter(msg.sender);
         if (ownId == 0) revert UnregisteredMeter(msg.sender);
@@ -115,7 +116,9 @@ contract PowerData is Operated {
     ///         its meter's own `postReading` would, and an entity's reading is still posted once
     ///         per interval, by its meter or in a batch. All or nothing: one bad entry reverts
     ///         the batch.
-    function postReadings(uint64 interval, uint32[] calldata entityIds, Reading[] calldata readings) external {
+    function postReadings(uint64 interval, uint32[] calldata entityIds, Reading[] calldata readings)
+        external
+    {
         // No collector (zero) means no batches, even from a sender that claims the zero address.
         address collector_ = collector;
         if (collector_ == address(0) || msg.sender != collector_) revert NotCollector(msg.sender);
@@ -134,6 +137,7 @@ contract PowerData is Operated {
             // Reverts with the registry's `UnknownEntity` for an id no entity has.
             _store(id, registry.entity(id).kind, interval, readings[i], sums);
         }
+        // Exact: strictly ascending uint32 ids number fewer than 2^32.
         sums.readings += uint32(n);
         _totals[interval] = sums;
     }

@@ -6,8 +6,8 @@ use super::{Address, EntityId, account};
 /// The accounts of a scenario on chain: the operator (deploys, configures, registers), the
 /// optimiser (the only account allowed to record allocations), the collector (the operator's
 /// data concentrator, the only account allowed to post batches of readings), and one meter
-/// account per entity. Entities are registered in entity-table order, so entity `index` (0-based) gets
-/// registry id `index + 1`.
+/// account per entity. Entities are registered in entity-table order, so entity `index`
+/// (0-based) gets registry id `index + 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Accounts;
 

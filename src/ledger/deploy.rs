@@ -1,7 +1,7 @@
 //! Deploying a scenario on chain, once per scenario: the contracts, the collector of batched
-//! readings, the network configuration, every entity with its meter account, the prosumer base tariff and the slab schedule. The one
-//! place a scenario becomes contract state; the simulator, the benchmark and the gas report all
-//! start from it.
+//! readings, the network configuration, every entity with its meter account, the prosumer base
+//! tariff and the slab schedule. The one place a scenario becomes contract state; the simulator,
+//! the benchmark and the gas report all start from it.
 
 use crate::chain::{self, Accounts, Chain, ChainError};
 use crate::entity::EntityTable;

@@ -1,8 +1,9 @@
 //! The contracts under attack (issue 12 §7): calls from accounts that must be refused (the
 //! operator-only and minter guards, through [`Chain::acting_as`] and [`Chain::mint`]), the
 //! allocation guards (share range, interval order, empty allocation), the collector's guard on
-//! batches of readings, readings and amounts at the ends of their integer types (checked arithmetic: exact or a revert, never a wrapped number),
-//! and reentrancy (no contract calls out to code it does not know).
+//! batches of readings, readings and amounts at the ends of their integer types (checked
+//! arithmetic: exact or a revert, never a wrapped number), and reentrancy (no contract calls out
+//! to code it does not know).
 
 use blackstart::chain::{
     Address, Allocation, Chain, ChainError, EntityId, EntityKind, Reading, Share, Slab,
