@@ -1,6 +1,6 @@
 //! Contract calls per second in the embedded revm, one benchmark per paper function (Table 8),
-//! on the campus13 island (docs/model.md §4, Table 5). Each state-changing call commits, as in a run.
-//! Figures go to BENCHMARKS.md under "Contracts in revm".
+//! and PowerData's batched post, on the campus13 island (docs/model.md §4, Table 5). Each
+//! state-changing call commits, as in a run. Figures go to BENCHMARKS.md under "Contracts in revm".
 //!
 //! Time is the benchmark thread's CPU time, not wall time: the machine is shared (two cores,
 //! other builds and benches), and wall time there measured the load as much as revm.
@@ -18,6 +18,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const KWH: u64 = 1000;
 const BASE: u64 = 1;
+/// The operator's collector of batched readings.
+const COLLECTOR: Address = Address::with_last_byte(3);
 
 /// Table 5: (node, Pe, PG, Pc) of P1..P5 in kWh, and (node, C) of C1..C3.
 const PROSUMERS: [(u32, u64, u64, u64); 5] = [
@@ -48,6 +50,7 @@ fn campus13() -> (Chain, Vec<(EntityId, Address)>) {
     chain.configure_network(13, 1, 900).unwrap();
     chain.set_base_tariff(300).unwrap();
     chain.set_slab_schedule(&kseb()).unwrap();
+    chain.set_collector(COLLECTOR).unwrap();
     let prosumers = PROSUMERS.iter().map(|&(node, pe, pg, pc)| {
         let reading = Reading {
             generation_wh: pg * KWH,
@@ -134,6 +137,31 @@ fn contracts(c: &mut Criterion<ThreadCpuTime>) {
             black_box(receipt)
         })
     });
+
+    // PowerData, batched: the collector posts the eight readings of an interval in one
+    // transaction, interval after interval (throughput counts readings).
+    group.throughput(Throughput::Elements(entities.len() as u64));
+    let mut chain = base.clone();
+    let mut interval = 10u64;
+    group.bench_function("PowerData/postReadings", |b| {
+        b.iter(|| {
+            let batch: Vec<(EntityId, Reading)> = (0..)
+                .zip(&entities)
+                .map(|(i, &(id, _))| {
+                    let reading = Reading {
+                        export_wh: interval + i,
+                        consumption_wh: interval + i,
+                        ..Reading::default()
+                    };
+                    (id, reading)
+                })
+                .collect();
+            let receipt = chain.post_readings(COLLECTOR, interval, &batch).unwrap();
+            interval += 1;
+            black_box(receipt)
+        })
+    });
+    group.throughput(Throughput::Elements(1));
 
     // PowerBalance: eq. 1 over the base interval's eight readings.
     let mut chain = base.clone();

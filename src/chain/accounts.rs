@@ -4,9 +4,10 @@
 use super::{Address, EntityId, account};
 
 /// The accounts of a scenario on chain: the operator (deploys, configures, registers), the
-/// optimiser (the only account allowed to record allocations), and one meter account per
-/// entity. Entities are registered in entity-table order, so entity `index` (0-based) gets
-/// registry id `index + 1`.
+/// optimiser (the only account allowed to record allocations), the collector (the operator's
+/// data concentrator, the only account allowed to post batches of readings), and one meter
+/// account per entity. Entities are registered in entity-table order, so entity `index`
+/// (0-based) gets registry id `index + 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Accounts;
 
@@ -14,6 +15,8 @@ pub struct Accounts;
 const OPERATOR: u64 = 1;
 /// The optimiser's account number.
 const OPTIMISER: u64 = 2;
+/// The collector's account number.
+const COLLECTOR: u64 = 3;
 /// Meter accounts are numbered from here, one per entity index.
 const METER_BASE: u64 = 1_000;
 /// Meters of entities registered after the deployment start here, far above the scenario's.
@@ -28,6 +31,12 @@ impl Accounts {
     /// The optimiser's account: the only one allowed to record allocations.
     pub fn optimiser() -> Address {
         account(OPTIMISER)
+    }
+
+    /// The collector's account: the operator's data concentrator (head-end system), the only
+    /// one allowed to post a batch of readings (docs/model.md §6).
+    pub fn collector() -> Address {
+        account(COLLECTOR)
     }
 
     /// The meter account of entity `index` (the only account allowed to post its readings).
@@ -61,6 +70,7 @@ mod tests {
     fn the_plan_keeps_every_party_on_its_own_account() {
         assert_eq!(Accounts::operator(), account(1));
         assert_eq!(Accounts::optimiser(), account(2));
+        assert_eq!(Accounts::collector(), account(3));
         assert_eq!(Accounts::meter(0), account(1_000));
         assert_eq!(Accounts::meter(41), account(1_041));
         assert_eq!(Accounts::extra_meter(3), account((1 << 32) + 3));

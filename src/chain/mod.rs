@@ -8,7 +8,7 @@
 //! | contract | paper function | methods |
 //! |---|---|---|
 //! | `FindEntities` | FindEntities | `configure_network`, `register_entity`, `count_by_kind`, `entities_by_kind` |
-//! | `PowerData` | PowerData | `post_reading`, `reading` |
+//! | `PowerData` | PowerData | `post_reading`, `set_collector`, `post_readings`, `reading` |
 //! | `PowerBalance` | PowerBalance | `power_balance` |
 //! | `TariffComputation` | TariffComputation | `set_base_tariff`, `set_slab_schedule`, `compute_tariff`, `consumer_tariff_paise`, `prosumer_tariff_paise` |
 //! | `OptimisationHandler` | OptimisationHandler | `record_allocation`, `settle` |
@@ -18,9 +18,9 @@
 //! [`ChainError::Reverted`] with the contract's decoded reason. Values are integers: Wh, paise,
 //! parts per million. Gas is free and nonces are not checked: the chain models contract logic and
 //! gas, not fees. Cloning a [`Chain`] clones its whole state, so deploy once per scenario and clone
-//! per Monte-Carlo run. [`Accounts`] is the one account plan (operator, optimiser, meters, registry ids).
-//! [`Chain::acting_as`] sends the operator's calls from another account, for tests of the
-//! operator-only guards.
+//! per Monte-Carlo run. [`Accounts`] is the one account plan (operator, optimiser, collector,
+//! meters, registry ids). [`Chain::acting_as`] sends the operator's calls from another account,
+//! for tests of the operator-only guards.
 //!
 //! [`Chain`]: crate::chain::Chain
 //! [`Chain::deploy`]: crate::chain::Chain::deploy

@@ -4,21 +4,15 @@ use super::optimise::allocations;
 use super::{Failure, Format, json};
 use blackstart::chain::{self, Share};
 use blackstart::entity::EntityTable;
-use blackstart::ledger::{FunctionGas, gas_report};
+use blackstart::ledger::gas_report;
 use blackstart::scenario::Scenario;
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct Report {
-    functions: Vec<FunctionGas>,
-}
 
 pub(super) fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure> {
     let entities = EntityTable::new(scenario);
     let shares = first_island_shares(scenario, &entities)?;
-    let functions = gas_report(scenario, &entities, shares).map_err(anyhow::Error::from)?;
+    let report = gas_report(scenario, &entities, shares).map_err(anyhow::Error::from)?;
     match format {
-        Format::Json => json(&Report { functions }),
+        Format::Json => json(&report),
         Format::Table => {
             let mut out = String::new();
             outln!(
@@ -26,7 +20,7 @@ pub(super) fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure
                 "{}: gas per call in the embedded EVM (intrinsic 21,000 included)",
                 scenario.name
             );
-            for f in &functions {
+            for f in &report.functions {
                 outln!(
                     out,
                     "  {:<20} {:>9} gas  (mean of {} calls)",
@@ -35,6 +29,15 @@ pub(super) fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure
                     f.calls
                 );
             }
+            let batch = report.power_data_batch;
+            outln!(
+                out,
+                "  {:<20} {:>9} gas per reading  (postReadings of all {} readings: {} gas)",
+                "PowerData, batched",
+                batch.gas_per_reading,
+                batch.readings,
+                batch.gas
+            );
             Ok(out)
         }
     }

@@ -30,6 +30,16 @@ pub enum Call {
         /// The energies, Wh.
         reading: chain::Reading,
     },
+    /// The collector (the operator's data concentrator) posts readings of several entities for
+    /// one interval in one transaction.
+    PostReadings {
+        /// The collector's account (the only one allowed to post a batch).
+        collector: Address,
+        /// The interval.
+        interval: u64,
+        /// One reading per entity, by strictly ascending entity id.
+        readings: Vec<(EntityId, chain::Reading)>,
+    },
     /// Eq. 1 over an interval's posted readings.
     PowerBalance(u64),
     /// An entity's tariff from its reading of an interval.
@@ -55,7 +65,7 @@ impl Call {
     pub fn function(&self) -> Function {
         match self {
             Call::FindEntities(_) | Call::RegisterEntity { .. } => Function::FindEntities,
-            Call::PostReading { .. } => Function::PowerData,
+            Call::PostReading { .. } | Call::PostReadings { .. } => Function::PowerData,
             Call::PowerBalance(_) => Function::PowerBalance,
             Call::ComputeTariff { .. } => Function::TariffComputation,
             Call::RecordAllocation(_) | Call::Settle { .. } => Function::OptimisationHandler,

@@ -1,7 +1,7 @@
-//! Deploying a scenario on chain, once per scenario: the contracts, the network configuration,
-//! every entity with its meter account, the prosumer base tariff and the slab schedule. The one
-//! place a scenario becomes contract state; the simulator, the benchmark and the gas report all
-//! start from it.
+//! Deploying a scenario on chain, once per scenario: the contracts, the collector of batched
+//! readings, the network configuration, every entity with its meter account, the prosumer base
+//! tariff and the slab schedule. The one place a scenario becomes contract state; the simulator,
+//! the benchmark and the gas report all start from it.
 
 use crate::chain::{self, Accounts, Chain, ChainError};
 use crate::entity::EntityTable;
@@ -22,6 +22,7 @@ pub struct Deployment {
 /// accounts as [`Accounts`] plans them, entity `i` registered `i`-th.
 pub fn deploy(scenario: &Scenario, entities: &EntityTable) -> Result<Deployment, ChainError> {
     let mut chain = Chain::deploy(Accounts::operator(), Accounts::optimiser())?;
+    chain.set_collector(Accounts::collector())?;
     let node_count = scenario.grid.nodes.iter().map(|n| n.id).max().unwrap_or(0);
     let source = scenario
         .grid

@@ -1,5 +1,5 @@
 //! Gas per function: the paper's five contract functions (Table 8) run on one scenario's data,
-//! deployed as the simulator deploys it.
+//! deployed as the simulator deploys it, and beside them PowerData's batched post.
 
 use serde::Serialize;
 
@@ -20,6 +20,27 @@ pub struct FunctionGas {
     pub calls: u32,
 }
 
+/// Gas of one batched PowerData post (`postReadings`): every entity's reading of one interval
+/// in one transaction from the collector, the gas a gas-aware deployment pays per interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BatchGas {
+    /// Gas of the whole transaction, intrinsic gas included.
+    pub gas: u64,
+    /// Readings in the batch.
+    pub readings: u32,
+    /// `gas / readings`, rounded: to compare with PowerData's gas per single post.
+    pub gas_per_reading: u64,
+}
+
+/// What [`gas_report`] measured: the paper's five functions, and PowerData's batched post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GasReport {
+    /// Gas per function, in the paper's order ([`Function::ALL`]).
+    pub functions: Vec<FunctionGas>,
+    /// The same readings as PowerData's single posts, posted as one batch for another interval.
+    pub power_data_batch: BatchGas,
+}
+
 /// Deploys `scenario` ([`deploy()`]) and runs each of the paper's five functions on its data,
 /// returning gas per function in the paper's order. What is measured: FindEntities =
 /// `registerEntity` for each entity (during the deployment); PowerData = `postReading` of each
@@ -27,13 +48,16 @@ pub struct FunctionGas {
 /// `computeBalance` of that interval; TariffComputation = `computeTariff` for each prosumer and
 /// consumer; OptimisationHandler = `recordAllocation` of `shares` (by ascending prosumer id),
 /// with every consumer in the island and every DER and battery bank supplying it, for an outage
-/// right after that interval. Configuration calls (network, tariffs) are not counted.
+/// right after that interval. Configuration calls (network, tariffs) are not counted. Beside
+/// them, [`GasReport::power_data_batch`] is `postReadings` of the same nominal readings, all in
+/// one batch from the collector, for an interval of their own.
 pub fn gas_report(
     scenario: &Scenario,
     entities: &EntityTable,
     shares: Vec<Share>,
-) -> Result<Vec<FunctionGas>, ChainError> {
+) -> Result<GasReport, ChainError> {
     const BASE_INTERVAL: u64 = 1;
+    const BATCH_INTERVAL: u64 = BASE_INTERVAL + 2;
     let deployment = deploy(scenario, entities)?;
     let mut chain = deployment.chain;
     let mut register = Mean::default();
@@ -81,12 +105,36 @@ pub fn gas_report(
     let receipt = chain.record_allocation(Accounts::optimiser(), &allocation)?;
     handler.add(receipt.gas_used);
 
+    let batch: Vec<_> = entities
+        .iter()
+        .map(|(index, entity)| (entities.chain_id(index), entity.nominal_reading()))
+        .collect();
+    let readings = u32::try_from(batch.len()).expect("entity indices are u32");
+    let gas = chain
+        .post_readings(Accounts::collector(), BATCH_INTERVAL, &batch)?
+        .gas_used;
+
     let means = [register, post, balance, tariff, handler];
-    Ok(Function::ALL
-        .into_iter()
-        .zip(means)
-        .map(|(function, mean)| mean.of(function))
-        .collect())
+    Ok(GasReport {
+        functions: Function::ALL
+            .into_iter()
+            .zip(means)
+            .map(|(function, mean)| mean.of(function))
+            .collect(),
+        power_data_batch: BatchGas {
+            gas,
+            readings,
+            gas_per_reading: rounded_mean(gas, readings),
+        },
+    })
+}
+
+/// `total / calls` rounded to the nearest integer; 0 for no calls.
+fn rounded_mean(total: u64, calls: u32) -> u64 {
+    match calls {
+        0 => 0,
+        n => (total + u64::from(n) / 2) / u64::from(n),
+    }
 }
 
 /// A running mean of gas over calls.
@@ -103,13 +151,9 @@ impl Mean {
     }
 
     fn of(&self, function: Function) -> FunctionGas {
-        let gas = match self.calls {
-            0 => 0,
-            n => (self.total + u64::from(n) / 2) / u64::from(n),
-        };
         FunctionGas {
             function,
-            gas,
+            gas: rounded_mean(self.total, self.calls),
             calls: self.calls,
         }
     }

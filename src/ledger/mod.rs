@@ -4,7 +4,7 @@
 //! [`Function`]s), the blockchain node in simulated time ([`ChainNode`]: service queue, mempool,
 //! blocks, confirmations, calls executed in revm), the one record of a transaction both the
 //! simulator and the benchmark write ([`TransactionRecord`]), and the gas of each function on a
-//! scenario ([`gas_report`]).
+//! scenario, with PowerData's batched post beside them ([`gas_report`]).
 
 mod call;
 mod deploy;
@@ -16,6 +16,6 @@ mod record;
 pub use call::{Call, Outcome, Receipt, Transaction};
 pub use deploy::{Deployment, deploy};
 pub use function::Function;
-pub use gas::{FunctionGas, gas_report};
+pub use gas::{BatchGas, FunctionGas, GasReport, gas_report};
 pub use node::{ChainNode, NodeEnv, service_time};
 pub use record::{TransactionRecord, TransactionStatus, transaction_columns};

@@ -240,6 +240,13 @@ fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
         } => chain
             .post_reading(*meter, *entity, *interval, reading)
             .map(|r| (Outcome::Done, r.gas_used)),
+        Call::PostReadings {
+            collector,
+            interval,
+            readings,
+        } => chain
+            .post_readings(*collector, *interval, readings)
+            .map(|r| (Outcome::Done, r.gas_used)),
         Call::PowerBalance(interval) => chain
             .power_balance(*interval)
             .map(|r| (Outcome::Balance(r.value), r.gas_used)),
@@ -268,7 +275,44 @@ fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::confirmed;
+    use super::{Call, Function, Outcome, confirmed, execute};
+    use crate::chain::Accounts;
+    use crate::entity::EntityTable;
+    use crate::ledger::deploy;
+
+    #[test]
+    fn the_node_executes_a_batch_of_readings_as_powerdata() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campus13.yaml");
+        let scenario = crate::scenario::load(std::path::Path::new(path)).unwrap();
+        let entities = EntityTable::new(&scenario);
+        let mut chain = deploy(&scenario, &entities).unwrap().chain;
+        let readings: Vec<_> = entities
+            .iter()
+            .map(|(index, entity)| (entities.chain_id(index), entity.nominal_reading()))
+            .collect();
+        let batch = |collector| Call::PostReadings {
+            collector,
+            interval: 1,
+            readings: readings.clone(),
+        };
+        assert_eq!(batch(Accounts::collector()).function(), Function::PowerData);
+        let (outcome, gas) = execute(&mut chain, &batch(Accounts::collector())).unwrap();
+        assert_eq!(outcome, Outcome::Done);
+        assert!(gas > 21_000, "{gas}");
+        for &(id, reading) in &readings {
+            assert_eq!(chain.reading(id, 1).unwrap(), reading);
+        }
+        // A meter is not the collector: the node records the contract's decoded reason.
+        let meter = entities.meter_account(0);
+        let (outcome, gas) = execute(&mut chain, &batch(meter)).unwrap();
+        assert_eq!(
+            outcome,
+            Outcome::Reverted(format!(
+                "postReadings reverted: NotCollector {{ caller: {meter:?} }}"
+            ))
+        );
+        assert!(gas > 21_000, "a reverted batch pays its gas: {gas}");
+    }
 
     #[test]
     fn confirmations_count_the_receipts_block_and_those_after_it() {

@@ -160,6 +160,16 @@ fn chain_gas_lists_the_five_functions() {
         let gas = f["gas"].as_u64().unwrap();
         assert!(gas > 21_000 && gas < 1 << 24, "{f}");
     }
+    // Beside them, PowerData's batch: all nine readings in one transaction, cheaper per reading.
+    let batch = &report["power_data_batch"];
+    assert_eq!(batch["readings"], 9);
+    let per_reading = batch["gas_per_reading"].as_u64().unwrap();
+    assert!(per_reading < report["functions"][1]["gas"].as_u64().unwrap());
+    assert_eq!(
+        (batch["gas"].as_u64().unwrap() + 4) / 9,
+        per_reading,
+        "rounded"
+    );
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! The contracts under attack (issue 12 §7): calls from accounts that must be refused (the
 //! operator-only and minter guards, through [`Chain::acting_as`] and [`Chain::mint`]), the
-//! allocation guards (share range, interval order, empty allocation), readings and amounts at the
-//! ends of their integer types (checked arithmetic: exact or a revert, never a wrapped number),
-//! and reentrancy (no contract calls out to code it does not know).
+//! allocation guards (share range, interval order, empty allocation), the collector's guard on
+//! batches of readings, readings and amounts at the ends of their integer types (checked
+//! arithmetic: exact or a revert, never a wrapped number), and reentrancy (no contract calls out
+//! to code it does not know).
 
 use blackstart::chain::{
     Address, Allocation, Chain, ChainError, EntityId, EntityKind, Reading, Share, Slab,
@@ -26,6 +27,9 @@ fn optimiser() -> Address {
 fn stranger() -> Address {
     account(666)
 }
+fn collector() -> Address {
+    account(3)
+}
 
 /// A small island: prosumers P1 (node 7, exports 100 kWh) and P2 (node 8, 50 kWh), consumer C1
 /// (node 4, 200 kWh) with their base-interval readings posted: deficit 50 kWh.
@@ -41,6 +45,7 @@ fn island() -> Island {
     chain.set_base_tariff(BT).unwrap();
     let kseb = SlabSchedule::try_from(&tariff::SlabSchedule::kseb_2022_23()).unwrap();
     chain.set_slab_schedule(&kseb).unwrap();
+    chain.set_collector(collector()).unwrap();
     let mut entity = |kind, node, meter, reading: Reading| {
         let id = chain.register_entity(kind, node, meter).unwrap().value;
         chain.post_reading(meter, id, BASE, &reading).unwrap();
@@ -323,6 +328,104 @@ fn extreme_readings_are_exact_or_revert_never_wrap() {
         u128::from(c.chain.prosumer_tariff_paise(u64::MAX).unwrap()),
         expected
     );
+}
+
+#[test]
+fn only_the_operator_sets_the_collector() {
+    let mut c = island();
+    let (p1, p1_meter) = c.prosumers[0];
+    for intruder in [stranger(), optimiser(), p1_meter, collector()] {
+        let mut as_intruder = c.chain.acting_as(intruder);
+        assert_eq!(
+            reason(as_intruder.set_collector(intruder)),
+            not_operator(intruder)
+        );
+    }
+    // Still the operator's collector, and only it.
+    let batch = [(p1, Reading::default())];
+    let r = reason(c.chain.post_readings(stranger(), DELIVERY, &batch));
+    assert_eq!(r, format!("NotCollector {{ caller: {:?} }}", stranger()));
+    c.chain
+        .post_readings(collector(), DELIVERY, &batch)
+        .unwrap();
+}
+
+#[test]
+fn no_one_posts_a_batch_for_others_but_the_collector() {
+    let mut c = island();
+    let (p1, p1_meter) = c.prosumers[0];
+    let (p2, _) = c.prosumers[1];
+    let r = Reading::default();
+    // A meter may not post even its own reading as a batch, nor another's.
+    for batch in [vec![(p1, r)], vec![(p1, r), (p2, r)], vec![(p2, r)]] {
+        assert_eq!(
+            reason(c.chain.post_readings(p1_meter, DELIVERY, &batch)),
+            format!("NotCollector {{ caller: {p1_meter:?} }}")
+        );
+    }
+    // Before the operator names a collector, no one may post a batch, the operator included.
+    let mut fresh = Chain::deploy(operator(), optimiser()).unwrap();
+    fresh.configure_network(13, 1, 900).unwrap();
+    let id = fresh
+        .register_entity(EntityKind::Consumer, 4, account(200))
+        .unwrap()
+        .value;
+    for caller in [operator(), account(200), Address::ZERO] {
+        assert_eq!(
+            reason(fresh.post_readings(caller, BASE, &[(id, r)])),
+            format!("NotCollector {{ caller: {caller:?} }}")
+        );
+    }
+}
+
+#[test]
+fn extreme_readings_in_a_batch_are_exact_or_revert_the_whole_batch() {
+    let mut c = island();
+    let interval = 9;
+    let [(p1, _), (p2, _)] = c.prosumers;
+    let (c1, _) = c.consumer;
+    let max = Reading {
+        generation_wh: u64::MAX,
+        consumption_wh: u64::MAX,
+        export_wh: u64::MAX,
+        battery_charge_wh: u64::MAX,
+        battery_discharge_wh: u64::MAX,
+    };
+    let one = Reading {
+        export_wh: 1,
+        ..Reading::default()
+    };
+    // P2's export would take Σ export past u64: the batch reverts whole, P1's and C1's
+    // readings included (checked arithmetic, never a wrapped sum).
+    let overflow = reason(c.chain.post_readings(
+        collector(),
+        interval,
+        &[(p1, max), (p2, one), (c1, max)],
+    ));
+    assert!(overflow.contains("overflow"), "{overflow}");
+    for id in [p1, p2, c1] {
+        assert!(reason(c.chain.reading(id, interval)).starts_with("MissingReading"));
+    }
+    assert!(reason(c.chain.power_balance(interval)).starts_with("NoReadings"));
+    // Without P2 the batch is exact, the battery terms included.
+    c.chain
+        .post_readings(collector(), interval, &[(p1, max), (c1, max)])
+        .unwrap();
+    assert_eq!(c.chain.reading(p1, interval).unwrap(), max);
+    assert_eq!(c.chain.reading(c1, interval).unwrap(), max);
+    let balance = c.chain.power_balance(interval).unwrap().value;
+    assert_eq!(
+        (
+            balance.generation_wh,
+            balance.consumption_wh,
+            balance.balance_wh
+        ),
+        (u64::MAX, u64::MAX, 0)
+    );
+    // P2's meter posting singly still overflows: batch and single posts share the sums.
+    let (_, p2_meter) = c.prosumers[1];
+    let overflow = reason(c.chain.post_reading(p2_meter, p2, interval, &one));
+    assert!(overflow.contains("overflow"), "{overflow}");
 }
 
 #[test]
