@@ -1,16 +1,19 @@
 //! `blackstart chain gas`: gas of each of the paper's five contract functions on a scenario.
 
-use super::optimise::allocations;
-use super::{Failure, Format, json};
-use blackstart::chain::{self, Share};
-use blackstart::entity::EntityTable;
-use blackstart::ledger::gas_report;
+use super::{EXIT_BAD_INPUT, EXIT_FAILURE, Failure, Format, json};
+use blackstart::ledger::{GasError, scenario_gas};
 use blackstart::scenario::Scenario;
 
 pub(super) fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure> {
-    let entities = EntityTable::new(scenario);
-    let shares = first_island_shares(scenario, &entities)?;
-    let report = gas_report(scenario, &entities, shares).map_err(anyhow::Error::from)?;
+    let report = scenario_gas(scenario).map_err(|error| Failure {
+        // The user's data is at fault when the optimiser says so; a revert or a scenario
+        // without an isolated island is reported as the measurement's failure.
+        exit_code: match &error {
+            GasError::Optimise(e) if e.source.is_input_error() => EXIT_BAD_INPUT,
+            _ => EXIT_FAILURE,
+        },
+        error: error.into(),
+    })?;
     match format {
         Format::Json => json(&report),
         Format::Table => {
@@ -41,30 +44,4 @@ pub(super) fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure
             Ok(out)
         }
     }
-}
-
-/// The shares of the optimiser's allocation of the scenario's first isolated island, with
-/// the prosumers' registry ids.
-fn first_island_shares(scenario: &Scenario, entities: &EntityTable) -> Result<Vec<Share>, Failure> {
-    let (_, _, allocation) = allocations(scenario, None, None)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: no island is cut off, so there is no allocation to record",
-                scenario.name
-            )
-        })?;
-    let mut shares: Vec<Share> = allocation
-        .prosumers
-        .iter()
-        .map(|share| {
-            let index = entities
-                .index_of(&share.id)
-                .expect("the optimiser answers with the scenario's ids");
-            chain::share(entities.chain_id(index), share)
-        })
-        .collect();
-    shares.sort_by_key(|s| s.prosumer);
-    Ok(shares)
 }

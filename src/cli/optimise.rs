@@ -6,7 +6,7 @@ use blackstart::optimise::{self, Allocation, Model, OptimiseError, Settings};
 use blackstart::scenario::Scenario;
 
 /// The isolated islands' numbers and allocations, in island order.
-pub(super) fn allocations(
+fn allocations(
     scenario: &Scenario,
     model: Option<Model>,
     exclude: Option<Vec<String>>,

@@ -4,9 +4,52 @@
 use serde::Serialize;
 
 use super::{Function, deploy};
-use crate::chain::{Accounts, Allocation, ChainError, EntityId, EntityKind, Share};
+use crate::chain::{self, Accounts, Allocation, ChainError, EntityId, EntityKind, Share};
 use crate::entity::EntityTable;
+use crate::optimise::{IslandError, Settings, solve_isolated};
 use crate::scenario::Scenario;
+
+/// Why the gas of a scenario could not be measured.
+#[derive(Debug, thiserror::Error)]
+pub enum GasError {
+    /// No island is cut off by the scenario's faults, so there is no allocation to record.
+    #[error("{scenario}: no island is cut off, so there is no allocation to record")]
+    NoIsland {
+        /// The scenario's name.
+        scenario: String,
+    },
+    /// The optimiser could not allocate the first isolated island.
+    #[error(transparent)]
+    Optimise(#[from] IslandError),
+    /// Deploying the scenario or a measured call failed (a revert names its reason).
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+}
+
+/// The gas of the paper's five functions on `scenario` ([`gas_report`]), OptimisationHandler
+/// recording the optimiser's allocation of its first isolated island (the scenario's
+/// optimiser settings).
+pub fn scenario_gas(scenario: &Scenario) -> Result<GasReport, GasError> {
+    let entities = EntityTable::new(scenario);
+    let (_, _, allocation) = solve_isolated(scenario, &Settings::from_scenario(scenario))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| GasError::NoIsland {
+            scenario: scenario.name.clone(),
+        })?;
+    let mut shares: Vec<Share> = allocation
+        .prosumers
+        .iter()
+        .map(|share| {
+            let index = entities
+                .index_of(&share.id)
+                .expect("the optimiser answers with the scenario's ids");
+            chain::share(entities.chain_id(index), share)
+        })
+        .collect();
+    shares.sort_by_key(|s| s.prosumer);
+    Ok(gas_report(scenario, &entities, shares)?)
+}
 
 /// Gas of one of the paper's five functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
