@@ -54,24 +54,23 @@ pub enum Profile {
 }
 
 impl Profile {
-    /// A prosumer's export per interval under the run's factors, kWh: its previous export `Pe`,
-    /// or, when its generation and battery after its own consumption cannot sustain that,
-    /// what they can, `max(0, PG + PB − Pc)` (docs/model.md §5b's baseline: the export the
-    /// island counts on). `None` for other entities.
-    pub fn sustained_export_kwh(&self, weather_factor: f64, demand_factor: f64) -> Option<f64> {
+    /// A prosumer's export in an interval where it generates `generation_kwh` and consumes
+    /// `consumption_kwh`: its previous export `Pe`, or, when its generation and battery after
+    /// its own consumption cannot sustain that, what they can, `max(0, PG + PB − Pc)`
+    /// (docs/model.md §5b's baseline: the export the island counts on). `None` for other
+    /// entities.
+    pub fn sustained_export_kwh(&self, generation_kwh: f64, consumption_kwh: f64) -> Option<f64> {
         let Profile::Prosumer {
             export_prev_kwh,
-            generation_kwh,
             battery_kwh,
-            consumption_kwh,
+            ..
         } = *self
         else {
             return None;
         };
         // The same operations, in the same order, as the optimiser's baseline: the meter's
         // reading and the allocation agree to the bit.
-        let surplus_kwh =
-            generation_kwh * weather_factor + battery_kwh - consumption_kwh * demand_factor;
+        let surplus_kwh = generation_kwh + battery_kwh - consumption_kwh;
         Some(export_prev_kwh.min(surplus_kwh.max(0.0)))
     }
 }
@@ -315,14 +314,17 @@ mod tests {
             battery_kwh: 485.0,
             consumption_kwh: 928.0,
         };
-        assert_eq!(p2.sustained_export_kwh(1.0, 1.0), Some(200.0));
+        assert_eq!(p2.sustained_export_kwh(883.0, 928.0), Some(200.0));
         // Weather 0.5, demand 1.25: 441.5 + 485 − 1160 = −233.5 → nothing.
-        assert_eq!(p2.sustained_export_kwh(0.5, 1.25), Some(0.0));
+        assert_eq!(
+            p2.sustained_export_kwh(883.0 * 0.5, 928.0 * 1.25),
+            Some(0.0)
+        );
         // Weather 0.75, demand 1: 662.25 + 485 − 928 = 219.25 → Pe still.
-        assert_eq!(p2.sustained_export_kwh(0.75, 1.0), Some(200.0));
+        assert_eq!(p2.sustained_export_kwh(883.0 * 0.75, 928.0), Some(200.0));
         // Weather 0.5, demand 1: 441.5 + 485 − 928 = −1.5 → 0; demand 0.9: 91.3 → 91.3.
-        assert_eq!(p2.sustained_export_kwh(0.5, 1.0), Some(0.0));
-        let short = p2.sustained_export_kwh(0.5, 0.9).unwrap();
+        assert_eq!(p2.sustained_export_kwh(883.0 * 0.5, 928.0), Some(0.0));
+        let short = p2.sustained_export_kwh(883.0 * 0.5, 928.0 * 0.9).unwrap();
         assert!((short - 91.3).abs() < 1e-9, "{short}");
         let consumer = Profile::Consumer {
             demand_kwh: 1.0,

@@ -169,6 +169,9 @@ pub(crate) struct IslandRestoration {
     /// Its entities back on the grid, with when: once a repair returns their supply and the
     /// resynchronisation delay has passed (docs/model.md §9).
     pub reconnected: Vec<(EntityIndex, f64)>,
+    /// The readings put on chain for the base interval, one per entity: what every allocation
+    /// round of the outage plans on, as the contracts check it.
+    base_readings: Vec<Reading>,
     stage_started_s: f64,
     base_interval: u64,
     delivery_interval: u64,
@@ -281,6 +284,7 @@ impl Coordinator {
             rewards_capped_inr: 0.0,
             solve_wall_clock_us: 0,
             reconnected: Vec::new(),
+            base_readings: Vec::new(),
             stage_started_s: island.at_s,
             base_interval: 0,
             delivery_interval: 0,
@@ -729,9 +733,10 @@ impl Coordinator {
         .await;
     }
 
-    /// Whether a prosumer's delivery-interval reading shows its baseline plus its share.
+    /// Whether a prosumer's delivery-interval reading shows what the allocation counted on:
+    /// its baseline plus its share.
     fn delivered(&self, i: usize, reading: &Reading) -> bool {
-        let Some(baseline_kwh) = self.baseline_kwh(reading.entity) else {
+        let Some(baseline_kwh) = self.baseline_kwh(i, reading.entity) else {
             return true;
         };
         let delta_kwh = self.islands[i]
@@ -742,14 +747,20 @@ impl Coordinator {
         reading.export_kwh + 1e-6 >= baseline_kwh + delta_kwh
     }
 
-    /// The export prosumer `e`'s meter shows before any extra (what it can sustain of `Pe`
-    /// this run), kWh per interval; `None` for other entities.
-    fn baseline_kwh(&self, e: EntityIndex) -> Option<f64> {
-        let c = &self.config;
-        c.entities
+    /// The export the allocations of island `i` count on from prosumer `e` before any extra:
+    /// what it can sustain of `Pe` with the generation and consumption of its base-interval
+    /// reading (the one on chain, against which the contract checks delivery), kWh; `None` for
+    /// other entities.
+    fn baseline_kwh(&self, i: usize, e: EntityIndex) -> Option<f64> {
+        let base = self.islands[i]
+            .base_readings
+            .iter()
+            .find(|r| r.entity == e)?;
+        self.config
+            .entities
             .get(e)
             .profile
-            .sustained_export_kwh(c.weather_factor, c.demand_factor)
+            .sustained_export_kwh(base.generation_kwh, base.consumption_kwh)
     }
 
     async fn put_on_chain(&mut self, i: usize, now_s: f64) {
@@ -761,6 +772,7 @@ impl Coordinator {
             Call::FindEntities(EntityKind::Prosumer),
             Call::FindEntities(EntityKind::Consumer),
         ];
+        let mut base_readings = Vec::with_capacity(entities.len());
         for &e in &entities {
             let r = self.latest[e as usize]
                 .as_ref()
@@ -771,7 +783,9 @@ impl Coordinator {
                 interval: base_interval,
                 reading: on_chain(r),
             });
+            base_readings.push(r.clone());
         }
+        self.islands[i].base_readings = base_readings;
         calls.push(Call::PowerBalance(base_interval));
         for &e in &entities {
             if self.config.entities.get(e).is_consumer() {
@@ -806,12 +820,46 @@ impl Coordinator {
             c.weather_factor,
             c.demand_factor,
         );
+        // What each prosumer generates and consumes and what each consumer demands are those
+        // of its reading put on chain for the base interval (gathering waited for every meter
+        // of the island, so each has one): the operator plans on the last interval it measured,
+        // in every round of the outage, as the contracts check the allocation against it.
+        let base = |id: &str| {
+            let e = c.entities.index_of(id)?;
+            island.base_readings.iter().find(|r| r.entity == e)
+        };
+        for p in &mut problem.prosumers {
+            if let Some(r) = base(&p.id) {
+                p.generation_kwh = r.generation_kwh;
+                p.consumption_kwh = r.consumption_kwh;
+            }
+        }
+        for (consumer, input) in c
+            .scenario
+            .entities
+            .consumers
+            .iter()
+            .filter(|x| ids.contains(&x.id.as_str()))
+            .zip(&mut problem.consumers)
+        {
+            debug_assert_eq!(
+                consumer.id, input.id,
+                "the problem's consumers in scenario order"
+            );
+            if let Some(r) = base(&input.id) {
+                input.demand_kwh = r.consumption_kwh;
+                // Priced on whole Wh, as the reading on chain is.
+                input.tariff_inr = c.scenario.consumer_interval_tariff_inr(
+                    consumer,
+                    (r.consumption_kwh * 1000.0).round() / 1000.0,
+                );
+            }
+        }
         // The island's DERs and battery banks supply what their readings (on chain) show.
         problem.community_supply_kwh = island
-            .entities
+            .base_readings
             .iter()
-            .filter(|&&e| c.entities.get(e).is_supplier())
-            .filter_map(|&e| self.latest[e as usize].as_ref())
+            .filter(|r| c.entities.get(r.entity).is_supplier())
             .fold(0.0, |sum, r| {
                 sum + r.generation_kwh + r.battery_discharge_kwh - r.battery_charge_kwh
             });
@@ -916,8 +964,8 @@ impl Coordinator {
                 .as_ref()
                 .expect("the prosumer's delivery reading arrived");
             let baseline_kwh = self
-                .baseline_kwh(share.entity)
-                .expect("shares belong to prosumers");
+                .baseline_kwh(i, share.entity)
+                .expect("shares belong to prosumers of the island");
             // The meter measured the baseline plus the share; on chain the share is in the
             // same whole Wh as it was promised.
             let mut reading = on_chain(r);

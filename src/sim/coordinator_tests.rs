@@ -207,11 +207,10 @@ impl Bench {
         all.remove(0)
     }
 
-    /// Takes the run to the allocation: every meter's periodic reading, the island formed at
-    /// noon, its detection, the requested readings, the receipts of everything put on chain
-    /// and the optimiser's answer. Returns the allocation and the id of the transaction that
-    /// records it.
-    fn run_to_allocation(&mut self) -> (optimise::Allocation, u64) {
+    /// Takes the run to the optimiser: every meter's periodic reading, the island formed at
+    /// noon, its detection, the requested readings (each passed through `gathered` first), and
+    /// the receipts of everything put on chain. Returns the request the optimiser receives.
+    fn run_to_request(&mut self, gathered: impl Fn(Reading) -> Reading) -> OptimiseRequest {
         // Every meter's periodic reading at 42 300 s, of interval 46 ([41 400, 42 300) s).
         for e in 0..self.entities.len() as EntityIndex {
             self.report(self.reading(e, 46, false));
@@ -244,7 +243,10 @@ impl Bench {
                 drain(&mut self.to_chain).is_empty(),
                 "not before the last reading"
             );
-            self.report(self.reading(e, 47, true));
+            let Report::Reading(reading) = self.reading(e, 47, true) else {
+                unreachable!()
+            };
+            self.report(Report::Reading(gathered(reading)));
         }
         let submitted = drain(&mut self.to_chain);
         let functions: Vec<Function> = submitted.iter().map(|t| t.call.function()).collect();
@@ -281,6 +283,14 @@ impl Bench {
         assert_eq!(requests.len(), 1);
         let request = requests.remove(0);
         assert_eq!(request.island, 0);
+        request
+    }
+
+    /// Takes the run to the allocation: [`Bench::run_to_request`] with the nominal readings,
+    /// then the optimiser's answer. Returns the allocation and the id of the transaction that
+    /// records it.
+    fn run_to_allocation(&mut self) -> (optimise::Allocation, u64) {
+        let request = self.run_to_request(|reading| reading);
         assert!(request.settings.exclude.is_empty(), "nobody backed off yet");
         assert_eq!(request.problem.prosumers.len(), 5);
 
@@ -372,14 +382,14 @@ fn the_coordinator_restores_an_island_step_by_step() {
     bench.at(46_800.0);
     for &e in &ISLAND[..5] {
         let share = allocation.prosumers.iter().find(|p| index(&p.id) == e);
-        let baseline_kwh = entities
-            .get(e)
-            .profile
-            .sustained_export_kwh(1.0, 1.0)
-            .unwrap();
         let Report::Reading(mut reading) = bench.reading(e, 50, false) else {
             unreachable!()
         };
+        let baseline_kwh = entities
+            .get(e)
+            .profile
+            .sustained_export_kwh(reading.generation_kwh, reading.consumption_kwh)
+            .unwrap();
         reading.export_kwh = baseline_kwh + share.map_or(0.0, |p| p.delta_kwh);
         bench.report(Report::Reading(reading));
     }
@@ -432,4 +442,39 @@ fn a_reverted_allocation_fails_the_island_without_switching() {
     assert_eq!(island.restored_at_s, None);
     assert!(drain(&mut bench.to_network).is_empty());
     assert!(drain(&mut bench.to_chain).is_empty());
+}
+
+/// The optimiser plans on the readings the coordinator received, not on the scenario: P1's
+/// meter reads 700 kWh of generation (the scenario says 862) and C2's 900 kWh of demand (800),
+/// and the problem carries exactly those; C2's tariff is priced on what its meter read.
+#[test]
+fn the_optimisers_problem_is_built_from_the_readings_received() {
+    let mut bench = Bench::new();
+    let (p1, c2) = (0, 6);
+    let request = bench.run_to_request(|mut reading| {
+        if reading.entity == p1 {
+            reading.generation_kwh = 700.0;
+        }
+        if reading.entity == c2 {
+            reading.consumption_kwh = 900.0;
+        }
+        reading
+    });
+    let problem = &request.problem;
+    let p1_input = problem.prosumers.iter().find(|p| p.id == "P1").unwrap();
+    assert_eq!(p1_input.generation_kwh, 700.0);
+    assert_eq!(p1_input.consumption_kwh, 616.0, "as read: the scenario's");
+    let c2_input = problem.consumers.iter().find(|c| c.id == "C2").unwrap();
+    assert_eq!(c2_input.demand_kwh, 900.0);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/campus13.yaml");
+    let scenario = &scenario::load(&path).unwrap();
+    let c2_scenario = &scenario.entities.consumers[1];
+    assert_eq!(
+        c2_input.tariff_inr,
+        scenario.consumer_interval_tariff_inr(c2_scenario, 900.0)
+    );
+    assert_ne!(
+        c2_input.tariff_inr,
+        scenario.consumer_interval_tariff_inr(c2_scenario, 800.0)
+    );
 }

@@ -20,6 +20,8 @@ pub(super) struct Meter {
     pub to_network: Output<Envelope>,
     entity: EntityIndex,
     profile: Profile,
+    /// What the entity generates and consumes, interval by interval, before the run's factors.
+    energies: IntervalEnergies,
     interval_s: f64,
     /// Multiplies generation (solar, wind, prosumer PV).
     weather_factor: f64,
@@ -35,9 +37,11 @@ pub(super) struct Meter {
 #[Model]
 impl Meter {
     /// The meter of `entity`, reading every `interval_s`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         entity: EntityIndex,
         profile: Profile,
+        energies: IntervalEnergies,
         interval_s: f64,
         weather_factor: f64,
         demand_factor: f64,
@@ -48,6 +52,7 @@ impl Meter {
             to_network: Output::default(),
             entity,
             profile,
+            energies,
             interval_s,
             weather_factor,
             demand_factor,
@@ -108,12 +113,9 @@ impl Meter {
             battery_charge_kwh: 0.0,
             battery_discharge_kwh: 0.0,
         };
+        let (generation_kwh, consumption_kwh) = self.energies.at(interval);
         match self.profile {
-            Profile::Prosumer {
-                generation_kwh,
-                consumption_kwh,
-                ..
-            } => {
+            Profile::Prosumer { .. } => {
                 let extra_kwh = match self.extra_export {
                     Some((extra, since_s)) => {
                         let active_s = (end_s - since_s.max(start_s)).clamp(0.0, self.interval_s);
@@ -123,22 +125,28 @@ impl Meter {
                 };
                 r.generation_kwh = generation_kwh * self.weather_factor;
                 r.consumption_kwh = consumption_kwh * self.demand_factor;
-                // What it can sustain of its previous export under this run's weather and
-                // demand (a reading never exports more than generation and battery leave).
+                // What it can sustain of its previous export this interval (a reading never
+                // exports more than generation and battery leave).
                 let baseline_kwh = self
                     .profile
-                    .sustained_export_kwh(self.weather_factor, self.demand_factor)
+                    .sustained_export_kwh(r.generation_kwh, r.consumption_kwh)
                     .expect("a prosumer's profile");
                 r.export_kwh = baseline_kwh + extra_kwh;
             }
-            Profile::Consumer { demand_kwh, .. } => {
-                r.consumption_kwh = demand_kwh * self.demand_factor
+            Profile::Consumer { .. } => r.consumption_kwh = consumption_kwh * self.demand_factor,
+            // A plant with a profile follows it; one without keeps the daylight curve (solar)
+            // or a weather factor drawn per reading (wind).
+            Profile::Solar { .. } if self.energies.shaped_generation => {
+                r.generation_kwh = generation_kwh * self.weather_factor
             }
-            Profile::Solar { generation_kwh } => {
+            Profile::Solar { .. } => {
                 r.generation_kwh =
                     generation_kwh * self.weather_factor * daylight_mean(start_s, end_s)
             }
-            Profile::Wind { generation_kwh } => {
+            Profile::Wind { .. } if self.energies.shaped_generation => {
+                r.generation_kwh = generation_kwh * self.weather_factor
+            }
+            Profile::Wind { .. } => {
                 let weather = self.wind_weather.sample(&mut self.rng).max(0.0);
                 r.generation_kwh = generation_kwh * self.weather_factor * weather;
             }
@@ -151,6 +159,30 @@ impl Meter {
             }
         }
         r
+    }
+}
+
+/// One entity's generation and consumption over the run's window of meter intervals, before
+/// the run's weather and demand factors (from the scenario's profiles, docs/model.md §9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct IntervalEnergies {
+    /// The window's first interval.
+    pub first_interval: u64,
+    /// Generation per interval of the window, kWh.
+    pub generation_kwh: Vec<f64>,
+    /// Consumption per interval of the window, kWh.
+    pub consumption_kwh: Vec<f64>,
+    /// Whether the generation follows a profile (a plant without one keeps its legacy shape).
+    pub shaped_generation: bool,
+}
+
+impl IntervalEnergies {
+    /// Generation and consumption in `interval`; an interval outside the window (a reading
+    /// the run would not report) takes the window's nearest edge.
+    fn at(&self, interval: u64) -> (f64, f64) {
+        let last = self.generation_kwh.len().saturating_sub(1);
+        let i = (interval.saturating_sub(self.first_interval) as usize).min(last);
+        (self.generation_kwh[i], self.consumption_kwh[i])
     }
 }
 

@@ -53,9 +53,11 @@ use crate::engine::{WithEnv, clock, drain, step_until_done};
 use crate::entity::EntityTable;
 use crate::grid::Topology;
 use crate::ledger::{self, ChainNode, NodeEnv};
+use crate::plant::profile::{ProfileError, Profiles};
 use crate::scenario::{Scenario, ScenarioError};
 use coordinator::{Coordinator, CoordinatorConfig};
 use fault::FaultInjector;
+use meter::IntervalEnergies;
 use meter::Meter;
 use network::NetworkLink;
 use nexosim::ports::{QuerySource, SinkState, event_queue};
@@ -63,6 +65,7 @@ use nexosim::simulation::{Mailbox, SimInit};
 use optimiser::Optimiser;
 use report::SimulatedWindow;
 use rtdccu::Rtdccu;
+use std::path::Path;
 
 /// Why a run could not be simulated.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +76,10 @@ pub enum SimError {
     /// The scenario cannot be simulated as it is.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// The scenario's profiles cannot be built (a series file, a profile zero at the
+    /// reference).
+    #[error(transparent)]
+    Profiles(#[from] ProfileError),
     /// The discrete-event engine stopped with an error.
     #[error("simulation engine: {0}")]
     Engine(String),
@@ -90,20 +97,29 @@ pub struct Recording {
 pub struct Simulator {
     scenario: Scenario,
     entities: EntityTable,
+    profiles: Profiles,
     topology: Topology,
     chain: Chain,
 }
 
 impl Simulator {
-    /// Prepares `scenario` for simulation: the entity table, the topology, and the contracts
-    /// deployed and configured with its entities, meters and tariffs.
+    /// Prepares `scenario` for simulation: the entity table, its profiles (series files
+    /// relative to the current directory), the topology, and the contracts deployed and
+    /// configured with its entities, meters and tariffs.
     pub fn new(scenario: &Scenario) -> Result<Self, SimError> {
+        Simulator::with_profiles(scenario, Profiles::load(scenario, Path::new("."))?)
+    }
+
+    /// [`Simulator::new`] with `profiles` already built (`Profiles::load` with the directory of
+    /// the scenario's file, against which its series paths are relative).
+    pub fn with_profiles(scenario: &Scenario, profiles: Profiles) -> Result<Self, SimError> {
         let entities = EntityTable::new(scenario);
         let chain = ledger::deploy(scenario, &entities)?.chain;
         Ok(Simulator {
             scenario: scenario.clone(),
             topology: Topology::new(scenario),
             entities,
+            profiles,
             chain,
         })
     }
@@ -157,6 +173,26 @@ impl Simulator {
                 fault.repaired_at_s = f64::INFINITY;
             }
         }
+        let interval_s = s.time.meter_interval_s;
+        let window = Window::of(&in_window, interval_s, s.time.horizon_s);
+        // The run steps an interval at a time until every fault has struck and been repaired
+        // within the window, every island's story is over and every entity whose supply came
+        // back has reconnected: after that nothing the run reports can change. A story still
+        // going at the limit will not end: the run stops there, censored.
+        let limit_s = s
+            .time
+            .horizon_s
+            .max(window.last_fault_s + story_limit_s(s))
+            .max(window.last_repair_s + plan.resync_delay_s + interval_s);
+        // Every entity's energies over the intervals any meter of the run can read: from the
+        // one before the window's start to the one after its limit.
+        let first_interval = ((window.start_s / interval_s).floor() as u64).saturating_sub(1);
+        let last_interval = (limit_s / interval_s).ceil() as u64 + 1;
+        let energies = self.profiles.realise(
+            seed,
+            first_interval,
+            (last_interval - first_interval + 1) as usize,
+        );
         let mut faults = FaultInjector::new(
             self.topology.clone(),
             in_window.clone(),
@@ -183,9 +219,21 @@ impl Simulator {
         let mut rtdccus = Vec::with_capacity(n);
         for (index, entity) in self.entities.iter() {
             let i = index as usize;
+            let window_intervals = energies.intervals();
             let mut meter = Meter::new(
                 index,
                 entity.profile.clone(),
+                IntervalEnergies {
+                    first_interval: window_intervals.start,
+                    generation_kwh: window_intervals
+                        .clone()
+                        .map(|k| energies.generation_kwh(index, k))
+                        .collect(),
+                    consumption_kwh: window_intervals
+                        .map(|k| energies.consumption_kwh(index, k))
+                        .collect(),
+                    shaped_generation: self.profiles.generation_is_shaped(index),
+                },
                 s.time.meter_interval_s,
                 plan.weather_factor,
                 plan.demand_factor,
@@ -264,20 +312,9 @@ impl Simulator {
                 .add_model(rtdccu, rtdccu_box, &format!("rtdccu{i}"));
         }
         let engine = |e: &dyn std::fmt::Display| SimError::Engine(e.to_string());
-        let interval_s = s.time.meter_interval_s;
-        let window = Window::of(&in_window, interval_s, s.time.horizon_s);
         let mut simulation = bench
             .init(clock::at(window.start_s))
             .map_err(|e| engine(&e))?;
-        // Step an interval at a time; once every fault has struck and been repaired within the
-        // window, every island's story is over and every entity whose supply came back has
-        // reconnected, nothing the run reports can change any more. A story still going at
-        // the limit will not end: the run stops there, censored.
-        let limit_s = s
-            .time
-            .horizon_s
-            .max(window.last_fault_s + story_limit_s(s))
-            .max(window.last_repair_s + plan.resync_delay_s + interval_s);
         let stopped_at_s = step_until_done(
             &mut simulation,
             &settled,

@@ -389,72 +389,10 @@ fn faults_late_in_the_horizon_complete_their_story_or_are_censored() {
         "some back-off is detected: {rounds:?}"
     );
 
-    // No prosumer drawn to back off keeps a share it did not deliver in a finished story.
-    let allocations =
-        blackstart::output::read_parquet(&out.join("allocations/shard=0/part-0-00000.parquet"))
-            .unwrap();
-    let backed_off = runs.column("backed_off").unwrap().list().unwrap().clone();
-    let run_index: Vec<u64> = runs
-        .column("run_index")
-        .unwrap()
-        .u64()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
-    let a_run: Vec<u64> = allocations
-        .column("run_index")
-        .unwrap()
-        .u64()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
-    let a_id: Vec<&str> = allocations
-        .column("prosumer")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
-    let a_delta: Vec<f64> = allocations
-        .column("delta_kwh")
-        .unwrap()
-        .f64()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
-    let a_flag: Vec<bool> = allocations
-        .column("backed_off")
-        .unwrap()
-        .bool()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
-    for (row, &run) in run_index.iter().enumerate() {
-        let drawn: Vec<String> = backed_off
-            .get_as_series(row)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect();
-        for j in 0..allocations.height() {
-            if a_run[j] == run && drawn.iter().any(|d| d == a_id[j]) {
-                assert!(
-                    a_flag[j] || a_delta[j] == 0.0,
-                    "run {}: {} paid",
-                    run_index[row],
-                    a_id[j]
-                );
-            }
-        }
-    }
+    // Whether a prosumer drawn to back off is paid is no longer a property of the draw alone:
+    // late in the evening a prosumer's own load can fall enough that it delivers what it was
+    // promised without adding its extra export, and the contract pays what was delivered.
+    // Delivery checks are tested in `simulator::` (campus13-backoff, campus13-night).
 }
 
 #[test]
@@ -664,12 +602,13 @@ fn rewards_capped_by_the_budget_are_explicit_and_the_island_still_restored() {
 
 #[test]
 fn the_optimiser_and_the_contract_see_the_same_deficit_under_a_low_weather_factor() {
-    // Run 1 of campus13's sweep draws weather 0.64 and demand 0.89: P2 and P4 cannot sustain
-    // their previous export. The optimiser counts what they can; so do their meters, and so
-    // the deficit the contract checks (218.878 kWh, once 39.3 kWh) is the optimiser's.
+    // Run 9 of campus13's sweep draws a fault at 13:04, weather 0.68 and demand 1.08: the
+    // profiles give other energies than Table 5's, and the meters read them under those
+    // factors. The optimiser plans on the readings put on chain, so the deficit the contract
+    // checks (411.893 kWh) is the optimiser's.
     let report: Value = serde_json::from_str(&run_stdout(
         &scenario("campus13.yaml"),
-        &["--sweep-run", "1"],
+        &["--sweep-run", "9"],
     ))
     .unwrap();
     let recorded = report["events"]
@@ -686,7 +625,7 @@ fn the_optimiser_and_the_contract_see_the_same_deficit_under_a_low_weather_facto
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no on-chain deficit in {detail}"));
-    assert!((off_chain_kwh - 218.878).abs() < 1e-3, "{off_chain_kwh}");
+    assert!((off_chain_kwh - 411.893).abs() < 1e-3, "{off_chain_kwh}");
     // Readings are whole Wh on chain: one per entity at most.
     assert!(
         (off_chain_kwh * 1000.0 - on_chain_wh).abs() <= 13.0,

@@ -238,7 +238,7 @@ fn malformed_scenarios_name_the_place_and_exit_2() {
              longitude, UTC offset) for the sun's position",
         ),
         (
-            "reference_at_s: 43200",
+            "reference_at_s: 42300",
             "reference_at_s: 7300",
             "error: broken.yaml: entity `P1`: its generation profile `campus_sun` is zero in the \
              reference interval 8 (7200 s to 8100 s, which holds time.reference_at_s = 7300 s)",

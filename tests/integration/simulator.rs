@@ -263,3 +263,35 @@ fn a_sampled_run_carries_its_plan_and_seed() {
     assert_eq!(report.seed, plan.seed);
     assert_eq!(report.plan, plan);
 }
+
+/// The faults at 02:00 (campus13-night): the meters read night energies — no PV, the hostels'
+/// and the campus's night loads — and the optimiser plans on those readings, not on Table 5.
+/// The island has a surplus (the prosumers' batteries, still a fixed energy per interval),
+/// so no prosumer is asked for extra export; P1's and P4's own loads rise between the base
+/// interval (01:45–02:00) and the delivery interval, so their readings show less than the
+/// export the allocation counted on: the coordinator finds that, as the contract would, and
+/// re-plans without them. No transaction reverts.
+#[test]
+fn at_night_the_island_is_planned_on_night_readings() {
+    let scenario = bundled("campus13-night.yaml");
+    let mut plan = RunPlan::nominal(&scenario, 1);
+    for fault in &mut plan.faults {
+        // Repaired after the horizon: the island's own story is the whole run.
+        fault.repaired_at_s = 90_000.0;
+    }
+    let report = simulate(&scenario, &plan);
+    assert_eq!(report.status, RunStatus::Restored);
+    assert_eq!(report.reverted_transactions, 0);
+    assert_eq!(report.rounds, 2);
+    let mut backed_off: Vec<&str> = report
+        .allocations
+        .iter()
+        .filter(|a| a.backed_off)
+        .map(|a| a.id.as_str())
+        .collect();
+    backed_off.sort();
+    assert_eq!(backed_off, ["P1", "P4"]);
+    // A surplus: no extra export asked of anyone, P2, P3 and P5 paid for their export.
+    assert!(report.allocations.iter().all(|a| a.delta_kwh == 0.0));
+    assert!(close(report.rewards_inr, 3300.0), "{}", report.rewards_inr);
+}

@@ -496,6 +496,12 @@ impl Profiles {
         }
     }
 
+    /// Whether entity `entity`'s generation follows a profile (rather than its value in every
+    /// interval).
+    pub fn generation_is_shaped(&self, entity: EntityIndex) -> bool {
+        matches!(self.entities[entity as usize][0], Energy::Shaped { .. })
+    }
+
     /// One run's energies of every entity over the meter intervals from `first_interval`, as
     /// many as `intervals`: the weather of each profile drawn from the run's stream
     /// `engine::seed::stream(run_seed, Purpose::Weather(p))`, `p` the profile's position in the

@@ -65,10 +65,10 @@ fn profiles_of(text: &str) -> Result<Profiles, ProfileError> {
 }
 
 #[test]
-fn campus13_keeps_table_5_at_the_papers_outage_interval() {
+fn campus13_keeps_table_5_in_the_last_interval_read_before_the_outage() {
     let scenario = campus13();
     let profiles = Profiles::load(&scenario, &scenarios_dir()).unwrap();
-    assert_eq!(profiles.reference_interval(), 48, "12:00–12:15");
+    assert_eq!(profiles.reference_interval(), 47, "11:45–12:00");
     let table = EntityTable::new(&scenario);
     let roles = entity_roles(&scenario);
     assert_eq!(roles.len(), table.len());
@@ -78,7 +78,7 @@ fn campus13_keeps_table_5_at_the_papers_outage_interval() {
     for seed in [0, 1, 42] {
         let r = profiles.realise(seed, 0, 96);
         for (index, entity) in table.iter() {
-            let at = r.energy_kwh(index, 48);
+            let at = r.energy_kwh(index, 47);
             let (generation, consumption) = match entity.profile {
                 crate::entity::Profile::Prosumer {
                     generation_kwh,
