@@ -153,6 +153,12 @@ pub fn household_consumer(rng: &mut Xoshiro256PlusPlus, scale: f64) -> (f64, u32
     (demand_kwh, priority(rng))
 }
 
+/// The generated feeders' rooftop PV profile: campus13's solar (its weather included).
+const ROOFTOP_PV: &str = "rooftop_pv";
+/// The generated feeders' household load profile: the measured residential shape (the IEEE
+/// European LV test feeder's households), for prosumers' own load and consumers' demand.
+const HOUSEHOLD: &str = "household";
+
 /// Most entities (prosumers and consumers) a generated feeder may have: a scenario of this size
 /// is some 25 MB of YAML, and validates in well under 1 GB (`blackstart generate` refuses more).
 pub const MAX_FEEDER_ENTITIES: usize = 100_000;
@@ -161,9 +167,11 @@ pub const MAX_FEEDER_ENTITIES: usize = 100_000;
 /// of buses; each trunk bus feeds a lateral bus with up to [`LATERAL_ENTITIES`] entities,
 /// prosumers and consumers mixed evenly, drawn by [`household_prosumer`] and
 /// [`household_consumer`] with every energy multiplied by `scale` (1 = a house; 100 = a block of
-/// flats or a campus building). Faults open the line to one lateral in ten (at least one) at
-/// noon, islanding those laterals. Network, timing and Monte-Carlo variation follow
-/// `scenarios/campus13.yaml`; the chain is the bundled `ganache` profile (instant mining, each
+/// flats or a campus building), the energies of the last interval read before the faults:
+/// rooftop PV follows campus13's solar profile and every load the measured household shape
+/// (docs/model.md §9), on campus13's day and place. Faults open the line to one lateral in ten
+/// (at least one) at noon, islanding those laterals. Network, timing and Monte-Carlo variation
+/// follow `scenarios/campus13.yaml`; the chain is the bundled `ganache` profile (instant mining, each
 /// function's service time from Table 8's throughputs).
 pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scenario {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -214,8 +222,8 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 consumption_kwh: p.consumption_kwh,
                 alpha_max: p.alpha_max,
                 battery: None,
-                generation_profile: None,
-                consumption_profile: None,
+                generation_profile: Some(ROOFTOP_PV.to_string()),
+                consumption_profile: Some(HOUSEHOLD.to_string()),
             });
         } else {
             let (demand_kwh, priority) = household_consumer(&mut rng, scale);
@@ -225,7 +233,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 demand_kwh,
                 priority,
                 monthly_kwh: None,
-                profile: None,
+                profile: Some(HOUSEHOLD.to_string()),
             });
         }
     }
@@ -238,6 +246,13 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         })
         .collect();
     let campus13 = crate::caliper::bundled_scenario();
+    let campus13_profile = |name: &str| campus13.profiles[name].clone();
+    let profiles = [
+        (ROOFTOP_PV.to_string(), campus13_profile("campus_sun")),
+        (HOUSEHOLD.to_string(), campus13_profile("hostel")),
+    ]
+    .into_iter()
+    .collect();
     Scenario {
         name: format!("feeder-{prosumers}p-{consumers}c"),
         description: format!(
@@ -245,9 +260,15 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
              {laterals} laterals, faults on every tenth"
         ),
         seed,
-        time: TimeConfig::default(),
-        location: None,
-        profiles: Default::default(),
+        // campus13's day and place, so its solar profile applies; the drawn energies are those
+        // of the last interval read before the noon faults.
+        time: TimeConfig {
+            start_date: campus13.time.start_date.clone(),
+            reference_at_s: campus13.time.reference_at_s,
+            ..TimeConfig::default()
+        },
+        location: campus13.location.clone(),
+        profiles,
         grid: GridConfig { nodes, lines },
         entities,
         tariffs: Tariffs::default(),

@@ -302,8 +302,9 @@ fn events_are_written_only_when_asked() {
 
 #[test]
 fn a_household_feeder_short_of_energy_says_why_in_the_summary_and_the_parquet() {
-    // 10 households with rooftop PV and batteries cannot carry 40 without: each run sheds some
-    // consumers. The summary and the runs table must say so, run by run.
+    // 10 households with rooftop PV and batteries cannot carry 40 without: with the faults at
+    // noon (the energies the generator drew), each run sheds some consumers. The summary and
+    // the runs table must say so, run by run.
     let dir = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_blackstart");
     let generated = Command::new(bin)
@@ -319,8 +320,14 @@ fn a_household_feeder_short_of_energy_says_why_in_the_summary_and_the_parquet() 
         .output()
         .unwrap();
     assert!(generated.status.success());
-    let file = dir.path().join("households.yaml");
-    std::fs::write(&file, &generated.stdout).unwrap();
+    let generated_file = dir.path().join("households.yaml");
+    std::fs::write(&generated_file, &generated.stdout).unwrap();
+    let file = dir.path().join("households-noon.yaml");
+    std::fs::write(
+        &file,
+        "extends: households.yaml\nname: households-noon\nmonte_carlo: {fault_time_s: 43200}\n",
+    )
+    .unwrap();
     let out = dir.path().join("sweep");
     let printed = sweep_file_ok(&file, &out, &["--runs", "12", "--format", "json"]);
     let summary: serde_json::Value = serde_json::from_slice(&printed).unwrap();
@@ -335,7 +342,10 @@ fn a_household_feeder_short_of_energy_says_why_in_the_summary_and_the_parquet() 
     let censored = summary["customer_restoration"]["customers_censored"]
         .as_u64()
         .unwrap();
-    assert!(censored > 0, "shed households stay dark: {summary}");
+    assert!(
+        censored > 0,
+        "shed households stay dark when the repair is late: {summary}"
+    );
 
     let table = runs(&out);
     let reasons = table
