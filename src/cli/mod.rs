@@ -20,8 +20,9 @@ mod run;
 mod sweep;
 mod validate;
 
+use blackstart::plant::profile::Profiles;
 use blackstart::scenario::{self, Scenario, ScenarioError};
-use blackstart::sim::RunPlan;
+use blackstart::sim::{RunPlan, Simulator};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -284,9 +285,14 @@ pub(crate) fn run(cli: Cli) -> Result<String, Failure> {
                 Some(i) => RunPlan::sampled(&scenario, i),
                 None => RunPlan::nominal(&scenario, seed.unwrap_or(scenario.seed)),
             };
-            run::run(&scenario, &plan, out.as_deref(), format)
+            let simulator = simulator(&scenario, &file)?;
+            run::run(&scenario, &simulator, &plan, out.as_deref(), format)
         }
-        Command::Sweep(args) => sweep::run(&load(&args.file)?, args),
+        Command::Sweep(args) => {
+            let scenario = load(&args.file)?;
+            let simulator = simulator(&scenario, &args.file)?;
+            sweep::run(&scenario, &simulator, args)
+        }
         Command::Bench(args) => bench::run(args),
         Command::Reproduce(args) => reproduce::run(args),
         Command::Summarise { dir, format } => sweep::summarise(&dir, format),
@@ -379,6 +385,17 @@ fn writable(dir: &Path) -> std::io::Result<()> {
 
 fn load(file: &Path) -> Result<Scenario, ScenarioError> {
     scenario::load(file)
+}
+
+/// The simulator of `scenario`, read from `file`: its profiles' series paths are relative to
+/// the file's directory; a profile that cannot be built is the user's error (exit 2).
+fn simulator(scenario: &Scenario, file: &Path) -> Result<Simulator, Failure> {
+    let profiles =
+        Profiles::load(scenario, file.parent().unwrap_or(Path::new("."))).map_err(|e| Failure {
+            error: anyhow::anyhow!("{}: {e}", file.display()),
+            exit_code: EXIT_BAD_INPUT,
+        })?;
+    Simulator::with_profiles(scenario, profiles).map_err(|e| anyhow::Error::from(e).into())
 }
 
 /// Longest directory name [`default_out`] makes from a name, bytes.

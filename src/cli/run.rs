@@ -10,6 +10,7 @@ use std::path::Path;
 
 pub(super) fn run(
     scenario: &Scenario,
+    simulator: &Simulator,
     plan: &RunPlan,
     out: Option<&Path>,
     format: Format,
@@ -17,7 +18,6 @@ pub(super) fn run(
     if let Some(dir) = out {
         super::check_out_dir(dir)?;
     }
-    let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
     let recording = Recording { events: true };
     let report = simulator
         .run(plan, recording)

@@ -52,7 +52,11 @@ pub(super) struct Args {
     pub format: Format,
 }
 
-pub(super) fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
+pub(super) fn run(
+    scenario: &Scenario,
+    simulator: &Simulator,
+    args: Args,
+) -> Result<String, Failure> {
     let bad_input = |message: String| Failure {
         error: anyhow::anyhow!(message),
         exit_code: super::EXIT_BAD_INPUT,
@@ -86,11 +90,10 @@ pub(super) fn run(scenario: &Scenario, args: Args) -> Result<String, Failure> {
         }
     }
     super::check_out_dir(&options.out)?;
-    let simulator = Simulator::new(scenario).map_err(anyhow::Error::from)?;
     let started = Instant::now();
     let shard_runs = options.shard.runs(options.runs);
     let reporter = Reporter::new(args.quiet, shard_runs.end - shard_runs.start);
-    let outcome = sweep::run(&simulator, &options, &|done, total| {
+    let outcome = sweep::run(simulator, &options, &|done, total| {
         reporter.update(done, total)
     })
     .map_err(|e| match e {

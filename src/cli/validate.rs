@@ -6,8 +6,8 @@ use blackstart::scenario::{Mining, NodeKind, Scenario};
 use std::path::Path;
 
 pub(super) fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
-    // The profiles are checked too (series files read, no profile zero at the reference),
-    // though `run` does not use them yet.
+    // The profiles are checked too (series files read, no profile zero at the reference), as
+    // `run` and `sweep` build them.
     let profiles =
         Profiles::load(s, file.parent().unwrap_or(Path::new("."))).map_err(|e| Failure {
             error: anyhow::anyhow!("{}: {e}", file.display()),

@@ -632,3 +632,57 @@ fn the_optimiser_and_the_contract_see_the_same_deficit_under_a_low_weather_facto
         "{off_chain_kwh} kWh off chain, {on_chain_wh} Wh on chain"
     );
 }
+
+/// A user's meter series, in a file beside the scenario, drives the consumers' readings; its
+/// path is relative to the scenario file whatever the working directory. The series is a shape
+/// normalised at the reference interval (11:45–12:00): a series whose consumers triple from
+/// 12:00 on gives, for faults at 12:30, a deficit 2 × 2007 kWh larger than a flat one — the
+/// same prosumers' readings, the consumers' read at three times Table 5.
+#[test]
+fn a_series_beside_the_scenario_drives_the_readings_from_any_directory() {
+    let deficit = |factor_from_noon: f64| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut csv = String::from("timestamp,C1,C2,C3\n");
+        for k in 0..=96 {
+            let f = if k >= 48 { factor_from_noon } else { 1.0 };
+            csv += &format!("{},{},{},{}\n", k * 900, 368.0 * f, 800.0 * f, 839.0 * f);
+        }
+        std::fs::write(dir.path().join("meters.csv"), csv).unwrap();
+        let file = dir.path().join("series.yaml");
+        std::fs::write(
+            &file,
+            format!(
+                "extends: {}\nname: series\n\
+                 profiles:\n  campus_load: {{series: {{path: meters.csv, unit: kwh}}}}\n\
+                 time: {{outage_at_s: 45000}}\n",
+                scenario("campus13.yaml").display()
+            ),
+        )
+        .unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+            .current_dir(elsewhere.path())
+            .args(["run", file.to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let optimised = report["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "optimised")
+            .cloned()
+            .expect("an allocation");
+        optimised["deficit_kwh"].as_f64().unwrap()
+    };
+    let (flat, tripled) = (deficit(1.0), deficit(3.0));
+    assert!(
+        (tripled - flat - 2.0 * 2007.0).abs() < 1e-6,
+        "{flat} {tripled}"
+    );
+}
