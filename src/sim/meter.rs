@@ -5,10 +5,12 @@ use super::messages::{EntityIndex, Envelope, Reading, Report};
 use crate::engine::clock;
 use crate::engine::seed::Stream;
 use crate::entity::Profile;
+use crate::plant::profile::Realisation;
 use crate::scenario::Distribution;
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
 
 const DAY_S: f64 = 86_400.0;
@@ -20,8 +22,6 @@ pub(super) struct Meter {
     pub to_network: Output<Envelope>,
     entity: EntityIndex,
     profile: Profile,
-    /// What the entity generates and consumes, interval by interval, before the run's factors.
-    energies: IntervalEnergies,
     interval_s: f64,
     /// Multiplies generation (solar, wind, prosumer PV).
     weather_factor: f64,
@@ -34,14 +34,12 @@ pub(super) struct Meter {
     extra_export: Option<(f64, f64)>,
 }
 
-#[Model]
+#[Model(type Env = MeterEnv)]
 impl Meter {
     /// The meter of `entity`, reading every `interval_s`.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         entity: EntityIndex,
         profile: Profile,
-        energies: IntervalEnergies,
         interval_s: f64,
         weather_factor: f64,
         demand_factor: f64,
@@ -52,7 +50,6 @@ impl Meter {
             to_network: Output::default(),
             entity,
             profile,
-            energies,
             interval_s,
             weather_factor,
             demand_factor,
@@ -74,17 +71,17 @@ impl Meter {
 
     /// Reads the interval that just ended and reports it [private input port].
     #[nexosim(schedulable)]
-    async fn read(&mut self, _: (), cx: &Context<Self>) {
+    async fn read(&mut self, _: (), cx: &Context<Self>, env: &mut MeterEnv) {
         let now_s = clock::seconds(cx.time());
         let interval = (now_s / self.interval_s).round() as u64 - 1;
-        self.report(interval, now_s, false).await;
+        self.report(interval, now_s, false, env).await;
     }
 
     /// Asks for the latest reading now [input port].
-    pub(super) async fn request(&mut self, _: (), cx: &Context<Self>) {
+    pub(super) async fn request(&mut self, _: (), cx: &Context<Self>, env: &mut MeterEnv) {
         let now_s = clock::seconds(cx.time());
         let interval = ((now_s / self.interval_s).floor() as u64).max(1) - 1;
-        self.report(interval, now_s, true).await;
+        self.report(interval, now_s, true, env).await;
     }
 
     /// The prosumer's controller now exports `extra_kwh` more per interval [input port].
@@ -92,14 +89,20 @@ impl Meter {
         self.extra_export = Some((extra_kwh, clock::seconds(cx.time())));
     }
 
-    async fn report(&mut self, interval: u64, read_at_s: f64, requested: bool) {
-        let reading = self.measure(interval, read_at_s, requested);
+    async fn report(&mut self, interval: u64, read_at_s: f64, requested: bool, env: &MeterEnv) {
+        let reading = self.measure(interval, read_at_s, requested, env);
         self.to_network
             .send(Envelope::Coordinator(Report::Reading(reading)))
             .await;
     }
 
-    fn measure(&mut self, interval: u64, read_at_s: f64, requested: bool) -> Reading {
+    fn measure(
+        &mut self,
+        interval: u64,
+        read_at_s: f64,
+        requested: bool,
+        env: &MeterEnv,
+    ) -> Reading {
         let start_s = interval as f64 * self.interval_s;
         let end_s = start_s + self.interval_s;
         let mut r = Reading {
@@ -113,7 +116,9 @@ impl Meter {
             battery_charge_kwh: 0.0,
             battery_discharge_kwh: 0.0,
         };
-        let (generation_kwh, consumption_kwh) = self.energies.at(interval);
+        let energy = env.energies.energy_kwh(self.entity, interval);
+        let (generation_kwh, consumption_kwh) = (energy.generation_kwh, energy.consumption_kwh);
+        let shaped_generation = env.energies.generation_is_shaped(self.entity);
         match self.profile {
             Profile::Prosumer { .. } => {
                 let extra_kwh = match self.extra_export {
@@ -136,14 +141,14 @@ impl Meter {
             Profile::Consumer { .. } => r.consumption_kwh = consumption_kwh * self.demand_factor,
             // A plant with a profile follows it; one without keeps the daylight curve (solar)
             // or a weather factor drawn per reading (wind).
-            Profile::Solar { .. } if self.energies.shaped_generation => {
+            Profile::Solar { .. } if shaped_generation => {
                 r.generation_kwh = generation_kwh * self.weather_factor
             }
             Profile::Solar { .. } => {
                 r.generation_kwh =
                     generation_kwh * self.weather_factor * daylight_mean(start_s, end_s)
             }
-            Profile::Wind { .. } if self.energies.shaped_generation => {
+            Profile::Wind { .. } if shaped_generation => {
                 r.generation_kwh = generation_kwh * self.weather_factor
             }
             Profile::Wind { .. } => {
@@ -162,28 +167,11 @@ impl Meter {
     }
 }
 
-/// One entity's generation and consumption over the run's window of meter intervals, before
-/// the run's weather and demand factors (from the scenario's profiles, docs/model.md §9).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct IntervalEnergies {
-    /// The window's first interval.
-    pub first_interval: u64,
-    /// Generation per interval of the window, kWh.
-    pub generation_kwh: Vec<f64>,
-    /// Consumption per interval of the window, kWh.
-    pub consumption_kwh: Vec<f64>,
-    /// Whether the generation follows a profile (a plant without one keeps its legacy shape).
-    pub shaped_generation: bool,
-}
-
-impl IntervalEnergies {
-    /// Generation and consumption in `interval`; an interval outside the window (a reading
-    /// the run would not report) takes the window's nearest edge.
-    fn at(&self, interval: u64) -> (f64, f64) {
-        let last = self.generation_kwh.len().saturating_sub(1);
-        let i = (interval.saturating_sub(self.first_interval) as usize).min(last);
-        (self.generation_kwh[i], self.consumption_kwh[i])
-    }
+/// A meter's environment: the run's energies of every entity over its window of intervals
+/// (from the scenario's profiles, docs/model.md §9), shared by the run's meters.
+pub(super) struct MeterEnv {
+    /// The run's realisation of the profiles.
+    pub energies: Arc<Realisation>,
 }
 
 /// Mean of the clear-sky daylight curve over `[start_s, end_s)`: 0 before 08:00 and after

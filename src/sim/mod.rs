@@ -57,8 +57,8 @@ use crate::plant::profile::{ProfileError, Profiles};
 use crate::scenario::{Scenario, ScenarioError};
 use coordinator::{Coordinator, CoordinatorConfig};
 use fault::FaultInjector;
-use meter::IntervalEnergies;
 use meter::Meter;
+use meter::MeterEnv;
 use network::NetworkLink;
 use nexosim::ports::{QuerySource, SinkState, event_queue};
 use nexosim::simulation::{Mailbox, SimInit};
@@ -66,6 +66,7 @@ use optimiser::Optimiser;
 use report::SimulatedWindow;
 use rtdccu::Rtdccu;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Why a run could not be simulated.
 #[derive(Debug, thiserror::Error)]
@@ -188,11 +189,11 @@ impl Simulator {
         // one before the window's start to the one after its limit.
         let first_interval = ((window.start_s / interval_s).floor() as u64).saturating_sub(1);
         let last_interval = (limit_s / interval_s).ceil() as u64 + 1;
-        let energies = self.profiles.realise(
+        let energies = Arc::new(self.profiles.realise(
             seed,
             first_interval,
             (last_interval - first_interval + 1) as usize,
-        );
+        ));
         let mut faults = FaultInjector::new(
             self.topology.clone(),
             in_window.clone(),
@@ -219,21 +220,9 @@ impl Simulator {
         let mut rtdccus = Vec::with_capacity(n);
         for (index, entity) in self.entities.iter() {
             let i = index as usize;
-            let window_intervals = energies.intervals();
             let mut meter = Meter::new(
                 index,
                 entity.profile.clone(),
-                IntervalEnergies {
-                    first_interval: window_intervals.start,
-                    generation_kwh: window_intervals
-                        .clone()
-                        .map(|k| energies.generation_kwh(index, k))
-                        .collect(),
-                    consumption_kwh: window_intervals
-                        .map(|k| energies.consumption_kwh(index, k))
-                        .collect(),
-                    shaped_generation: self.profiles.generation_is_shaped(index),
-                },
                 s.time.meter_interval_s,
                 plan.weather_factor,
                 plan.demand_factor,
@@ -308,7 +297,16 @@ impl Simulator {
         let boxes = meter_boxes.into_iter().zip(rtdccu_boxes);
         for (i, ((meter, rtdccu), (meter_box, rtdccu_box))) in models.zip(boxes).enumerate() {
             bench = bench
-                .add_model(meter, meter_box, &format!("meter{i}"))
+                .add_model(
+                    WithEnv(
+                        meter,
+                        MeterEnv {
+                            energies: Arc::clone(&energies),
+                        },
+                    ),
+                    meter_box,
+                    &format!("meter{i}"),
+                )
                 .add_model(rtdccu, rtdccu_box, &format!("rtdccu{i}"));
         }
         let engine = |e: &dyn std::fmt::Display| SimError::Engine(e.to_string());

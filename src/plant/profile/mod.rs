@@ -30,6 +30,10 @@ use crate::scenario::{ProfileSpec, Scenario};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Intervals per chunk of the clear sky computed beyond the horizon.
+const LATER_CHUNK: u64 = 96;
 
 /// Why a scenario's profiles cannot be built: a model that cannot be evaluated, a profile that
 /// is zero at the reference, or a series file that cannot be read.
@@ -137,6 +141,10 @@ enum Shape {
         weather: crate::scenario::Distribution,
         stream: u32,
         clear: Vec<f64>,
+        /// The clear sky beyond the horizon (a story that runs past it), computed once per
+        /// chunk of [`LATER_CHUNK`] intervals when first needed and shared by every run and
+        /// thread: the same values whoever computes them.
+        later: Arc<Mutex<BTreeMap<u64, Arc<Vec<f64>>>>>,
     },
     /// A wind-speed process through a power curve.
     Wind { wind: wind::Wind, stream: u32 },
@@ -179,14 +187,17 @@ pub struct EntityEnergy {
     pub consumption_kwh: f64,
 }
 
-/// One run's energies of every entity over a window of meter intervals.
+/// One run's energies of every entity over a window of meter intervals: each shape's curve over
+/// the window (relative to the reference interval) and each entity's value, so its size is the
+/// shapes' and the entities', not their product.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Realisation {
     first_interval: u64,
     intervals: usize,
-    /// Entity-major: entity `e`'s interval `first + i` at `e × intervals + i`.
-    generation_kwh: Vec<f64>,
-    consumption_kwh: Vec<f64>,
+    /// Each shape's ratio to its reference value, interval by interval of the window.
+    curves: Vec<Vec<f64>>,
+    /// Per entity in table order: generation, then consumption.
+    entities: Vec<[Energy; 2]>,
 }
 
 impl Realisation {
@@ -195,13 +206,18 @@ impl Realisation {
         self.first_interval..self.first_interval + self.intervals as u64
     }
 
-    fn at(&self, entity: EntityIndex, interval: u64) -> usize {
+    fn energy(&self, energy: Energy, interval: u64) -> f64 {
         assert!(
             self.intervals().contains(&interval),
             "interval {interval} is outside the realised window {:?}",
             self.intervals()
         );
-        entity as usize * self.intervals + (interval - self.first_interval) as usize
+        match energy {
+            Energy::Constant(kwh) => kwh,
+            Energy::Shaped { value_kwh, shape } => {
+                value_kwh * self.curves[shape][(interval - self.first_interval) as usize]
+            }
+        }
     }
 
     /// Entity `entity`'s (an [`crate::entity::EntityTable`] index) energies in meter interval
@@ -210,21 +226,26 @@ impl Realisation {
     /// # Panics
     /// If the entity is not in the table or the interval not in [`Realisation::intervals`].
     pub fn energy_kwh(&self, entity: EntityIndex, interval: u64) -> EntityEnergy {
-        let i = self.at(entity, interval);
         EntityEnergy {
-            generation_kwh: self.generation_kwh[i],
-            consumption_kwh: self.consumption_kwh[i],
+            generation_kwh: self.generation_kwh(entity, interval),
+            consumption_kwh: self.consumption_kwh(entity, interval),
         }
     }
 
     /// What entity `entity` generates in `interval`, kWh (panics as [`Realisation::energy_kwh`]).
     pub fn generation_kwh(&self, entity: EntityIndex, interval: u64) -> f64 {
-        self.generation_kwh[self.at(entity, interval)]
+        self.energy(self.entities[entity as usize][0], interval)
     }
 
     /// What entity `entity` consumes in `interval`, kWh (panics as [`Realisation::energy_kwh`]).
     pub fn consumption_kwh(&self, entity: EntityIndex, interval: u64) -> f64 {
-        self.consumption_kwh[self.at(entity, interval)]
+        self.energy(self.entities[entity as usize][1], interval)
+    }
+
+    /// Whether entity `entity`'s generation follows a profile (rather than its value in every
+    /// interval).
+    pub fn generation_is_shaped(&self, entity: EntityIndex) -> bool {
+        matches!(self.entities[entity as usize][0], Energy::Shaped { .. })
     }
 }
 
@@ -353,6 +374,7 @@ impl Profiles {
                         weather: spec.weather.clone(),
                         stream: stream_of(name),
                         clear,
+                        later: Arc::default(),
                     })
                 }
                 ProfileSpec::Wind(spec) => Some(Shape::Wind {
@@ -448,10 +470,31 @@ impl Profiles {
     fn deterministic(&self, i: usize, k: u64) -> f64 {
         let (from_s, to_s) = (k as f64 * self.interval_s, (k + 1) as f64 * self.interval_s);
         match &self.shapes[i] {
-            Shape::Solar { sky, clear, .. } => clear
-                .get(k as usize)
-                .copied()
-                .unwrap_or_else(|| sky.energy_wh_m2(from_s, to_s)),
+            Shape::Solar {
+                sky, clear, later, ..
+            } => clear.get(k as usize).copied().unwrap_or_else(|| {
+                let chunk = k / LATER_CHUNK;
+                let values = Arc::clone(
+                    later
+                        .lock()
+                        .expect("no thread panics holding the clear-sky cache")
+                        .entry(chunk)
+                        .or_insert_with(|| {
+                            Arc::new(
+                                (chunk * LATER_CHUNK..(chunk + 1) * LATER_CHUNK)
+                                    .map(|j| {
+                                        let span = (
+                                            j as f64 * self.interval_s,
+                                            (j + 1) as f64 * self.interval_s,
+                                        );
+                                        sky.energy_wh_m2(span.0, span.1)
+                                    })
+                                    .collect(),
+                            )
+                        }),
+                );
+                values[(k % LATER_CHUNK) as usize]
+            }),
             Shape::Wind { wind, .. } => wind.reference_fraction(),
             Shape::Load(load) => load.energy(from_s, to_s),
             Shape::Series(series) => series.energy_kwh(from_s, to_s),
@@ -496,38 +539,19 @@ impl Profiles {
         }
     }
 
-    /// Whether entity `entity`'s generation follows a profile (rather than its value in every
-    /// interval).
-    pub fn generation_is_shaped(&self, entity: EntityIndex) -> bool {
-        matches!(self.entities[entity as usize][0], Energy::Shaped { .. })
-    }
-
     /// One run's energies of every entity over the meter intervals from `first_interval`, as
     /// many as `intervals`: the weather of each profile drawn from the run's stream
     /// `engine::seed::stream(run_seed, Purpose::Weather(p))`, `p` the profile's position in the
     /// scenario's `profiles` by name. The same run seed gives the same energy for an interval
     /// whatever the window; the reference interval's energies are the scenario's values.
     pub fn realise(&self, run_seed: u64, first_interval: u64, intervals: usize) -> Realisation {
-        let curves: Vec<Vec<f64>> = (0..self.shapes.len())
-            .map(|i| self.realise_shape(i, run_seed, first_interval, intervals))
-            .collect();
-        let mut roles = [Vec::new(), Vec::new()];
-        for energies in &self.entities {
-            for (energy, out) in energies.iter().zip(roles.iter_mut()) {
-                match *energy {
-                    Energy::Constant(kwh) => out.extend(std::iter::repeat_n(kwh, intervals)),
-                    Energy::Shaped { value_kwh, shape } => {
-                        out.extend(curves[shape].iter().map(|ratio| value_kwh * ratio));
-                    }
-                }
-            }
-        }
-        let [generation_kwh, consumption_kwh] = roles;
         Realisation {
             first_interval,
             intervals,
-            generation_kwh,
-            consumption_kwh,
+            curves: (0..self.shapes.len())
+                .map(|i| self.realise_shape(i, run_seed, first_interval, intervals))
+                .collect(),
+            entities: self.entities.clone(),
         }
     }
 }
