@@ -106,15 +106,16 @@ impl FaultInjector {
                 format!("line {}–{} repaired", line[0], line[1]),
             ))
             .await;
-        let energised: Vec<NodeId> = self
+        let mut energised: Vec<NodeId> = self
             .topology
             .components(&self.open)
             .into_iter()
             .filter(|c| c.energised)
             .flat_map(|c| c.nodes)
             .collect();
+        energised.sort_unstable();
         let back: Vec<EntityIndex> = (0..self.entity_nodes.len())
-            .filter(|&i| self.cut_off[i] && energised.contains(&self.entity_nodes[i]))
+            .filter(|&i| self.cut_off[i] && energised.binary_search(&self.entity_nodes[i]).is_ok())
             .map(|i| i as EntityIndex)
             .collect();
         if back.is_empty() {
