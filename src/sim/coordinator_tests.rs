@@ -207,10 +207,9 @@ impl Bench {
         all.remove(0)
     }
 
-    /// Takes the run to the optimiser: every meter's periodic reading, the island formed at
-    /// noon, its detection, the requested readings (each passed through `gathered` first), and
-    /// the receipts of everything put on chain. Returns the request the optimiser receives.
-    fn run_to_request(&mut self, gathered: impl Fn(Reading) -> Reading) -> OptimiseRequest {
+    /// Every meter's periodic reading before the faults, the island formed at noon and its
+    /// detection: the coordinator asks every meter of the island for a reading.
+    fn detect(&mut self) {
         // Every meter's periodic reading at 42 300 s, of interval 46 ([41 400, 42 300) s).
         for e in 0..self.entities.len() as EntityIndex {
             self.report(self.reading(e, 46, false));
@@ -234,7 +233,21 @@ impl Bench {
         }
         let requests: Vec<Envelope> = ISLAND.iter().map(|&e| Envelope::Meter(e)).collect();
         assert_eq!(drain(&mut self.to_network), requests);
+    }
 
+    /// Entity `e`'s nominal reading of interval 47, as its meter answers a request.
+    fn requested_reading(&self, e: EntityIndex) -> Reading {
+        let Report::Reading(reading) = self.reading(e, 47, true) else {
+            unreachable!()
+        };
+        reading
+    }
+
+    /// Takes the run to the optimiser: every meter's periodic reading, the island formed at
+    /// noon, its detection, the requested readings (each passed through `gathered` first), and
+    /// the receipts of everything put on chain. Returns the request the optimiser receives.
+    fn run_to_request(&mut self, gathered: impl Fn(Reading) -> Reading) -> OptimiseRequest {
+        self.detect();
         // The requested readings come in; with the last, the island's readings, its balance
         // and its consumers' tariffs go on chain, in that order, numbered from 1.
         self.at(FAULT_S + 1.0);
@@ -243,10 +256,7 @@ impl Bench {
                 drain(&mut self.to_chain).is_empty(),
                 "not before the last reading"
             );
-            let Report::Reading(reading) = self.reading(e, 47, true) else {
-                unreachable!()
-            };
-            self.report(Report::Reading(gathered(reading)));
+            self.report(Report::Reading(gathered(self.requested_reading(e))));
         }
         let submitted = drain(&mut self.to_chain);
         let functions: Vec<Function> = submitted.iter().map(|t| t.call.function()).collect();
@@ -476,5 +486,33 @@ fn the_optimisers_problem_is_built_from_the_readings_received() {
     assert_ne!(
         c2_input.tariff_inr,
         scenario.consumer_interval_tariff_inr(c2_scenario, 800.0)
+    );
+}
+
+/// A reading lost on the way (the network gave up on it) or late: the coordinator does not plan
+/// without it. It puts nothing on chain and asks the optimiser nothing until every meter of the
+/// island has answered; the late reading, when it comes, completes the gathering.
+#[test]
+fn a_missing_reading_holds_the_gathering_until_it_arrives() {
+    let mut bench = Bench::new();
+    bench.detect();
+    let late = 2; // P3
+    bench.at(FAULT_S + 1.0);
+    for e in ISLAND.into_iter().filter(|&e| e != late) {
+        bench.report(Report::Reading(bench.requested_reading(e)));
+    }
+    bench.at(FAULT_S + 600.0);
+    assert!(drain(&mut bench.to_chain).is_empty(), "no plan without P3");
+    assert!(drain(&mut bench.to_optimiser).is_empty());
+    assert!(matches!(
+        bench.restoration().stage,
+        Stage::Gathering { pending: 1 }
+    ));
+    bench.report(Report::Reading(bench.requested_reading(late)));
+    let submitted = drain(&mut bench.to_chain);
+    assert_eq!(
+        submitted.len(),
+        14,
+        "readings, balance and tariffs go on chain"
     );
 }
