@@ -5,12 +5,13 @@ use super::messages::{EntityIndex, Envelope, Reading, Report};
 use crate::engine::clock;
 use crate::engine::seed::Stream;
 use crate::entity::Profile;
-use crate::plant::profile::Realisation;
+use crate::plant::profile::{EntityEnergy, Profiles, Realisation};
 use crate::scenario::Distribution;
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const DAY_S: f64 = 86_400.0;
@@ -116,9 +117,8 @@ impl Meter {
             battery_charge_kwh: 0.0,
             battery_discharge_kwh: 0.0,
         };
-        let energy = env.energies.energy_kwh(self.entity, interval);
+        let (energy, shaped_generation) = env.energies.at(self.entity, interval);
         let (generation_kwh, consumption_kwh) = (energy.generation_kwh, energy.consumption_kwh);
-        let shaped_generation = env.energies.generation_is_shaped(self.entity);
         match self.profile {
             Profile::Prosumer { .. } => {
                 let extra_kwh = match self.extra_export {
@@ -167,11 +167,57 @@ impl Meter {
     }
 }
 
-/// A meter's environment: the run's energies of every entity over its window of intervals
-/// (from the scenario's profiles, docs/model.md §9), shared by the run's meters.
+/// A meter's environment: the run's energies of every entity (from the scenario's profiles,
+/// docs/model.md §9), shared by the run's meters.
 pub(super) struct MeterEnv {
     /// The run's realisation of the profiles.
-    pub energies: Arc<Realisation>,
+    pub energies: Arc<RunEnergies>,
+}
+
+/// The profiles realised for one run, over a window of intervals that grows when a meter reads
+/// past it: a run is realised as far as it goes, not to the limit it might reach. An interval's
+/// energies are the same whatever the window (`Profiles::realise`), so growing it changes
+/// nothing already read.
+pub(super) struct RunEnergies {
+    profiles: Arc<Profiles>,
+    run_seed: u64,
+    window: Mutex<Realisation>,
+}
+
+impl RunEnergies {
+    /// Run `run_seed`'s energies, first realised over `intervals`.
+    pub(super) fn new(profiles: Arc<Profiles>, run_seed: u64, intervals: Range<u64>) -> Self {
+        let window = profiles.realise(
+            run_seed,
+            intervals.start,
+            (intervals.end - intervals.start) as usize,
+        );
+        RunEnergies {
+            profiles,
+            run_seed,
+            window: Mutex::new(window),
+        }
+    }
+
+    /// Entity `entity`'s energies in `interval`, and whether its generation follows a profile;
+    /// the window doubles past `interval` when it does not reach it.
+    fn at(&self, entity: EntityIndex, interval: u64) -> (EntityEnergy, bool) {
+        let mut window = self
+            .window
+            .lock()
+            .expect("a run's meters run on one thread and never panic holding it");
+        let covered = window.intervals();
+        if !covered.contains(&interval) {
+            let first = covered.start.min(interval);
+            let end = covered.end.max(interval + 1);
+            let intervals = 2 * (end - first) as usize;
+            *window = self.profiles.realise(self.run_seed, first, intervals);
+        }
+        (
+            window.energy_kwh(entity, interval),
+            window.generation_is_shaped(entity),
+        )
+    }
 }
 
 /// Mean of the clear-sky daylight curve over `[start_s, end_s)`: 0 before 08:00 and after
@@ -203,7 +249,30 @@ pub(super) fn daylight_mean(start_s: f64, end_s: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::daylight_mean;
+    use super::{Arc, Profiles, RunEnergies, daylight_mean};
+
+    #[test]
+    fn a_reading_past_the_realised_window_grows_it_without_changing_any_energy() {
+        let scenario = crate::scenario::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13.yaml"
+        )))
+        .unwrap();
+        let profiles = Arc::new(Profiles::load(&scenario, std::path::Path::new(".")).unwrap());
+        let whole = profiles.realise(7, 40, 400);
+        let energies = RunEnergies::new(Arc::clone(&profiles), 7, 46..50);
+        // Inside, then far past the first window (a story running days past the horizon),
+        // then back inside: every energy is the one a single long realisation gives.
+        for k in [47, 300, 439, 48, 41] {
+            for e in 0..9 {
+                assert_eq!(
+                    energies.at(e, k).0,
+                    whole.energy_kwh(e, k),
+                    "entity {e} interval {k}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn daylight_curve() {

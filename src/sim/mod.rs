@@ -58,7 +58,7 @@ use crate::scenario::{Scenario, ScenarioError};
 use coordinator::{Coordinator, CoordinatorConfig};
 use fault::FaultInjector;
 use meter::Meter;
-use meter::MeterEnv;
+use meter::{MeterEnv, RunEnergies};
 use network::NetworkLink;
 use nexosim::ports::{QuerySource, SinkState, event_queue};
 use nexosim::simulation::{Mailbox, SimInit};
@@ -98,7 +98,7 @@ pub struct Recording {
 pub struct Simulator {
     scenario: Scenario,
     entities: EntityTable,
-    profiles: Profiles,
+    profiles: Arc<Profiles>,
     topology: Topology,
     chain: Chain,
 }
@@ -120,7 +120,7 @@ impl Simulator {
             scenario: scenario.clone(),
             topology: Topology::new(scenario),
             entities,
-            profiles,
+            profiles: Arc::new(profiles),
             chain,
         })
     }
@@ -185,14 +185,19 @@ impl Simulator {
             .horizon_s
             .max(window.last_fault_s + story_limit_s(s))
             .max(window.last_repair_s + plan.resync_delay_s + interval_s);
-        // Every entity's energies over the intervals any meter of the run can read: from the
-        // one before the window's start to the one after its limit.
+        // Every entity's energies, realised from the interval before the window's start to a
+        // few after the last fault or repair; a story that goes further grows the window.
         let first_interval = ((window.start_s / interval_s).floor() as u64).saturating_sub(1);
-        let last_interval = (limit_s / interval_s).ceil() as u64 + 1;
-        let energies = Arc::new(self.profiles.realise(
+        let expected_end_s = s
+            .time
+            .horizon_s
+            .max(window.last_fault_s)
+            .max(window.last_repair_s + plan.resync_delay_s)
+            .min(limit_s);
+        let energies = Arc::new(RunEnergies::new(
+            Arc::clone(&self.profiles),
             seed,
-            first_interval,
-            (last_interval - first_interval + 1) as usize,
+            first_interval..(expected_end_s / interval_s).ceil() as u64 + 4,
         ));
         let mut faults = FaultInjector::new(
             self.topology.clone(),
