@@ -49,10 +49,11 @@ pub(super) fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
         .iter()
         .map(|f| {
             format!(
-                "line {}–{} at {} s",
+                "line {}–{} at {} s (repaired after {:.1} h on average)",
                 f.line[0],
                 f.line[1],
-                s.fault_time_s(f)
+                s.fault_time_s(f),
+                f.repair_time_s().mean() / 3600.0
             )
         })
         .collect();
