@@ -55,12 +55,18 @@ fn main() -> Result<(), Box<dyn Error>> {
         "{} allocation round(s), {} transactions ({} reverted), {:.2} INR of rewards",
         report.rounds, report.transactions, report.reverted_transactions, report.rewards_inr
     );
+    for fault in &report.plan.faults {
+        println!(
+            "line {}–{} opened at {:.3} s, repaired at {:.3} s",
+            fault.line[0], fault.line[1], fault.at_s, fault.repaired_at_s
+        );
+    }
     for consumer in &report.consumers {
-        let restored = consumer
-            .restored_at_s
-            .map_or("not restored".to_string(), |at_s| {
-                format!("restored at {at_s:.3} s")
-            });
+        // Restored by the island (peer to peer) or by the grid once a repair reconnected it.
+        let restored = match (consumer.restored_at_s, consumer.restored_by) {
+            (Some(at_s), Some(by)) => format!("restored by the {} at {at_s:.3} s", by.as_str()),
+            _ => "not restored".to_string(),
+        };
         println!(
             "{}: cut off at {:.3} s, {restored}, {:.3} s without supply, {:.3} kWh not served",
             consumer.id,
