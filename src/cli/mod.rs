@@ -387,15 +387,19 @@ fn load(file: &Path) -> Result<Scenario, ScenarioError> {
     scenario::load(file)
 }
 
-/// The simulator of `scenario`, read from `file`: its profiles' series paths are relative to
-/// the file's directory; a profile that cannot be built is the user's error (exit 2).
+/// The profiles of `scenario`, read from `file`: series paths are relative to the file's
+/// directory; a profile that cannot be built is the user's error (exit 2).
+fn profiles(scenario: &Scenario, file: &Path) -> Result<Profiles, Failure> {
+    Profiles::load(scenario, file.parent().unwrap_or(Path::new("."))).map_err(|e| Failure {
+        error: anyhow::anyhow!("{}: {e}", file.display()),
+        exit_code: EXIT_BAD_INPUT,
+    })
+}
+
+/// The simulator of `scenario`, read from `file`, with its [`profiles`].
 fn simulator(scenario: &Scenario, file: &Path) -> Result<Simulator, Failure> {
-    let profiles =
-        Profiles::load(scenario, file.parent().unwrap_or(Path::new("."))).map_err(|e| Failure {
-            error: anyhow::anyhow!("{}: {e}", file.display()),
-            exit_code: EXIT_BAD_INPUT,
-        })?;
-    Simulator::with_profiles(scenario, profiles).map_err(|e| anyhow::Error::from(e).into())
+    Simulator::with_profiles(scenario, profiles(scenario, file)?)
+        .map_err(|e| anyhow::Error::from(e).into())
 }
 
 /// Longest directory name [`default_out`] makes from a name, bytes.

@@ -1,18 +1,13 @@
 //! `blackstart validate`: a short human summary of a valid scenario.
 
-use super::{EXIT_BAD_INPUT, Failure};
-use blackstart::plant::profile::Profiles;
+use super::Failure;
 use blackstart::scenario::{Mining, NodeKind, Scenario};
 use std::path::Path;
 
 pub(super) fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
     // The profiles are checked too (series files read, no profile zero at the reference), as
     // `run` and `sweep` build them.
-    let profiles =
-        Profiles::load(s, file.parent().unwrap_or(Path::new("."))).map_err(|e| Failure {
-            error: anyhow::anyhow!("{}: {e}", file.display()),
-            exit_code: EXIT_BAD_INPUT,
-        })?;
+    let profiles = super::profiles(s, file)?;
     let mut out = String::new();
     let count = |kind| s.grid.nodes.iter().filter(|n| n.kind == kind).count();
     let e = &s.entities;

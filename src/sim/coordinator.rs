@@ -192,10 +192,6 @@ pub(super) struct CoordinatorConfig {
     pub scenario: Scenario,
     /// The scenario's entities.
     pub entities: EntityTable,
-    /// Multiplies generation this run.
-    pub weather_factor: f64,
-    /// Multiplies consumption and demand this run.
-    pub demand_factor: f64,
     /// Whether the run records its event log (the coordinator formats events only then).
     pub record_events: bool,
     /// How long entities wait, once their supply is back, before they reconnect, s.
@@ -814,25 +810,28 @@ impl Coordinator {
             .iter()
             .map(|&e| c.entities.get(e).id.as_str())
             .collect();
-        let mut problem = optimise::Problem::for_island(
-            &c.scenario,
-            |id| ids.contains(&id),
-            c.weather_factor,
-            c.demand_factor,
-        );
-        // What each prosumer generates and consumes and what each consumer demands are those
-        // of its reading put on chain for the base interval (gathering waited for every meter
-        // of the island, so each has one): the operator plans on the last interval it measured,
-        // in every round of the outage, as the contracts check the allocation against it.
+        // The scenario gives what the operator registered (ids, `Pe`, `PB`, bounds, priorities,
+        // tariffs); every energy is that of the entity's reading put on chain for the base
+        // interval (gathering waited for every meter of the island, so each has one): the
+        // operator plans on the last interval it measured, in every round of the outage, as
+        // the contracts check the allocation against it.
+        let mut problem =
+            optimise::Problem::for_island(&c.scenario, |id| ids.contains(&id), 1.0, 1.0);
         let base = |id: &str| {
-            let e = c.entities.index_of(id)?;
-            island.base_readings.iter().find(|r| r.entity == e)
+            let e = c
+                .entities
+                .index_of(id)
+                .expect("the problem's ids are entities");
+            island
+                .base_readings
+                .iter()
+                .find(|r| r.entity == e)
+                .expect("every entity of the island has a base reading")
         };
         for p in &mut problem.prosumers {
-            if let Some(r) = base(&p.id) {
-                p.generation_kwh = r.generation_kwh;
-                p.consumption_kwh = r.consumption_kwh;
-            }
+            let r = base(&p.id);
+            p.generation_kwh = r.generation_kwh;
+            p.consumption_kwh = r.consumption_kwh;
         }
         for (consumer, input) in c
             .scenario
@@ -846,14 +845,13 @@ impl Coordinator {
                 consumer.id, input.id,
                 "the problem's consumers in scenario order"
             );
-            if let Some(r) = base(&input.id) {
-                input.demand_kwh = r.consumption_kwh;
-                // Priced on whole Wh, as the reading on chain is.
-                input.tariff_inr = c.scenario.consumer_interval_tariff_inr(
-                    consumer,
-                    (r.consumption_kwh * 1000.0).round() / 1000.0,
-                );
-            }
+            let r = base(&input.id);
+            input.demand_kwh = r.consumption_kwh;
+            // Priced on whole Wh, as the reading on chain is.
+            input.tariff_inr = c.scenario.consumer_interval_tariff_inr(
+                consumer,
+                (r.consumption_kwh * 1000.0).round() / 1000.0,
+            );
         }
         // The island's DERs and battery banks supply what their readings (on chain) show.
         problem.community_supply_kwh = island

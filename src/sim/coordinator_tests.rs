@@ -106,8 +106,6 @@ impl Bench {
         let mut coordinator = Coordinator::new(CoordinatorConfig {
             scenario,
             entities: entities.clone(),
-            weather_factor: 1.0,
-            demand_factor: 1.0,
             record_events: false,
             resync_delay_s: 300.0,
         });

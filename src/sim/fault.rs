@@ -80,6 +80,10 @@ impl FaultInjector {
             }
             // A repair in the same instant as its fault follows it (events of one instant run
             // in the order they were scheduled).
+            // A repair outside the window (infinite) is never scheduled.
+            if !fault.repaired_at_s.is_finite() {
+                continue;
+            }
             let repaired_at = clock::at(fault.repaired_at_s.max(fault.at_s));
             if repaired_at > cx.time() {
                 cx.schedule_event(repaired_at, schedulable!(Self::close_line), fault.line)

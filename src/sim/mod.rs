@@ -207,8 +207,6 @@ impl Simulator {
         let mut coordinator = Coordinator::new(CoordinatorConfig {
             scenario: s.clone(),
             entities: self.entities.clone(),
-            weather_factor: plan.weather_factor,
-            demand_factor: plan.demand_factor,
             record_events: recording.events,
             resync_delay_s: plan.resync_delay_s,
         });
