@@ -53,26 +53,21 @@ pub enum Profile {
     },
 }
 
-impl Profile {
-    /// A prosumer's export in an interval where it generates `generation_kwh` and consumes
-    /// `consumption_kwh`: its previous export `Pe`, or, when its generation and battery after
-    /// its own consumption cannot sustain that, what they can, `max(0, PG + PB − Pc)`
-    /// (docs/model.md §5b's baseline: the export the island counts on). `None` for other
-    /// entities.
-    pub fn sustained_export_kwh(&self, generation_kwh: f64, consumption_kwh: f64) -> Option<f64> {
-        let Profile::Prosumer {
-            export_prev_kwh,
-            battery_kwh,
-            ..
-        } = *self
-        else {
-            return None;
-        };
-        // The same operations, in the same order, as the optimiser's baseline: the meter's
-        // reading and the allocation agree to the bit.
-        let surplus_kwh = generation_kwh + battery_kwh - consumption_kwh;
-        Some(export_prev_kwh.min(surplus_kwh.max(0.0)))
-    }
+/// A prosumer's export in an interval where it generates `generation_kwh`, its battery can
+/// deliver `battery_kwh` and it consumes `consumption_kwh`: its previous export `Pe`
+/// (`export_prev_kwh`), or, when its generation and battery after its own consumption cannot
+/// sustain that, what they can, `max(0, PG + PB − Pc)` (docs/model.md §5b's baseline: the export
+/// the island counts on).
+pub fn baseline_export_kwh(
+    export_prev_kwh: f64,
+    generation_kwh: f64,
+    battery_kwh: f64,
+    consumption_kwh: f64,
+) -> f64 {
+    // The same operations, in the same order, as the optimiser's baseline: the meter's reading
+    // and the allocation agree to the bit.
+    let surplus_kwh = generation_kwh + battery_kwh - consumption_kwh;
+    export_prev_kwh.min(surplus_kwh.max(0.0))
 }
 
 /// One entity of the run.
@@ -282,7 +277,7 @@ fn entities(scenario: &Scenario) -> Vec<Entity> {
 
 #[cfg(test)]
 mod tests {
-    use super::{EntityTable, Profile};
+    use super::{EntityTable, baseline_export_kwh};
     use crate::chain::{EntityId, EntityKind};
 
     #[test]
@@ -308,28 +303,19 @@ mod tests {
     #[test]
     fn a_prosumer_exports_what_it_can_sustain_of_its_previous_export() {
         // campus13's P2: Pe 200, PG 883, PB 485, Pc 928 kWh.
-        let p2 = Profile::Prosumer {
-            export_prev_kwh: 200.0,
-            generation_kwh: 883.0,
-            battery_kwh: 485.0,
-            consumption_kwh: 928.0,
+        let p2 = |generation_kwh, consumption_kwh| {
+            baseline_export_kwh(200.0, generation_kwh, 485.0, consumption_kwh)
         };
-        assert_eq!(p2.sustained_export_kwh(883.0, 928.0), Some(200.0));
+        assert_eq!(p2(883.0, 928.0), 200.0);
         // Weather 0.5, demand 1.25: 441.5 + 485 − 1160 = −233.5 → nothing.
-        assert_eq!(
-            p2.sustained_export_kwh(883.0 * 0.5, 928.0 * 1.25),
-            Some(0.0)
-        );
+        assert_eq!(p2(883.0 * 0.5, 928.0 * 1.25), 0.0);
         // Weather 0.75, demand 1: 662.25 + 485 − 928 = 219.25 → Pe still.
-        assert_eq!(p2.sustained_export_kwh(883.0 * 0.75, 928.0), Some(200.0));
+        assert_eq!(p2(883.0 * 0.75, 928.0), 200.0);
         // Weather 0.5, demand 1: 441.5 + 485 − 928 = −1.5 → 0; demand 0.9: 91.3 → 91.3.
-        assert_eq!(p2.sustained_export_kwh(883.0 * 0.5, 928.0), Some(0.0));
-        let short = p2.sustained_export_kwh(883.0 * 0.5, 928.0 * 0.9).unwrap();
+        assert_eq!(p2(883.0 * 0.5, 928.0), 0.0);
+        let short = p2(883.0 * 0.5, 928.0 * 0.9);
         assert!((short - 91.3).abs() < 1e-9, "{short}");
-        let consumer = Profile::Consumer {
-            demand_kwh: 1.0,
-            priority: 0,
-        };
-        assert_eq!(consumer.sustained_export_kwh(1.0, 1.0), None);
+        // An empty battery at night: only what is left of nothing.
+        assert_eq!(baseline_export_kwh(200.0, 0.0, 0.0, 300.0), 0.0);
     }
 }

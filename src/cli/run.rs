@@ -26,7 +26,7 @@ pub(super) fn run(
         let reports = std::slice::from_ref(&report);
         let provenance = Provenance::new(scenario, 0, 0);
         type Frame = fn(&[RunReport]) -> DataFrame;
-        let tables: [(&str, Table, Frame); 3] = [
+        let tables: [(&str, Table, Frame); 4] = [
             ("events", Table::Events, tables::events_frame),
             (
                 "transactions",
@@ -38,6 +38,7 @@ pub(super) fn run(
                 Table::Interruptions,
                 tables::interruptions_frame,
             ),
+            ("intervals", Table::Intervals, tables::intervals_frame),
         ];
         for (name, table, frame) in tables {
             let path = dir.join(format!("{name}.parquet"));

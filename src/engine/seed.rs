@@ -32,6 +32,10 @@ pub enum Purpose {
     /// One profile's weather (solar day factors, a wind-speed process), by the profile's
     /// position in the scenario's `profiles` in name order ([`crate::plant::profile`]).
     Weather(u32),
+    /// The weather factor of one wind plant without a profile in one meter interval (entity,
+    /// interval): a stream per reading, so every model that needs the interval's generation
+    /// (the meter, the plant) draws the same factor.
+    WindInterval(u32, u64),
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
@@ -58,8 +62,12 @@ pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
         Purpose::Repair(i) => (7, i),
         Purpose::Resync => (9, 0),
         Purpose::Weather(i) => (8, i),
+        Purpose::WindInterval(i, _) => (10, i),
     };
-    let key = (tag << 32) | u64::from(index);
+    let mut key = (tag << 32) | u64::from(index);
+    if let Purpose::WindInterval(_, interval) = purpose {
+        key = mix(key) ^ interval;
+    }
     Stream::seed_from_u64(mix(run_seed ^ mix(key)))
 }
 

@@ -36,6 +36,8 @@ pub enum Table {
     Allocations,
     /// `interruptions`: one row per interruption of a consumer.
     Interruptions,
+    /// `intervals`: one row per island and meter interval the plant settled.
+    Intervals,
     /// `events`: one row per logged event.
     Events,
     /// `transactions`: one row per transaction of a simulated run or a benchmark.
@@ -49,6 +51,7 @@ impl Table {
             Table::Runs => "## Table `runs`",
             Table::Allocations => "## Table `allocations`",
             Table::Interruptions => "## Table `interruptions`",
+            Table::Intervals => "## Table `intervals`",
             Table::Events => "## Table `events`",
             Table::Transactions => "## Table `transactions`",
         }
@@ -203,6 +206,7 @@ mod tests {
             (Table::Runs, tables::runs_frame(&[])),
             (Table::Allocations, tables::allocations_frame(&[])),
             (Table::Interruptions, tables::interruptions_frame(&[])),
+            (Table::Intervals, tables::intervals_frame(&[])),
             (Table::Events, tables::events_frame(&[])),
             (Table::Transactions, tables::transactions_frame(&[])),
             (

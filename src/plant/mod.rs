@@ -5,17 +5,20 @@
 //! state of charge, whether a relay is closed — and each island's energy is settled by physics
 //! every meter interval, with an account whose identities hold exactly. Meter interval k covers
 //! `[k·Δ, (k+1)·Δ)` s since local midnight of the start date, Δ = `time.meter_interval_s`;
-//! energies per interval are in kWh, powers in kW. The simulator uses the repairs; profiles,
-//! batteries and the settlement do not drive it yet.
+//! energies per interval are in kWh, powers in kW.
 //!
 //! - [`profile`]: each entity's generation and consumption per meter interval from a profile of
 //!   time of day and day of year (solar, wind, load shapes, a user's time series).
 //! - [`battery`]: a battery with state of charge, power limits, efficiency and reserve.
 //! - [`settle`]: one island's energy in one interval — prosumers' export, DERs, grid-forming
 //!   battery banks, protection shedding, curtailment — and its [`settle::IntervalAccount`].
+//! - [`island`]: the islands of a run through time — members with their state, the
+//!   controller's actuations at the instants relays carry them out, every interval settled
+//!   stretch by stretch into an [`island::IntervalRecord`].
 //! - [`repair`]: when each fault is repaired.
 
 pub mod battery;
+pub mod island;
 pub mod profile;
 pub mod repair;
 pub mod settle;

@@ -122,6 +122,9 @@ pub enum Flow {
         setpoint_kwh: f64,
         /// What it delivered to the island.
         export_kwh: f64,
+        /// What the island could not take of what it offered (its set-point as far as it could
+        /// deliver it): curtailed by the island's surplus, not withheld.
+        export_curtailed_kwh: f64,
         /// What its battery delivered.
         battery_discharge_kwh: f64,
         /// What its battery absorbed.
@@ -306,8 +309,9 @@ fn export_offer_kwh(p: &Prosumer, interval_s: f64) -> f64 {
 
 /// A prosumer exporting `export_kwh` (at most its offer): serves its own load from
 /// generation, then battery, cutting only what it must; charges its battery with what
-/// generation is left, and curtails the rest. Updates its battery; returns its flow.
-fn realise_prosumer(p: &mut Prosumer, export_kwh: f64, interval_s: f64) -> Flow {
+/// generation is left, and curtails the rest. Updates its battery; returns its flow (`offer_kwh`:
+/// what it offered the island).
+fn realise_prosumer(p: &mut Prosumer, offer_kwh: f64, export_kwh: f64, interval_s: f64) -> Flow {
     let g = p.generation_kwh;
     let deliverable_kwh = p
         .battery
@@ -334,6 +338,7 @@ fn realise_prosumer(p: &mut Prosumer, export_kwh: f64, interval_s: f64) -> Flow 
         own_served_kwh: (generation_used_kwh + discharge_kwh - export_kwh).max(0.0),
         setpoint_kwh: p.export_setpoint_kwh,
         export_kwh,
+        export_curtailed_kwh: offer_kwh - export_kwh,
         battery_discharge_kwh: discharge_kwh,
         battery_charge_kwh: charge_kwh,
         curtailed_kwh: g - generation_used_kwh - charge_kwh,
@@ -453,7 +458,7 @@ pub fn settle(members: &mut [Member], interval_s: f64) -> Result<IntervalAccount
             Role::Prosumer(p) => {
                 let export_kwh = offer_kwh[i] * (1.0 - export_curtailed_share);
                 account.prosumer_export_kwh += export_kwh;
-                realise_prosumer(p, export_kwh, interval_s)
+                realise_prosumer(p, offer_kwh[i], export_kwh, interval_s)
             }
             Role::Consumer(c) => Flow::Consumer {
                 demand_kwh: c.demand_kwh,

@@ -19,20 +19,25 @@
 
 use super::log::{EventKind, LogEvent};
 use super::messages::{
-    EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
-    Report, SupplyReturned,
+    EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayAction,
+    RelayCommand, Report, SupplyReturned,
 };
 use super::report::FailureReason;
+use operation::{Operation, OperationTx};
+mod operation;
+
 use crate::chain::{self, EntityKind, reward_paise, share_wh, wh};
 use crate::engine::clock;
-use crate::entity::EntityTable;
+use crate::entity::{EntityTable, baseline_export_kwh};
 use crate::ledger::{Call, Outcome, Receipt, Transaction};
 use crate::optimise::{self, Settings};
+use crate::plant::profile::Profiles;
 use crate::scenario::Scenario;
-use nexosim::model::{Context, Model, schedulable};
+use nexosim::model::{Context, Model};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Durations of the restoration phases, s (docs/model.md §7).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -172,9 +177,26 @@ pub(crate) struct IslandRestoration {
     /// The readings put on chain for the base interval, one per entity: what every allocation
     /// round of the outage plans on, as the contracts check it.
     base_readings: Vec<Reading>,
+    /// What its relays and controllers were commanded to.
+    commanded: Commanded,
+    /// Its operation interval by interval once restored (docs/model.md §9).
+    pub operation: Operation,
     stage_started_s: f64,
     base_interval: u64,
     delivery_interval: u64,
+}
+
+/// Below this a change of set-point is not worth a command, kWh per interval (1 Wh: the
+/// resolution of the readings on chain).
+const SETPOINT_RESOLUTION_KWH: f64 = 1e-3;
+
+/// The state the coordinator has commanded an island's relays and controllers to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Commanded {
+    /// Consumers whose relays were commanded closed (supplied).
+    pub closed: BTreeSet<EntityIndex>,
+    /// Prosumers' commanded export set-points, kWh per interval.
+    pub setpoint_kwh: BTreeMap<EntityIndex, f64>,
 }
 
 /// What a transaction is waiting for.
@@ -183,6 +205,8 @@ struct Pending {
     island: usize,
     /// The prosumer a settlement pays.
     prosumer: Option<EntityIndex>,
+    /// What it is for in the island's operation (`None`: its restoration story).
+    operation: Option<OperationTx>,
 }
 
 /// Static inputs of the coordinator, from the scenario and the run's plan.
@@ -194,8 +218,14 @@ pub(super) struct CoordinatorConfig {
     pub entities: EntityTable,
     /// Whether the run records its event log (the coordinator formats events only then).
     pub record_events: bool,
-    /// How long entities wait, once their supply is back, before they reconnect, s.
-    pub resync_delay_s: f64,
+    /// How long after an interval's end its readings may still arrive (the network's last
+    /// retry), s: an operating round waits no longer for them.
+    pub reading_deadline_s: f64,
+    /// The consumers' registered load shapes, from which the operator forecasts a demand it
+    /// cannot read (a consumer dark or shed); `None`: it plans such a consumer at its last
+    /// measured demand.
+    #[serde(skip)]
+    pub load_shapes: Option<Arc<Profiles>>,
 }
 
 impl CoordinatorConfig {
@@ -281,6 +311,8 @@ impl Coordinator {
             solve_wall_clock_us: 0,
             reconnected: Vec::new(),
             base_readings: Vec::new(),
+            commanded: Commanded::default(),
+            operation: Operation::default(),
             stage_started_s: island.at_s,
             base_interval: 0,
             delivery_interval: 0,
@@ -299,7 +331,7 @@ impl Coordinator {
                 self.on_detection(entity, lost_at_s, detected_at_s, now_s)
                     .await
             }
-            Report::Reading(reading) => self.on_reading(reading, now_s).await,
+            Report::Reading(reading) => self.on_reading(reading, now_s, cx).await,
             Report::Switched {
                 entity,
                 command_received_at_s,
@@ -317,6 +349,7 @@ impl Coordinator {
         let Some(Pending {
             island: i,
             prosumer,
+            operation,
         }) = self.pending_tx.remove(&receipt.id)
         else {
             return;
@@ -327,6 +360,10 @@ impl Coordinator {
                 c.event(i, now_s, EventKind::TransactionReverted, detail)
             })
             .await;
+        }
+        if let Some(tx) = operation {
+            self.operation_receipt(i, tx, receipt, cx).await;
+            return;
         }
         match self.islands[i].stage.clone() {
             Stage::OnChain { pending } if pending > 1 => {
@@ -398,13 +435,14 @@ impl Coordinator {
                     })
                     .await;
                 }
-                self.islands[i].stage = if pending > 1 {
-                    Stage::Settling {
+                if pending > 1 {
+                    self.islands[i].stage = Stage::Settling {
                         pending: pending - 1,
-                    }
+                    };
                 } else {
-                    Stage::Done
-                };
+                    self.islands[i].stage = Stage::Done;
+                    self.begin_operation(i, now_s);
+                }
             }
             _ => {}
         }
@@ -414,6 +452,10 @@ impl Coordinator {
     pub(super) async fn optimised(&mut self, response: OptimiseResponse, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         let i = response.island;
+        if self.islands[i].operation.started {
+            self.operation_optimised(response, cx).await;
+            return;
+        }
         let island = &mut self.islands[i];
         island.phases.optimisation_s += now_s - island.stage_started_s;
         island.solve_wall_clock_us += response.wall_clock_us;
@@ -429,31 +471,11 @@ impl Coordinator {
                 return;
             }
         };
-        let index_of = |id: &str| {
-            self.config
-                .entities
-                .index_of(id)
-                .expect("the optimiser answers with the island's ids")
-        };
+        let (shares, served, shed) = self.split(i, &allocation);
         let island = &mut self.islands[i];
-        island.shares = allocation
-            .prosumers
-            .iter()
-            .map(|p| Share {
-                entity: index_of(&p.id),
-                delta_kwh: p.delta_kwh,
-                alpha: p.alpha,
-                beta: p.beta,
-                reward_inr: p.reward_prev_inr + p.reward_delta_inr + p.reward_extra_inr,
-            })
-            .collect();
-        island.shed = allocation.shed.iter().map(|id| index_of(id)).collect();
-        island.served = island
-            .entities
-            .iter()
-            .copied()
-            .filter(|&e| self.config.entities.get(e).is_consumer() && !island.shed.contains(&e))
-            .collect();
+        island.shares = shares;
+        island.served = served;
+        island.shed = shed;
         island.deficit_kwh = allocation.deficit_kwh;
         island.rewards_capped_inr = allocation.cost_inr - allocation.paid_inr;
         island.delivery_interval = (now_s / self.config.interval_s()).floor() as u64 + 2;
@@ -486,37 +508,13 @@ impl Coordinator {
         .await;
 
         let island = &self.islands[i];
-        let on_chain = chain::Allocation {
-            outage_id: outage_id(i, island.rounds),
-            base_interval: island.base_interval,
-            delivery_interval: island.delivery_interval,
-            consumers: island
-                .served
-                .iter()
-                .map(|&c| self.config.entities.chain_id(c))
-                .collect(),
-            suppliers: island
-                .entities
-                .iter()
-                .filter(|&&e| self.config.entities.get(e).is_supplier())
-                .map(|&e| self.config.entities.chain_id(e))
-                .collect(),
-            shares: island
-                .entities
-                .iter()
-                .filter(|&&e| self.config.entities.get(e).is_prosumer())
-                .map(|&e| {
-                    let share = island.shares.iter().find(|s| s.entity == e);
-                    chain::Share {
-                        prosumer: self.config.entities.chain_id(e),
-                        delta_wh: share.map_or(0, |s| share_wh(s.delta_kwh)),
-                        alpha_ppm: share.map_or(0, |s| (s.alpha * 1e6).round() as u32),
-                        beta_ppm: share.map_or(0, |s| (s.beta * 1e6).round() as u32),
-                        reward_paise: share.map_or(0, |s| reward_paise(s.reward_inr)),
-                    }
-                })
-                .collect(),
-        };
+        let on_chain = self.chain_allocation(
+            i,
+            outage_id(i, island.rounds),
+            (island.base_interval, island.delivery_interval),
+            &island.served,
+            &island.shares,
+        );
         self.islands[i].stage = Stage::Recording;
         self.islands[i].stage_started_s = now_s;
         self.submit(i, Call::RecordAllocation(on_chain)).await;
@@ -525,6 +523,12 @@ impl Coordinator {
     /// Every island's restoration [replier port, queried after the run].
     pub(super) async fn restorations(&mut self, _: ()) -> Vec<IslandRestoration> {
         self.islands.clone()
+    }
+
+    /// The deadline for island `i`'s readings of interval `k` has passed [private input port].
+    #[nexosim(schedulable)]
+    async fn reading_deadline(&mut self, (i, k): (usize, u64)) {
+        self.deadline_passed(i, k).await;
     }
 
     /// Whether every island formed so far is settled or has failed, and every entity whose
@@ -537,27 +541,23 @@ impl Coordinator {
                 .all(|i| matches!(i.stage, Stage::Done | Stage::Failed(_)))
     }
 
-    /// Repairs returned the supply of `returned.entities` [input port]: they reconnect once the
-    /// resynchronisation delay has passed.
-    pub(super) async fn supply_returned(&mut self, returned: SupplyReturned, cx: &Context<Self>) {
-        match clock::delay(self.config.resync_delay_s) {
-            None => self.reconnect(returned.entities, cx).await,
-            Some(after) => {
-                self.pending_reconnections += 1;
-                cx.schedule_event(after, schedulable!(Self::reconnected), returned.entities)
-                    .expect("a positive delay is in the future");
-            }
-        }
+    /// Repairs returned the supply of some entities [input port]: they reconnect once the
+    /// resynchronisation delay has passed ([`Coordinator::reconnected`]).
+    pub(super) async fn supply_returned(&mut self, _: SupplyReturned) {
+        self.pending_reconnections += 1;
     }
 
-    /// A resynchronisation delay has passed [private input port].
-    #[nexosim(schedulable)]
-    async fn reconnected(&mut self, entities: Vec<EntityIndex>, cx: &Context<Self>) {
+    /// Entities whose supply returned have reconnected, the resynchronisation delay past
+    /// [input port].
+    pub(super) async fn reconnected(&mut self, returned: SupplyReturned, cx: &Context<Self>) {
         self.pending_reconnections -= 1;
-        self.reconnect(entities, cx).await;
+        self.reconnect(returned.entities, cx).await;
     }
 
-    /// `entities` are on the grid again; an island all of whose entities are dissolves.
+    /// `entities` are on the grid again; an island all of whose entities are dissolves. A
+    /// restoration waiting for its delivery interval ends with the island: the interval is no
+    /// longer lived in the island, so that allocation's delivery cannot be checked and is not
+    /// settled.
     async fn reconnect(&mut self, entities: Vec<EntityIndex>, cx: &Context<Self>) {
         let now_s = clock::seconds(cx.time());
         for e in entities {
@@ -565,8 +565,11 @@ impl Coordinator {
                 continue;
             };
             self.islands[i].reconnected.push((e, now_s));
-            let island = &self.islands[i];
+            let island = &mut self.islands[i];
             if island.reconnected.len() == island.entities.len() {
+                if let Stage::Verifying { .. } = island.stage {
+                    island.stage = Stage::Done;
+                }
                 self.log_event(|c| {
                     c.event(
                         i,
@@ -615,12 +618,16 @@ impl Coordinator {
         }
     }
 
-    async fn on_reading(&mut self, reading: Reading, now_s: f64) {
+    async fn on_reading(&mut self, reading: Reading, now_s: f64, cx: &Context<Self>) {
         let entity = reading.entity;
         self.latest[entity as usize] = Some(reading.clone());
         let Some(i) = self.island_of(entity) else {
             return;
         };
+        if self.islands[i].operation.started {
+            self.operate_on_reading(i, reading, cx).await;
+            return;
+        }
         match self.islands[i].stage.clone() {
             Stage::Gathering { pending } if reading.requested => {
                 if pending == self.islands[i].entities.len() {
@@ -717,6 +724,9 @@ impl Coordinator {
                 last_read_at_s: now_s,
             }
         };
+        if island.stage == Stage::Done {
+            self.begin_operation(i, now_s);
+        }
         self.log_event(|c| {
             let island = &c.islands[i];
             let detail = format!(
@@ -730,7 +740,8 @@ impl Coordinator {
     }
 
     /// Whether a prosumer's delivery-interval reading shows what the allocation counted on:
-    /// its baseline plus its share.
+    /// its baseline plus its share, delivered or offered and curtailed by the island (its
+    /// inverter reports the curtailment).
     fn delivered(&self, i: usize, reading: &Reading) -> bool {
         let Some(baseline_kwh) = self.baseline_kwh(i, reading.entity) else {
             return true;
@@ -740,7 +751,7 @@ impl Coordinator {
             .iter()
             .find(|s| s.entity == reading.entity)
             .map_or(0.0, |s| s.delta_kwh);
-        reading.export_kwh + 1e-6 >= baseline_kwh + delta_kwh
+        reading.export_kwh + reading.curtailed_export_kwh + 1e-6 >= baseline_kwh + delta_kwh
     }
 
     /// The export the allocations of island `i` count on from prosumer `e` before any extra:
@@ -755,8 +766,8 @@ impl Coordinator {
         self.config
             .entities
             .get(e)
-            .profile
-            .sustained_export_kwh(base.generation_kwh, base.consumption_kwh)
+            .is_prosumer()
+            .then(|| baseline_of_reading(base))
     }
 
     async fn put_on_chain(&mut self, i: usize, now_s: f64) {
@@ -804,63 +815,18 @@ impl Coordinator {
         island.rounds += 1;
         island.stage = Stage::Optimising;
         island.stage_started_s = now_s;
-        let c = &self.config;
-        let ids: Vec<&str> = island
-            .entities
-            .iter()
-            .map(|&e| c.entities.get(e).id.as_str())
-            .collect();
-        // The scenario gives what the operator registered (ids, `Pe`, `PB`, bounds, priorities,
-        // tariffs); every energy is that of the entity's reading put on chain for the base
-        // interval (gathering waited for every meter of the island, so each has one): the
-        // operator plans on the last interval it measured, in every round of the outage, as
-        // the contracts check the allocation against it.
-        let mut problem =
-            optimise::Problem::for_island(&c.scenario, |id| ids.contains(&id), 1.0, 1.0);
-        let base = |id: &str| {
-            let e = c
-                .entities
-                .index_of(id)
-                .expect("the problem's ids are entities");
-            island
-                .base_readings
-                .iter()
-                .find(|r| r.entity == e)
-                .expect("every entity of the island has a base reading")
-        };
-        for p in &mut problem.prosumers {
-            let r = base(&p.id);
-            p.generation_kwh = r.generation_kwh;
-            p.consumption_kwh = r.consumption_kwh;
-        }
-        for (consumer, input) in c
-            .scenario
-            .entities
-            .consumers
-            .iter()
-            .filter(|x| ids.contains(&x.id.as_str()))
-            .zip(&mut problem.consumers)
-        {
-            debug_assert_eq!(
-                consumer.id, input.id,
-                "the problem's consumers in scenario order"
-            );
-            let r = base(&input.id);
-            input.demand_kwh = r.consumption_kwh;
-            // Priced on whole Wh, as the reading on chain is.
-            input.tariff_inr = c.scenario.consumer_interval_tariff_inr(
-                consumer,
-                (r.consumption_kwh * 1000.0).round() / 1000.0,
-            );
-        }
-        // The island's DERs and battery banks supply what their readings (on chain) show.
-        problem.community_supply_kwh = island
+        // Every energy is that of the entity's reading put on chain for the base interval
+        // (gathering waited for every meter of the island, so each has one): the operator
+        // plans on the last interval it measured, in every round of the restoration, as the
+        // contracts check the allocation against it.
+        let readings: Vec<(Reading, bool)> = island
             .base_readings
             .iter()
-            .filter(|r| c.entities.get(r.entity).is_supplier())
-            .fold(0.0, |sum, r| {
-                sum + r.generation_kwh + r.battery_discharge_kwh - r.battery_charge_kwh
-            });
+            .map(|r| (r.clone(), true))
+            .collect();
+        let problem = self.problem_from(&readings, &|r| wh(r.consumption_kwh) as f64 / 1000.0);
+        let c = &self.config;
+        let island = &self.islands[i];
         // The scenario's back-off list says who will fail to deliver, which the operator only
         // learns from the readings: it excludes the prosumers it has seen back off.
         let settings = Settings {
@@ -880,33 +846,168 @@ impl Coordinator {
             .await;
     }
 
+    /// Island `i`'s allocation as the coordinator tracks it: the prosumers' shares, the
+    /// consumers served and those shed.
+    fn split(
+        &self,
+        i: usize,
+        allocation: &optimise::Allocation,
+    ) -> (Vec<Share>, Vec<EntityIndex>, Vec<EntityIndex>) {
+        let index_of = |id: &str| {
+            self.config
+                .entities
+                .index_of(id)
+                .expect("the optimiser answers with the island's ids")
+        };
+        let shares = allocation
+            .prosumers
+            .iter()
+            .map(|p| Share {
+                entity: index_of(&p.id),
+                delta_kwh: p.delta_kwh,
+                alpha: p.alpha,
+                beta: p.beta,
+                reward_inr: p.reward_prev_inr + p.reward_delta_inr + p.reward_extra_inr,
+            })
+            .collect();
+        let shed: Vec<EntityIndex> = allocation.shed.iter().map(|id| index_of(id)).collect();
+        let served = self.islands[i]
+            .entities
+            .iter()
+            .copied()
+            .filter(|&e| self.config.entities.get(e).is_consumer() && !shed.contains(&e))
+            .collect();
+        (shares, served, shed)
+    }
+
+    /// Island `i`'s allocation in the contracts' terms: `served` consumers, every supplier, a
+    /// share for every prosumer of the island (zero for those without one), for the
+    /// `(base, delivery)` intervals.
+    fn chain_allocation(
+        &self,
+        i: usize,
+        outage_id: u64,
+        (base_interval, delivery_interval): (u64, u64),
+        served: &[EntityIndex],
+        shares: &[Share],
+    ) -> chain::Allocation {
+        let table = &self.config.entities;
+        let island = &self.islands[i];
+        chain::Allocation {
+            outage_id,
+            base_interval,
+            delivery_interval,
+            consumers: served.iter().map(|&c| table.chain_id(c)).collect(),
+            suppliers: island
+                .entities
+                .iter()
+                .filter(|&&e| table.get(e).is_supplier())
+                .map(|&e| table.chain_id(e))
+                .collect(),
+            shares: island
+                .entities
+                .iter()
+                .filter(|&&e| table.get(e).is_prosumer())
+                .map(|&e| {
+                    let share = shares.iter().find(|s| s.entity == e);
+                    chain::Share {
+                        prosumer: table.chain_id(e),
+                        delta_wh: share.map_or(0, |s| share_wh(s.delta_kwh)),
+                        alpha_ppm: share.map_or(0, |s| (s.alpha * 1e6).round() as u32),
+                        beta_ppm: share.map_or(0, |s| (s.beta * 1e6).round() as u32),
+                        reward_paise: share.map_or(0, |s| reward_paise(s.reward_inr)),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The optimiser's problem from `readings` (each with whether it is on chain): what the
+    /// operator registered comes from the scenario (ids, bounds, priorities, tariff schedules);
+    /// every energy from the readings — a prosumer's `Pe` is its reading's export, its `PB`
+    /// what its battery reported it can deliver, a consumer's demand `demand_of` its reading
+    /// (its tariff priced on the reading on chain, none without one, as the contract prices
+    /// it), the community supply the DERs' generation and the banks' net discharge. Entities
+    /// without a reading are not in the problem. Energies are taken in whole Wh, as on chain.
+    fn problem_from(
+        &self,
+        readings: &[(Reading, bool)],
+        demand_of: &dyn Fn(&Reading) -> f64,
+    ) -> optimise::Problem {
+        let c = &self.config;
+        let ids: Vec<&str> = readings
+            .iter()
+            .map(|(r, _)| c.entities.get(r.entity).id.as_str())
+            .collect();
+        let mut problem =
+            optimise::Problem::for_island(&c.scenario, |id| ids.contains(&id), 1.0, 1.0);
+        let reading = |id: &str| {
+            let e = c
+                .entities
+                .index_of(id)
+                .expect("the problem's ids are entities");
+            readings
+                .iter()
+                .find(|(r, _)| r.entity == e)
+                .expect("the problem's entities have readings")
+        };
+        // The energies in whole Wh, as the readings on chain hold them, so that the
+        // allocation covers the deficit the contract computes from those readings.
+        let whole = |kwh: f64| wh(kwh) as f64 / 1000.0;
+        for p in &mut problem.prosumers {
+            let (r, _) = reading(&p.id);
+            p.export_prev_kwh = whole(r.export_kwh);
+            p.generation_kwh = whole(r.generation_kwh);
+            p.battery_kwh = r.battery_available_kwh;
+            p.consumption_kwh = whole(r.consumption_kwh);
+        }
+        for (consumer, input) in c
+            .scenario
+            .entities
+            .consumers
+            .iter()
+            .filter(|x| ids.contains(&x.id.as_str()))
+            .zip(&mut problem.consumers)
+        {
+            debug_assert_eq!(
+                consumer.id, input.id,
+                "the problem's consumers in scenario order"
+            );
+            let (r, on_chain) = reading(&input.id);
+            // Never below its reading on chain, against which the contract checks the deficit.
+            input.demand_kwh = if *on_chain {
+                demand_of(r).max(whole(r.consumption_kwh))
+            } else {
+                demand_of(r)
+            };
+            // Priced on its reading on chain, as the contract prices it.
+            input.tariff_inr = if *on_chain {
+                c.scenario
+                    .consumer_interval_tariff_inr(consumer, whole(r.consumption_kwh))
+            } else {
+                0.0
+            };
+        }
+        problem.community_supply_kwh = readings
+            .iter()
+            .map(|(r, _)| r)
+            .filter(|r| c.entities.get(r.entity).is_supplier())
+            .fold(0.0, |sum, r| {
+                sum + whole(r.generation_kwh) + whole(r.battery_discharge_kwh)
+                    - whole(r.battery_charge_kwh)
+            });
+        problem
+    }
+
     async fn command_relays(&mut self, i: usize, now_s: f64) {
         let island = &self.islands[i];
         let round = island.rounds;
-        let mut commands: Vec<(EntityIndex, RelayCommand)> = island
-            .shares
-            .iter()
-            .filter(|s| s.delta_kwh > 0.0)
-            .map(|s| {
-                (
-                    s.entity,
-                    RelayCommand {
-                        round,
-                        extra_export_kwh: s.delta_kwh,
-                    },
-                )
-            })
-            .collect();
+        let mut commands = self.prosumer_actions(i, &island.shares, &|e| {
+            self.baseline_kwh(i, e)
+                .expect("shares belong to prosumers of the island")
+        });
         if round == 1 {
-            commands.extend(island.served.iter().map(|&c| {
-                (
-                    c,
-                    RelayCommand {
-                        round,
-                        extra_export_kwh: 0.0,
-                    },
-                )
-            }));
+            commands.extend(island.served.iter().map(|&c| (c, RelayAction::Close)));
         }
         self.log_event(|c| {
             let detail = format!("{} relays commanded", commands.len());
@@ -921,7 +1022,62 @@ impl Coordinator {
             pending: commands.len(),
         };
         self.islands[i].stage_started_s = now_s;
-        for (entity, command) in commands {
+        self.send_commands(i, round, commands, now_s).await;
+    }
+
+    /// The set-points to command for `shares` of island `i`: each prosumer's export is its
+    /// baseline (`baseline_of`) plus its share, commanded when it has an extra and was never
+    /// commanded, or when it differs from the set-point in force.
+    fn prosumer_actions(
+        &self,
+        i: usize,
+        shares: &[Share],
+        baseline_of: &dyn Fn(EntityIndex) -> f64,
+    ) -> Vec<(EntityIndex, RelayAction)> {
+        let commanded = &self.islands[i].commanded;
+        shares
+            .iter()
+            .filter_map(|s| {
+                let setpoint_kwh = baseline_of(s.entity) + s.delta_kwh;
+                let change = match commanded.setpoint_kwh.get(&s.entity) {
+                    None => s.delta_kwh > 0.0,
+                    Some(before) => (before - setpoint_kwh).abs() > SETPOINT_RESOLUTION_KWH,
+                };
+                change.then_some((
+                    s.entity,
+                    RelayAction::Export {
+                        setpoint_kwh,
+                        extra_kwh: s.delta_kwh,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Sends `commands` of allocation `round` to island `i`'s RTDCCUs, to take effect at
+    /// `effective_at_s`, and keeps them as the island's commanded state.
+    async fn send_commands(
+        &mut self,
+        i: usize,
+        round: u32,
+        commands: Vec<(EntityIndex, RelayAction)>,
+        effective_at_s: f64,
+    ) {
+        for (entity, action) in commands {
+            let commanded = &mut self.islands[i].commanded;
+            match action {
+                RelayAction::Close => commanded.closed.insert(entity),
+                RelayAction::Open => commanded.closed.remove(&entity),
+                RelayAction::Export { setpoint_kwh, .. } => {
+                    commanded.setpoint_kwh.insert(entity, setpoint_kwh);
+                    true
+                }
+            };
+            let command = RelayCommand {
+                round,
+                action,
+                effective_at_s,
+            };
             self.to_network
                 .send(Envelope::Rtdccu(entity, command))
                 .await;
@@ -1002,7 +1158,14 @@ impl Coordinator {
     async fn submit_for(&mut self, island: usize, call: Call, prosumer: Option<EntityIndex>) {
         let id = self.next_tx;
         self.next_tx += 1;
-        self.pending_tx.insert(id, Pending { island, prosumer });
+        self.pending_tx.insert(
+            id,
+            Pending {
+                island,
+                prosumer,
+                operation: None,
+            },
+        );
         self.to_chain.send(Transaction { id, call }).await;
     }
 
@@ -1041,6 +1204,18 @@ impl Coordinator {
             self.log.send(event).await;
         }
     }
+}
+
+/// A prosumer's baseline export as its reading shows it: its export (`Pe`, the previous
+/// export the contract reads on chain) as far as its generation and battery after its own load
+/// sustain it (the optimiser's baseline, to the bit).
+fn baseline_of_reading(r: &Reading) -> f64 {
+    baseline_export_kwh(
+        r.export_kwh,
+        r.generation_kwh,
+        r.battery_available_kwh,
+        r.consumption_kwh,
+    )
 }
 
 /// The on-chain outage id of island `i`'s allocation round `round` (one allocation per id).

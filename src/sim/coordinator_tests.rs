@@ -10,13 +10,13 @@
 
 use super::coordinator::{Coordinator, CoordinatorConfig, IslandRestoration, Stage};
 use super::messages::{
-    EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayCommand,
-    Report,
+    EntityIndex, Envelope, IslandFormed, OptimiseRequest, OptimiseResponse, Reading, RelayAction,
+    RelayCommand, Report,
 };
 use super::report::FailureReason;
 use crate::chain::{AllocationRecord, EntityKind};
 use crate::engine::{clock, drain};
-use crate::entity::EntityTable;
+use crate::entity::{EntityTable, Profile, baseline_export_kwh};
 use crate::ledger::{Call, Function, Outcome, Receipt, Transaction};
 use crate::optimise::{self, Problem, Settings};
 use crate::scenario::{self, NodeId, Scenario};
@@ -97,6 +97,25 @@ struct Bench {
     to_optimiser: EventQueueReader<OptimiseRequest>,
 }
 
+/// Prosumer `e`'s baseline export with its scenario energies (its nominal reading).
+fn nominal_baseline_kwh(entities: &EntityTable, e: EntityIndex) -> f64 {
+    let Profile::Prosumer {
+        export_prev_kwh,
+        generation_kwh,
+        battery_kwh,
+        consumption_kwh,
+    } = entities.get(e).profile
+    else {
+        panic!("{e} is not a prosumer")
+    };
+    baseline_export_kwh(
+        export_prev_kwh,
+        generation_kwh,
+        battery_kwh,
+        consumption_kwh,
+    )
+}
+
 impl Bench {
     /// The bench, its clock at one meter interval before the faults.
     fn new() -> Self {
@@ -107,7 +126,8 @@ impl Bench {
             scenario,
             entities: entities.clone(),
             record_events: false,
-            resync_delay_s: 300.0,
+            reading_deadline_s: 6.0,
+            load_shapes: None,
         });
         let (network_writer, to_network) = event_queue(SinkState::Enabled);
         let (chain_writer, to_chain) = event_queue(SinkState::Enabled);
@@ -178,10 +198,16 @@ impl Bench {
             .unwrap();
     }
 
-    /// Entity `e`'s nominal reading of `interval`, read at the current time.
+    /// Entity `e`'s nominal reading of `interval`, read at the current time: supplied
+    /// throughout, a prosumer's battery able to give its `PB`.
     fn reading(&self, e: EntityIndex, interval: u64, requested: bool) -> Report {
-        let r = self.entities.get(e).nominal_reading();
+        let entity = self.entities.get(e);
+        let r = entity.nominal_reading();
         let kwh = |wh: u64| wh as f64 / 1000.0;
+        let battery_available_kwh = match entity.profile {
+            Profile::Prosumer { battery_kwh, .. } => battery_kwh,
+            _ => 0.0,
+        };
         Report::Reading(Reading {
             entity: e,
             interval,
@@ -192,6 +218,9 @@ impl Bench {
             export_kwh: kwh(r.export_wh),
             battery_charge_kwh: kwh(r.battery_charge_wh),
             battery_discharge_kwh: kwh(r.battery_discharge_wh),
+            supplied_s: 900.0,
+            battery_available_kwh,
+            curtailed_export_kwh: 0.0,
         })
     }
 
@@ -343,7 +372,11 @@ fn the_coordinator_restores_an_island_step_by_step() {
         .map(|p| {
             let command = RelayCommand {
                 round: 1,
-                extra_export_kwh: p.delta_kwh,
+                action: RelayAction::Export {
+                    setpoint_kwh: nominal_baseline_kwh(&entities, index(&p.id)) + p.delta_kwh,
+                    extra_kwh: p.delta_kwh,
+                },
+                effective_at_s: FAULT_S + 20.0,
             };
             Envelope::Rtdccu(index(&p.id), command)
         })
@@ -355,7 +388,8 @@ fn the_coordinator_restores_an_island_step_by_step() {
     expected.extend(CONSUMERS.iter().map(|&c| {
         let command = RelayCommand {
             round: 1,
-            extra_export_kwh: 0.0,
+            action: RelayAction::Close,
+            effective_at_s: FAULT_S + 20.0,
         };
         Envelope::Rtdccu(c, command)
     }));
@@ -393,11 +427,20 @@ fn the_coordinator_restores_an_island_step_by_step() {
         let Report::Reading(mut reading) = bench.reading(e, 50, false) else {
             unreachable!()
         };
-        let baseline_kwh = entities
-            .get(e)
-            .profile
-            .sustained_export_kwh(reading.generation_kwh, reading.consumption_kwh)
-            .unwrap();
+        let Profile::Prosumer {
+            export_prev_kwh,
+            battery_kwh,
+            ..
+        } = entities.get(e).profile
+        else {
+            unreachable!("the island's first five entities are its prosumers")
+        };
+        let baseline_kwh = baseline_export_kwh(
+            export_prev_kwh,
+            reading.generation_kwh,
+            battery_kwh,
+            reading.consumption_kwh,
+        );
         reading.export_kwh = baseline_kwh + share.map_or(0.0, |p| p.delta_kwh);
         bench.report(Report::Reading(reading));
     }

@@ -1,10 +1,13 @@
 //! FaultInjector: opens the run's faulted lines at their times and tells every RTDCCU whose node
-//! is cut off from the utility supply; tells the operator which island formed. Closes each line
-//! again when it is repaired and tells the operator whose supply came back.
+//! is cut off from the utility supply; tells the plant and the operator which island formed.
+//! Closes each line again when it is repaired and tells the operator whose supply came back;
+//! once the resynchronisation delay has passed, those entities reconnect (they leave their
+//! island in the plant) and the operator learns it.
 
 use super::log::{EventKind, LogEvent};
 use super::messages::{EntityIndex, IslandFormed, SupplyReturned};
 use super::plan::PlannedFault;
+use super::run_plant::PlantEnv;
 use crate::engine::clock;
 use crate::grid::Topology;
 use crate::scenario::NodeId;
@@ -22,6 +25,9 @@ pub(super) struct FaultInjector {
     /// Entities whose supply is back once repairs close their island's lines, to the
     /// coordinator.
     pub supply_returned: Output<SupplyReturned>,
+    /// Entities back on the grid once the resynchronisation delay has passed, to the
+    /// coordinator.
+    pub reconnected: Output<SupplyReturned>,
     /// Line openings, repairs and islands, for the event log.
     pub log: Output<LogEvent>,
     topology: Topology,
@@ -35,15 +41,19 @@ pub(super) struct FaultInjector {
     numbering: Vec<Vec<NodeId>>,
     /// Entities already cut off.
     cut_off: Vec<bool>,
+    /// How long entities wait, once their supply is back, before they reconnect, s.
+    resync_delay_s: f64,
 }
 
-#[Model]
+#[Model(type Env = PlantEnv)]
 impl FaultInjector {
-    /// Injects `faults` into `topology`, whose entities sit on `entity_nodes`.
+    /// Injects `faults` into `topology`, whose entities sit on `entity_nodes` and reconnect
+    /// `resync_delay_s` after their supply returns.
     pub(super) fn new(
         topology: Topology,
         faults: Vec<PlannedFault>,
         entity_nodes: Vec<NodeId>,
+        resync_delay_s: f64,
     ) -> Self {
         let all: Vec<[NodeId; 2]> = faults.iter().map(|f| f.line).collect();
         let numbering = topology
@@ -55,6 +65,7 @@ impl FaultInjector {
             supply_lost: entity_nodes.iter().map(|_| Output::default()).collect(),
             island_formed: Output::default(),
             supply_returned: Output::default(),
+            reconnected: Output::default(),
             log: Output::default(),
             topology,
             faults,
@@ -62,14 +73,15 @@ impl FaultInjector {
             entity_nodes,
             open: Vec::new(),
             numbering,
+            resync_delay_s,
         }
     }
 
     #[nexosim(init)]
-    async fn init(&mut self, cx: &Context<Self>) {
+    async fn init(&mut self, cx: &Context<Self>, env: &mut PlantEnv) {
         for fault in self.faults.clone() {
             match clock::delay(fault.at_s) {
-                None => self.open_line(fault.line, cx).await,
+                None => self.open_line(fault.line, cx, env).await,
                 Some(_) => cx
                     .schedule_event(
                         clock::at(fault.at_s),
@@ -89,7 +101,7 @@ impl FaultInjector {
                 cx.schedule_event(repaired_at, schedulable!(Self::close_line), fault.line)
                     .expect("repairs are in the future");
             } else {
-                self.close_line(fault.line, cx).await;
+                self.close_line(fault.line, cx, env).await;
             }
         }
     }
@@ -97,7 +109,7 @@ impl FaultInjector {
     /// Closes the repaired `line` [private input port]: entities that a path to the utility
     /// supply reaches again have their supply back.
     #[nexosim(schedulable)]
-    async fn close_line(&mut self, line: [NodeId; 2], cx: &Context<Self>) {
+    async fn close_line(&mut self, line: [NodeId; 2], cx: &Context<Self>, env: &mut PlantEnv) {
         let now_s = clock::seconds(cx.time());
         if let Some(k) = self.open.iter().position(|&l| l == line) {
             self.open.remove(k);
@@ -128,9 +140,33 @@ impl FaultInjector {
         for &i in &back {
             self.cut_off[i as usize] = false;
         }
-        self.supply_returned
+        let returned = SupplyReturned {
+            entities: back,
+            at_s: now_s,
+        };
+        self.supply_returned.send(returned.clone()).await;
+        match clock::delay(self.resync_delay_s) {
+            None => self.reconnect(returned, cx, env).await,
+            Some(after) => cx
+                .schedule_event(after, schedulable!(Self::reconnect), returned)
+                .expect("a positive delay is in the future"),
+        }
+    }
+
+    /// The resynchronisation delay after a return of supply has passed: the entities
+    /// reconnect [private input port].
+    #[nexosim(schedulable)]
+    async fn reconnect(
+        &mut self,
+        returned: SupplyReturned,
+        cx: &Context<Self>,
+        env: &mut PlantEnv,
+    ) {
+        let now_s = clock::seconds(cx.time());
+        env.plant.reconnect(&returned.entities, now_s);
+        self.reconnected
             .send(SupplyReturned {
-                entities: back,
+                entities: returned.entities,
                 at_s: now_s,
             })
             .await;
@@ -138,7 +174,7 @@ impl FaultInjector {
 
     /// Opens `line` [private input port].
     #[nexosim(schedulable)]
-    async fn open_line(&mut self, line: [NodeId; 2], cx: &Context<Self>) {
+    async fn open_line(&mut self, line: [NodeId; 2], cx: &Context<Self>, env: &mut PlantEnv) {
         let now_s = clock::seconds(cx.time());
         self.open.push(line);
         self.log
@@ -192,6 +228,7 @@ impl FaultInjector {
                     .island(number, None),
                 )
                 .await;
+            env.plant.form(number, &entities, now_s);
             self.island_formed
                 .send(IslandFormed {
                     number,

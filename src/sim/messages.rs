@@ -26,6 +26,16 @@ pub(super) struct Reading {
     pub battery_charge_kwh: f64,
     /// Energy taken from batteries, kWh.
     pub battery_discharge_kwh: f64,
+    /// Seconds of the interval its supply was on (a consumer shed or dark is off): its meter's
+    /// outage log, sent to the operator and not put on chain.
+    pub supplied_s: f64,
+    /// What its battery can deliver over the next interval as it stands, kWh (0 without one):
+    /// the battery management system's report, sent to the operator and not put on chain.
+    pub battery_available_kwh: f64,
+    /// A prosumer's export set-point the island could not take (curtailed by the island's
+    /// frequency response), kWh: the inverter's report, sent to the operator and not put on
+    /// chain.
+    pub curtailed_export_kwh: f64,
 }
 
 /// What RTDCCUs and meters tell the restoration coordinator.
@@ -53,13 +63,33 @@ pub(super) enum Report {
     },
 }
 
+/// What a command asks of an entity's relay / power-flow controller.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(super) enum RelayAction {
+    /// A consumer's relay closes: it is supplied.
+    Close,
+    /// A consumer's relay opens: it is shed.
+    Open,
+    /// A prosumer exports `setpoint_kwh` per interval, of which `extra_kwh` is the allocation's
+    /// extra (what a prosumer that backs off withholds).
+    Export {
+        /// The export set-point, kWh per interval.
+        setpoint_kwh: f64,
+        /// The allocated extra within it, kWh per interval.
+        extra_kwh: f64,
+    },
+}
+
 /// A command to an entity's relay / power-flow controller.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(super) struct RelayCommand {
-    /// Restoration round the command belongs to (1 for the first allocation).
+    /// The allocation the command carries out (1 for the first).
     pub round: u32,
-    /// Extra energy per interval the prosumer is to export (0 for consumers), kWh.
-    pub extra_export_kwh: f64,
+    /// What to do.
+    pub action: RelayAction,
+    /// Not before this instant, s: an allocation planned for a coming interval takes effect at
+    /// its start; one that must act at once has the time it was sent.
+    pub effective_at_s: f64,
 }
 
 /// A message on the communication network, with its destination.
@@ -89,7 +119,7 @@ pub(super) struct IslandFormed {
 
 /// The grid operator learns that repaired lines brought supply back to entities that were cut
 /// off.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(super) struct SupplyReturned {
     /// The entities whose supply is back.
     pub entities: Vec<EntityIndex>,

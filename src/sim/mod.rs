@@ -37,14 +37,15 @@ mod optimiser;
 mod plan;
 mod report;
 mod rtdccu;
+mod run_plant;
 pub mod tables;
 
 pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::{PlannedFault, RunPlan};
 pub use report::{
-    AllocationRow, ConsumerOutcome, FailureReason, RestoredBy, RunReport, RunStatus,
-    SUSTAINED_AFTER_S,
+    AllocationRow, ConsumerOutcome, FailureReason, OperationCounts, RestoredBy, RunReport,
+    RunStatus, SUSTAINED_AFTER_S,
 };
 
 use crate::chain::{Chain, ChainError};
@@ -53,18 +54,20 @@ use crate::engine::{WithEnv, clock, drain, step_until_done};
 use crate::entity::EntityTable;
 use crate::grid::Topology;
 use crate::ledger::{self, ChainNode, NodeEnv};
+use crate::plant::battery::BatteryError;
+use crate::plant::island::{PlantError, PlantMember};
 use crate::plant::profile::{ProfileError, Profiles};
 use crate::scenario::{Scenario, ScenarioError};
 use coordinator::{Coordinator, CoordinatorConfig};
 use fault::FaultInjector;
 use meter::Meter;
-use meter::{MeterEnv, RunEnergies};
 use network::NetworkLink;
 use nexosim::ports::{QuerySource, SinkState, event_queue};
 use nexosim::simulation::{Mailbox, SimInit};
 use optimiser::Optimiser;
 use report::SimulatedWindow;
 use rtdccu::Rtdccu;
+use run_plant::{PlantEnv, RunFactors, RunInputs, RunPlant};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -81,6 +84,17 @@ pub enum SimError {
     /// reference).
     #[error(transparent)]
     Profiles(#[from] ProfileError),
+    /// An entity's battery cannot be built (its parameters out of their domain).
+    #[error("entity {id}: {source}")]
+    Battery {
+        /// The entity's id.
+        id: String,
+        /// What is wrong.
+        source: BatteryError,
+    },
+    /// The plant met an input it cannot settle.
+    #[error(transparent)]
+    Plant(#[from] PlantError),
     /// The discrete-event engine stopped with an error.
     #[error("simulation engine: {0}")]
     Engine(String),
@@ -97,7 +111,9 @@ pub struct Recording {
 #[derive(Debug, Clone)]
 pub struct Simulator {
     scenario: Scenario,
-    entities: EntityTable,
+    entities: Arc<EntityTable>,
+    /// Every entity's physical state at the start of a run (batteries at their initial state).
+    members: Vec<PlantMember>,
     profiles: Arc<Profiles>,
     topology: Topology,
     chain: Chain,
@@ -116,7 +132,21 @@ impl Simulator {
     pub fn with_profiles(scenario: &Scenario, profiles: Profiles) -> Result<Self, SimError> {
         let entities = EntityTable::new(scenario);
         let chain = ledger::deploy(scenario, &entities)?.chain;
+        let interval_s = scenario.time.meter_interval_s;
+        let members = entities
+            .iter()
+            .map(|(index, e)| {
+                PlantMember::new(scenario, &entities, index, interval_s).map_err(|source| {
+                    SimError::Battery {
+                        id: e.id.clone(),
+                        source,
+                    }
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let entities = Arc::new(entities);
         Ok(Simulator {
+            members,
             scenario: scenario.clone(),
             topology: Topology::new(scenario),
             entities,
@@ -194,21 +224,34 @@ impl Simulator {
             .max(window.last_fault_s)
             .max(window.last_repair_s + plan.resync_delay_s)
             .min(limit_s);
-        let energies = Arc::new(RunEnergies::new(
+        let inputs = RunInputs::new(
             Arc::clone(&self.profiles),
-            seed,
+            Arc::clone(&self.entities),
+            RunFactors {
+                run_seed: seed,
+                interval_s,
+                weather_factor: plan.weather_factor,
+                demand_factor: plan.demand_factor,
+                wind_weather: s.monte_carlo.weather_factor.clone(),
+            },
             first_interval..(expected_end_s / interval_s).ceil() as u64 + 4,
-        ));
+        );
+        let plant = Arc::new(RunPlant::new(inputs, &self.members, window.start_s));
+        let plant_env = || PlantEnv {
+            plant: Arc::clone(&plant),
+        };
         let mut faults = FaultInjector::new(
             self.topology.clone(),
             in_window.clone(),
             self.entities.as_slice().iter().map(|e| e.node).collect(),
+            plan.resync_delay_s,
         );
         let mut coordinator = Coordinator::new(CoordinatorConfig {
             scenario: s.clone(),
-            entities: self.entities.clone(),
+            entities: (*self.entities).clone(),
             record_events: recording.events,
-            resync_delay_s: plan.resync_delay_s,
+            reading_deadline_s: s.network.retry_timeout_s * f64::from(s.network.max_retries + 1),
+            load_shapes: Some(Arc::clone(&self.profiles)),
         });
         let mut chain = ChainNode::new(
             &s.chain,
@@ -223,15 +266,7 @@ impl Simulator {
         let mut rtdccus = Vec::with_capacity(n);
         for (index, entity) in self.entities.iter() {
             let i = index as usize;
-            let mut meter = Meter::new(
-                index,
-                entity.profile.clone(),
-                s.time.meter_interval_s,
-                plan.weather_factor,
-                plan.demand_factor,
-                s.monte_carlo.weather_factor.clone(),
-                stream(seed, Purpose::Meter(index)),
-            );
+            let mut meter = Meter::new(index, entity.profile.clone(), interval_s);
             let mut rtdccu = Rtdccu::new(
                 index,
                 s.timing.detection_delay_s.clone(),
@@ -241,9 +276,6 @@ impl Simulator {
             );
             meter.to_network.connect(NetworkLink::send, &network_box);
             rtdccu.to_network.connect(NetworkLink::send, &network_box);
-            rtdccu
-                .to_meter
-                .connect(Meter::set_extra_export, &meter_boxes[i]);
             faults.supply_lost[i].connect(Rtdccu::supply_lost, &rtdccu_boxes[i]);
             network.to_rtdccu[i].connect(Rtdccu::command, &rtdccu_boxes[i]);
             network.to_meter[i].connect(Meter::request, &meter_boxes[i]);
@@ -256,6 +288,9 @@ impl Simulator {
         faults
             .supply_returned
             .connect(Coordinator::supply_returned, &coordinator_box);
+        faults
+            .reconnected
+            .connect(Coordinator::reconnected, &coordinator_box);
         network
             .to_coordinator
             .connect(Coordinator::report, &coordinator_box);
@@ -288,7 +323,7 @@ impl Simulator {
             .register(&mut bench);
         bench = bench
             .add_model(network, network_box, "network")
-            .add_model(faults, fault_box, "faults")
+            .add_model(WithEnv(faults, plant_env()), fault_box, "faults")
             .add_model(coordinator, coordinator_box, "coordinator")
             .add_model(
                 WithEnv(chain, NodeEnv::new(self.chain.clone())),
@@ -300,17 +335,12 @@ impl Simulator {
         let boxes = meter_boxes.into_iter().zip(rtdccu_boxes);
         for (i, ((meter, rtdccu), (meter_box, rtdccu_box))) in models.zip(boxes).enumerate() {
             bench = bench
+                .add_model(WithEnv(meter, plant_env()), meter_box, &format!("meter{i}"))
                 .add_model(
-                    WithEnv(
-                        meter,
-                        MeterEnv {
-                            energies: Arc::clone(&energies),
-                        },
-                    ),
-                    meter_box,
-                    &format!("meter{i}"),
-                )
-                .add_model(rtdccu, rtdccu_box, &format!("rtdccu{i}"));
+                    WithEnv(rtdccu, plant_env()),
+                    rtdccu_box,
+                    &format!("rtdccu{i}"),
+                );
         }
         let engine = |e: &dyn std::fmt::Display| SimError::Engine(e.to_string());
         let mut simulation = bench
@@ -321,7 +351,12 @@ impl Simulator {
             &settled,
             window.start_s,
             interval_s,
-            window.last_fault_s.max(window.last_repair_s),
+            if window.unrepaired {
+                // An island no repair within the window ends operates until the horizon.
+                window.last_fault_s.max(s.time.horizon_s)
+            } else {
+                window.last_fault_s.max(window.last_repair_s)
+            },
             limit_s,
         )
         .map_err(|e| engine(&e))?
@@ -329,6 +364,7 @@ impl Simulator {
         let restorations = simulation
             .process_query(&restorations, ())
             .map_err(|e| engine(&e))?;
+        drop(simulation);
 
         let receipts = drain(&mut receipt_reader);
         let mut events = drain(&mut log_reader);
@@ -339,14 +375,16 @@ impl Simulator {
             stopped_at_s,
             fault_after_horizon_s: after.iter().map(|f| f.at_s).reduce(f64::min),
         };
+        // The plant to the window's end: interruptions still running are censored there.
+        let (intervals, interruptions) = plant.finish(simulated.end_s)?;
         Ok(RunReport::new(
             plan.clone(),
             &self.entities,
-            interval_s,
             &simulated,
             &restorations,
             receipts,
             events,
+            (intervals, interruptions),
         ))
     }
 }
@@ -370,6 +408,8 @@ struct Window {
     last_fault_s: f64,
     /// The last repair within the window (0 without one); the run cannot end before it.
     last_repair_s: f64,
+    /// Whether a fault within the window is not repaired within it.
+    unrepaired: bool,
 }
 
 impl Window {
@@ -386,6 +426,7 @@ impl Window {
             start_s,
             last_fault_s,
             last_repair_s,
+            unrepaired: faults.iter().any(|f| !f.repaired_at_s.is_finite()),
         }
     }
 }

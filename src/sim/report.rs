@@ -11,8 +11,9 @@
 use super::coordinator::{IslandRestoration, Phases, Stage};
 use super::log::LogEvent;
 use super::plan::RunPlan;
-use crate::entity::{EntityTable, Profile};
+use crate::entity::{EntityIndex, EntityTable};
 use crate::ledger::{Receipt, TransactionRecord, TransactionStatus};
+use crate::plant::island::{Interruption, IntervalRecord};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -259,6 +260,8 @@ pub struct RunReport {
     pub rewards_capped_inr: f64,
     /// The final allocation of every island.
     pub allocations: Vec<AllocationRow>,
+    /// The islands' operation once restored (docs/model.md §9), summed over islands.
+    pub operation: OperationCounts,
     /// The sampled parameters of the run.
     pub plan: RunPlan,
     /// Every transaction.
@@ -268,6 +271,10 @@ pub struct RunReport {
     /// Wall-clock time the optimiser's solves took, µs (measured, not simulated).
     #[serde(skip)]
     pub solve_wall_clock_us: u64,
+    /// Every island's meter intervals as the plant settled them (docs/model.md §9), in the
+    /// order they closed.
+    #[serde(skip)]
+    pub intervals: Vec<IntervalRecord>,
 }
 
 impl RunReport {
@@ -293,11 +300,11 @@ impl RunReport {
     pub(crate) fn new(
         plan: RunPlan,
         entities: &EntityTable,
-        interval_s: f64,
         window: &SimulatedWindow,
         restorations: &[IslandRestoration],
         receipts: Vec<Receipt>,
         events: Vec<LogEvent>,
+        plant: (Vec<IntervalRecord>, Vec<Interruption>),
     ) -> Self {
         let end_s = window.end_s;
         let restored: Vec<&IslandRestoration> = restorations
@@ -326,39 +333,40 @@ impl RunReport {
             (Some(mttr), phases)
         };
 
-        let mut consumers = Vec::new();
+        let (intervals, interruptions) = plant;
+        // Every interruption as the plant lived it; the first of each consumer is its
+        // outage's, later ones are sheddings by an interval's allocation or by protection.
+        let fault_of = |e: EntityIndex| {
+            restorations
+                .iter()
+                .find(|r| r.entities.contains(&e))
+                .map(|r| (r.fault_at_s, r.shed.contains(&e)))
+        };
+        let consumers: Vec<ConsumerOutcome> = interruptions
+            .iter()
+            .map(|i| {
+                let (fault_at_s, shed_by_restoration) =
+                    fault_of(i.entity).unwrap_or((i.from_s, false));
+                ConsumerOutcome {
+                    id: i.id.clone(),
+                    interrupted_at_s: i.from_s,
+                    restored_at_s: i.to_s,
+                    restored_by: i.to_s.map(|_| {
+                        if i.ended_by_grid {
+                            RestoredBy::Grid
+                        } else {
+                            RestoredBy::Island
+                        }
+                    }),
+                    interruption_s: i.to_s.unwrap_or(end_s) - i.from_s,
+                    energy_not_served_kwh: i.unserved_kwh,
+                    censored: i.to_s.is_none(),
+                    shed: i.from_s > fault_at_s || shed_by_restoration,
+                }
+            })
+            .collect();
         let mut allocations = Vec::new();
         for r in restorations {
-            for &e in &r.entities {
-                let entity = &entities.get(e);
-                let Profile::Consumer { demand_kwh, .. } = entity.profile else {
-                    continue;
-                };
-                let by_island = r.restored_at_s.filter(|_| r.served.contains(&e));
-                let by_grid = r.reconnected.iter().find(|g| g.0 == e).map(|g| g.1);
-                let (restored_at_s, restored_by) = match (by_island, by_grid) {
-                    (Some(island_s), Some(grid_s)) if grid_s < island_s => {
-                        (Some(grid_s), Some(RestoredBy::Grid))
-                    }
-                    (Some(island_s), _) => (Some(island_s), Some(RestoredBy::Island)),
-                    (None, Some(grid_s)) => (Some(grid_s), Some(RestoredBy::Grid)),
-                    (None, None) => (None, None),
-                };
-                let until_s = restored_at_s.unwrap_or(end_s);
-                consumers.push(ConsumerOutcome {
-                    id: entity.id.clone(),
-                    interrupted_at_s: r.fault_at_s,
-                    restored_at_s,
-                    restored_by,
-                    interruption_s: until_s - r.fault_at_s,
-                    energy_not_served_kwh: demand_kwh
-                        * plan.demand_factor
-                        * (until_s - r.fault_at_s)
-                        / interval_s,
-                    censored: restored_at_s.is_none(),
-                    shed: r.shed.contains(&e),
-                });
-            }
             for share in &r.shares {
                 allocations.push(AllocationRow {
                     island: r.number,
@@ -422,7 +430,52 @@ impl RunReport {
             plan,
             transaction_log,
             events,
+            intervals,
+            operation: OperationCounts::of(restorations),
         }
+    }
+}
+
+/// What the islands' operation after their restoration did (docs/model.md §9), summed over a
+/// run's islands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OperationCounts {
+    /// Interval allocations made and recorded on chain.
+    pub rounds: u32,
+    /// Rounds the optimiser could not allocate or the contract rejected (the allocation in
+    /// force stayed).
+    pub rejected_rounds: u32,
+    /// Prosumers' deliveries checked and settled on chain.
+    pub deliveries_settled: u32,
+    /// What those settlements credited, INR (part of the run's `rewards_inr`).
+    pub rewards_inr: f64,
+    /// Prosumers' deliveries the island curtailed (offered, not taken, not paid).
+    pub deliveries_curtailed: u32,
+    /// Prosumers' deliveries that fell short (not paid; the prosumer sat out).
+    pub deliveries_short: u32,
+    /// Every interval allocated: (island number, interval, deficit kWh, cost INR).
+    #[serde(skip)]
+    pub planned: Vec<(usize, u64, f64, f64)>,
+}
+
+impl OperationCounts {
+    fn of(restorations: &[IslandRestoration]) -> Self {
+        let mut counts = OperationCounts::default();
+        for r in restorations {
+            let o = &r.operation;
+            counts.rounds += o.rounds;
+            counts.rejected_rounds += o.rejected_rounds;
+            counts.deliveries_settled += o.settled;
+            counts.rewards_inr += o.rewards_inr;
+            counts.deliveries_curtailed += o.curtailed;
+            counts.deliveries_short += o.not_delivered;
+            counts.planned.extend(
+                o.planned
+                    .iter()
+                    .map(|p| (r.number, p.interval, p.deficit_kwh, p.cost_inr)),
+            );
+        }
+        counts
     }
 }
 
@@ -473,7 +526,14 @@ fn outcome(
         .flat_map(|r| &r.shed)
         .map(|&e| entities.get(e).id.clone())
         .collect();
-    let by_grid: Vec<String> = consumers
+    // Each consumer's first interruption is its outage's: the status judges how that ended.
+    let mut first: Vec<&ConsumerOutcome> = Vec::new();
+    for c in consumers {
+        if !first.iter().any(|f| f.id == c.id) {
+            first.push(c);
+        }
+    }
+    let by_grid: Vec<String> = first
         .iter()
         .filter(|c| c.restored_by == Some(RestoredBy::Grid) && !c.shed)
         .map(|c| c.id.clone())
@@ -484,11 +544,11 @@ fn outcome(
             .then_some(FailureReason::GridReturnedFirst { consumers: by_grid }));
     // The status judges the peer-to-peer restoration: a consumer the grid's return brought
     // back was not restored by the island.
-    let restored = consumers
+    let restored = first
         .iter()
         .filter(|c| c.restored_by == Some(RestoredBy::Island))
         .count();
-    let status = if reason.is_none() && restored == consumers.len() {
+    let status = if reason.is_none() && restored == first.len() {
         RunStatus::Restored
     } else if restored == 0 {
         RunStatus::NotRestored

@@ -2,9 +2,11 @@
 //! of supply at its node after a detection delay, and drives the relay / power-flow controller,
 //! which carries out a command after an actuation delay.
 
-use super::messages::{EntityIndex, Envelope, RelayCommand, Report};
+use super::messages::{EntityIndex, Envelope, RelayAction, RelayCommand, Report};
+use super::run_plant::PlantEnv;
 use crate::engine::clock;
 use crate::engine::seed::Stream;
+use crate::plant::island::Actuation;
 use crate::scenario::Distribution;
 use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;
@@ -15,8 +17,6 @@ use serde::{Deserialize, Serialize};
 pub(super) struct Rtdccu {
     /// Reports (detection, switching done) sent over the network.
     pub to_network: Output<Envelope>,
-    /// The extra export set on the prosumer's power-flow controller, kWh per interval.
-    pub to_meter: Output<f64>,
     entity: EntityIndex,
     detection_delay_s: Distribution,
     switching_delay_s: Distribution,
@@ -25,7 +25,7 @@ pub(super) struct Rtdccu {
     rng: Stream,
 }
 
-#[Model]
+#[Model(type Env = PlantEnv)]
 impl Rtdccu {
     /// The RTDCCU of `entity`.
     pub(super) fn new(
@@ -37,7 +37,6 @@ impl Rtdccu {
     ) -> Self {
         Rtdccu {
             to_network: Output::default(),
-            to_meter: Output::default(),
             entity,
             detection_delay_s,
             switching_delay_s,
@@ -68,12 +67,19 @@ impl Rtdccu {
         self.to_network.send(Envelope::Coordinator(report)).await;
     }
 
-    /// A relay command arrives [input port].
-    pub(super) async fn command(&mut self, command: RelayCommand, cx: &Context<Self>) {
+    /// A relay command arrives [input port]: the relay switches after its actuation delay, and
+    /// not before the command's effective time.
+    pub(super) async fn command(
+        &mut self,
+        command: RelayCommand,
+        cx: &Context<Self>,
+        env: &mut PlantEnv,
+    ) {
         let received_at_s = clock::seconds(cx.time());
         let delay_s = self.switching_delay_s.sample(&mut self.rng);
-        match clock::delay(delay_s) {
-            None => self.switched((command, received_at_s), cx).await,
+        let switch_at_s = (received_at_s + delay_s.max(0.0)).max(command.effective_at_s);
+        match clock::delay(switch_at_s - received_at_s) {
+            None => self.switched((command, received_at_s), cx, env).await,
             Some(after) => cx
                 .schedule_event(
                     after,
@@ -90,17 +96,29 @@ impl Rtdccu {
         &mut self,
         (command, received_at_s): (RelayCommand, f64),
         cx: &Context<Self>,
+        env: &mut PlantEnv,
     ) {
-        let delivered_kwh = if self.backs_off {
-            0.0
-        } else {
-            command.extra_export_kwh
+        let now_s = clock::seconds(cx.time());
+        let actuation = match command.action {
+            RelayAction::Close => Actuation::Relay { closed: true },
+            RelayAction::Open => Actuation::Relay { closed: false },
+            // A prosumer that backs off keeps its baseline and withholds the extra.
+            RelayAction::Export {
+                setpoint_kwh,
+                extra_kwh,
+            } => Actuation::ExportSetpoint {
+                kwh_per_interval: Some(if self.backs_off {
+                    setpoint_kwh - extra_kwh
+                } else {
+                    setpoint_kwh
+                }),
+            },
         };
-        self.to_meter.send(delivered_kwh).await;
+        env.plant.actuate(self.entity, actuation, now_s);
         let report = Report::Switched {
             entity: self.entity,
             command_received_at_s: received_at_s,
-            switched_at_s: clock::seconds(cx.time()),
+            switched_at_s: now_s,
         };
         self.to_network.send(Envelope::Coordinator(report)).await;
     }

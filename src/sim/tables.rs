@@ -1,6 +1,7 @@
 //! The simulator's Parquet tables, built from its [`RunReport`]s: `runs` (one row per run),
 //! `interruptions` (one per interruption of a consumer), `allocations` (one per prosumer per
-//! island per run), `events` (one per logged event) and `transactions` (one per transaction).
+//! island per run), `intervals` (one per island and meter interval the plant settled),
+//! `events` (one per logged event) and `transactions` (one per transaction).
 //! Their columns are described in docs/outputs.md; [`crate::output`] writes them with that
 //! description and their provenance. A single run (`blackstart run --out`) and a sweep write
 //! the same tables.
@@ -8,6 +9,7 @@
 use super::{AllocationRow, ConsumerOutcome, LogEvent, RestoredBy, RunReport};
 use crate::ledger::{TransactionRecord, transaction_columns};
 use crate::output::{column, frame, string_lists};
+use crate::plant::island::{IntervalRecord, MemberTotals};
 use polars::prelude::*;
 
 /// The `runs` table of `reports`.
@@ -277,4 +279,108 @@ pub fn transactions_frame(reports: &[RunReport]) -> DataFrame {
     )];
     columns.extend(transaction_columns(rows.iter().map(|r| r.1)));
     frame(columns)
+}
+
+/// The `intervals` table of `reports`: one row per island and meter interval the plant
+/// settled, with the allocation the operation made for it (if any).
+pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
+    let rows: Vec<(&RunReport, &IntervalRecord, MemberTotals)> = reports
+        .iter()
+        .flat_map(|r| r.intervals.iter().map(move |i| (r, i, i.totals())))
+        .collect();
+    let f = |get: &dyn Fn(&IntervalRecord, &MemberTotals) -> f64| {
+        rows.iter().map(|(_, i, t)| get(i, t)).collect::<Vec<f64>>()
+    };
+    let planned = |r: &RunReport, i: &IntervalRecord| {
+        r.operation
+            .planned
+            .iter()
+            .find(|p| p.0 == i.island && p.1 == i.interval)
+            .map(|p| (p.2, p.3))
+    };
+    frame(vec![
+        column(
+            "run_index",
+            rows.iter()
+                .map(|(r, _, _)| r.plan.run_index)
+                .collect::<Vec<u64>>(),
+        ),
+        column(
+            "island",
+            rows.iter()
+                .map(|(_, i, _)| i.island as u64)
+                .collect::<Vec<u64>>(),
+        ),
+        column(
+            "interval",
+            rows.iter()
+                .map(|(_, i, _)| i.interval)
+                .collect::<Vec<u64>>(),
+        ),
+        column("start_s", f(&|i, _| i.start_s)),
+        column("island_s", f(&|i, _| i.island_s)),
+        column("demand_kwh", f(&|i, _| i.account.demand_kwh)),
+        column("served_kwh", f(&|i, _| i.account.served_kwh)),
+        column(
+            "shed_by_controller_kwh",
+            f(&|i, _| i.account.shed_by_controller_kwh),
+        ),
+        column(
+            "shed_by_protection_kwh",
+            f(&|i, _| i.account.shed_by_protection_kwh),
+        ),
+        string_lists("shed", rows.iter().map(|(_, _, t)| t.shed.as_slice())),
+        column(
+            "der_generation_kwh",
+            f(&|i, _| i.account.der_generation_kwh),
+        ),
+        column("der_curtailed_kwh", f(&|i, _| i.account.curtailed_kwh)),
+        column(
+            "prosumer_generation_kwh",
+            f(&|_, t| t.prosumer_generation_kwh),
+        ),
+        column(
+            "prosumer_own_demand_kwh",
+            f(&|_, t| t.prosumer_own_demand_kwh),
+        ),
+        column(
+            "prosumer_own_served_kwh",
+            f(&|_, t| t.prosumer_own_served_kwh),
+        ),
+        column(
+            "prosumer_export_kwh",
+            f(&|i, _| i.account.prosumer_export_kwh),
+        ),
+        column(
+            "prosumer_export_curtailed_kwh",
+            f(&|_, t| t.prosumer_export_curtailed_kwh),
+        ),
+        column(
+            "prosumer_battery_discharge_kwh",
+            f(&|_, t| t.prosumer_battery_discharge_kwh),
+        ),
+        column(
+            "prosumer_battery_charge_kwh",
+            f(&|_, t| t.prosumer_battery_charge_kwh),
+        ),
+        column("prosumer_soc_kwh", f(&|_, t| t.prosumer_soc_kwh)),
+        column(
+            "bank_discharge_kwh",
+            f(&|i, _| i.account.battery_discharge_kwh),
+        ),
+        column("bank_charge_kwh", f(&|i, _| i.account.battery_charge_kwh)),
+        column("bank_soc_kwh", f(&|i, _| i.account.bank_soc_kwh)),
+        column(
+            "planned_deficit_kwh",
+            rows.iter()
+                .map(|(r, i, _)| planned(r, i).map(|p| p.0))
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "planned_cost_inr",
+            rows.iter()
+                .map(|(r, i, _)| planned(r, i).map(|p| p.1))
+                .collect::<Vec<Option<f64>>>(),
+        ),
+    ])
 }

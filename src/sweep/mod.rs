@@ -251,6 +251,12 @@ pub fn run(
             &provenance,
         )?;
         interruption_parts.push(interruptions);
+        output::write_parquet(
+            &file("intervals"),
+            output::Table::Intervals,
+            &mut tables::intervals_frame(&reports),
+            &provenance,
+        )?;
         if options.events {
             output::write_parquet(
                 &file("events"),
@@ -276,7 +282,7 @@ pub fn run(
 }
 
 /// The tables of a finished part read back for `--resume`: its `runs` (checked to hold the
-/// part's runs) and `interruptions`; its `allocations` and (with `events`) `events` are read
+/// part's runs) and `interruptions`; its `allocations`, `intervals` and (with `events`) `events` are read
 /// too, to be sure they are whole. `Err` says why the part cannot be kept (a damaged or
 /// missing file).
 fn read_part(
@@ -296,6 +302,7 @@ fn read_part(
     }
     let interruptions = read(INTERRUPTIONS)?;
     read("allocations")?;
+    read("intervals")?;
     if events {
         read("events")?;
     }

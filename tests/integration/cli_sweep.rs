@@ -166,13 +166,15 @@ fn caidi_is_saidi_over_saifi_and_saidi_counts_sustained_interruptions_only() {
 #[test]
 fn restorations_within_five_minutes_are_momentary_and_stay_out_of_saidi() {
     let dir = tempfile::tempdir().unwrap();
-    // Without back-offs and with the faults at noon (Table 5's energies, where campus13's
-    // island is never short), campus13 restores in about 70 s: every interruption is
-    // momentary.
+    // Without back-offs, with the faults at noon (Table 5's energies) and repaired two minutes
+    // later, the grid reconnecting at once: campus13 restores in about 70 s, the repair ends
+    // whatever protection shed meanwhile, and every interruption is momentary.
     let file = variant(
         dir.path(),
         "campus13-fast",
-        "monte_carlo:\n  back_off_probability: 0\n  fault_time_s: 43200\n",
+        "monte_carlo:\n  back_off_probability: 0\n  fault_time_s: 43200\n\
+         faults:\n  - {line: [3, 4], repair_time_s: 120}\n  - {line: [6, 7], repair_time_s: 120}\n\
+         timing:\n  resync_delay_s: 0\n",
     );
     let out = dir.path().join("s");
     let printed = sweep_file_ok(&file, &out, &["--runs", "12"]);
@@ -183,14 +185,16 @@ fn restorations_within_five_minutes_are_momentary_and_stay_out_of_saidi() {
         "{printed}"
     );
     let (sustained_min, momentary_min, rows) = interruption_minutes(&out);
-    assert_eq!((sustained_min, rows), (0.0, 36));
+    assert_eq!(sustained_min, 0.0);
+    assert!(rows >= 36, "{rows}");
     assert!(momentary_min > 0.0);
     let r = &summary_json(&out)["reliability"];
     assert_eq!(float(&r["saifi_per_event"]), 0.0);
     assert_eq!(float(&r["saidi_per_event_min"]), 0.0);
     assert!(r["caidi_min"].is_null());
-    // Each of the 3 customers has one momentary interruption event per outage event.
-    assert_eq!(float(&r["maifi_e_per_event"]), 1.0);
+    // Each of the 3 customers has at least one momentary interruption event per outage event
+    // (more when protection shed it for seconds while the island's export ramped up).
+    assert!(float(&r["maifi_e_per_event"]) >= 1.0);
     assert_eq!(float(&r["asai_per_event"]), 1.0);
 }
 

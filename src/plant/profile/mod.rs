@@ -465,6 +465,19 @@ impl Profiles {
         self.reference_interval
     }
 
+    /// How entity `entity`'s consumption in interval `to` compares with interval `from` by its
+    /// registered shape alone (no weather, no run factor): what an operator who knows each
+    /// load's profile forecasts. `None` when the shape is zero at `from`.
+    pub fn consumption_ratio(&self, entity: EntityIndex, from: u64, to: u64) -> Option<f64> {
+        match self.entities[entity as usize][1] {
+            Energy::Constant(_) => Some(1.0),
+            Energy::Shaped { shape, .. } => {
+                let at_from = self.deterministic(shape, from);
+                (at_from > 0.0).then(|| self.deterministic(shape, to) / at_from)
+            }
+        }
+    }
+
     /// The deterministic part of shape `i` in interval `k`: the clear sky for solar, the whole
     /// shape for load and series, the power-curve fraction at the reference speed for wind.
     fn deterministic(&self, i: usize, k: u64) -> f64 {

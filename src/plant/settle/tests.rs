@@ -150,6 +150,7 @@ fn a_prosumer_follows_its_setpoint_as_far_as_its_battery_allows() {
             own_served_kwh: 4.0,
             setpoint_kwh: 3.0,
             export_kwh: 3.0,
+            export_curtailed_kwh: 0.0,
             battery_discharge_kwh: 5.0,
             battery_charge_kwh: 0.0,
             curtailed_kwh: 0.0,
