@@ -91,8 +91,8 @@ enum Command {
         /// Replay run I of a sweep of this scenario (its Monte-Carlo draws), with its event log.
         #[arg(long = "sweep-run", value_name = "I")]
         sweep_run: Option<u64>,
-        /// Write `events.parquet`, `transactions.parquet` and `interruptions.parquet` of the run to
-        /// this directory.
+        /// Write `events.parquet`, `transactions.parquet`, `interruptions.parquet` and
+        /// `intervals.parquet` of the run to this directory.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Output format.

@@ -2,6 +2,7 @@
 
 use super::{Failure, Format, json};
 use blackstart::output::{self, Provenance, Table};
+use blackstart::plant::island::IntervalRecord;
 use blackstart::scenario::Scenario;
 use blackstart::sim::tables;
 use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
@@ -49,6 +50,67 @@ pub(super) fn run(
     match format {
         Format::Json => json(&report),
         Format::Table => Ok(table(scenario, &report)),
+    }
+}
+
+/// Each island interval by interval as the plant settled it, and a chart of the share of its
+/// demand served.
+fn intervals(out: &mut String, r: &RunReport) {
+    let mut islands: Vec<usize> = r.intervals.iter().map(|i| i.island).collect();
+    islands.sort_unstable();
+    islands.dedup();
+    for island in islands {
+        let rows: Vec<&IntervalRecord> =
+            r.intervals.iter().filter(|i| i.island == island).collect();
+        outln!(out);
+        outln!(
+            out,
+            "island {island} interval by interval (the plant's account, kWh; SoC at the interval's end)"
+        );
+        outln!(
+            out,
+            "  start      demand     served  shed by plan  by protection   battery SoC  shed"
+        );
+        for i in &rows {
+            let a = &i.account;
+            let totals = i.totals();
+            outln!(
+                out,
+                "  {}  {:>9.1}  {:>9.1}  {:>12.1}  {:>13.1}  {:>12.1}  {}",
+                &clock(i.start_s)[..5],
+                a.demand_kwh,
+                a.served_kwh,
+                a.shed_by_controller_kwh,
+                a.shed_by_protection_kwh,
+                totals.prosumer_soc_kwh + a.bank_soc_kwh,
+                totals.shed.join(" ")
+            );
+        }
+        let chart: String = rows
+            .iter()
+            .map(|i| served_glyph(i.account.served_kwh, i.account.demand_kwh))
+            .collect();
+        let (first, last) = (rows[0], rows[rows.len() - 1]);
+        outln!(
+            out,
+            "load served         {} {chart} {}  (▁ to █: share of demand served; · none)",
+            &clock(first.start_s)[..5],
+            &clock(last.start_s + last.island_s.max(1.0))[..5]
+        );
+    }
+}
+
+/// One character for the share `served / demand` of an interval.
+fn served_glyph(served_kwh: f64, demand_kwh: f64) -> char {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    if demand_kwh <= 0.0 {
+        return '█';
+    }
+    let share = (served_kwh / demand_kwh).clamp(0.0, 1.0);
+    if share <= 1e-9 {
+        '·'
+    } else {
+        LEVELS[((share * 8.0).ceil() as usize).clamp(1, 8) - 1]
     }
 }
 
@@ -131,6 +193,7 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
             c.energy_not_served_kwh
         );
     }
+    intervals(&mut out, r);
     let repairs: Vec<String> = r
         .plan
         .faults

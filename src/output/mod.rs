@@ -228,7 +228,8 @@ mod tests {
         );
         assert_eq!(
             value("blackstart.column.energy_not_served_kwh"),
-            "kWh — demand not supplied while consumers were interrupted, summed over consumers"
+            "kWh — demand not supplied while consumers were interrupted, summed over their \
+             interruptions, as the plant settled it interval by interval (docs/model.md §9)"
         );
         let described = metadata
             .iter()

@@ -13,7 +13,7 @@
 //!
 //! **While cut off and before any command**, a consumer's relay is open (its supply is gone
 //! until the controller restores it) and a prosumer exports its baseline only (`Pe`, as far as
-//! its generation and battery sustain it, [`crate::entity::Profile::sustained_export_kwh`]'s
+//! its generation and battery sustain it, [`crate::entity::baseline_export_kwh`]'s
 //! rule with the battery's deliverable energy as `PB`).
 //!
 //! **Batteries without a `battery:` block** keep the paper's per-interval figures: a prosumer's

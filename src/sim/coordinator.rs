@@ -9,9 +9,9 @@
 //! Meters report every interval to the coordinator (the operator's data collection). On chain,
 //! the island's readings of the interval before the outage are posted when it gathers them (the
 //! base of the on-chain deficit and budget checks), and the delivery-interval reading of each
-//! prosumer owed a reward (extra export or `R_prev`) before its settlement: the transactions a
-//! restoration needs, not one per reading, which would cost a run more than everything else
-//! in it.
+//! prosumer owed a reward (extra export or `R_prev`) before its settlement. Once the
+//! restoration's story is over the island is operated interval by interval ([`operation`]):
+//! every interval's readings in one batch, an allocation per interval, its deliveries settled.
 //!
 //! The workflow is sequential, so its stages partition the time from the fault to the final
 //! restoration; each stage's span is added to one phase of the MTTR breakdown, and the phases

@@ -1,15 +1,18 @@
-//! Discrete-event co-simulation of one outage on nexosim (docs/model.md §7): meters report, faults open
-//! lines, RTDCCUs detect the loss of supply, the coordinator gathers data over a network with
-//! latency, the contracts run in revm at simulated block times, the optimiser allocates, relays
-//! switch and consumers are restored.
+//! Discrete-event co-simulation of one outage on nexosim (docs/model.md §7, §9): meters report,
+//! faults open lines, RTDCCUs detect the loss of supply, the coordinator gathers data over a
+//! network with latency, the contracts run in revm at simulated block times, the optimiser
+//! allocates, relays switch and consumers are restored; then each island is operated interval
+//! by interval until the grid takes it back. The run's plant ([`crate::plant::island`], shared
+//! by the models that touch it physically) is the truth the meters read.
 //!
 //! ```text
 //!  FaultInjector ──supply lost──▶ Rtdccu (per entity) ──▶ NetworkLink ──▶ Coordinator
-//!        └──────island formed, supply returned (repairs)───────────────▶     │  ▲
+//!        └──────island formed, supply returned, reconnected────────────▶     │  ▲
 //!  Meter (per entity) ──readings──▶ NetworkLink ──▶ Coordinator              │  │
 //!  Coordinator ──requests, relay commands──▶ NetworkLink ──▶ Meter / Rtdccu  │  │
 //!  Coordinator ──transactions──▶ ChainNode (revm) ──receipts────────────────────┘
 //!  Coordinator ──problem──▶ Optimiser ──allocation──▶ Coordinator
+//!  FaultInjector, Rtdccu, Meter ──form, switch, reconnect, read──▶ the run's plant
 //! ```
 //!
 //! Each run is one single-threaded simulation (deterministic); every random draw comes from a
@@ -17,13 +20,14 @@
 //! first fault until every fault has struck and every island's story is complete — restored and
 //! settled, or failed — even when that runs past the horizon, and until every fault repaired
 //! within the horizon has brought its entities back onto the grid (after the resynchronisation
-//! delay): before and after that nothing it reports can change. The horizon bounds when faults
-//! strike and are repaired: a fault of the plan at or after it is not simulated and makes the
-//! run censored; a repair at or after it is not simulated, and consumers still out are counted
-//! out until the window ends. A story that cannot complete (a message lost for
-//! good, timing the workflow cannot meet) is given up after [`story_limit_s`] and makes the run
-//! censored too. [`Simulator`] holds what is built once per scenario — the entity table, the
-//! topology and the deployed contracts — and runs any [`RunPlan`].
+//! delay); an island no repair within the horizon ends is operated until the horizon. The
+//! horizon bounds when faults strike and are repaired: a fault of the plan at or after it is not
+//! simulated and makes the run censored; a repair at or after it is not simulated, and
+//! consumers still out are counted out until the window ends. A story that cannot complete (a
+//! message lost for good, timing the workflow cannot meet) is given up after [`story_limit_s`]
+//! and makes the run censored too. [`Simulator`] holds what is built once per scenario — the
+//! entity table, every entity's initial physical state, the topology and the deployed contracts
+//! — and runs any [`RunPlan`].
 
 mod coordinator;
 #[cfg(test)]
@@ -44,8 +48,8 @@ pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::{PlannedFault, RunPlan};
 pub use report::{
-    AllocationRow, ConsumerOutcome, FailureReason, OperationCounts, RestoredBy, RunReport,
-    RunStatus, SUSTAINED_AFTER_S,
+    AllocationRow, ConsumerOutcome, FailureReason, OperationCounts, Resilience, RestoredBy,
+    RunReport, RunStatus, SUSTAINED_AFTER_S,
 };
 
 use crate::chain::{Chain, ChainError};

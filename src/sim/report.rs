@@ -11,7 +11,7 @@
 use super::coordinator::{IslandRestoration, Phases, Stage};
 use super::log::LogEvent;
 use super::plan::RunPlan;
-use crate::entity::{EntityIndex, EntityTable};
+use crate::entity::{EntityIndex, EntityTable, Profile};
 use crate::ledger::{Receipt, TransactionRecord, TransactionStatus};
 use crate::plant::island::{Interruption, IntervalRecord};
 use serde::{Deserialize, Serialize};
@@ -262,6 +262,8 @@ pub struct RunReport {
     pub allocations: Vec<AllocationRow>,
     /// The islands' operation once restored (docs/model.md §9), summed over islands.
     pub operation: OperationCounts,
+    /// Resilience figures of the run (docs/model.md §10).
+    pub resilience: Resilience,
     /// The sampled parameters of the run.
     pub plan: RunPlan,
     /// Every transaction.
@@ -391,6 +393,12 @@ impl RunReport {
             }
         }
         let (status, failure_reason) = outcome(window, restorations, &consumers, entities);
+        let first_fault_s = plan
+            .faults
+            .iter()
+            .map(|f| f.at_s)
+            .fold(f64::INFINITY, f64::min);
+        let resilience = Resilience::of(&consumers, entities, first_fault_s);
         let transaction_log: Vec<TransactionRecord> = receipts.iter().map(Into::into).collect();
         RunReport {
             seed: plan.seed,
@@ -432,6 +440,7 @@ impl RunReport {
             events,
             intervals,
             operation: OperationCounts::of(restorations),
+            resilience,
         }
     }
 }
@@ -476,6 +485,64 @@ impl OperationCounts {
             );
         }
         counts
+    }
+}
+
+/// A run's resilience figures (docs/model.md §10), from its consumers' interruptions. The
+/// *critical* consumers are those of the scenario's highest restoration priority, when it is
+/// above 0 (none otherwise).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Resilience {
+    /// Σ over the critical consumers' interruptions of their durations, hours.
+    pub critical_load_hours_lost: f64,
+    /// From the first fault to the first interruption of a critical consumer that began after
+    /// it — the island could no longer carry it — s; `None` when there was none.
+    pub first_critical_loss_s: Option<f64>,
+    /// From the first fault until half the consumers it cut off were supplied again (by the
+    /// island or the grid), s; `None` if that never happened in the window.
+    pub restored_50_s: Option<f64>,
+    /// The same for 90 % of them.
+    pub restored_90_s: Option<f64>,
+    /// The same for all of them.
+    pub restored_100_s: Option<f64>,
+}
+
+impl Resilience {
+    fn of(consumers: &[ConsumerOutcome], entities: &EntityTable, first_fault_s: f64) -> Self {
+        let priority = |id: &str| match entities.index_of(id).map(|e| &entities.get(e).profile) {
+            Some(Profile::Consumer { priority, .. }) => *priority,
+            _ => 0,
+        };
+        let top = consumers.iter().map(|c| priority(&c.id)).max().unwrap_or(0);
+        let critical = |c: &&ConsumerOutcome| top > 0 && priority(&c.id) == top;
+        let hours = |c: &ConsumerOutcome| c.interruption_s / 3600.0;
+        // Each consumer's first interruption is its outage's; the times it came back.
+        let mut back_s: Vec<Option<f64>> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for c in consumers {
+            if !seen.contains(&c.id.as_str()) {
+                seen.push(&c.id);
+                back_s.push(c.restored_at_s);
+            }
+        }
+        let mut restored: Vec<f64> = back_s.iter().flatten().copied().collect();
+        restored.sort_by(f64::total_cmp);
+        let until = |share: f64| {
+            let needed = ((share * back_s.len() as f64).ceil() as usize).max(1);
+            restored.get(needed - 1).map(|t| t - first_fault_s)
+        };
+        Resilience {
+            critical_load_hours_lost: consumers.iter().filter(critical).map(hours).sum(),
+            first_critical_loss_s: consumers
+                .iter()
+                .filter(critical)
+                .filter(|c| c.interrupted_at_s > first_fault_s)
+                .map(|c| c.interrupted_at_s - first_fault_s)
+                .reduce(f64::min),
+            restored_50_s: until(0.5),
+            restored_90_s: until(0.9),
+            restored_100_s: until(1.0),
+        }
     }
 }
 

@@ -15,6 +15,9 @@ use polars::prelude::*;
 /// The `runs` table of `reports`.
 pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
     let f = |get: fn(&RunReport) -> f64| reports.iter().map(get).collect::<Vec<f64>>();
+    let optional = |name: &str, get: fn(&RunReport) -> Option<f64>| {
+        column(name, reports.iter().map(get).collect::<Vec<Option<f64>>>())
+    };
     let u = |get: fn(&RunReport) -> u64| reports.iter().map(get).collect::<Vec<u64>>();
     frame(vec![
         column("run_index", u(|r| r.plan.run_index)),
@@ -114,7 +117,35 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
             f(RunReport::customer_minutes_interrupted),
         ),
         column("energy_not_served_kwh", f(|r| r.energy_not_served_kwh)),
+        column(
+            "critical_load_hours_lost",
+            f(|r| r.resilience.critical_load_hours_lost),
+        ),
+        optional("first_critical_loss_s", |r| {
+            r.resilience.first_critical_loss_s
+        }),
+        optional("restored_50_s", |r| r.resilience.restored_50_s),
+        optional("restored_90_s", |r| r.resilience.restored_90_s),
+        optional("restored_100_s", |r| r.resilience.restored_100_s),
+        column("operating_rounds", u(|r| u64::from(r.operation.rounds))),
+        column(
+            "rejected_rounds",
+            u(|r| u64::from(r.operation.rejected_rounds)),
+        ),
+        column(
+            "deliveries_settled",
+            u(|r| u64::from(r.operation.deliveries_settled)),
+        ),
+        column(
+            "deliveries_curtailed",
+            u(|r| u64::from(r.operation.deliveries_curtailed)),
+        ),
+        column(
+            "deliveries_short",
+            u(|r| u64::from(r.operation.deliveries_short)),
+        ),
         column("rewards_inr", f(|r| r.rewards_inr)),
+        column("operation_rewards_inr", f(|r| r.operation.rewards_inr)),
         column("rewards_capped_inr", f(|r| r.rewards_capped_inr)),
         column("transactions", u(|r| r.transactions as u64)),
         column(

@@ -457,6 +457,11 @@ pub fn read_interruptions(dir: &Path) -> Result<DataFrame, SweepError> {
     read_table(dir, INTERRUPTIONS, tables::interruptions_frame)
 }
 
+/// Every `intervals` part in `dir` (all shards), sorted by run index.
+pub fn read_intervals(dir: &Path) -> Result<DataFrame, SweepError> {
+    read_table(dir, "intervals", tables::intervals_frame)
+}
+
 /// Every part of `table` in `dir` (all shards), sorted by run index (rows of one run keep
 /// their order).
 fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepError> {

@@ -1,6 +1,6 @@
 //! `blackstart sweep`: determinism across threads and shards, resumption, refusal to mix.
 
-use blackstart::sweep::{read_interruptions, read_runs};
+use blackstart::sweep::{read_interruptions, read_intervals, read_runs};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -93,8 +93,11 @@ fn rows_do_not_depend_on_threads_or_shards() {
     assert_same(&reference, &runs(&sharded));
     let interruptions = read_interruptions(&one_thread).unwrap();
     assert!(interruptions.height() > 0);
+    let intervals = read_intervals(&one_thread).unwrap();
+    assert!(intervals.height() > 0);
     for other in [&two_threads, &sharded] {
         assert!(interruptions.equals_missing(&read_interruptions(other).unwrap()));
+        assert!(intervals.equals_missing(&read_intervals(other).unwrap()));
     }
     // Rows are distinct runs, not copies of one.
     let seeds = reference.column("seed").unwrap().n_unique().unwrap();

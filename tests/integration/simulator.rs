@@ -383,3 +383,80 @@ fn through_the_night_consumers_are_shed_by_priority_and_re_energised_in_the_morn
     let o = &report.operation;
     assert!(o.rounds >= 20 && o.deliveries_settled > 0, "{o:?}");
 }
+
+/// Over sampled runs of the bundled scenarios (random fault times and places, weather,
+/// demand, back-offs, repairs), every interval the plant settled balances to 1e-9 kWh —
+/// `served + shed = demand` and the island's bus — every prosumer's own account balances, no
+/// battery leaves [reserve, capacity], a consumer is never supplied longer than it was in
+/// its island, and the run's energy not served is its interruptions' demand not served.
+#[test]
+fn every_interval_of_sampled_runs_balances_and_batteries_stay_in_bounds() {
+    for (name, runs) in [
+        ("campus13.yaml", 40),
+        ("campus13-long.yaml", 10),
+        ("household-der.yaml", 20),
+    ] {
+        let scenario = bundled(name);
+        let simulator = Simulator::new(&scenario).unwrap();
+        // Each prosumer's battery bounds, [reserve, capacity], by id.
+        let bounds = |id: &str| {
+            let p = scenario.entities.prosumers.iter().find(|p| p.id == id)?;
+            let b = p.battery.as_ref()?;
+            let capacity_kwh = b.capacity_kwh?;
+            Some((b.reserve * capacity_kwh, capacity_kwh))
+        };
+        for run in 0..runs {
+            let plan = RunPlan::sampled(&scenario, run);
+            let report = simulator.run(&plan, Recording::default()).unwrap();
+            for i in &report.intervals {
+                let at = format!(
+                    "{name} run {run} island {} interval {}",
+                    i.island, i.interval
+                );
+                assert!(i.account.demand_residual_kwh().abs() < 1e-9, "{at}: {i:?}");
+                assert!(i.account.bus_residual_kwh().abs() < 1e-9, "{at}: {i:?}");
+                for m in &i.members {
+                    assert!(m.supplied_s <= m.in_island_s + 1e-9, "{at}: {m:?}");
+                    if let Flow::Prosumer {
+                        generation_kwh,
+                        own_served_kwh,
+                        own_demand_kwh,
+                        export_kwh,
+                        battery_discharge_kwh,
+                        battery_charge_kwh,
+                        curtailed_kwh,
+                        ..
+                    } = m.flow
+                    {
+                        let residual = generation_kwh + battery_discharge_kwh
+                            - own_served_kwh
+                            - export_kwh
+                            - battery_charge_kwh
+                            - curtailed_kwh;
+                        assert!(residual.abs() < 1e-9, "{at}: {m:?}");
+                        assert!(own_served_kwh <= own_demand_kwh + 1e-9, "{at}: {m:?}");
+                        if let (
+                            Flow::Prosumer {
+                                soc_kwh: Some(soc_kwh),
+                                ..
+                            },
+                            Some((low, high)),
+                        ) = (&m.flow, bounds(&m.id))
+                        {
+                            assert!((low - 1e-9..=high + 1e-9).contains(soc_kwh), "{at}: {m:?}");
+                        }
+                    }
+                }
+            }
+            let interrupted_kwh: f64 = report
+                .consumers
+                .iter()
+                .map(|c| c.energy_not_served_kwh)
+                .sum();
+            assert!(
+                close(report.energy_not_served_kwh, interrupted_kwh),
+                "{name} run {run}"
+            );
+        }
+    }
+}
