@@ -14,7 +14,7 @@ use super::messages::{
     RelayCommand, Report,
 };
 use super::report::FailureReason;
-use crate::chain::{AllocationRecord, EntityKind};
+use crate::chain::{self, AllocationRecord, EntityKind};
 use crate::engine::{clock, drain};
 use crate::entity::{EntityTable, Profile, baseline_export_kwh};
 use crate::ledger::{Call, Function, Outcome, Receipt, Transaction};
@@ -556,4 +556,128 @@ fn a_missing_reading_holds_the_gathering_until_it_arrives() {
         14,
         "readings, balance and tariffs go on chain"
     );
+}
+
+/// Once its restoration is settled the island is operated interval by interval. A round waits
+/// for the island's readings until the reading deadline, then plans on what came, by the
+/// documented rule: the readings received go on chain in one batch; a prosumer whose reading
+/// was lost is left out of the problem (no supply counted from it); a consumer whose reading
+/// was lost is planned at its last measured demand, with no tariff (it has no reading on
+/// chain for the contract to price).
+#[test]
+fn an_operating_round_plans_on_the_readings_that_came_and_the_rule_for_the_others() {
+    let mut bench = Bench::new();
+    let (allocation, record) = bench.run_to_allocation();
+    let entities = bench.entities.clone();
+    // Restored: recorded, switched, delivered in interval 50, settled.
+    bench.at(FAULT_S + 20.0);
+    bench.receipt(record, Function::OptimisationHandler, Answer::Recorded);
+    bench.at(FAULT_S + 21.0);
+    for command in drain(&mut bench.to_network) {
+        let Envelope::Rtdccu(entity, _) = command else {
+            unreachable!()
+        };
+        bench.report(Report::Switched {
+            entity,
+            command_received_at_s: FAULT_S + 20.1,
+            switched_at_s: FAULT_S + 20.5,
+        });
+    }
+    bench.at(46_800.0);
+    for &e in &ISLAND[..5] {
+        let share = allocation
+            .prosumers
+            .iter()
+            .find(|p| entities.index_of(&p.id) == Some(e));
+        let Report::Reading(mut reading) = bench.reading(e, 50, false) else {
+            unreachable!()
+        };
+        reading.export_kwh =
+            nominal_baseline_kwh(&entities, e) + share.map_or(0.0, |p| p.delta_kwh);
+        bench.report(Report::Reading(reading));
+    }
+    bench.at(46_810.0);
+    for t in drain(&mut bench.to_chain) {
+        let answer = match t.call {
+            Call::Settle { .. } => Answer::Settled(100),
+            _ => Answer::Done,
+        };
+        bench.receipt(t.id, t.call.function(), answer);
+    }
+    assert_eq!(bench.restoration().stage, Stage::Done);
+
+    // Interval 52's readings at its end (47 700 s): P3's (2) and C2's (6) are lost.
+    let (p3, c2) = (2, 6);
+    bench.at(47_700.0);
+    for e in ISLAND.into_iter().filter(|&e| e != p3 && e != c2) {
+        bench.report(bench.reading(e, 52, false));
+    }
+    assert!(
+        drain(&mut bench.to_chain).is_empty(),
+        "waiting for the others"
+    );
+    assert!(drain(&mut bench.to_optimiser).is_empty());
+    // The deadline (6 s on this bench) passes: the round goes on with what came.
+    bench.at(47_707.0);
+    let batch = drain(&mut bench.to_chain);
+    let [
+        Transaction {
+            call: Call::PostReadings {
+                interval, readings, ..
+            },
+            ..
+        },
+    ] = batch.as_slice()
+    else {
+        panic!("one batch of readings, not {batch:?}")
+    };
+    assert_eq!(*interval, 52);
+    let posted: Vec<_> = readings.iter().map(|(id, _)| *id).collect();
+    let expected: Vec<_> = ISLAND
+        .into_iter()
+        .filter(|&e| e != p3 && e != c2)
+        .map(|e| entities.chain_id(e))
+        .collect();
+    assert_eq!(posted, expected);
+    let mut requests = drain(&mut bench.to_optimiser);
+    assert_eq!(requests.len(), 1);
+    let request = requests.remove(0);
+    let problem = request.problem.clone();
+    let prosumers: Vec<&str> = problem.prosumers.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(prosumers, ["P1", "P2", "P4", "P5"], "P3 left out");
+    let c2_input = problem.consumers.iter().find(|c| c.id == "C2").unwrap();
+    // C2's last measured demand: the base interval's 800 kWh, supplied throughout.
+    assert_eq!((c2_input.demand_kwh, c2_input.tariff_inr), (800.0, 0.0));
+    let c1_input = problem.consumers.iter().find(|c| c.id == "C1").unwrap();
+    assert_eq!(c1_input.demand_kwh, 368.0);
+    assert!(c1_input.tariff_inr > 0.0);
+    // A reading that comes after its round began is not used: once the round's allocation is
+    // recorded, no second round for interval 52 follows.
+    bench.report(bench.reading(p3, 52, false));
+    bench.at(47_720.0);
+    let forwarded = (request.island, request.problem, request.settings);
+    bench
+        .simulation
+        .process_event(&bench.optimised, forwarded)
+        .unwrap();
+    let recorded = drain(&mut bench.to_chain);
+    assert!(matches!(
+        recorded.as_slice(),
+        [Transaction {
+            call: Call::RecordAllocation(chain::Allocation {
+                base_interval: 52,
+                delivery_interval: 54,
+                ..
+            }),
+            ..
+        }]
+    ));
+    bench.receipt(
+        recorded[0].id,
+        Function::OptimisationHandler,
+        Answer::Recorded,
+    );
+    bench.at(47_730.0);
+    assert!(drain(&mut bench.to_chain).is_empty(), "no second round");
+    assert!(drain(&mut bench.to_optimiser).is_empty());
 }

@@ -93,6 +93,9 @@ pub(crate) struct Operation {
     first_interval: u64,
     /// Readings received per interval, by position among the island's entities.
     arriving: BTreeMap<u64, Vec<Option<Reading>>>,
+    /// The last interval whose readings were handed to a round: a reading of it or of an
+    /// earlier one arrives too late and is not used.
+    ready_until: Option<u64>,
     /// Intervals whose readings are in (or past their deadline), waiting for a round.
     ready: VecDeque<(u64, Vec<Option<Reading>>)>,
     in_flight: Option<Round>,
@@ -147,6 +150,7 @@ impl Coordinator {
         if !island.operation.started
             || reading.requested
             || k < island.operation.first_interval
+            || island.operation.ready_until.is_some_and(|until| k <= until)
             || island.reconnected.iter().any(|(e, _)| *e == reading.entity)
         {
             return;
@@ -183,12 +187,17 @@ impl Coordinator {
         }
     }
 
+    /// Interval `k`'s readings are in (or past their deadline): its round, and that of any
+    /// earlier interval still waiting for a reading, are queued in interval order.
     async fn interval_ready(&mut self, i: usize, k: u64) {
         let operation = &mut self.islands[i].operation;
-        let Some(readings) = operation.arriving.remove(&k) else {
+        if !operation.arriving.contains_key(&k) {
             return;
-        };
-        operation.ready.push_back((k, readings));
+        }
+        let later = operation.arriving.split_off(&(k + 1));
+        let due = std::mem::replace(&mut operation.arriving, later);
+        operation.ready.extend(due);
+        operation.ready_until = Some(k);
         if operation.in_flight.is_none() {
             self.next_round(i).await;
         }
