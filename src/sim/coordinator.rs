@@ -179,6 +179,8 @@ pub(crate) struct IslandRestoration {
     base_readings: Vec<Reading>,
     /// What its relays and controllers were commanded to.
     commanded: Commanded,
+    /// Its transactions by the meter interval they were submitted in: count and gas.
+    pub chain_by_interval: BTreeMap<u64, (u32, u64)>,
     /// Its operation interval by interval once restored (docs/model.md §9).
     pub operation: Operation,
     stage_started_s: f64,
@@ -312,6 +314,7 @@ impl Coordinator {
             reconnected: Vec::new(),
             base_readings: Vec::new(),
             commanded: Commanded::default(),
+            chain_by_interval: BTreeMap::new(),
             operation: Operation::default(),
             stage_started_s: island.at_s,
             base_interval: 0,
@@ -354,6 +357,12 @@ impl Coordinator {
         else {
             return;
         };
+        let submitted_in = (receipt.submitted_at_s / self.config.interval_s()).floor() as u64;
+        let count = self.islands[i]
+            .chain_by_interval
+            .entry(submitted_in)
+            .or_default();
+        *count = (count.0 + 1, count.1 + receipt.gas_used);
         if let Outcome::Reverted(reason) = &receipt.outcome {
             self.log_event(|c| {
                 let detail = format!("{} reverted: {reason}", receipt.function.name());

@@ -465,6 +465,10 @@ pub struct OperationCounts {
     /// Every interval allocated: (island number, interval, deficit kWh, cost INR).
     #[serde(skip)]
     pub planned: Vec<(usize, u64, f64, f64)>,
+    /// Every island's transactions by the meter interval they were submitted in: (island
+    /// number, interval, transactions, gas).
+    #[serde(skip)]
+    pub chain: Vec<(usize, u64, u32, u64)>,
 }
 
 impl OperationCounts {
@@ -482,6 +486,11 @@ impl OperationCounts {
                 o.planned
                     .iter()
                     .map(|p| (r.number, p.interval, p.deficit_kwh, p.cost_inr)),
+            );
+            counts.chain.extend(
+                r.chain_by_interval
+                    .iter()
+                    .map(|(&k, &(transactions, gas))| (r.number, k, transactions, gas)),
             );
         }
         counts

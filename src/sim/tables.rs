@@ -329,6 +329,13 @@ pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
             .find(|p| p.0 == i.island && p.1 == i.interval)
             .map(|p| (p.2, p.3))
     };
+    let chain = |r: &RunReport, i: &IntervalRecord| {
+        r.operation
+            .chain
+            .iter()
+            .find(|c| c.0 == i.island && c.1 == i.interval)
+            .map_or((0, 0), |c| (c.2, c.3))
+    };
     frame(vec![
         column(
             "run_index",
@@ -412,6 +419,18 @@ pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
             rows.iter()
                 .map(|(r, i, _)| planned(r, i).map(|p| p.1))
                 .collect::<Vec<Option<f64>>>(),
+        ),
+        column(
+            "transactions",
+            rows.iter()
+                .map(|(r, i, _)| u64::from(chain(r, i).0))
+                .collect::<Vec<u64>>(),
+        ),
+        column(
+            "gas_used",
+            rows.iter()
+                .map(|(r, i, _)| chain(r, i).1)
+                .collect::<Vec<u64>>(),
         ),
     ])
 }

@@ -448,6 +448,9 @@ fn every_interval_of_sampled_runs_balances_and_batteries_stay_in_bounds() {
                     }
                 }
             }
+            // Every transaction is an island's, submitted while it lived.
+            let counted: u32 = report.operation.chain.iter().map(|c| c.2).sum();
+            assert_eq!(counted as usize, report.transactions, "{name} run {run}");
             let interrupted_kwh: f64 = report
                 .consumers
                 .iter()
