@@ -81,11 +81,23 @@ fn legacy_battery(
         .ok()
 }
 
+/// What generates a DER's energy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DerSource {
+    /// A solar plant.
+    Solar,
+    /// A wind plant.
+    Wind,
+}
+
 /// One member of an island with its physical state; it keeps that state when a later fault
 /// moves it to another island.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlantMember {
     entity: EntityIndex,
+    /// A DER's source (`None` for other members).
+    source: Option<DerSource>,
     member: Member,
     /// A prosumer's `Pe`, kWh per interval.
     export_prev_kwh: f64,
@@ -169,8 +181,14 @@ impl PlantMember {
                 }
             }
         };
+        let source = match e.profile {
+            Profile::Solar { .. } => Some(DerSource::Solar),
+            Profile::Wind { .. } => Some(DerSource::Wind),
+            _ => None,
+        };
         Ok(PlantMember {
             entity,
+            source,
             member: Member {
                 id: e.id.clone(),
                 role,
@@ -254,6 +272,8 @@ pub struct MemberRecord {
     pub entity: EntityIndex,
     /// Its scenario id.
     pub id: String,
+    /// A DER's source (`None` for other members).
+    pub source: Option<DerSource>,
     /// Seconds of the interval it spent in the island.
     pub in_island_s: f64,
     /// Of those, the seconds it was supplied (a consumer neither shed nor dark; every other
@@ -287,6 +307,10 @@ pub struct IntervalRecord {
 /// An interval's member flows summed by kind, kWh (state of charge at the interval's end).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MemberTotals {
+    /// Solar plants' generation (before curtailment).
+    pub solar_generation_kwh: f64,
+    /// Wind plants' generation (before curtailment).
+    pub wind_generation_kwh: f64,
     /// Prosumers' generation.
     pub prosumer_generation_kwh: f64,
     /// Prosumers' own load.
@@ -334,6 +358,10 @@ impl IntervalRecord {
                     served_kwh,
                     ..
                 } if served_kwh < demand_kwh => t.shed.push(m.id.clone()),
+                Flow::Der { generation_kwh, .. } => match m.source {
+                    Some(DerSource::Wind) => t.wind_generation_kwh += generation_kwh,
+                    _ => t.solar_generation_kwh += generation_kwh,
+                },
                 _ => {}
             }
         }
@@ -532,6 +560,7 @@ impl IslandPlant {
                 None => record.members.push(MemberRecord {
                     entity: m.entity,
                     id: m.member.id.clone(),
+                    source: m.source,
                     in_island_s: span_s,
                     supplied_s,
                     flow: flow.flow,

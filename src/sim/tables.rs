@@ -372,6 +372,8 @@ pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
             "der_generation_kwh",
             f(&|i, _| i.account.der_generation_kwh),
         ),
+        column("solar_generation_kwh", f(&|_, t| t.solar_generation_kwh)),
+        column("wind_generation_kwh", f(&|_, t| t.wind_generation_kwh)),
         column("der_curtailed_kwh", f(&|i, _| i.account.curtailed_kwh)),
         column(
             "prosumer_generation_kwh",

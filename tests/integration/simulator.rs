@@ -415,6 +415,12 @@ fn every_interval_of_sampled_runs_balances_and_batteries_stay_in_bounds() {
                 );
                 assert!(i.account.demand_residual_kwh().abs() < 1e-9, "{at}: {i:?}");
                 assert!(i.account.bus_residual_kwh().abs() < 1e-9, "{at}: {i:?}");
+                let t = i.totals();
+                let der_kwh = t.solar_generation_kwh + t.wind_generation_kwh;
+                assert!(
+                    (der_kwh - i.account.der_generation_kwh).abs() < 1e-9,
+                    "{at}"
+                );
                 for m in &i.members {
                     assert!(m.supplied_s <= m.in_island_s + 1e-9, "{at}: {m:?}");
                     if let Flow::Prosumer {

@@ -28,6 +28,7 @@ fn inputs(generation_kwh: f64, consumption_kwh: f64) -> Inputs {
 fn member(entity: EntityIndex, role: Role) -> PlantMember {
     PlantMember {
         entity,
+        source: None,
         member: Member {
             id: format!("E{entity}"),
             role,
