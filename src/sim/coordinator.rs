@@ -944,21 +944,20 @@ impl Coordinator {
         demand_of: &dyn Fn(&Reading) -> f64,
     ) -> optimise::Problem {
         let c = &self.config;
-        let ids: Vec<&str> = readings
+        let ids: BTreeSet<&str> = readings
             .iter()
             .map(|(r, _)| c.entities.get(r.entity).id.as_str())
             .collect();
         let mut problem =
             optimise::Problem::for_island(&c.scenario, |id| ids.contains(&id), 1.0, 1.0);
+        let by_entity: BTreeMap<EntityIndex, &(Reading, bool)> =
+            readings.iter().map(|pair| (pair.0.entity, pair)).collect();
         let reading = |id: &str| {
             let e = c
                 .entities
                 .index_of(id)
                 .expect("the problem's ids are entities");
-            readings
-                .iter()
-                .find(|(r, _)| r.entity == e)
-                .expect("the problem's entities have readings")
+            by_entity[&e]
         };
         // The energies in whole Wh, as the readings on chain hold them, so that the
         // allocation covers the deficit the contract computes from those readings.

@@ -31,7 +31,7 @@ use crate::sim::log::EventKind;
 use crate::sim::messages::{EntityIndex, OptimiseRequest, OptimiseResponse, Reading, RelayAction};
 use nexosim::model::{Context, schedulable};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// How many intervals a prosumer that did not deliver sits out (keeps its baseline, is asked
 /// for no extra) before it is allocated extra again.
@@ -46,6 +46,14 @@ pub(super) enum OperationTx {
     Record,
     /// A prosumer's settlement.
     Settle(EntityIndex),
+}
+
+/// An interval's readings as they arrive, by position among the island's entities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Arrival {
+    slots: Vec<Option<Reading>>,
+    /// How many slots are filled.
+    received: usize,
 }
 
 /// An allocation recorded for an interval, as its delivery will be checked.
@@ -91,13 +99,15 @@ pub(crate) struct Operation {
     pub started: bool,
     /// The first interval whose readings it uses.
     first_interval: u64,
-    /// Readings received per interval, by position among the island's entities.
-    arriving: BTreeMap<u64, Vec<Option<Reading>>>,
+    /// Each entity's position among the island's entities.
+    positions: BTreeMap<EntityIndex, usize>,
+    /// Readings received per interval.
+    arriving: BTreeMap<u64, Arrival>,
     /// The last interval whose readings were handed to a round: a reading of it or of an
     /// earlier one arrives too late and is not used.
     ready_until: Option<u64>,
     /// Intervals whose readings are in (or past their deadline), waiting for a round.
-    ready: VecDeque<(u64, Vec<Option<Reading>>)>,
+    ready: VecDeque<(u64, Arrival)>,
     in_flight: Option<Round>,
     /// Allocations recorded, by delivery interval.
     recorded: BTreeMap<u64, Recorded>,
@@ -131,6 +141,12 @@ impl Coordinator {
         let operation = &mut island.operation;
         operation.started = true;
         operation.first_interval = interval.max(island.delivery_interval + 1);
+        operation.positions = island
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(p, &e)| (e, p))
+            .collect();
         for r in &island.base_readings {
             if let Some(demand) = measured_demand(r, self.config.interval_s()) {
                 operation.demand_kwh.insert(r.entity, demand);
@@ -155,24 +171,24 @@ impl Coordinator {
         {
             return;
         }
-        let Some(position) = island.entities.iter().position(|&e| e == reading.entity) else {
+        let Some(&position) = island.operation.positions.get(&reading.entity) else {
             return;
         };
         let n = island.entities.len();
+        let expected = n - island.reconnected.len();
         let first = !island.operation.arriving.contains_key(&k);
-        let slots = island
+        let arrival = island
             .operation
             .arriving
             .entry(k)
-            .or_insert_with(|| vec![None; n]);
-        slots[position] = Some(reading);
-        let expected = island
-            .entities
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| !island.reconnected.iter().any(|(r, _)| r == *e))
-            .all(|(p, _)| slots[p].is_some());
-        if expected {
+            .or_insert_with(|| Arrival {
+                slots: vec![None; n],
+                received: 0,
+            });
+        if arrival.slots[position].replace(reading).is_none() {
+            arrival.received += 1;
+        }
+        if arrival.received >= expected {
             self.interval_ready(i, k).await;
         } else if first && let Some(after) = clock::delay(self.config.reading_deadline_s) {
             cx.schedule_event(after, schedulable!(Self::reading_deadline), (i, k))
@@ -211,10 +227,10 @@ impl Coordinator {
         {
             return;
         }
-        let Some((k, slots)) = self.islands[i].operation.ready.pop_front() else {
+        let Some((k, arrival)) = self.islands[i].operation.ready.pop_front() else {
             return;
         };
-        let readings: Vec<Reading> = slots.into_iter().flatten().collect();
+        let readings: Vec<Reading> = arrival.slots.into_iter().flatten().collect();
         for r in &readings {
             if self.config.entities.get(r.entity).is_consumer()
                 && let Some(demand) = measured_demand(r, self.config.interval_s())
@@ -313,9 +329,10 @@ impl Coordinator {
         let island = &self.islands[i];
         let mut planned: Vec<(Reading, bool)> =
             readings.iter().map(|r| (r.clone(), true)).collect();
+        let read: BTreeSet<EntityIndex> = readings.iter().map(|r| r.entity).collect();
         for &e in &island.entities {
             if self.config.entities.get(e).is_consumer()
-                && !readings.iter().any(|r| r.entity == e)
+                && !read.contains(&e)
                 && !island.reconnected.iter().any(|(r, _)| *r == e)
                 && let Some(last) = &self.latest[e as usize]
             {
