@@ -213,6 +213,19 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         "energy not served   {:>10.1} kWh",
         r.energy_not_served_kwh
     );
+    let (p2p, alone) = (&r.references.peer_to_peer, &r.references.no_sharing);
+    outln!(
+        out,
+        "against no sharing  consumers' energy not served {:.1} kWh against {:.1} kWh, {:.2} against \
+         {:.2} customer-hours; prosumers' own load not served {:.1} kWh against {:.1} kWh \
+         (same faults, repairs, weather and demand; consumers dark until the grid returns)",
+        p2p.energy_not_served_kwh,
+        alone.energy_not_served_kwh,
+        p2p.customer_hours_interrupted,
+        alone.customer_hours_interrupted,
+        p2p.prosumer_own_unserved_kwh,
+        alone.prosumer_own_unserved_kwh
+    );
     outln!(out, "rewards settled     {:>10.2} INR", r.rewards_inr);
     if r.rewards_capped_inr > 0.0 {
         outln!(

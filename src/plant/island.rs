@@ -369,6 +369,44 @@ impl IntervalRecord {
     }
 }
 
+/// What a set of island intervals served, summed over them: the figures on which a run and its
+/// references (docs/model.md §11) are compared.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ServiceTotals {
+    /// Consumers' demand not served, kWh.
+    pub energy_not_served_kwh: f64,
+    /// Consumers' time without supply, customer-hours.
+    pub customer_hours_interrupted: f64,
+    /// Prosumers' own load not served behind their meters (shed to export, or short of
+    /// generation and battery), kWh.
+    pub prosumer_own_unserved_kwh: f64,
+}
+
+impl ServiceTotals {
+    /// The totals of `records`.
+    pub fn of(records: &[IntervalRecord]) -> Self {
+        let mut t = ServiceTotals::default();
+        for r in records {
+            t.energy_not_served_kwh += r.account.shed_kwh();
+            for m in &r.members {
+                match m.flow {
+                    Flow::Consumer { .. } => {
+                        t.customer_hours_interrupted +=
+                            (m.in_island_s - m.supplied_s).max(0.0) / 3600.0
+                    }
+                    Flow::Prosumer {
+                        own_demand_kwh,
+                        own_served_kwh,
+                        ..
+                    } => t.prosumer_own_unserved_kwh += (own_demand_kwh - own_served_kwh).max(0.0),
+                    _ => {}
+                }
+            }
+        }
+        t
+    }
+}
+
 /// Adds `b` to `a`, fieldwise (state of charge and who shed: `b`'s, the later).
 fn add_flow(a: &mut Flow, b: &Flow) {
     match (a, b) {

@@ -48,8 +48,8 @@ pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::{PlannedFault, RunPlan};
 pub use report::{
-    AllocationRow, ConsumerOutcome, FailureReason, OperationCounts, Resilience, RestoredBy,
-    RunReport, RunStatus, SUSTAINED_AFTER_S,
+    AllocationRow, ConsumerOutcome, FailureReason, OperationCounts, References, Resilience,
+    RestoredBy, RunReport, RunStatus, SUSTAINED_AFTER_S,
 };
 
 use crate::chain::{Chain, ChainError};
@@ -380,7 +380,7 @@ impl Simulator {
             fault_after_horizon_s: after.iter().map(|f| f.at_s).reduce(f64::min),
         };
         // The plant to the window's end: interruptions still running are censored there.
-        let (intervals, interruptions) = plant.finish(simulated.end_s)?;
+        let outcome = plant.finish(simulated.end_s)?;
         Ok(RunReport::new(
             plan.clone(),
             &self.entities,
@@ -388,7 +388,7 @@ impl Simulator {
             &restorations,
             receipts,
             events,
-            (intervals, interruptions),
+            outcome,
         ))
     }
 }

@@ -11,9 +11,10 @@
 use super::coordinator::{IslandRestoration, Phases, Stage};
 use super::log::LogEvent;
 use super::plan::RunPlan;
+use super::run_plant::PlantOutcome;
 use crate::entity::{EntityIndex, EntityTable, Profile};
 use crate::ledger::{Receipt, TransactionRecord, TransactionStatus};
-use crate::plant::island::{Interruption, IntervalRecord};
+use crate::plant::island::{IntervalRecord, ServiceTotals};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -264,6 +265,9 @@ pub struct RunReport {
     pub operation: OperationCounts,
     /// Resilience figures of the run (docs/model.md §10).
     pub resilience: Resilience,
+    /// What the islands served with peer-to-peer restoration and, on the same draws, with no
+    /// sharing (docs/model.md §11).
+    pub references: References,
     /// The sampled parameters of the run.
     pub plan: RunPlan,
     /// Every transaction.
@@ -299,14 +303,14 @@ impl RunReport {
     }
 
     /// Assembles the report of a finished run.
-    pub(crate) fn new(
+    pub(super) fn new(
         plan: RunPlan,
         entities: &EntityTable,
         window: &SimulatedWindow,
         restorations: &[IslandRestoration],
         receipts: Vec<Receipt>,
         events: Vec<LogEvent>,
-        plant: (Vec<IntervalRecord>, Vec<Interruption>),
+        plant: PlantOutcome,
     ) -> Self {
         let end_s = window.end_s;
         let restored: Vec<&IslandRestoration> = restorations
@@ -335,7 +339,11 @@ impl RunReport {
             (Some(mttr), phases)
         };
 
-        let (intervals, interruptions) = plant;
+        let PlantOutcome {
+            intervals,
+            interruptions,
+            no_sharing,
+        } = plant;
         // Every interruption as the plant lived it; the first of each consumer is its
         // outage's, later ones are sheddings by an interval's allocation or by protection.
         let fault_of = |e: EntityIndex| {
@@ -438,9 +446,13 @@ impl RunReport {
             plan,
             transaction_log,
             events,
-            intervals,
             operation: OperationCounts::of(restorations),
             resilience,
+            references: References {
+                peer_to_peer: ServiceTotals::of(&intervals),
+                no_sharing,
+            },
+            intervals,
         }
     }
 }
@@ -495,6 +507,17 @@ impl OperationCounts {
         }
         counts
     }
+}
+
+/// A run's service against its references (docs/model.md §11), on the same draws: the
+/// faults, repairs, weather and demand of the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct References {
+    /// Peer-to-peer restoration and operation, as the run simulated it.
+    pub peer_to_peer: ServiceTotals,
+    /// No sharing: cut-off consumers dark until the grid returns, prosumers supplying only
+    /// themselves.
+    pub no_sharing: ServiceTotals,
 }
 
 /// A run's resilience figures (docs/model.md §10), from its consumers' interruptions. The

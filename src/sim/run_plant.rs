@@ -8,7 +8,7 @@ use crate::engine::seed::{Purpose, stream};
 use crate::entity::{EntityIndex, EntityTable, Profile};
 use crate::plant::island::{
     Actuation, InputSource, Inputs, Interruption, IntervalRecord, Islands, MemberRecord,
-    PlantError, PlantMember,
+    PlantError, PlantMember, ServiceTotals,
 };
 use crate::plant::profile::{Profiles, Realisation};
 use crate::scenario::Distribution;
@@ -160,7 +160,21 @@ pub(super) fn daylight_mean(start_s: f64, end_s: f64) -> f64 {
 /// The plant's state and the first error it met.
 struct State {
     islands: Islands,
+    /// The same islands with no sharing (docs/model.md §11): they form and dissolve as the
+    /// faults and repairs say, and nothing is ever commanded — consumers stay dark, prosumers
+    /// supply only themselves.
+    no_sharing: Islands,
     error: Option<PlantError>,
+}
+
+/// What the plant gives a run's report once it is over.
+pub(super) struct PlantOutcome {
+    /// Every island interval settled.
+    pub intervals: Vec<IntervalRecord>,
+    /// Every consumer's interruptions.
+    pub interruptions: Vec<Interruption>,
+    /// What the islands served with no sharing.
+    pub no_sharing: ServiceTotals,
 }
 
 /// The plant of one run (module docs).
@@ -185,6 +199,7 @@ impl RunPlant {
         RunPlant {
             inputs,
             state: Mutex::new(State {
+                no_sharing: islands.clone(),
                 islands,
                 error: None,
             }),
@@ -207,6 +222,21 @@ impl RunPlant {
         }
     }
 
+    /// Runs `change` on the islands and on their no-sharing twins: a physical event (faults,
+    /// repairs, time) that both live.
+    fn apply_to_both(&self, change: impl Fn(&mut Islands, &RunInputs) -> Result<(), PlantError>) {
+        let mut state = self.state();
+        if state.error.is_some() {
+            return;
+        }
+        let state = &mut *state;
+        let result = change(&mut state.islands, &self.inputs)
+            .and_then(|()| change(&mut state.no_sharing, &self.inputs));
+        if let Err(e) = result {
+            state.error = Some(e);
+        }
+    }
+
     /// The run's inputs.
     pub(super) fn inputs(&self) -> &RunInputs {
         &self.inputs
@@ -214,12 +244,12 @@ impl RunPlant {
 
     /// `entities` are cut off at `at_s` as island `number`.
     pub(super) fn form(&self, number: usize, entities: &[EntityIndex], at_s: f64) {
-        self.apply(|islands, inputs| islands.form(number, entities, at_s, inputs));
+        self.apply_to_both(|islands, inputs| islands.form(number, entities, at_s, inputs));
     }
 
     /// `entities` are back on the grid from `at_s`.
     pub(super) fn reconnect(&self, entities: &[EntityIndex], at_s: f64) {
-        self.apply(|islands, inputs| islands.reconnect(entities, at_s, inputs));
+        self.apply_to_both(|islands, inputs| islands.reconnect(entities, at_s, inputs));
     }
 
     /// `entity`'s relay or controller carries out `actuation` at `at_s`.
@@ -238,20 +268,18 @@ impl RunPlant {
         }
     }
 
-    /// The plant advanced to `until_s`: every island interval settled and every consumer's
-    /// interruption, or the error that stopped the plant.
-    pub(super) fn finish(
-        &self,
-        until_s: f64,
-    ) -> Result<(Vec<IntervalRecord>, Vec<Interruption>), PlantError> {
-        self.apply(|islands, inputs| islands.advance_to(until_s, inputs));
+    /// The plant advanced to `until_s`: every island interval settled, every consumer's
+    /// interruption and the no-sharing reference, or the error that stopped the plant.
+    pub(super) fn finish(&self, until_s: f64) -> Result<PlantOutcome, PlantError> {
+        self.apply_to_both(|islands, inputs| islands.advance_to(until_s, inputs));
         let state = self.state();
         match &state.error {
             Some(e) => Err(e.clone()),
-            None => Ok((
-                state.islands.records().to_vec(),
-                state.islands.interruptions().to_vec(),
-            )),
+            None => Ok(PlantOutcome {
+                intervals: state.islands.records().to_vec(),
+                interruptions: state.islands.interruptions().to_vec(),
+                no_sharing: ServiceTotals::of(state.no_sharing.records()),
+            }),
         }
     }
 }

@@ -118,6 +118,22 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
         ),
         column("energy_not_served_kwh", f(|r| r.energy_not_served_kwh)),
         column(
+            "prosumer_own_unserved_kwh",
+            f(|r| r.references.peer_to_peer.prosumer_own_unserved_kwh),
+        ),
+        column(
+            "no_sharing_energy_not_served_kwh",
+            f(|r| r.references.no_sharing.energy_not_served_kwh),
+        ),
+        column(
+            "no_sharing_customer_hours",
+            f(|r| r.references.no_sharing.customer_hours_interrupted),
+        ),
+        column(
+            "no_sharing_prosumer_own_unserved_kwh",
+            f(|r| r.references.no_sharing.prosumer_own_unserved_kwh),
+        ),
+        column(
             "critical_load_hours_lost",
             f(|r| r.resilience.critical_load_hours_lost),
         ),

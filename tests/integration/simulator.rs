@@ -454,6 +454,27 @@ fn every_interval_of_sampled_runs_balances_and_batteries_stay_in_bounds() {
                     }
                 }
             }
+            // The plant's totals are the interruptions' totals, and sharing never serves the
+            // consumers less than no sharing does.
+            let (p2p, alone) = (
+                &report.references.peer_to_peer,
+                &report.references.no_sharing,
+            );
+            assert!(close(
+                p2p.energy_not_served_kwh,
+                report.energy_not_served_kwh
+            ));
+            let minutes: f64 = report
+                .consumers
+                .iter()
+                .map(|c| c.interruption_s / 60.0)
+                .sum();
+            assert!(
+                close(p2p.customer_hours_interrupted, minutes / 60.0),
+                "{name} run {run}"
+            );
+            assert!(alone.energy_not_served_kwh >= p2p.energy_not_served_kwh - 1e-9);
+            assert!(alone.customer_hours_interrupted >= p2p.customer_hours_interrupted - 1e-9);
             // Every transaction is an island's, submitted while it lived.
             let counted: u32 = report.operation.chain.iter().map(|c| c.2).sum();
             assert_eq!(counted as usize, report.transactions, "{name} run {run}");
