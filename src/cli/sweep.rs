@@ -261,6 +261,36 @@ fn table(s: &Summary) -> String {
         e.total_kwh,
         e.per_customer_per_event_kwh
     );
+    if let Some(a) = &s.against_no_sharing {
+        outln!(
+            out,
+            "against no sharing (same draws; consumers dark until the grid returns), per run:"
+        );
+        for (what, unit, spread) in [
+            (
+                "consumers' energy served gained",
+                "kWh",
+                &a.consumers_energy_gain_kwh,
+            ),
+            ("customer-hours avoided", "h", &a.customer_hours_avoided),
+            (
+                "prosumers' own load given up",
+                "kWh",
+                &a.prosumers_own_load_cost_kwh,
+            ),
+        ] {
+            outln!(
+                out,
+                "          {what}: mean {:.2} {unit} (95% CI {:.2} – {:.2}), p5 {:.2}  p50 {:.2}  p95 {:.2}",
+                spread.mean,
+                spread.ci95_low,
+                spread.ci95_high,
+                spread.p5,
+                spread.p50,
+                spread.p95
+            );
+        }
+    }
     out
 }
 

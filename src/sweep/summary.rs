@@ -64,6 +64,38 @@ pub struct RewardsCapped {
     pub total_inr: f64,
 }
 
+/// The distribution over runs of a per-run figure (its unit in the field that holds it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spread {
+    /// Runs with a value.
+    pub runs: u64,
+    /// Mean.
+    pub mean: f64,
+    /// 95 % confidence interval of the mean (normal approximation), lower end.
+    pub ci95_low: f64,
+    /// Upper end.
+    pub ci95_high: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// What sharing did against the no-sharing reference on the same draws (docs/model.md §11),
+/// per run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgainstNoSharing {
+    /// Consumers' energy served that no sharing would have left unserved, kWh.
+    pub consumers_energy_gain_kwh: Spread,
+    /// Consumers' customer-hours without supply avoided.
+    pub customer_hours_avoided: Spread,
+    /// Prosumers' own load left unserved beyond what no sharing leaves, kWh (what sharing cost
+    /// them: they shed their own load to export).
+    pub prosumers_own_load_cost_kwh: Spread,
+}
+
 /// A sweep's summary (`summary.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -90,6 +122,9 @@ pub struct Summary {
     pub reliability: Option<Indices>,
     /// Energy not served.
     pub energy_not_served: EnergyNotServed,
+    /// Against the no-sharing reference (`None` when the runs table has none: a sweep by an
+    /// older blackstart).
+    pub against_no_sharing: Option<AgainstNoSharing>,
 }
 
 /// Linear-interpolation percentile of sorted values (numpy's default), `q` in [0, 1].
@@ -125,6 +160,66 @@ fn duration_stats(mut values: Vec<f64>) -> Option<DurationStats> {
         p95_s: percentile(&values, 0.95),
         p99_s: percentile(&values, 0.99),
         max_s: values[values.len() - 1],
+    })
+}
+
+/// The spread of `values`; `None` when there is none.
+fn spread(mut values: Vec<f64>) -> Option<Spread> {
+    let stats = duration_stats(values.clone())?;
+    values.sort_by(f64::total_cmp);
+    Some(Spread {
+        runs: stats.runs,
+        mean: stats.mean_s,
+        ci95_low: stats.ci95_low_s,
+        ci95_high: stats.ci95_high_s,
+        p5: percentile(&values, 0.05),
+        p50: stats.p50_s,
+        p95: stats.p95_s,
+    })
+}
+
+/// Per run, the values of columns `a` and `b` (runs missing either left out); `None` without
+/// a column.
+fn paired(runs: &DataFrame, a: &str, b: &str) -> Option<Vec<(f64, f64)>> {
+    let (a, b) = (
+        runs.column(a).ok()?.f64().ok()?,
+        runs.column(b).ok()?.f64().ok()?,
+    );
+    Some(
+        a.iter()
+            .zip(b.iter())
+            .filter_map(|(a, b)| Some((a?, b?)))
+            .collect(),
+    )
+}
+
+/// Sharing against no sharing, run by run.
+fn against_no_sharing(runs: &DataFrame) -> Option<AgainstNoSharing> {
+    let per_run = |a: &str, b: &str, f: fn(f64, f64) -> f64| -> Option<Spread> {
+        spread(
+            paired(runs, a, b)?
+                .into_iter()
+                .map(|(a, b)| f(a, b))
+                .collect(),
+        )
+    };
+    Some(AgainstNoSharing {
+        consumers_energy_gain_kwh: per_run(
+            "no_sharing_energy_not_served_kwh",
+            "energy_not_served_kwh",
+            |alone, shared| alone - shared,
+        )?,
+        // `customer_minutes_interrupted` is in minutes.
+        customer_hours_avoided: per_run(
+            "no_sharing_customer_hours",
+            "customer_minutes_interrupted",
+            |alone_h, shared_min| alone_h - shared_min / 60.0,
+        )?,
+        prosumers_own_load_cost_kwh: per_run(
+            "prosumer_own_unserved_kwh",
+            "no_sharing_prosumer_own_unserved_kwh",
+            |shared, alone| shared - alone,
+        )?,
     })
 }
 
@@ -230,6 +325,7 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interru
             total_kwh: ens,
             per_customer_per_event_kwh: ens / (customers * n).max(1) as f64,
         },
+        against_no_sharing: against_no_sharing(runs),
     }
 }
 
@@ -283,6 +379,33 @@ mod tests {
         let r = s.reliability.unwrap();
         assert_eq!((r.customers_served, r.outage_events), (3, 3));
         assert_eq!(r.caidi_min, None);
+    }
+
+    #[test]
+    fn sharing_is_compared_with_no_sharing_run_by_run() {
+        let runs = DataFrame::new_infer_height(vec![
+            Column::new("energy_not_served_kwh".into(), [10.0, 0.0, 5.0]),
+            Column::new("no_sharing_energy_not_served_kwh".into(), [30.0, 20.0, 5.0]),
+            Column::new("customer_minutes_interrupted".into(), [60.0, 0.0, 120.0]),
+            Column::new("no_sharing_customer_hours".into(), [3.0, 2.0, 2.0]),
+            Column::new("prosumer_own_unserved_kwh".into(), [4.0, 1.0, 0.0]),
+            Column::new(
+                "no_sharing_prosumer_own_unserved_kwh".into(),
+                [1.0, 1.0, 0.0],
+            ),
+        ])
+        .unwrap();
+        let a = against_no_sharing(&runs).unwrap();
+        // Gains 20, 20, 0 kWh; hours avoided 2, 2, 0; prosumers' cost 3, 0, 0 kWh.
+        let g = &a.consumers_energy_gain_kwh;
+        assert_eq!((g.runs, g.p50, g.p5), (3, 20.0, 2.0));
+        assert!((g.mean - 40.0 / 3.0).abs() < 1e-12);
+        assert!(g.ci95_low < g.mean && g.mean < g.ci95_high);
+        assert_eq!(a.customer_hours_avoided.p50, 2.0);
+        assert!((a.prosumers_own_load_cost_kwh.p95 - 2.7).abs() < 1e-12);
+        // Without the reference's columns there is no comparison.
+        let older = runs.drop("no_sharing_customer_hours").unwrap();
+        assert_eq!(against_no_sharing(&older), None);
     }
 
     #[test]
