@@ -10,11 +10,12 @@
 //!    reading on chain shows the promised export, and is counted curtailed otherwise; one that
 //!    did not sits out the next [`REJOIN_AFTER_INTERVALS`] intervals' allocations — its
 //!    baseline export is still counted, no extra is asked of it — and may rejoin after;
-//! 3. the optimiser allocates interval k + 2 from the readings of k (a consumer's demand is its
-//!    last reading with consumption, so a consumer kept dark is planned at its last known
-//!    demand; a prosumer, DER or bank whose reading is missing is left out: no supply is
-//!    counted from it and its set-point is kept; a consumer whose reading is missing is
-//!    planned at its last known demand); the allocation is recorded on chain
+//! 3. the optimiser allocates interval k + 2 from the readings of k (a consumer is planned at
+//!    its last measured demand — its consumption over the seconds it was supplied, scaled to a
+//!    whole interval — times its registered load shape from then to k + 2, and never below its
+//!    reading on chain, so a consumer kept dark or whose reading is lost is planned all the
+//!    same; a prosumer, DER or bank whose reading is lost is left out: no supply is counted
+//!    from it and its set-point is kept); the allocation is recorded on chain
 //!    (`recordAllocation`, base k, delivery k + 2), and the relays and set-points that change
 //!    are commanded to take effect at the start of interval k + 2 — or at once when step 2
 //!    found a prosumer that did not deliver (eq. 14's re-allocation).
