@@ -1164,16 +1164,19 @@ impl Coordinator {
 
     /// Submits `call` for `island`; `prosumer` is who a settlement pays.
     async fn submit_for(&mut self, island: usize, call: Call, prosumer: Option<EntityIndex>) {
+        let pending = Pending {
+            island,
+            prosumer,
+            operation: None,
+        };
+        self.submit_pending(call, pending).await;
+    }
+
+    /// Submits `call`, keeping what its receipt will be for.
+    async fn submit_pending(&mut self, call: Call, pending: Pending) {
         let id = self.next_tx;
         self.next_tx += 1;
-        self.pending_tx.insert(
-            id,
-            Pending {
-                island,
-                prosumer,
-                operation: None,
-            },
-        );
+        self.pending_tx.insert(id, pending);
         self.to_chain.send(Transaction { id, call }).await;
     }
 

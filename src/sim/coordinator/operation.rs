@@ -578,19 +578,12 @@ impl Coordinator {
     }
 
     async fn submit_operation(&mut self, island: usize, call: Call, tx: OperationTx) {
-        let id = self.next_tx;
-        self.next_tx += 1;
-        self.pending_tx.insert(
-            id,
-            Pending {
-                island,
-                prosumer: None,
-                operation: Some(tx),
-            },
-        );
-        self.to_chain
-            .send(crate::ledger::Transaction { id, call })
-            .await;
+        let pending = Pending {
+            island,
+            prosumer: None,
+            operation: Some(tx),
+        };
+        self.submit_pending(call, pending).await;
     }
 }
 
