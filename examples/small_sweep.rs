@@ -33,6 +33,7 @@ fn sweep(out: PathBuf) -> Result<Summary, Box<dyn Error>> {
         out,
         resume: false,
         events: false,
+        gap_split: false,
         part_size: 1000,
     };
     // The progress callback gets (runs done, runs in the shard) after every run.

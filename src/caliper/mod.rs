@@ -227,15 +227,15 @@ fn run_within(
             message,
         })?;
         let length = round.length(workers);
-        if let (Some(n), RoundLength::TransactionsPerWorker(each)) = (round.tx_number, length) {
-            if each * u64::from(workers) != n {
-                notes.push(format!(
-                    "round `{}`: txNumber {n} over {workers} workers: {each} each, {} in all \
+        if let (Some(n), RoundLength::TransactionsPerWorker(each)) = (round.tx_number, length)
+            && each * u64::from(workers) != n
+        {
+            notes.push(format!(
+                "round `{}`: txNumber {n} over {workers} workers: {each} each, {} in all \
                      (Caliper's split)",
-                    round.label,
-                    each * u64::from(workers)
-                ));
-            }
+                round.label,
+                each * u64::from(workers)
+            ));
         }
         let mut chain = deployed.clone();
         let workload = workload::Workload::prepare(
@@ -245,17 +245,17 @@ fn run_within(
             &mut chain,
             &round.label,
         )?;
-        if let Some(assets) = round.workload.arguments.assets {
-            if assets > workload.pool_size() as u64 {
-                notes.push(format!(
-                    "round `{}`: assets {assets}, but scenario `{}` has {} entities {} can \
+        if let Some(assets) = round.workload.arguments.assets
+            && assets > workload.pool_size() as u64
+        {
+            notes.push(format!(
+                "round `{}`: assets {assets}, but scenario `{}` has {} entities {} can \
                      use: the transactions cycle over those",
-                    round.label,
-                    scenario.name,
-                    workload.pool_size(),
-                    function.name()
-                ));
-            }
+                round.label,
+                scenario.name,
+                workload.pool_size(),
+                function.name()
+            ));
         }
         let setup = driver::RoundSetup {
             index,

@@ -100,7 +100,9 @@ impl Workload {
 
     /// The `k`-th transaction of the round (0-based, over all workers).
     pub(super) fn call(&self, k: u64) -> Call {
-        let invalid = self.invalid_every.is_some_and(|n| (k + 1) % n == 0);
+        let invalid = self
+            .invalid_every
+            .is_some_and(|n| (k + 1).is_multiple_of(n));
         let e = &self.pool[(k % self.pool.len() as u64) as usize];
         match self.function {
             Function::FindEntities => Call::RegisterEntity {

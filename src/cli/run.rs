@@ -21,7 +21,7 @@ pub(super) fn run(
     }
     let recording = Recording { events: true };
     let report = simulator
-        .run(plan, recording)
+        .run_with_gap_split(&simulator.with_ideal_timing(), plan, recording)
         .map_err(anyhow::Error::from)?;
     if let Some(dir) = out {
         let reports = std::slice::from_ref(&report);
@@ -226,6 +226,8 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         p2p.prosumer_own_unserved_kwh,
         alone.prosumer_own_unserved_kwh
     );
+    bound_and_gap(&mut out, r);
+    resilience_curve(&mut out, r);
     outln!(out, "rewards settled     {:>10.2} INR", r.rewards_inr);
     if r.rewards_capped_inr > 0.0 {
         outln!(
@@ -249,4 +251,53 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         }
     }
     out
+}
+
+/// The islands' load served by peer-to-peer, no sharing, ideal timing and the bound, and the
+/// gap to the bound split into timing's and the allocation rule's costs (docs/model.md §11).
+fn bound_and_gap(out: &mut String, r: &RunReport) {
+    let refs = &r.references;
+    let demand_kwh = refs.peer_to_peer.demand_kwh;
+    if demand_kwh <= 0.0 {
+        return;
+    }
+    let share = |kwh: f64| 100.0 * kwh / demand_kwh;
+    outln!(
+        out,
+        "load served         of {demand_kwh:.1} kWh (consumers and prosumers' own, while islanded):"
+    );
+    let mut line =
+        |name: &str, kwh: f64| outln!(out, "  {name:<28}{kwh:>10.1} kWh  {:>5.1} %", share(kwh));
+    line("no sharing", refs.no_sharing.served_kwh);
+    line("peer-to-peer", refs.peer_to_peer.served_kwh);
+    if let Some(ideal) = &refs.ideal_timing {
+        line("peer-to-peer, ideal timing", ideal.served_kwh);
+    }
+    line("perfect-information bound", refs.bound.served_kwh);
+    let gap_kwh = refs.bound.served_kwh - refs.peer_to_peer.served_kwh;
+    match &refs.ideal_timing {
+        Some(ideal) => outln!(
+            out,
+            "  gap to the bound {gap_kwh:.1} kWh: timing (latency, chain, switching, back-off) {:.1} kWh, allocation rule {:.1} kWh",
+            ideal.served_kwh - refs.peer_to_peer.served_kwh,
+            refs.bound.served_kwh - ideal.served_kwh
+        ),
+        None => outln!(out, "  gap to the bound {gap_kwh:.1} kWh"),
+    }
+}
+
+/// The trapezoid metrics of the run's load-served curve (docs/model.md §10).
+fn resilience_curve(out: &mut String, r: &RunReport) {
+    let c = &r.resilience.curve;
+    let or_none =
+        |v: Option<f64>, unit: &str| v.map_or("none".into(), |v| format!("{v:.3} {unit}"));
+    outln!(
+        out,
+        "resilience curve    Λ {:.3} of the load, Φ {}, E {}, Π {}, area {:.3} h of the whole load",
+        c.lambda,
+        or_none(c.phi_per_h, "/h"),
+        or_none(c.e_h, "h"),
+        or_none(c.pi_per_h, "/h"),
+        c.area_h
+    );
 }

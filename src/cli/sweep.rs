@@ -5,7 +5,7 @@ use super::{Failure, Format, json};
 use blackstart::reliability::Indices;
 use blackstart::scenario::Scenario;
 use blackstart::sim::Simulator;
-use blackstart::sweep::{self, DurationStats, Shard, Summary, SweepOptions};
+use blackstart::sweep::{self, DurationStats, Shard, Spread, Summary, SweepOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -41,6 +41,10 @@ pub(super) struct Args {
     /// Also write the `events` table (large).
     #[arg(long)]
     pub events: bool,
+    /// Run every run a second time with ideal timing (no latency, instant chain, no back-off)
+    /// to split the gap to the perfect-information bound; doubles the sweep's time.
+    #[arg(long)]
+    pub gap_split: bool,
     /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -76,6 +80,7 @@ pub(super) fn run(
             .unwrap_or_else(|| super::default_out(&[], &scenario.name)),
         resume: args.resume,
         events: args.events,
+        gap_split: args.gap_split,
         part_size: args.part_size,
     };
     if options.runs == 0 {
@@ -279,19 +284,66 @@ fn table(s: &Summary) -> String {
                 &a.prosumers_own_load_cost_kwh,
             ),
         ] {
+            spread_line(&mut out, what, unit, spread);
+        }
+    }
+    if let Some(a) = &s.against_bound {
+        outln!(
+            out,
+            "load served (consumers and prosumers' own, while islanded) against the perfect-information bound, per run:"
+        );
+        let mut rows = vec![
+            ("peer-to-peer", "kWh", &a.served_kwh),
+            ("no sharing", "kWh", &a.no_sharing_served_kwh),
+            ("bound", "kWh", &a.bound_served_kwh),
+            ("gap to the bound", "kWh", &a.gap_kwh),
+            ("gap, share of the load", "", &a.gap_share),
+        ];
+        if let (Some(timing), Some(rule)) = (&a.timing_cost_kwh, &a.rule_cost_kwh) {
+            rows.push(("of the gap, timing's cost", "kWh", timing));
+            rows.push(("of the gap, the allocation rule's", "kWh", rule));
+        }
+        for (what, unit, spread) in rows {
+            spread_line(&mut out, what, unit, spread);
+        }
+        if a.timing_cost_kwh.is_none() {
             outln!(
                 out,
-                "          {what}: mean {:.2} {unit} (95% CI {:.2} – {:.2}), p5 {:.2}  p50 {:.2}  p95 {:.2}",
-                spread.mean,
-                spread.ci95_low,
-                spread.ci95_high,
-                spread.p5,
-                spread.p50,
-                spread.p95
+                "          (--gap-split splits the gap into timing's and the allocation rule's costs)"
             );
         }
     }
+    if let Some(c) = &s.resilience_curve {
+        outln!(out, "resilience curve (Panteli and Mancarella), per run:");
+        let optional = [
+            ("Φ fall rate", "/h", &c.phi_per_h),
+            ("E time degraded", "h", &c.e_h),
+            ("Π recovery rate", "/h", &c.pi_per_h),
+        ];
+        spread_line(&mut out, "Λ depth", "of the load", &c.lambda);
+        for (what, unit, spread) in optional {
+            if let Some(spread) = spread {
+                spread_line(&mut out, what, unit, spread);
+            }
+        }
+        spread_line(&mut out, "area", "h of the whole load", &c.area_h);
+    }
     out
+}
+
+/// One line of a per-run distribution: mean with its 95 % interval and percentiles.
+fn spread_line(out: &mut String, what: &str, unit: &str, spread: &Spread) {
+    outln!(
+        out,
+        "          {what}: mean {:.2} {unit} (95% CI {:.2} – {:.2}, {} runs), p5 {:.2}  p50 {:.2}  p95 {:.2}",
+        spread.mean,
+        spread.ci95_low,
+        spread.ci95_high,
+        spread.runs,
+        spread.p5,
+        spread.p50,
+        spread.p95
+    );
 }
 
 /// `a 3, b 1`, or why there are no counts.

@@ -22,6 +22,7 @@
 //! most `charge_kwh` and delivering at most `discharge_kwh` per interval.
 
 use super::battery::{Battery, BatteryError, BatteryParams};
+use super::bound::Storage;
 use super::settle::{self, Consumer, Der, Flow, IntervalAccount, Member, Prosumer, Role};
 use crate::entity::{EntityIndex, EntityTable, Profile};
 use crate::scenario::Scenario;
@@ -212,6 +213,24 @@ impl PlantMember {
         }
     }
 
+    /// Its battery as the perfect-information bound dispatches it ([`super::bound`]): its
+    /// parameters, its state of charge now, and whether it is refilled every interval.
+    pub fn storage(&self) -> Option<Storage> {
+        self.battery().map(|b| Storage {
+            params: *b.params(),
+            initial_soc_kwh: b.soc_kwh(),
+            refilled_each_interval: self.refill_kwh.is_some(),
+        })
+    }
+
+    /// A consumer's restoration priority (`None` for other members).
+    pub fn priority(&self) -> Option<u32> {
+        match &self.member.role {
+            Role::Consumer(c) => Some(c.priority),
+            _ => None,
+        }
+    }
+
     /// What its battery can deliver over a whole interval of `interval_s` s as it stands, kWh
     /// (`None`: no battery).
     pub fn battery_available_kwh(&self, interval_s: f64) -> Option<f64> {
@@ -373,6 +392,10 @@ impl IntervalRecord {
 /// references (docs/model.md §11) are compared.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct ServiceTotals {
+    /// Consumers' demand and prosumers' own load, kWh.
+    pub demand_kwh: f64,
+    /// Of it served: consumers' demand and prosumers' own load served behind their meters, kWh.
+    pub served_kwh: f64,
     /// Consumers' demand not served, kWh.
     pub energy_not_served_kwh: f64,
     /// Consumers' time without supply, customer-hours.
@@ -388,6 +411,8 @@ impl ServiceTotals {
         let mut t = ServiceTotals::default();
         for r in records {
             t.energy_not_served_kwh += r.account.shed_kwh();
+            t.demand_kwh += r.account.demand_kwh;
+            t.served_kwh += r.account.served_kwh;
             for m in &r.members {
                 match m.flow {
                     Flow::Consumer { .. } => {
@@ -398,7 +423,11 @@ impl ServiceTotals {
                         own_demand_kwh,
                         own_served_kwh,
                         ..
-                    } => t.prosumer_own_unserved_kwh += (own_demand_kwh - own_served_kwh).max(0.0),
+                    } => {
+                        t.demand_kwh += own_demand_kwh;
+                        t.served_kwh += own_served_kwh;
+                        t.prosumer_own_unserved_kwh += (own_demand_kwh - own_served_kwh).max(0.0)
+                    }
                     _ => {}
                 }
             }
@@ -660,6 +689,8 @@ pub struct PlantError {
 #[derive(Debug, Clone)]
 pub struct Islands {
     interval_s: f64,
+    /// Every entity as it stood when the run began (the bound's starting point).
+    initial: Vec<PlantMember>,
     settled_to_s: f64,
     islands: Vec<IslandPlant>,
     /// The island each entity is in now.
@@ -673,6 +704,10 @@ pub struct Islands {
     open: HashMap<EntityIndex, usize>,
     /// Where each (entity, interval)'s parts are among `records`.
     parts: HashMap<(EntityIndex, u64), Vec<(usize, usize)>>,
+    /// When members last went back to the grid, s.
+    last_reconnected_s: Option<f64>,
+    /// When the first island formed, s.
+    first_formed_s: Option<f64>,
 }
 
 impl Islands {
@@ -682,6 +717,7 @@ impl Islands {
     pub fn new(members: &[PlantMember], interval_s: f64, start_s: f64) -> Self {
         Islands {
             interval_s,
+            initial: members.to_vec(),
             settled_to_s: start_s,
             islands: Vec::new(),
             island_of: vec![None; members.len()],
@@ -690,6 +726,8 @@ impl Islands {
             interruptions: Vec::new(),
             open: HashMap::new(),
             parts: HashMap::new(),
+            last_reconnected_s: None,
+            first_formed_s: None,
         }
     }
 
@@ -773,6 +811,7 @@ impl Islands {
         source: &dyn InputSource,
     ) -> Result<(), PlantError> {
         self.advance_to(at_s, source)?;
+        self.first_formed_s.get_or_insert(at_s);
         let index = self.islands.len();
         let mut members = Vec::with_capacity(entities.len());
         for &e in entities {
@@ -832,6 +871,7 @@ impl Islands {
         source: &dyn InputSource,
     ) -> Result<(), PlantError> {
         self.advance_to(at_s, source)?;
+        self.last_reconnected_s = Some(at_s);
         for &e in entities {
             if let Some(at) = self.open.remove(&e) {
                 self.interruptions[at].to_s = Some(at_s);
@@ -847,6 +887,21 @@ impl Islands {
             }
         }
         Ok(())
+    }
+
+    /// When the first island formed, s (`None`: none has).
+    pub fn first_formed_s(&self) -> Option<f64> {
+        self.first_formed_s
+    }
+
+    /// When the grid took the last island back, s: `None` while an island stands (or none
+    /// ever went back).
+    pub fn grid_back_s(&self) -> Option<f64> {
+        self.islands
+            .iter()
+            .all(|i| i.members.is_empty())
+            .then_some(self.last_reconnected_s)
+            .flatten()
     }
 
     /// Whether `entity` is in an island now.
@@ -871,6 +926,11 @@ impl Islands {
             None => self.parked[entity as usize].as_ref(),
         }?;
         member.battery_available_kwh(self.interval_s)
+    }
+
+    /// Every entity as it stood when the run began, in table order.
+    pub fn initial_members(&self) -> &[PlantMember] {
+        &self.initial
     }
 
     /// Every island interval settled so far, in the order they closed.

@@ -16,8 +16,10 @@
 //!   controller's actuations at the instants relays carry them out, every interval settled
 //!   stretch by stretch into an [`island::IntervalRecord`].
 //! - [`repair`]: when each fault is repaired.
+//! - [`bound`]: the perfect-information bound over a run's islands, a linear program.
 
 pub mod battery;
+pub mod bound;
 pub mod island;
 pub mod profile;
 pub mod repair;

@@ -117,6 +117,7 @@ pub fn sweep(simulator: &Simulator, runs: u64, dir: &Path) -> Result<SweepResult
         out: dir.to_path_buf(),
         resume: false,
         events: false,
+        gap_split: false,
         part_size: 1000,
     };
     let summary = sweep::run(simulator, &options, &|_, _| {})?.summary;

@@ -585,10 +585,10 @@ fn check_profiles(s: &Scenario) -> Checked {
         within("location.longitude_deg", l.longitude_deg, 180.0)?;
         within("location.utc_offset_h", l.utc_offset_h, 14.0)?;
     }
-    if let Some(date) = &s.time.start_date {
-        if let Err(message) = start_date(date) {
-            fail("time.start_date", message)?;
-        }
+    if let Some(date) = &s.time.start_date
+        && let Err(message) = start_date(date)
+    {
+        fail("time.start_date", message)?;
     }
     if let Some(reference_s) = s.time.reference_at_s {
         non_negative("time.reference_at_s", reference_s)?;

@@ -32,6 +32,7 @@
 mod coordinator;
 #[cfg(test)]
 mod coordinator_tests;
+pub mod curve;
 mod fault;
 mod log;
 mod messages;
@@ -59,9 +60,10 @@ use crate::entity::EntityTable;
 use crate::grid::Topology;
 use crate::ledger::{self, ChainNode, NodeEnv};
 use crate::plant::battery::BatteryError;
+use crate::plant::bound::BoundError;
 use crate::plant::island::{PlantError, PlantMember};
 use crate::plant::profile::{ProfileError, Profiles};
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{Distribution, Mining, OptimiserTime, Scenario, ScenarioError};
 use coordinator::{Coordinator, CoordinatorConfig};
 use fault::FaultInjector;
 use meter::Meter;
@@ -99,6 +101,9 @@ pub enum SimError {
     /// The plant met an input it cannot settle.
     #[error(transparent)]
     Plant(#[from] PlantError),
+    /// The perfect-information bound could not be computed.
+    #[error(transparent)]
+    Bound(#[from] BoundError),
     /// The discrete-event engine stopped with an error.
     #[error("simulation engine: {0}")]
     Engine(String),
@@ -162,6 +167,49 @@ impl Simulator {
     /// The scenario simulated.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// The same scenario with ideal timing (docs/model.md §11): messages arrive at once and
+    /// are never lost, detection, optimisation and switching take no time, and the chain
+    /// includes every transaction as soon as it is sent. The physics, the repair and the
+    /// reconnection delay are unchanged; run it with [`RunPlan::with_ideal_timing`].
+    pub fn with_ideal_timing(&self) -> Simulator {
+        let mut ideal = self.clone();
+        let s = &mut ideal.scenario;
+        s.network.latency_s = Distribution::fixed(0.0);
+        s.network.loss_probability = 0.0;
+        s.timing.detection_delay_s = Distribution::fixed(0.0);
+        s.timing.switching_delay_s = Distribution::fixed(0.0);
+        s.timing.optimiser_time_s = OptimiserTime::Modelled(Distribution::fixed(0.0));
+        s.chain.mining = Mining::Instant;
+        s.chain.block_interval_s = None;
+        let times = &mut s.chain.service_time_s;
+        for t in [
+            &mut times.find_entities,
+            &mut times.power_data,
+            &mut times.power_balance,
+            &mut times.tariff_computation,
+            &mut times.optimisation_handler,
+        ] {
+            *t = Distribution::fixed(0.0);
+        }
+        s.monte_carlo.back_off_probability = 0.0;
+        ideal
+    }
+
+    /// Runs `plan`, then again on `ideal` ([`Simulator::with_ideal_timing`] of this simulator)
+    /// with ideal timing, and reports the second run's service as the first's
+    /// `references.ideal_timing`: the gap to the bound split into timing and allocation rule.
+    pub fn run_with_gap_split(
+        &self,
+        ideal: &Simulator,
+        plan: &RunPlan,
+        recording: Recording,
+    ) -> Result<RunReport, SimError> {
+        let mut report = self.run(plan, recording)?;
+        let ideal_run = ideal.run(&plan.with_ideal_timing(), Recording::default())?;
+        report.references.ideal_timing = Some(ideal_run.references.peer_to_peer);
+        Ok(report)
     }
 
     /// Simulates one run of `plan` until every island's story is complete (past the horizon if

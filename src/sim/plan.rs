@@ -47,6 +47,16 @@ pub struct RunPlan {
 }
 
 impl RunPlan {
+    /// The same run with ideal timing ([`super::Simulator::with_ideal_timing`]): the same
+    /// faults, repairs, weather and demand; no prosumer backs off and blocks follow at once.
+    pub fn with_ideal_timing(&self) -> RunPlan {
+        RunPlan {
+            back_off: Vec::new(),
+            block_interval_s: None,
+            ..self.clone()
+        }
+    }
+
     /// The scenario as written, seeded with `seed`: its faults at their times, factors of 1 and
     /// its `optimiser.back_off` prosumers backing off. `blackstart run` simulates this.
     pub fn nominal(scenario: &Scenario, seed: u64) -> Self {

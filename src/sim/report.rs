@@ -9,11 +9,13 @@
 //! presented as a finished restoration.
 
 use super::coordinator::{IslandRestoration, Phases, Stage};
+use super::curve::CurveMetrics;
 use super::log::LogEvent;
 use super::plan::RunPlan;
 use super::run_plant::PlantOutcome;
 use crate::entity::{EntityIndex, EntityTable, Profile};
 use crate::ledger::{Receipt, TransactionRecord, TransactionStatus};
+use crate::plant::bound::Dispatch;
 use crate::plant::island::{IntervalRecord, ServiceTotals};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -281,6 +283,10 @@ pub struct RunReport {
     /// order they closed.
     #[serde(skip)]
     pub intervals: Vec<IntervalRecord>,
+    /// What the perfect-information bound served in each of `intervals`, consumers' and
+    /// prosumers' own load, kWh.
+    #[serde(skip)]
+    pub bound_served_kwh: Vec<f64>,
 }
 
 impl RunReport {
@@ -343,6 +349,9 @@ impl RunReport {
             intervals,
             interruptions,
             no_sharing,
+            bound,
+            curve,
+            grid_back_s,
         } = plant;
         // Every interruption as the plant lived it; the first of each consumer is its
         // outage's, later ones are sheddings by an interval's allocation or by protection.
@@ -406,7 +415,8 @@ impl RunReport {
             .iter()
             .map(|f| f.at_s)
             .fold(f64::INFINITY, f64::min);
-        let resilience = Resilience::of(&consumers, entities, first_fault_s);
+        let mut resilience = Resilience::of(&consumers, entities, first_fault_s);
+        resilience.curve = CurveMetrics::of(&curve, first_fault_s, grid_back_s);
         let transaction_log: Vec<TransactionRecord> = receipts.iter().map(Into::into).collect();
         RunReport {
             seed: plan.seed,
@@ -451,8 +461,15 @@ impl RunReport {
             references: References {
                 peer_to_peer: ServiceTotals::of(&intervals),
                 no_sharing,
+                bound: BoundTotals::of(&bound),
+                ideal_timing: None,
             },
             intervals,
+            bound_served_kwh: bound
+                .steps
+                .iter()
+                .map(|s| s.consumers_served_kwh + s.prosumers_own_served_kwh)
+                .collect(),
         }
     }
 }
@@ -518,6 +535,33 @@ pub struct References {
     /// No sharing: cut-off consumers dark until the grid returns, prosumers supplying only
     /// themselves.
     pub no_sharing: ServiceTotals,
+    /// The perfect-information bound: the most any operator could have served.
+    pub bound: BoundTotals,
+    /// Peer-to-peer again with ideal timing (no latency, an instant chain, no back-off), when
+    /// the caller ran it ([`crate::sim::ideal_timing`]): what the timing cost.
+    pub ideal_timing: Option<ServiceTotals>,
+}
+
+/// What the perfect-information bound served (docs/model.md §11), kWh. It serves fractions of
+/// loads, so it has no customer-hours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct BoundTotals {
+    /// Consumers' demand and prosumers' own load, as [`ServiceTotals::demand_kwh`].
+    pub demand_kwh: f64,
+    /// Of it served (the bound on [`ServiceTotals::served_kwh`]).
+    pub served_kwh: f64,
+    /// Of it consumers' demand served.
+    pub consumers_served_kwh: f64,
+}
+
+impl BoundTotals {
+    fn of(d: &Dispatch) -> Self {
+        BoundTotals {
+            demand_kwh: d.demand_kwh(),
+            served_kwh: d.served_kwh(),
+            consumers_served_kwh: d.steps.iter().map(|s| s.consumers_served_kwh).sum(),
+        }
+    }
 }
 
 /// A run's resilience figures (docs/model.md §10), from its consumers' interruptions. The
@@ -537,6 +581,8 @@ pub struct Resilience {
     pub restored_90_s: Option<f64>,
     /// The same for all of them.
     pub restored_100_s: Option<f64>,
+    /// The trapezoid metrics of the load-served curve.
+    pub curve: CurveMetrics,
 }
 
 impl Resilience {
@@ -574,6 +620,7 @@ impl Resilience {
             restored_50_s: until(0.5),
             restored_90_s: until(0.9),
             restored_100_s: until(1.0),
+            curve: CurveMetrics::default(),
         }
     }
 }

@@ -4,8 +4,11 @@
 //! every entity's generation and consumption per interval, from the profiles and the run's
 //! Monte-Carlo factors — and keeps the first error the plant meets for the run to report.
 
+use super::SimError;
+use super::curve::{CurvePoint, curve};
 use crate::engine::seed::{Purpose, stream};
 use crate::entity::{EntityIndex, EntityTable, Profile};
+use crate::plant::bound::{Dispatch, DispatchProblem};
 use crate::plant::island::{
     Actuation, InputSource, Inputs, Interruption, IntervalRecord, Islands, MemberRecord,
     PlantError, PlantMember, ServiceTotals,
@@ -175,6 +178,12 @@ pub(super) struct PlantOutcome {
     pub interruptions: Vec<Interruption>,
     /// What the islands served with no sharing.
     pub no_sharing: ServiceTotals,
+    /// The perfect-information bound over the same islands.
+    pub bound: Dispatch,
+    /// The run's resilience curve.
+    pub curve: Vec<CurvePoint>,
+    /// When the grid took the last island back, s (`None`: not within the run).
+    pub grid_back_s: Option<f64>,
 }
 
 /// The plant of one run (module docs).
@@ -269,16 +278,29 @@ impl RunPlant {
     }
 
     /// The plant advanced to `until_s`: every island interval settled, every consumer's
-    /// interruption and the no-sharing reference, or the error that stopped the plant.
-    pub(super) fn finish(&self, until_s: f64) -> Result<PlantOutcome, PlantError> {
+    /// interruption, the no-sharing reference and the perfect-information bound, or the error
+    /// that stopped the plant or the bound.
+    pub(super) fn finish(&self, until_s: f64) -> Result<PlantOutcome, SimError> {
         self.apply_to_both(|islands, inputs| islands.advance_to(until_s, inputs));
         let state = self.state();
         match &state.error {
-            Some(e) => Err(e.clone()),
+            Some(e) => Err(e.clone().into()),
             None => Ok(PlantOutcome {
                 intervals: state.islands.records().to_vec(),
                 interruptions: state.islands.interruptions().to_vec(),
                 no_sharing: ServiceTotals::of(state.no_sharing.records()),
+                bound: DispatchProblem::of_run(
+                    state.islands.records(),
+                    state.islands.initial_members(),
+                )
+                .solve()?,
+                curve: curve(
+                    state.islands.records(),
+                    self.inputs.interval_s,
+                    state.islands.first_formed_s().unwrap_or(0.0),
+                    state.islands.grid_back_s(),
+                ),
+                grid_back_s: state.islands.grid_back_s(),
             }),
         }
     }

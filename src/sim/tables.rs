@@ -134,6 +134,25 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
             f(|r| r.references.no_sharing.prosumer_own_unserved_kwh),
         ),
         column(
+            "load_demand_kwh",
+            f(|r| r.references.peer_to_peer.demand_kwh),
+        ),
+        column(
+            "load_served_kwh",
+            f(|r| r.references.peer_to_peer.served_kwh),
+        ),
+        column(
+            "no_sharing_load_served_kwh",
+            f(|r| r.references.no_sharing.served_kwh),
+        ),
+        column(
+            "bound_load_served_kwh",
+            f(|r| r.references.bound.served_kwh),
+        ),
+        optional("ideal_timing_load_served_kwh", |r| {
+            r.references.ideal_timing.map(|t| t.served_kwh)
+        }),
+        column(
             "critical_load_hours_lost",
             f(|r| r.resilience.critical_load_hours_lost),
         ),
@@ -143,6 +162,11 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
         optional("restored_50_s", |r| r.resilience.restored_50_s),
         optional("restored_90_s", |r| r.resilience.restored_90_s),
         optional("restored_100_s", |r| r.resilience.restored_100_s),
+        column("resilience_lambda", f(|r| r.resilience.curve.lambda)),
+        optional("resilience_phi_per_h", |r| r.resilience.curve.phi_per_h),
+        optional("resilience_e_h", |r| r.resilience.curve.e_h),
+        optional("resilience_pi_per_h", |r| r.resilience.curve.pi_per_h),
+        column("resilience_area_h", f(|r| r.resilience.curve.area_h)),
         column("operating_rounds", u(|r| u64::from(r.operation.rounds))),
         column(
             "rejected_rounds",
@@ -375,6 +399,13 @@ pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
         column("island_s", f(&|i, _| i.island_s)),
         column("demand_kwh", f(&|i, _| i.account.demand_kwh)),
         column("served_kwh", f(&|i, _| i.account.served_kwh)),
+        column(
+            "bound_load_served_kwh",
+            reports
+                .iter()
+                .flat_map(|r| r.bound_served_kwh.iter().copied())
+                .collect::<Vec<f64>>(),
+        ),
         column(
             "shed_by_controller_kwh",
             f(&|i, _| i.account.shed_by_controller_kwh),

@@ -13,7 +13,8 @@ mod summary;
 
 pub use shard::{Shard, ShardError};
 pub use summary::{
-    CustomerRestoration, DurationStats, EnergyNotServed, Summary, interruption_records, summarise,
+    AgainstBound, AgainstNoSharing, CurveSpreads, CustomerRestoration, DurationStats,
+    EnergyNotServed, Spread, Summary, interruption_records, summarise,
 };
 
 use crate::io::{TEMPORARY_MARKER, write_atomic};
@@ -72,6 +73,9 @@ pub struct SweepOptions {
     pub resume: bool,
     /// Also write the `events` table.
     pub events: bool,
+    /// Also run every run again with ideal timing, splitting the gap to the bound
+    /// (docs/model.md §11); doubles the cost of a run.
+    pub gap_split: bool,
     /// Runs per Parquet part (the unit of resumption).
     pub part_size: u64,
 }
@@ -94,13 +98,17 @@ pub struct Manifest {
     /// recorded).
     #[serde(default)]
     pub events: Option<bool>,
+    /// Whether every run was also run with ideal timing (`None` in a manifest from before it
+    /// was recorded).
+    #[serde(default)]
+    pub gap_split: Option<bool>,
     /// blackstart version that wrote it.
     pub version: String,
 }
 
 impl Manifest {
     /// What differs between the sweep this manifest records and `other`, in the options that
-    /// shape the tables (scenario, runs, part size, shards, `--events`), each as
+    /// shape the tables (scenario, runs, part size, shards, `--events`, `--gap-split`), each as
     /// `<option> <value in this manifest> there, <value in other> now`;
     /// empty when the two sweeps can share a directory.
     fn differences(&self, other: &Manifest) -> Vec<String> {
@@ -137,6 +145,12 @@ impl Manifest {
                 self.events == other.events,
                 recorded(self.events.map(on_off)),
                 recorded(other.events.map(on_off)),
+            ),
+            (
+                "--gap-split",
+                self.gap_split == other.gap_split,
+                recorded(self.gap_split.map(on_off)),
+                recorded(other.gap_split.map(on_off)),
             ),
         ]
         .into_iter()
@@ -194,6 +208,7 @@ pub fn run(
         })?;
     let range = options.shard.runs(options.runs);
     let total = range.end - range.start;
+    let ideal = options.gap_split.then(|| simulator.with_ideal_timing());
     let done = std::sync::atomic::AtomicU64::new(0);
     let k = options.shard.index;
     let mut runs_parts = Vec::new();
@@ -226,9 +241,12 @@ pub fn run(
             part.clone()
                 .into_par_iter()
                 .map(|i| {
-                    let report = simulator
-                        .run(&RunPlan::sampled(scenario, i), recording)
-                        .map_err(|source| SweepError::Run { run: i, source });
+                    let plan = RunPlan::sampled(scenario, i);
+                    let report = match &ideal {
+                        Some(ideal) => simulator.run_with_gap_split(ideal, &plan, recording),
+                        None => simulator.run(&plan, recording),
+                    }
+                    .map_err(|source| SweepError::Run { run: i, source });
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     progress(n, total);
                     report
@@ -364,6 +382,7 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
         part_size: options.part_size,
         shards: Some(options.shard.count),
         events: Some(options.events),
+        gap_split: Some(options.gap_split),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let manifest_path = dir.join(MANIFEST);

@@ -96,6 +96,43 @@ pub struct AgainstNoSharing {
     pub prosumers_own_load_cost_kwh: Spread,
 }
 
+/// The islands' load served by peer-to-peer against the perfect-information bound on the same
+/// draws (docs/model.md §11), per run, kWh.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgainstBound {
+    /// Load served by peer-to-peer: consumers' demand and prosumers' own load.
+    pub served_kwh: Spread,
+    /// The bound's load served.
+    pub bound_served_kwh: Spread,
+    /// No sharing's load served.
+    pub no_sharing_served_kwh: Spread,
+    /// The gap, bound − peer-to-peer.
+    pub gap_kwh: Spread,
+    /// The gap as a share of the islands' load.
+    pub gap_share: Spread,
+    /// Of the gap, what timing cost (ideal timing − peer-to-peer); `None` unless the sweep ran
+    /// with `--gap-split`.
+    pub timing_cost_kwh: Option<Spread>,
+    /// Of the gap, what the allocation rule cost (bound − ideal timing); `None` unless the sweep
+    /// ran with `--gap-split`.
+    pub rule_cost_kwh: Option<Spread>,
+}
+
+/// The trapezoid metrics of the runs' resilience curves (docs/model.md §10), per run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurveSpreads {
+    /// Λ, the depth, share of the load.
+    pub lambda: Spread,
+    /// The area between full service and the curve, hours of the whole load.
+    pub area_h: Spread,
+    /// Φ, the fall rate, per hour, over the runs that have one.
+    pub phi_per_h: Option<Spread>,
+    /// E, the time degraded, hours, over the runs that have one.
+    pub e_h: Option<Spread>,
+    /// Π, the recovery rate, per hour, over the runs that have one.
+    pub pi_per_h: Option<Spread>,
+}
+
 /// A sweep's summary (`summary.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -125,6 +162,10 @@ pub struct Summary {
     /// Against the no-sharing reference (`None` when the runs table has none: a sweep by an
     /// older blackstart).
     pub against_no_sharing: Option<AgainstNoSharing>,
+    /// Against the perfect-information bound (`None` when the runs table has none).
+    pub against_bound: Option<AgainstBound>,
+    /// The resilience curves' metrics (`None` when the runs table has none).
+    pub resilience_curve: Option<CurveSpreads>,
 }
 
 /// Linear-interpolation percentile of sorted values (numpy's default), `q` in [0, 1].
@@ -195,14 +236,7 @@ fn paired(runs: &DataFrame, a: &str, b: &str) -> Option<Vec<(f64, f64)>> {
 
 /// Sharing against no sharing, run by run.
 fn against_no_sharing(runs: &DataFrame) -> Option<AgainstNoSharing> {
-    let per_run = |a: &str, b: &str, f: fn(f64, f64) -> f64| -> Option<Spread> {
-        spread(
-            paired(runs, a, b)?
-                .into_iter()
-                .map(|(a, b)| f(a, b))
-                .collect(),
-        )
-    };
+    let per_run = |a: &str, b: &str, f: fn(f64, f64) -> f64| spread_of(runs, a, b, f);
     Some(AgainstNoSharing {
         consumers_energy_gain_kwh: per_run(
             "no_sharing_energy_not_served_kwh",
@@ -220,6 +254,60 @@ fn against_no_sharing(runs: &DataFrame) -> Option<AgainstNoSharing> {
             "no_sharing_prosumer_own_unserved_kwh",
             |shared, alone| shared - alone,
         )?,
+    })
+}
+
+/// Per run, `f` of columns `a` and `b`, as a spread (runs missing either left out).
+fn spread_of(runs: &DataFrame, a: &str, b: &str, f: fn(f64, f64) -> f64) -> Option<Spread> {
+    spread(
+        paired(runs, a, b)?
+            .into_iter()
+            .map(|(a, b)| f(a, b))
+            .collect(),
+    )
+}
+
+/// Peer-to-peer against the bound, run by run.
+fn against_bound(runs: &DataFrame) -> Option<AgainstBound> {
+    let one = |name: &str| spread(floats(runs, name).into_iter().flatten().collect());
+    Some(AgainstBound {
+        served_kwh: one("load_served_kwh")?,
+        bound_served_kwh: one("bound_load_served_kwh")?,
+        no_sharing_served_kwh: one("no_sharing_load_served_kwh")?,
+        gap_kwh: spread_of(runs, "bound_load_served_kwh", "load_served_kwh", |b, p| {
+            b - p
+        })?,
+        gap_share: spread(
+            paired(runs, "bound_load_served_kwh", "load_served_kwh")?
+                .into_iter()
+                .zip(floats(runs, "load_demand_kwh"))
+                .filter_map(|((b, p), d)| Some((b - p) / d.filter(|d| *d > 0.0)?))
+                .collect(),
+        )?,
+        timing_cost_kwh: spread_of(
+            runs,
+            "ideal_timing_load_served_kwh",
+            "load_served_kwh",
+            |i, p| i - p,
+        ),
+        rule_cost_kwh: spread_of(
+            runs,
+            "bound_load_served_kwh",
+            "ideal_timing_load_served_kwh",
+            |b, i| b - i,
+        ),
+    })
+}
+
+/// The resilience curves' metrics over the runs.
+fn resilience_curve(runs: &DataFrame) -> Option<CurveSpreads> {
+    let one = |name: &str| spread(floats(runs, name).into_iter().flatten().collect());
+    Some(CurveSpreads {
+        lambda: one("resilience_lambda")?,
+        area_h: one("resilience_area_h")?,
+        phi_per_h: one("resilience_phi_per_h"),
+        e_h: one("resilience_e_h"),
+        pi_per_h: one("resilience_pi_per_h"),
     })
 }
 
@@ -326,6 +414,8 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interru
             per_customer_per_event_kwh: ens / (customers * n).max(1) as f64,
         },
         against_no_sharing: against_no_sharing(runs),
+        against_bound: against_bound(runs),
+        resilience_curve: resilience_curve(runs),
     }
 }
 

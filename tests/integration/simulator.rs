@@ -490,3 +490,81 @@ fn every_interval_of_sampled_runs_balances_and_batteries_stay_in_bounds() {
         }
     }
 }
+
+/// The perfect-information bound (docs/model.md §11) is never beaten by what a run served —
+/// peer-to-peer or no sharing — and never exceeds the islands' demand, over sampled runs.
+#[test]
+fn the_bound_is_never_below_what_a_run_served_nor_above_demand() {
+    for (name, runs) in [
+        ("campus13.yaml", 30),
+        ("campus13-night.yaml", 4),
+        ("household-der.yaml", 10),
+    ] {
+        let scenario = bundled(name);
+        let simulator = Simulator::new(&scenario).unwrap();
+        let highest = scenario
+            .entities
+            .consumers
+            .iter()
+            .map(|c| c.priority)
+            .max()
+            .unwrap_or(0);
+        for run in 0..runs {
+            let report = simulator
+                .run(&RunPlan::sampled(&scenario, run), Recording::default())
+                .unwrap();
+            let r = &report.references;
+            let at = format!("{name} run {run}: {r:?}");
+            // The tie-break may trade at most 1e-6 × highest priority × demand; the solver's
+            // tolerance 1e-9 relative.
+            let slack = (1e-6 * f64::from(highest) + 1e-8) * r.bound.demand_kwh.max(1.0);
+            assert!(close(r.bound.demand_kwh, r.peer_to_peer.demand_kwh), "{at}");
+            assert!(
+                r.bound.served_kwh + slack >= r.peer_to_peer.served_kwh,
+                "{at}"
+            );
+            assert!(
+                r.bound.served_kwh + slack >= r.no_sharing.served_kwh,
+                "{at}"
+            );
+            assert!(r.bound.served_kwh <= r.bound.demand_kwh + slack, "{at}");
+            assert!(
+                r.peer_to_peer.served_kwh <= r.peer_to_peer.demand_kwh + 1e-9,
+                "{at}"
+            );
+            let by_interval: f64 = report.bound_served_kwh.iter().sum();
+            assert!(close(by_interval, r.bound.served_kwh), "{at}");
+        }
+    }
+}
+
+/// With ideal timing (no latency, an instant chain, nobody backing off), an outage of one
+/// meter interval at noon on campus13 is restored at its first instant and the island serves
+/// every load: peer-to-peer equals the perfect-information bound.
+#[test]
+fn with_ideal_timing_a_one_interval_outage_serves_what_the_bound_serves() {
+    let scenario = bundled("campus13.yaml");
+    let simulator = Simulator::new(&scenario).unwrap();
+    let mut plan = RunPlan::nominal(&scenario, scenario.seed);
+    // Noon is the start of meter interval 48; repaired and reconnected at its end.
+    for f in &mut plan.faults {
+        assert_eq!(f.at_s, 43_200.0);
+        f.repaired_at_s = f.at_s + 900.0;
+    }
+    plan.resync_delay_s = 0.0;
+    let ideal = simulator.with_ideal_timing();
+    let report = ideal
+        .run(&plan.with_ideal_timing(), Recording::default())
+        .unwrap();
+    assert_eq!(report.intervals.len(), 1, "{:?}", report.intervals);
+    let r = &report.references;
+    assert!(r.peer_to_peer.demand_kwh > 1000.0, "{r:?}");
+    assert!(
+        (r.bound.served_kwh - r.peer_to_peer.served_kwh).abs() <= 1e-6 * r.bound.demand_kwh,
+        "{r:?}"
+    );
+    // With the scenario's own timing the restoration takes its time, and the bound shows it.
+    let real = simulator.run(&plan, Recording::default()).unwrap();
+    assert!(real.references.peer_to_peer.served_kwh < r.peer_to_peer.served_kwh - 1.0);
+    assert!(close(real.references.bound.served_kwh, r.bound.served_kwh));
+}
