@@ -313,20 +313,31 @@ fn table(s: &Summary) -> String {
             );
         }
     }
-    if let Some(c) = &s.resilience_curve {
-        outln!(out, "resilience curve (Panteli and Mancarella), per run:");
-        let optional = [
-            ("Φ fall rate", "/h", &c.phi_per_h),
-            ("E time degraded", "h", &c.e_h),
-            ("Π recovery rate", "/h", &c.pi_per_h),
+    if let Some(c) = &s.resilience {
+        outln!(
+            out,
+            "resilience, per run (times from the fault; the curve's metrics after Panteli and Mancarella):"
+        );
+        let rows = [
+            ("energy not served", "kWh", Some(&c.energy_not_served_kwh)),
+            ("customer-hours", "h", Some(&c.customer_hours)),
+            ("critical-load hours lost", "h", Some(&c.critical_load_hours_lost)),
+            ("first critical-load loss", "s", c.first_critical_loss_s.as_ref()),
+            ("50 % restored", "s", c.restored_50_s.as_ref()),
+            ("90 % restored", "s", c.restored_90_s.as_ref()),
+            ("100 % restored", "s", c.restored_100_s.as_ref()),
+            ("Λ depth", "of the load", Some(&c.lambda)),
+            ("Φ fall rate", "/h", c.phi_per_h.as_ref()),
+            ("E time degraded", "h", c.e_h.as_ref()),
+            ("Π recovery rate", "/h", c.pi_per_h.as_ref()),
+            ("area", "h of the whole load", Some(&c.area_h)),
         ];
-        spread_line(&mut out, "Λ depth", "of the load", &c.lambda);
-        for (what, unit, spread) in optional {
-            if let Some(spread) = spread {
-                spread_line(&mut out, what, unit, spread);
+        for (what, unit, spread) in rows {
+            match spread {
+                Some(spread) => spread_line(&mut out, what, unit, spread),
+                None => outln!(out, "          {what}: in no run"),
             }
         }
-        spread_line(&mut out, "area", "h of the whole load", &c.area_h);
     }
     out
 }

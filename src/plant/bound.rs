@@ -316,6 +316,63 @@ impl DispatchProblem {
     /// Solves the program (module docs).
     pub fn solve(&self) -> Result<Dispatch, BoundError> {
         self.check()?;
+        let mut steps = vec![StepServed::default(); self.steps.len()];
+        let mut objective_kwh = 0.0;
+        for part in self.independent_parts() {
+            objective_kwh += self.solve_part(&part, &mut steps)?;
+        }
+        Ok(Dispatch {
+            steps,
+            objective_kwh,
+        })
+    }
+
+    /// Whether `u` is a battery that carries its state from step to step.
+    fn carries_state(&self, u: &StorageUse) -> bool {
+        !self.storages[u.storage].refilled_each_interval
+    }
+
+    /// The steps in groups that share no battery with state — independent programs, solved
+    /// one by one (smaller programs: islands apart, intervals with nothing stored) — each in
+    /// time order.
+    fn independent_parts(&self) -> Vec<Vec<usize>> {
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let mut parent: Vec<usize> = (0..self.steps.len()).collect();
+        let mut first_use: Vec<Option<usize>> = vec![None; self.storages.len()];
+        for (i, step) in self.steps.iter().enumerate() {
+            let uses = step.prosumers.iter().filter_map(|p| p.storage.as_ref());
+            for u in uses.chain(&step.banks).filter(|u| self.carries_state(u)) {
+                match first_use[u.storage] {
+                    None => first_use[u.storage] = Some(i),
+                    Some(j) => {
+                        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                        parent[a.max(b)] = a.min(b);
+                    }
+                }
+            }
+        }
+        let mut part_of_root: HashMap<usize, usize> = HashMap::new();
+        let mut parts: Vec<Vec<usize>> = Vec::new();
+        for i in 0..self.steps.len() {
+            let r = root(&mut parent, i);
+            let at = *part_of_root.entry(r).or_insert_with(|| {
+                parts.push(Vec::new());
+                parts.len() - 1
+            });
+            parts[at].push(i);
+        }
+        parts
+    }
+
+    /// Solves the program of the steps `part` (time order), writes what each served into
+    /// `out`, and returns the part's objective.
+    fn solve_part(&self, part: &[usize], out: &mut [StepServed]) -> Result<f64, BoundError> {
         let mut lp = Problem::new(OptimizationDirection::Maximize);
         let mut soc: Vec<Soc> = self
             .storages
@@ -325,8 +382,9 @@ impl DispatchProblem {
                 Soc::Known(s.initial_soc_kwh.clamp(p.reserve_kwh(), p.capacity_kwh))
             })
             .collect();
-        let mut served = Vec::with_capacity(self.steps.len());
-        for step in &self.steps {
+        let mut served = Vec::with_capacity(part.len());
+        for &i in part {
+            let step = &self.steps[i];
             let mut bus = Vec::new();
             let mut consumers = Vec::new();
             for &(priority, demand_kwh) in &step.consumers {
@@ -345,9 +403,7 @@ impl DispatchProblem {
             // exactly the choices of the sum. Only batteries with state need their own rows.
             let (mut pooled_kwh, mut pooled_own_kwh) = (0.0, 0.0);
             for p in &step.prosumers {
-                let stateful = p
-                    .storage
-                    .filter(|u| !self.storages[u.storage].refilled_each_interval);
+                let stateful = p.storage.filter(|u| self.carries_state(u));
                 let Some(u) = stateful else {
                     let supply_kwh = p.generation_kwh
                         + p.storage.map_or(0.0, |u| {
@@ -403,7 +459,7 @@ impl DispatchProblem {
             if !bus.is_empty() {
                 lp.add_constraint(bus, ComparisonOp::Eq, 0.0);
             }
-            served.push((consumers, own));
+            served.push((i, consumers, own));
         }
         let solution = match lp.solve() {
             Ok(microlp::SolveOutcome::Solution(s)) => s,
@@ -412,21 +468,16 @@ impl DispatchProblem {
             }
             Err(e) => return Err(BoundError::Solver(e.to_string())),
         };
-        let steps = self
-            .steps
-            .iter()
-            .zip(&served)
-            .map(|(step, (consumers, own))| StepServed {
+        for (i, consumers, own) in served {
+            let step = &self.steps[i];
+            out[i] = StepServed {
                 demand_kwh: step.consumers.iter().map(|c| c.1).sum(),
                 consumers_served_kwh: consumers.iter().map(|&v| solution.var_value(v)).sum(),
                 prosumers_own_demand_kwh: step.prosumers.iter().map(|p| p.own_demand_kwh).sum(),
                 prosumers_own_served_kwh: own.iter().map(|&v| solution.var_value(v)).sum(),
-            })
-            .collect();
-        Ok(Dispatch {
-            steps,
-            objective_kwh: solution.objective(),
-        })
+            };
+        }
+        Ok(solution.objective())
     }
 }
 

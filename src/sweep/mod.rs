@@ -13,8 +13,8 @@ mod summary;
 
 pub use shard::{Shard, ShardError};
 pub use summary::{
-    AgainstBound, AgainstNoSharing, CurveSpreads, CustomerRestoration, DurationStats,
-    EnergyNotServed, Spread, Summary, interruption_records, summarise,
+    AgainstBound, AgainstNoSharing, CustomerRestoration, DurationStats, EnergyNotServed,
+    ResilienceSpreads, Spread, Summary, interruption_records, summarise,
 };
 
 use crate::io::{TEMPORARY_MARKER, write_atomic};

@@ -118,10 +118,25 @@ pub struct AgainstBound {
     pub rule_cost_kwh: Option<Spread>,
 }
 
-/// The trapezoid metrics of the runs' resilience curves (docs/model.md §10), per run.
+/// The runs' resilience figures (docs/model.md §10), each as a distribution over runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CurveSpreads {
-    /// Λ, the depth, share of the load.
+pub struct ResilienceSpreads {
+    /// Consumers' energy not served, kWh.
+    pub energy_not_served_kwh: Spread,
+    /// Consumers' time without supply, customer-hours.
+    pub customer_hours: Spread,
+    /// Critical consumers' hours without supply.
+    pub critical_load_hours_lost: Spread,
+    /// From the fault to the first loss of critical load, s, over the runs that had one.
+    pub first_critical_loss_s: Option<Spread>,
+    /// From the fault to half the cut-off consumers supplied again, s, over the runs where it
+    /// happened.
+    pub restored_50_s: Option<Spread>,
+    /// The same for 90 % of them.
+    pub restored_90_s: Option<Spread>,
+    /// The same for all of them.
+    pub restored_100_s: Option<Spread>,
+    /// Λ, the depth of the curve, share of the load.
     pub lambda: Spread,
     /// The area between full service and the curve, hours of the whole load.
     pub area_h: Spread,
@@ -164,8 +179,8 @@ pub struct Summary {
     pub against_no_sharing: Option<AgainstNoSharing>,
     /// Against the perfect-information bound (`None` when the runs table has none).
     pub against_bound: Option<AgainstBound>,
-    /// The resilience curves' metrics (`None` when the runs table has none).
-    pub resilience_curve: Option<CurveSpreads>,
+    /// The runs' resilience figures and curves' metrics (`None` when the runs table has none).
+    pub resilience: Option<ResilienceSpreads>,
 }
 
 /// Linear-interpolation percentile of sorted values (numpy's default), `q` in [0, 1].
@@ -299,10 +314,24 @@ fn against_bound(runs: &DataFrame) -> Option<AgainstBound> {
     })
 }
 
-/// The resilience curves' metrics over the runs.
-fn resilience_curve(runs: &DataFrame) -> Option<CurveSpreads> {
+/// The runs' resilience figures.
+fn resilience(runs: &DataFrame) -> Option<ResilienceSpreads> {
     let one = |name: &str| spread(floats(runs, name).into_iter().flatten().collect());
-    Some(CurveSpreads {
+    Some(ResilienceSpreads {
+        energy_not_served_kwh: one("energy_not_served_kwh")?,
+        // `customer_minutes_interrupted` is in minutes.
+        customer_hours: spread(
+            floats(runs, "customer_minutes_interrupted")
+                .into_iter()
+                .flatten()
+                .map(|m| m / 60.0)
+                .collect(),
+        )?,
+        critical_load_hours_lost: one("critical_load_hours_lost")?,
+        first_critical_loss_s: one("first_critical_loss_s"),
+        restored_50_s: one("restored_50_s"),
+        restored_90_s: one("restored_90_s"),
+        restored_100_s: one("restored_100_s"),
         lambda: one("resilience_lambda")?,
         area_h: one("resilience_area_h")?,
         phi_per_h: one("resilience_phi_per_h"),
@@ -415,7 +444,7 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interru
         },
         against_no_sharing: against_no_sharing(runs),
         against_bound: against_bound(runs),
-        resilience_curve: resilience_curve(runs),
+        resilience: resilience(runs),
     }
 }
 
@@ -496,6 +525,29 @@ mod tests {
         // Without the reference's columns there is no comparison.
         let older = runs.drop("no_sharing_customer_hours").unwrap();
         assert_eq!(against_no_sharing(&older), None);
+    }
+
+    #[test]
+    fn the_gap_to_the_bound_and_its_split_are_per_run() {
+        let ideal: Vec<Option<f64>> = vec![Some(95.0), Some(40.0), None];
+        let runs = DataFrame::new_infer_height(vec![
+            Column::new("load_demand_kwh".into(), [100.0, 50.0, 10.0]),
+            Column::new("load_served_kwh".into(), [90.0, 45.0, 10.0]),
+            Column::new("no_sharing_load_served_kwh".into(), [50.0, 20.0, 5.0]),
+            Column::new("bound_load_served_kwh".into(), [100.0, 45.0, 10.0]),
+            Column::new("ideal_timing_load_served_kwh".into(), ideal),
+        ])
+        .unwrap();
+        let a = against_bound(&runs).unwrap();
+        // Gaps 10, 0, 0 kWh; shares 0.1, 0, 0.
+        assert_eq!((a.gap_kwh.runs, a.gap_kwh.p50), (3, 0.0));
+        assert!((a.gap_kwh.mean - 10.0 / 3.0).abs() < 1e-12);
+        assert!((a.gap_share.p95 - 0.09).abs() < 1e-12);
+        // Split on the two runs with ideal timing: timing 5, −5; the rule 5, 5.
+        let (timing, rule) = (a.timing_cost_kwh.unwrap(), a.rule_cost_kwh.unwrap());
+        assert_eq!((timing.runs, timing.mean, rule.mean), (2, 0.0, 5.0));
+        let without = runs.drop("ideal_timing_load_served_kwh").unwrap();
+        assert_eq!(against_bound(&without).unwrap().timing_cost_kwh, None);
     }
 
     #[test]

@@ -177,3 +177,40 @@ fn inputs_out_of_their_domain_are_named() {
     let e = problem.solve().unwrap_err().to_string();
     assert!(e.contains("battery 2") && e.contains("there are 0"), "{e}");
 }
+
+#[test]
+fn steps_that_share_no_battery_are_solved_apart_and_empty_ones_serve_nothing() {
+    // Two islands of the a_lossy_bank test's hours, each with its own bank, interleaved in
+    // time, and an empty step: three independent parts with the same optimum as each alone.
+    let bank = |storage| StorageUse {
+        storage,
+        span_s: 3600.0,
+    };
+    let storage = Storage {
+        params: battery(10.0, 100.0, 0.81, 0.2),
+        initial_soc_kwh: 2.0,
+        refilled_each_interval: false,
+    };
+    let noon = |b| Step {
+        consumers: vec![(1, 4.0)],
+        der_generation_kwh: 10.0,
+        banks: vec![bank(b)],
+        ..Step::default()
+    };
+    let evening = |b| Step {
+        consumers: vec![(1, 6.0)],
+        banks: vec![bank(b)],
+        ..Step::default()
+    };
+    let problem = DispatchProblem {
+        storages: vec![storage.clone(), storage],
+        steps: vec![noon(0), noon(1), Step::default(), evening(0), evening(1)],
+    };
+    assert_eq!(
+        problem.independent_parts(),
+        vec![vec![0, 3], vec![1, 4], vec![2]]
+    );
+    let d = problem.solve().unwrap();
+    assert!(close(d.served_kwh(), 2.0 * 8.86), "{d:?}");
+    assert_eq!(d.steps[2], StepServed::default());
+}
