@@ -100,18 +100,23 @@ impl RunPlan {
         let mut plan = RunPlan::nominal(scenario, seed);
         plan.run_index = run_index;
         if !mc.fault_sets.is_empty() {
-            // Weights are relative: scaled by the largest, they sum to a finite number
-            // however large they are (each is finite and > 0).
-            let largest = mc.fault_sets.iter().map(|s| s.weight).fold(0.0, f64::max);
-            let total: f64 = mc.fault_sets.iter().map(|s| s.weight / largest).sum();
+            // Drawn in proportion to the sets' rates when they have them (docs/model.md §10),
+            // else to their weights. Either is relative: scaled by the largest, they sum to a
+            // finite number however large they are (each is finite, >= 0, one > 0).
+            let weights: Vec<f64> = scenario
+                .event_rates_per_year()
+                .unwrap_or_else(|| mc.fault_sets.iter().map(|s| s.weight).collect());
+            let largest = weights.iter().copied().fold(0.0, f64::max);
+            let total: f64 = weights.iter().map(|w| w / largest).sum();
             let mut pick = rng.random_range(0.0..total);
-            let chosen = mc
-                .fault_sets
+            let chosen = weights
                 .iter()
-                .position(|s| {
-                    pick -= s.weight / largest;
+                .position(|w| {
+                    pick -= w / largest;
                     pick < 0.0
                 })
+                // Rounding can leave `pick` at 0 past the end: the last set that can occur.
+                .or_else(|| weights.iter().rposition(|&w| w > 0.0))
                 .unwrap_or(mc.fault_sets.len() - 1);
             let at_s = scenario.time.outage_at_s;
             plan.faults = mc.fault_sets[chosen]
@@ -157,5 +162,56 @@ impl RunPlan {
         }
         // The faults are final: draw their repairs again for the lines and times drawn.
         plan.with_repairs(scenario)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn campus13_with(monte_carlo: &str) -> Scenario {
+        let base = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campus13-annual.yaml");
+        crate::scenario::parse_str(
+            &format!("extends: {base}\nmonte_carlo: {monte_carlo}\n"),
+            "t.yaml",
+        )
+        .unwrap()
+    }
+
+    /// Sets with rates are drawn as sets with weights in the same proportions are (here
+    /// exactly: 1.5 / 1.5 and 0.5 / 1.5 round as 3 / 3 and 1 / 3 do): on the same stream, by
+    /// the same rule. So a scenario without rates draws exactly as it always has,
+    /// and rates change only which set a run draws.
+    #[test]
+    fn rates_draw_like_weights_of_the_same_proportions() {
+        let weighted = campus13_with(
+            "{fault_sets: [{lines: [[3, 4], [6, 7]], weight: 3}, {lines: [[3, 4]], weight: 1}]}",
+        );
+        let rated = campus13_with(
+            "{fault_sets: [{lines: [[3, 4], [6, 7]], rate_per_year: 1.5}, \
+             {lines: [[3, 4]], rate_per_year: 0.5}]}",
+        );
+        let mut drawn = [0u32; 2];
+        for i in 0..2000 {
+            let (w, r) = (
+                RunPlan::sampled(&weighted, i),
+                RunPlan::sampled(&rated, i),
+            );
+            assert_eq!(w, r, "run {i}");
+            drawn[r.fault_set.unwrap()] += 1;
+        }
+        // 3 : 1, within a few standard deviations (√(2000 · 0.75 · 0.25) ≈ 19).
+        assert!((1400..1600).contains(&drawn[0]), "{drawn:?}");
+    }
+
+    #[test]
+    fn a_class_of_rate_zero_is_never_drawn() {
+        let s = campus13_with(
+            "{fault_sets: [{lines: [[3, 4]], rate_per_year: 0}, \
+             {lines: [[3, 4], [6, 7]], rate_per_year: 0.2}, {lines: [[6, 7]], rate_per_year: 0}]}",
+        );
+        for i in 0..500 {
+            assert_eq!(RunPlan::sampled(&s, i).fault_set, Some(1), "run {i}");
+        }
     }
 }
