@@ -175,6 +175,9 @@ pub(super) struct PlantOutcome {
     pub interruptions: Vec<Interruption>,
     /// What the islands served with no sharing.
     pub no_sharing: ServiceTotals,
+    /// Every consumer's interruptions with no sharing: dark from its island's formation to
+    /// its reconnection.
+    pub no_sharing_interruptions: Vec<Interruption>,
 }
 
 /// The plant of one run (module docs).
@@ -279,6 +282,7 @@ impl RunPlant {
                 intervals: state.islands.records().to_vec(),
                 interruptions: state.islands.interruptions().to_vec(),
                 no_sharing: ServiceTotals::of(state.no_sharing.records()),
+                no_sharing_interruptions: state.no_sharing.interruptions().to_vec(),
             }),
         }
     }
