@@ -386,7 +386,10 @@ fn annual(out: &mut String, a: &AnnualReliability) {
         )
     };
     let optional = |e: Option<&Estimate>, digits: usize| {
-        e.map_or_else(|| "– (no sustained interruption)".into(), |e| estimate(e, digits))
+        e.map_or_else(
+            || "– (no sustained interruption)".into(),
+            |e| estimate(e, digits),
+        )
     };
     let p = &a.peer_to_peer;
     let n = a.no_sharing.as_ref();
@@ -440,14 +443,21 @@ fn annual(out: &mut String, a: &AnnualReliability) {
     let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
     outln!(
         out,
-        "          {:<36}{:<width$}  {}",
+        "          {:<40}{:<width$}  {}",
         "index (95% CI)",
         "peer-to-peer",
         "no sharing"
     );
     for (name, shared, alone) in rows {
-        outln!(out, "          {name:<36}{shared:<width$}  {alone}");
+        outln!(out, "          {name:<40}{shared:<width$}  {alone}");
     }
+    outln!(
+        out,
+        "          {:<40}{:<width$}  {}",
+        "censored interruptions (lower bounds)",
+        p.censored_interruptions,
+        n.map_or_else(none, |n| n.censored_interruptions.to_string())
+    );
     outln!(
         out,
         "          (SAIFI, SAIDI, MAIFI_E: normal approximation over runs; CAIDI: delta method; CEMI, CELID: {} simulated years, bootstrap over runs of {} × {} years)",

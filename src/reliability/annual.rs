@@ -200,7 +200,16 @@ pub fn of_sweep(
     let customers_served = super::customers_served(scenario);
     let sampling = Sampling::standard(scenario.seed);
     let config = &scenario.reliability;
-    let of = |records| indices(customers_served, events_per_year, &events, records, config, sampling);
+    let of = |records| {
+        indices(
+            customers_served,
+            events_per_year,
+            &events,
+            records,
+            config,
+            sampling,
+        )
+    };
     Some(AnnualReliability {
         basis: PER_YEAR,
         customers_served,
@@ -536,7 +545,11 @@ mod tests {
         close(x.cemi_per_year[1].share.value, cemi_1, 0.002);
         let celid = x.celid_per_year[0];
         close(celid.single.value, 1.0 - e1, 0.003);
-        close(celid.total.value, ((1.0 - 1.3 * e4) + (1.0 - e1)) / 2.0, 0.003);
+        close(
+            celid.total.value,
+            ((1.0 - 1.3 * e4) + (1.0 - e1)) / 2.0,
+            0.003,
+        );
         for e in [
             x.cemi_per_year[0].share,
             x.cemi_per_year[1].share,

@@ -967,7 +967,8 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
 /// proportion to them).
 fn check_event_rates(s: &Scenario) -> Checked {
     let sets = &s.monte_carlo.fault_sets;
-    let rated = |set: &super::FaultSet| set.rate_per_year.is_some() || set.rate_per_km_year.is_some();
+    let rated =
+        |set: &super::FaultSet| set.rate_per_year.is_some() || set.rate_per_km_year.is_some();
     let Some(first_rated) = sets.iter().position(rated) else {
         return Ok(());
     };
@@ -1289,7 +1290,10 @@ mod tests {
 
     /// campus13-annual with `monte_carlo` (and, if given, more YAML) replaced.
     fn annual(overrides: &str) -> Result<crate::scenario::Scenario, String> {
-        let base = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campus13-annual.yaml");
+        let base = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13-annual.yaml"
+        );
         parse_str(&format!("extends: {base}\n{overrides}\n"), "a.yaml").map_err(|e| e.to_string())
     }
 
@@ -1353,7 +1357,10 @@ mod tests {
             "add up to inf events per year",
         );
         // A zero rate beside a positive one is a class that never occurs: allowed.
-        assert!(sets("{lines: [[3, 4]], rate_per_year: 0}, {lines: [[6, 7]], rate_per_year: 1}").is_ok());
+        assert!(
+            sets("{lines: [[3, 4]], rate_per_year: 0}, {lines: [[6, 7]], rate_per_year: 1}")
+                .is_ok()
+        );
         let error = annual(
             "grid: {nodes: [{id: 1, kind: source}, {id: 2, kind: bus}], \
              lines: [{from: 1, to: 2, length_km: 0}]}\nmonte_carlo: {fault_sets: []}\nfaults: []\n\

@@ -170,7 +170,10 @@ mod tests {
     use super::*;
 
     fn campus13_with(monte_carlo: &str) -> Scenario {
-        let base = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campus13-annual.yaml");
+        let base = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13-annual.yaml"
+        );
         crate::scenario::parse_str(
             &format!("extends: {base}\nmonte_carlo: {monte_carlo}\n"),
             "t.yaml",
@@ -193,10 +196,7 @@ mod tests {
         );
         let mut drawn = [0u32; 2];
         for i in 0..2000 {
-            let (w, r) = (
-                RunPlan::sampled(&weighted, i),
-                RunPlan::sampled(&rated, i),
-            );
+            let (w, r) = (RunPlan::sampled(&weighted, i), RunPlan::sampled(&rated, i));
             assert_eq!(w, r, "run {i}");
             drawn[r.fault_set.unwrap()] += 1;
         }

@@ -185,10 +185,7 @@ pub fn no_sharing_interruptions_frame(reports: &[RunReport]) -> DataFrame {
 }
 
 /// A table of the interruptions `of` each report gives.
-fn interruption_rows(
-    reports: &[RunReport],
-    of: fn(&RunReport) -> &[ConsumerOutcome],
-) -> DataFrame {
+fn interruption_rows(reports: &[RunReport], of: fn(&RunReport) -> &[ConsumerOutcome]) -> DataFrame {
     let rows: Vec<(u64, &ConsumerOutcome)> = reports
         .iter()
         .flat_map(|r| of(r).iter().map(move |c| (r.plan.run_index, c)))

@@ -448,7 +448,10 @@ fn annual_indices_weight_events_by_their_rates_for_both_references() {
     let summary = summary_json(&whole);
     let a = &summary["reliability_annual"];
     let rate = float(&a["events_per_year"]);
-    assert!((rate - (0.2 + 0.065 * 0.4 + 0.065 * 0.3)).abs() < 1e-12, "{a}");
+    assert!(
+        (rate - (0.2 + 0.065 * 0.4 + 0.065 * 0.3)).abs() < 1e-12,
+        "{a}"
+    );
     assert_eq!(a["runs"], 40);
     let drawn: Vec<u64> = a["classes"]
         .as_array()
@@ -461,13 +464,22 @@ fn annual_indices_weight_events_by_their_rates_for_both_references() {
     let p2p = &a["peer_to_peer"];
     let saifi = float(&p2p["saifi_per_year"]["value"]);
     let want = rate * float(&per_event["saifi_per_event"]);
-    assert!((saifi - want).abs() <= 1e-12 * want.max(1e-300), "{saifi} against {want}");
+    assert!(
+        (saifi - want).abs() <= 1e-12 * want.max(1e-300),
+        "{saifi} against {want}"
+    );
     let saidi = float(&p2p["saidi_per_year_min"]["value"]);
     let want = rate * float(&per_event["saidi_per_event_min"]);
-    assert!((saidi - want).abs() <= 1e-9 * want.max(1.0), "{saidi} against {want}");
+    assert!(
+        (saidi - want).abs() <= 1e-9 * want.max(1.0),
+        "{saidi} against {want}"
+    );
     let alone = &a["no_sharing"];
     let saidi_alone = float(&alone["saidi_per_year_min"]["value"]);
-    assert!(saidi_alone >= saidi, "no sharing {saidi_alone} against P2P {saidi}");
+    assert!(
+        saidi_alone >= saidi,
+        "no sharing {saidi_alone} against P2P {saidi}"
+    );
     for x in [p2p, alone] {
         let s = &x["saifi_per_year"];
         assert!(float(&s["ci95_low"]) <= float(&s["value"]));
@@ -490,7 +502,10 @@ fn annual_indices_weight_events_by_their_rates_for_both_references() {
         .unwrap()
         .into_no_null_iter()
         .sum();
-    assert!((hours - runs_hours).abs() < 1e-6 * runs_hours.max(1.0), "{hours} against {runs_hours}");
+    assert!(
+        (hours - runs_hours).abs() < 1e-6 * runs_hours.max(1.0),
+        "{hours} against {runs_hours}"
+    );
     // Shards summarised together give the same annual indices, to the bit.
     let sharded = dir.path().join("sharded");
     sweep_file_ok(&file, &sharded, &["--runs", "40", "--shard", "0/2"]);
@@ -500,7 +515,10 @@ fn annual_indices_weight_events_by_their_rates_for_both_references() {
         .output()
         .unwrap();
     let combined: serde_json::Value = serde_json::from_slice(&combined.stdout).unwrap();
-    assert_eq!(combined["reliability_annual"], summary["reliability_annual"]);
+    assert_eq!(
+        combined["reliability_annual"],
+        summary["reliability_annual"]
+    );
 }
 
 /// A scenario without rates has no annual indices.
