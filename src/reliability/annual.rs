@@ -246,7 +246,11 @@ pub fn indices(
     config: &ReliabilityConfig,
     sampling: Sampling,
 ) -> Option<AnnualIndices> {
-    if customers_served == 0 || runs.is_empty() || !(events_per_year > 0.0) {
+    if customers_served == 0
+        || runs.is_empty()
+        || events_per_year.is_nan()
+        || events_per_year <= 0.0
+    {
         return None;
     }
     let events = events(customers_served, runs, records);

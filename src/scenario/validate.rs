@@ -1011,7 +1011,8 @@ fn check_event_rates(s: &Scenario) -> Checked {
                 }
             }
         }
-        if set.weight != 1.0 {
+        // `weight` defaults to 1: any other value was written by the user.
+        if set.weight.to_bits() != 1.0f64.to_bits() {
             fail(
                 field("weight"),
                 "fault sets with rates are drawn in proportion to their rates: remove weight",
