@@ -722,6 +722,10 @@ pub struct FaultSet {
     /// `length_km`: the set's rate is this times the line's length.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_per_km_year: Option<f64>,
+    /// How long each of the set's lines takes to repair, s, when the set is drawn; without
+    /// it, a line's `faults[].repair_time_s` or the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_time_s: Option<Distribution>,
 }
 
 fn one() -> f64 {

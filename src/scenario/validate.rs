@@ -944,6 +944,9 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
             )?;
         }
         positive(&format!("monte_carlo.fault_sets[{i}].weight"), set.weight)?;
+        if let Some(d) = &set.repair_time_s {
+            non_negative_distribution(&format!("monte_carlo.fault_sets[{i}].repair_time_s"), d)?;
+        }
     }
     check_event_rates(s)?;
     non_negative_distribution("monte_carlo.weather_factor", &m.weather_factor)?;
@@ -1103,6 +1106,12 @@ fn check_durations(s: &Scenario) -> Checked {
     for (i, fault) in s.faults.iter().enumerate() {
         if let Some(d) = &fault.repair_time_s {
             bounded_duration_distribution(&format!("faults[{i}].repair_time_s"), d)?;
+        }
+    }
+    for (i, set) in m.fault_sets.iter().enumerate() {
+        if let Some(d) = &set.repair_time_s {
+            let field = format!("monte_carlo.fault_sets[{i}].repair_time_s");
+            bounded_duration_distribution(&field, d)?;
         }
     }
     // A run's latencies are the latency times the run's latency factor.
@@ -1356,6 +1365,10 @@ mod tests {
         refused(
             "{lines: [[3, 4]], rate_per_year: 1e308}, {lines: [[6, 7]], rate_per_year: 1e308}",
             "add up to inf events per year",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: 1, repair_time_s: {uniform: {min: -1, max: 5}}}",
+            "monte_carlo.fault_sets[0].repair_time_s: can draw negative values",
         );
         // A zero rate beside a positive one is a class that never occurs: allowed.
         assert!(

@@ -15,8 +15,8 @@ pub struct PlannedFault {
     pub line: [NodeId; 2],
     /// When it opens, s.
     pub at_s: f64,
-    /// When it is repaired, s: `at_s` plus a repair time drawn from the scenario's
-    /// `faults[].repair_time_s` on the fault's own stream.
+    /// When it is repaired, s: `at_s` plus a repair time drawn from its fault set's
+    /// `repair_time_s` or the scenario's `faults[].repair_time_s`, on the fault's own stream.
     pub repaired_at_s: f64,
 }
 
@@ -79,8 +79,9 @@ impl RunPlan {
         let seed = self.seed;
         let opened: Vec<([NodeId; 2], f64)> =
             self.faults.iter().map(|f| (f.line, f.at_s)).collect();
-        let repaired =
-            repair::repair_instants_s(scenario, &opened, |i| stream(seed, Purpose::Repair(i)));
+        let repaired = repair::repair_instants_s(scenario, self.fault_set, &opened, |i| {
+            stream(seed, Purpose::Repair(i))
+        });
         for (fault, repaired_at_s) in self.faults.iter_mut().zip(repaired) {
             fault.repaired_at_s = repaired_at_s;
         }
@@ -213,5 +214,32 @@ mod tests {
         for i in 0..500 {
             assert_eq!(RunPlan::sampled(&s, i).fault_set, Some(1), "run {i}");
         }
+    }
+
+    #[test]
+    fn a_fault_set_s_repair_law_applies_to_its_lines() {
+        let s = campus13_with(
+            "{fault_sets: [{lines: [[3, 4], [6, 7]], rate_per_year: 0.2, \
+             repair_time_s: {fixed: 7200}}, {lines: [[3, 4]], rate_per_year: 0.2}]}",
+        );
+        let (mut own, mut default) = (0, 0);
+        for i in 0..40 {
+            let plan = RunPlan::sampled(&s, i);
+            let repairs: Vec<f64> = plan
+                .faults
+                .iter()
+                .map(|f| f.repaired_at_s - f.at_s)
+                .collect();
+            if plan.fault_set == Some(0) {
+                own += 1;
+                // `repaired_at_s − at_s`: 2 h to rounding.
+                assert!(repairs.iter().all(|r| (r - 7200.0).abs() < 1e-6), "run {i}");
+            } else {
+                // The other set's line 3–4 takes campus13's default law: not 2 h exactly.
+                default += 1;
+                assert!((repairs[0] - 7200.0).abs() > 1.0, "run {i}");
+            }
+        }
+        assert!(own > 0 && default > 0, "{own} {default}");
     }
 }

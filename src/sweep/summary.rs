@@ -1,7 +1,9 @@
 //! The summary of a sweep: the MTTR distribution with a confidence interval and percentiles,
 //! the mean of each phase, the customer-weighted restoration time, runs counted by status and
 //! failure reason, and the IEEE 1366 indices of the scenario's customers computed from the
-//! `interruptions` table (per outage event, [`crate::reliability`]).
+//! `interruptions` table (per outage event, [`crate::reliability`]) and, when the scenario's
+//! fault sets have rates, per year for peer-to-peer and no sharing
+//! ([`crate::reliability::annual`]).
 
 use crate::reliability::annual::{self, AnnualReliability};
 use crate::reliability::{self, Indices, Interruption};

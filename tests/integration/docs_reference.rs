@@ -117,7 +117,7 @@ optimiser:
 monte_carlo:
   fault_sets:
     - {lines: [[2, 3]], rate_per_year: 0.1}
-    - {lines: [[2, 3]], rate_per_km_year: 0.2}
+    - {lines: [[2, 3]], rate_per_km_year: 0.2, repair_time_s: 3600}
 "#;
 
 #[test]
