@@ -9,8 +9,8 @@
 //! **Per outage event.** blackstart simulates outage events, not years: each run of a sweep is
 //! one outage event. Every index here is the standard's index of one outage event averaged over
 //! the events, i.e. the expected value for one outage event: sums run over all events and are
-//! divided by N_T × events. Annual indices, as utilities report them, need a rate of outage
-//! events per year, which the model does not have yet.
+//! divided by N_T × events. Annual indices, as utilities report them, weight the events by
+//! their rates of occurrence: [`annual`].
 //!
 //! | index | definition (per outage event) |
 //! | --- | --- |
@@ -29,6 +29,8 @@
 //! interruption (the device locked out), it is a sustained interruption and no momentary event.
 //! Interruptions still going on when the simulation ended (*censored*) count at the duration
 //! they had reached, so their SAIDI and CELID contributions are lower bounds; they are counted.
+
+pub mod annual;
 
 use crate::scenario::{ReliabilityConfig, Scenario};
 use serde::Serialize;

@@ -192,6 +192,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         lines.push(Line {
             from: if j == 0 { 1 } else { trunk(j - 1) },
             to: trunk(j),
+            length_km: None,
         });
     }
     for j in 0..laterals {
@@ -199,6 +200,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         lines.push(Line {
             from: trunk(j),
             to: lateral_bus(j),
+            length_km: None,
         });
     }
     let mut entities = Entities::default();
@@ -208,6 +210,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         lines.push(Line {
             from: lateral_bus(k * laterals / total),
             to: id,
+            length_km: None,
         });
         // Prosumers and consumers alternate in proportion, so every lateral gets both.
         let is_prosumer = (k + 1) * prosumers / total > k * prosumers / total;

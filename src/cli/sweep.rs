@@ -3,6 +3,7 @@
 
 use super::{Failure, Format, json};
 use blackstart::reliability::Indices;
+use blackstart::reliability::annual::{AnnualReliability, Estimate};
 use blackstart::scenario::Scenario;
 use blackstart::sim::Simulator;
 use blackstart::sweep::{self, DurationStats, Shard, Spread, Summary, SweepOptions};
@@ -259,6 +260,9 @@ fn table(s: &Summary) -> String {
         ),
         Some(r) => reliability(&mut out, r),
     }
+    if let Some(a) = &s.reliability_annual {
+        annual(&mut out, a);
+    }
     let e = &s.energy_not_served;
     outln!(
         out,
@@ -415,6 +419,114 @@ fn reliability(out: &mut String, r: &Indices) {
         r.sustained_interruptions,
         r.momentary_events,
         r.censored_interruptions
+    );
+}
+
+/// The annual IEEE 1366 lines of the summary: peer-to-peer and no sharing side by side.
+fn annual(out: &mut String, a: &AnnualReliability) {
+    outln!(
+        out,
+        "IEEE 1366 per year ({:.4} outage events a year; estimated from {} runs drawn in proportion to the rates), {} customers served:",
+        a.events_per_year,
+        a.runs,
+        a.customers_served
+    );
+    for c in &a.classes {
+        let lines: Vec<String> = c.lines.iter().map(|[x, y]| format!("{x}–{y}")).collect();
+        outln!(
+            out,
+            "          fault set {} (lines {}): {:.4} a year, {} runs",
+            c.fault_set,
+            lines.join(", "),
+            c.rate_per_year,
+            c.runs
+        );
+    }
+    let estimate = |e: &Estimate, digits: usize| {
+        format!(
+            "{:.digits$} ({:.digits$} – {:.digits$})",
+            e.value, e.ci95_low, e.ci95_high
+        )
+    };
+    let optional = |e: Option<&Estimate>, digits: usize| {
+        e.map_or_else(
+            || "– (no sustained interruption)".into(),
+            |e| estimate(e, digits),
+        )
+    };
+    let p = &a.peer_to_peer;
+    let n = a.no_sharing.as_ref();
+    let none = || "– (not recorded)".to_string();
+    let mut rows: Vec<(String, String, String)> = vec![
+        (
+            "SAIFI, interruptions/customer/year".into(),
+            estimate(&p.saifi_per_year, 4),
+            n.map_or_else(none, |n| estimate(&n.saifi_per_year, 4)),
+        ),
+        (
+            "SAIDI, min/customer/year".into(),
+            estimate(&p.saidi_per_year_min, 2),
+            n.map_or_else(none, |n| estimate(&n.saidi_per_year_min, 2)),
+        ),
+        (
+            "CAIDI, min/interruption".into(),
+            optional(p.caidi_min.as_ref(), 2),
+            n.map_or_else(none, |n| optional(n.caidi_min.as_ref(), 2)),
+        ),
+        (
+            "MAIFI_E, events/customer/year".into(),
+            estimate(&p.maifi_e_per_year, 4),
+            n.map_or_else(none, |n| estimate(&n.maifi_e_per_year, 4)),
+        ),
+        (
+            "ASAI over a year".into(),
+            estimate(&p.asai, 7),
+            n.map_or_else(none, |n| estimate(&n.asai, 7)),
+        ),
+    ];
+    for (k, c) in p.cemi_per_year.iter().enumerate() {
+        rows.push((
+            format!("CEMI_{}, share of customers/year", c.n),
+            estimate(&c.share, 4),
+            n.map_or_else(none, |n| estimate(&n.cemi_per_year[k].share, 4)),
+        ));
+    }
+    for (k, c) in p.celid_per_year.iter().enumerate() {
+        rows.push((
+            format!("CELID-s({} min), share/year", c.t_min),
+            estimate(&c.single, 4),
+            n.map_or_else(none, |n| estimate(&n.celid_per_year[k].single, 4)),
+        ));
+        rows.push((
+            format!("CELID-t({} min), share/year", c.t_min),
+            estimate(&c.total, 4),
+            n.map_or_else(none, |n| estimate(&n.celid_per_year[k].total, 4)),
+        ));
+    }
+    let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    outln!(
+        out,
+        "          {:<40}{:<width$}  {}",
+        "index (95% CI)",
+        "peer-to-peer",
+        "no sharing"
+    );
+    for (name, shared, alone) in rows {
+        outln!(out, "          {name:<40}{shared:<width$}  {alone}");
+    }
+    outln!(
+        out,
+        "          {:<40}{:<width$}  {}",
+        "censored interruptions (lower bounds)",
+        p.censored_interruptions,
+        n.map_or_else(none, |n| n.censored_interruptions.to_string())
+    );
+    outln!(
+        out,
+        "          (SAIFI, SAIDI, MAIFI_E: normal approximation over runs; CAIDI: delta method; CEMI, CELID: {} simulated years, bootstrap over runs of {} × {} years)",
+        a.sampling.simulated_years,
+        a.sampling.bootstrap_replicates,
+        a.sampling.bootstrap_years
     );
 }
 

@@ -91,6 +91,21 @@ pub(super) fn run(file: &Path, s: &Scenario) -> Result<String, Failure> {
         "  sweep      {} Monte-Carlo runs by default",
         s.monte_carlo.runs
     );
+    if let Some(rates) = s.event_rates_per_year() {
+        // Shown to 9 decimals: a rate per km times a length prints as 0.026, not 0.026000000000000002.
+        let shown = |rate: f64| (rate * 1e9).round() / 1e9;
+        let classes: Vec<String> = rates
+            .iter()
+            .enumerate()
+            .map(|(k, &rate)| format!("fault set {k} {} a year", shown(rate)))
+            .collect();
+        outln!(
+            out,
+            "  annual     {} outage events a year ({}): the sweep reports IEEE 1366 indices per year",
+            shown(rates.iter().sum::<f64>()),
+            classes.join(", ")
+        );
+    }
     for (field, message) in s.warnings() {
         outln!(out, "warning: {field}: {message}");
     }

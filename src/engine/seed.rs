@@ -36,6 +36,9 @@ pub enum Purpose {
     /// interval): a stream per reading, so every model that needs the interval's generation
     /// (the meter, the plant) draws the same factor.
     WindInterval(u32, u64),
+    /// Not a run's: the simulated years and bootstrap of a sweep's annual indices
+    /// ([`crate::reliability::annual`]), seeded with the scenario's seed itself.
+    AnnualYears,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
@@ -63,6 +66,7 @@ pub fn stream(run_seed: u64, purpose: Purpose) -> Stream {
         Purpose::Resync => (9, 0),
         Purpose::Weather(i) => (8, i),
         Purpose::WindInterval(i, _) => (10, i),
+        Purpose::AnnualYears => (11, 0),
     };
     let mut key = (tag << 32) | u64::from(index);
     if let Purpose::WindInterval(_, interval) = purpose {

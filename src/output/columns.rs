@@ -36,6 +36,8 @@ pub enum Table {
     Allocations,
     /// `interruptions`: one row per interruption of a consumer.
     Interruptions,
+    /// `no_sharing_interruptions`: one row per interruption of a consumer with no sharing.
+    NoSharingInterruptions,
     /// `intervals`: one row per island and meter interval the plant settled.
     Intervals,
     /// `events`: one row per logged event.
@@ -51,6 +53,7 @@ impl Table {
             Table::Runs => "## Table `runs`",
             Table::Allocations => "## Table `allocations`",
             Table::Interruptions => "## Table `interruptions`",
+            Table::NoSharingInterruptions => "## Table `no_sharing_interruptions`",
             Table::Intervals => "## Table `intervals`",
             Table::Events => "## Table `events`",
             Table::Transactions => "## Table `transactions`",
@@ -206,6 +209,10 @@ mod tests {
             (Table::Runs, tables::runs_frame(&[])),
             (Table::Allocations, tables::allocations_frame(&[])),
             (Table::Interruptions, tables::interruptions_frame(&[])),
+            (
+                Table::NoSharingInterruptions,
+                tables::no_sharing_interruptions_frame(&[]),
+            ),
             (Table::Intervals, tables::intervals_frame(&[])),
             (Table::Events, tables::events_frame(&[])),
             (Table::Transactions, tables::transactions_frame(&[])),

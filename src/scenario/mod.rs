@@ -170,6 +170,10 @@ pub struct Line {
     pub from: NodeId,
     /// The other end.
     pub to: NodeId,
+    /// Its length, km: needed only by a fault set whose rate is given per km
+    /// (`monte_carlo.fault_sets[].rate_per_km_year`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_km: Option<f64>,
 }
 
 /// The grid's entities, grouped by kind. Ids are unique across all kinds.
@@ -699,15 +703,29 @@ impl Default for ReliabilityConfig {
     }
 }
 
-/// One alternative place of the outage.
+/// One alternative place of the outage: a class of outage events, the lines that open together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSet {
     /// Lines that open together, as node pairs.
     pub lines: Vec<[NodeId; 2]>,
-    /// Relative probability of this set.
+    /// Relative probability of this set (ignored when the sets have rates: they are drawn in
+    /// proportion to their rates).
     #[serde(default = "one")]
     pub weight: f64,
+    /// How often this outage event occurs, events per year: the rate of the set's lines
+    /// opening *together* (for a set of several lines, the rate of that combined event, not of
+    /// any one line). Gives the sweep annual indices (docs/model.md §10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_per_year: Option<f64>,
+    /// The same rate per km of line, events per km per year, for a set of one line with a
+    /// `length_km`: the set's rate is this times the line's length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_per_km_year: Option<f64>,
+    /// How long each of the set's lines takes to repair, s, when the set is drawn; without
+    /// it, a line's `faults[].repair_time_s` or the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_time_s: Option<Distribution>,
 }
 
 fn one() -> f64 {
@@ -715,6 +733,37 @@ fn one() -> f64 {
 }
 
 impl Scenario {
+    /// The length of the line between `a` and `b` (either order), km, if the scenario gives it.
+    pub fn line_length_km(&self, [a, b]: [NodeId; 2]) -> Option<f64> {
+        self.grid
+            .lines
+            .iter()
+            .find(|l| (l.from, l.to) == (a, b) || (l.from, l.to) == (b, a))
+            .and_then(|l| l.length_km)
+    }
+
+    /// Each Monte-Carlo fault set's rate of occurrence, events per year, in the sets' order:
+    /// its `rate_per_year`, or its `rate_per_km_year` times its line's `length_km`. `None`
+    /// when the sets have no rates (a valid scenario gives every set a rate or none). The
+    /// sweep draws the sets in proportion to these and reports annual indices from them.
+    pub fn event_rates_per_year(&self) -> Option<Vec<f64>> {
+        let sets = &self.monte_carlo.fault_sets;
+        let rated = |s: &FaultSet| s.rate_per_year.is_some() || s.rate_per_km_year.is_some();
+        if sets.is_empty() || !sets.iter().all(rated) {
+            return None;
+        }
+        sets.iter()
+            .map(|s| match (s.rate_per_year, s.rate_per_km_year) {
+                (Some(rate), _) => Some(rate),
+                (None, Some(per_km)) => {
+                    let length_km = s.lines.first().and_then(|&l| self.line_length_km(l))?;
+                    Some(per_km * length_km)
+                }
+                (None, None) => None,
+            })
+            .collect()
+    }
+
     /// When `fault` opens its line, s.
     pub fn fault_time_s(&self, fault: &Fault) -> f64 {
         fault.at_s.unwrap_or(self.time.outage_at_s)

@@ -386,6 +386,9 @@ fn check_grid(s: &Scenario) -> Result<HashMap<NodeId, NodeKind>, Invalid> {
                 format!("connects node {} to itself", line.from),
             )?;
         }
+        if let Some(length_km) = line.length_km {
+            positive(&format!("grid.lines[{i}].length_km"), length_km)?;
+        }
         let key = (line.from.min(line.to), line.from.max(line.to));
         if let Some(previous) = seen.insert(key, i) {
             fail(
@@ -941,7 +944,11 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
             )?;
         }
         positive(&format!("monte_carlo.fault_sets[{i}].weight"), set.weight)?;
+        if let Some(d) = &set.repair_time_s {
+            non_negative_distribution(&format!("monte_carlo.fault_sets[{i}].repair_time_s"), d)?;
+        }
     }
+    check_event_rates(s)?;
     non_negative_distribution("monte_carlo.weather_factor", &m.weather_factor)?;
     non_negative_distribution("monte_carlo.demand_factor", &m.demand_factor)?;
     non_negative_distribution("monte_carlo.latency_factor", &m.latency_factor)?;
@@ -955,6 +962,78 @@ fn check_monte_carlo(s: &Scenario, lines: &BTreeSet<(NodeId, NodeId)>) -> Checke
         }
     }
     share("monte_carlo.back_off_probability", m.back_off_probability)
+}
+
+/// The fault sets' rates of occurrence (docs/model.md §10): every set has one rate or none
+/// has, each finite and >= 0, at least one above 0, a rate per km only on a set of one line
+/// whose length is given, and no `weight` beside rates (sets with rates are drawn in
+/// proportion to them).
+fn check_event_rates(s: &Scenario) -> Checked {
+    let sets = &s.monte_carlo.fault_sets;
+    let rated =
+        |set: &super::FaultSet| set.rate_per_year.is_some() || set.rate_per_km_year.is_some();
+    let Some(first_rated) = sets.iter().position(rated) else {
+        return Ok(());
+    };
+    for (i, set) in sets.iter().enumerate() {
+        let field = |key: &str| format!("monte_carlo.fault_sets[{i}].{key}");
+        match (set.rate_per_year, set.rate_per_km_year) {
+            (None, None) => fail(
+                format!("monte_carlo.fault_sets[{i}]"),
+                format!(
+                    "has no rate while fault_sets[{first_rated}] has one: give every fault set \
+                     a rate_per_year (or rate_per_km_year), or none"
+                ),
+            )?,
+            (Some(_), Some(_)) => fail(
+                field("rate_per_km_year"),
+                "give rate_per_year or rate_per_km_year, not both",
+            )?,
+            (Some(rate), None) => non_negative(&field("rate_per_year"), rate)?,
+            (None, Some(per_km)) => {
+                non_negative(&field("rate_per_km_year"), per_km)?;
+                let &[line] = set.lines.as_slice() else {
+                    return fail(
+                        field("rate_per_km_year"),
+                        format!(
+                            "a rate per km needs a set of exactly one line, this one has {}; \
+                             give the combined event's rate_per_year instead",
+                            set.lines.len()
+                        ),
+                    );
+                };
+                if s.line_length_km(line).is_none() {
+                    fail(
+                        field("rate_per_km_year"),
+                        format!(
+                            "line {}–{} has no length_km in grid.lines: give it one, or give \
+                             rate_per_year",
+                            line[0], line[1]
+                        ),
+                    )?;
+                }
+            }
+        }
+        // `weight` defaults to 1: any other value was written by the user.
+        if set.weight.to_bits() != 1.0f64.to_bits() {
+            fail(
+                field("weight"),
+                "fault sets with rates are drawn in proportion to their rates: remove weight",
+            )?;
+        }
+    }
+    let rates = s.event_rates_per_year().unwrap_or_default();
+    let total: f64 = rates.iter().sum();
+    if !(total.is_finite() && total > 0.0) {
+        fail(
+            "monte_carlo.fault_sets",
+            format!(
+                "the rates of the fault sets add up to {total} events per year: annual indices \
+                 need at least one rate above 0 and a finite total"
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 /// A duration a scenario gives: at most [`MAX_DURATION_S`].
@@ -1027,6 +1106,12 @@ fn check_durations(s: &Scenario) -> Checked {
     for (i, fault) in s.faults.iter().enumerate() {
         if let Some(d) = &fault.repair_time_s {
             bounded_duration_distribution(&format!("faults[{i}].repair_time_s"), d)?;
+        }
+    }
+    for (i, set) in m.fault_sets.iter().enumerate() {
+        if let Some(d) = &set.repair_time_s {
+            let field = format!("monte_carlo.fault_sets[{i}].repair_time_s");
+            bounded_duration_distribution(&field, d)?;
         }
     }
     // A run's latencies are the latency times the run's latency factor.
@@ -1210,6 +1295,95 @@ mod tests {
         assert_eq!(
             s.faults[0].repair_time_s(),
             super::super::Fault::default_repair_time_s()
+        );
+    }
+
+    /// campus13-annual with `monte_carlo` (and, if given, more YAML) replaced.
+    fn annual(overrides: &str) -> Result<crate::scenario::Scenario, String> {
+        let base = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13-annual.yaml"
+        );
+        parse_str(&format!("extends: {base}\n{overrides}\n"), "a.yaml").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn fault_set_rates_are_echoed_per_year_and_per_km() {
+        let s = annual("").unwrap();
+        let rates = s.event_rates_per_year().unwrap();
+        assert_eq!(rates, [0.2, 0.065 * 0.4, 0.065 * 0.3]);
+        let plain = parse_str(
+            include_str!("../../scenarios/campus13.yaml"),
+            "campus13.yaml",
+        )
+        .unwrap();
+        assert_eq!(plain.event_rates_per_year(), None);
+    }
+
+    #[test]
+    fn impossible_rates_are_refused_naming_the_field() {
+        let sets = |sets: &str| annual(&format!("monte_carlo: {{fault_sets: [{sets}]}}"));
+        let refused = |sets_yaml: &str, want: &str| {
+            let error = sets(sets_yaml).unwrap_err();
+            assert!(error.contains(want), "{error}\nwanted: {want}");
+        };
+        refused(
+            "{lines: [[3, 4]], rate_per_year: -1}",
+            "a.yaml: monte_carlo.fault_sets[0].rate_per_year: must be >= 0, got -1",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: .nan}",
+            "monte_carlo.fault_sets[0].rate_per_year: must be >= 0, got NaN",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: 1}, {lines: [[6, 7]]}",
+            "monte_carlo.fault_sets[1]: has no rate while fault_sets[0] has one",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: 1, rate_per_km_year: 1}",
+            "monte_carlo.fault_sets[0].rate_per_km_year: give rate_per_year or \
+             rate_per_km_year, not both",
+        );
+        refused(
+            "{lines: [[3, 4], [6, 7]], rate_per_km_year: 0.1}",
+            "monte_carlo.fault_sets[0].rate_per_km_year: a rate per km needs a set of exactly \
+             one line, this one has 2",
+        );
+        refused(
+            "{lines: [[7, 8]], rate_per_km_year: 0.1}",
+            "monte_carlo.fault_sets[0].rate_per_km_year: line 7–8 has no length_km in grid.lines",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: 1, weight: 2}",
+            "monte_carlo.fault_sets[0].weight: fault sets with rates are drawn in proportion \
+             to their rates: remove weight",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: 0}, {lines: [[6, 7]], rate_per_km_year: 0}",
+            "monte_carlo.fault_sets: the rates of the fault sets add up to 0 events per year",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: 1e308}, {lines: [[6, 7]], rate_per_year: 1e308}",
+            "add up to inf events per year",
+        );
+        refused(
+            "{lines: [[3, 4]], rate_per_year: 1, repair_time_s: {uniform: {min: -1, max: 5}}}",
+            "monte_carlo.fault_sets[0].repair_time_s: can draw negative values",
+        );
+        // A zero rate beside a positive one is a class that never occurs: allowed.
+        assert!(
+            sets("{lines: [[3, 4]], rate_per_year: 0}, {lines: [[6, 7]], rate_per_year: 1}")
+                .is_ok()
+        );
+        let error = annual(
+            "grid: {nodes: [{id: 1, kind: source}, {id: 2, kind: bus}], \
+             lines: [{from: 1, to: 2, length_km: 0}]}\nmonte_carlo: {fault_sets: []}\nfaults: []\n\
+             entities: {}",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("grid.lines[0].length_km: must be > 0, got 0"),
+            "{error}"
         );
     }
 }

@@ -15,8 +15,8 @@ pub struct PlannedFault {
     pub line: [NodeId; 2],
     /// When it opens, s.
     pub at_s: f64,
-    /// When it is repaired, s: `at_s` plus a repair time drawn from the scenario's
-    /// `faults[].repair_time_s` on the fault's own stream.
+    /// When it is repaired, s: `at_s` plus a repair time drawn from its fault set's
+    /// `repair_time_s` or the scenario's `faults[].repair_time_s`, on the fault's own stream.
     pub repaired_at_s: f64,
 }
 
@@ -89,8 +89,9 @@ impl RunPlan {
         let seed = self.seed;
         let opened: Vec<([NodeId; 2], f64)> =
             self.faults.iter().map(|f| (f.line, f.at_s)).collect();
-        let repaired =
-            repair::repair_instants_s(scenario, &opened, |i| stream(seed, Purpose::Repair(i)));
+        let repaired = repair::repair_instants_s(scenario, self.fault_set, &opened, |i| {
+            stream(seed, Purpose::Repair(i))
+        });
         for (fault, repaired_at_s) in self.faults.iter_mut().zip(repaired) {
             fault.repaired_at_s = repaired_at_s;
         }
@@ -110,18 +111,23 @@ impl RunPlan {
         let mut plan = RunPlan::nominal(scenario, seed);
         plan.run_index = run_index;
         if !mc.fault_sets.is_empty() {
-            // Weights are relative: scaled by the largest, they sum to a finite number
-            // however large they are (each is finite and > 0).
-            let largest = mc.fault_sets.iter().map(|s| s.weight).fold(0.0, f64::max);
-            let total: f64 = mc.fault_sets.iter().map(|s| s.weight / largest).sum();
+            // Drawn in proportion to the sets' rates when they have them (docs/model.md §10),
+            // else to their weights. Either is relative: scaled by the largest, they sum to a
+            // finite number however large they are (each is finite, >= 0, one > 0).
+            let weights: Vec<f64> = scenario
+                .event_rates_per_year()
+                .unwrap_or_else(|| mc.fault_sets.iter().map(|s| s.weight).collect());
+            let largest = weights.iter().copied().fold(0.0, f64::max);
+            let total: f64 = weights.iter().map(|w| w / largest).sum();
             let mut pick = rng.random_range(0.0..total);
-            let chosen = mc
-                .fault_sets
+            let chosen = weights
                 .iter()
-                .position(|s| {
-                    pick -= s.weight / largest;
+                .position(|w| {
+                    pick -= w / largest;
                     pick < 0.0
                 })
+                // Rounding can leave `pick` at 0 past the end: the last set that can occur.
+                .or_else(|| weights.iter().rposition(|&w| w > 0.0))
                 .unwrap_or(mc.fault_sets.len() - 1);
             let at_s = scenario.time.outage_at_s;
             plan.faults = mc.fault_sets[chosen]
@@ -167,5 +173,83 @@ impl RunPlan {
         }
         // The faults are final: draw their repairs again for the lines and times drawn.
         plan.with_repairs(scenario)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn campus13_with(monte_carlo: &str) -> Scenario {
+        let base = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/campus13-annual.yaml"
+        );
+        crate::scenario::parse_str(
+            &format!("extends: {base}\nmonte_carlo: {monte_carlo}\n"),
+            "t.yaml",
+        )
+        .unwrap()
+    }
+
+    /// Sets with rates are drawn as sets with weights in the same proportions are (here
+    /// exactly: 1.5 / 1.5 and 0.5 / 1.5 round as 3 / 3 and 1 / 3 do): on the same stream, by
+    /// the same rule. So a scenario without rates draws exactly as it always has,
+    /// and rates change only which set a run draws.
+    #[test]
+    fn rates_draw_like_weights_of_the_same_proportions() {
+        let weighted = campus13_with(
+            "{fault_sets: [{lines: [[3, 4], [6, 7]], weight: 3}, {lines: [[3, 4]], weight: 1}]}",
+        );
+        let rated = campus13_with(
+            "{fault_sets: [{lines: [[3, 4], [6, 7]], rate_per_year: 1.5}, \
+             {lines: [[3, 4]], rate_per_year: 0.5}]}",
+        );
+        let mut drawn = [0u32; 2];
+        for i in 0..2000 {
+            let (w, r) = (RunPlan::sampled(&weighted, i), RunPlan::sampled(&rated, i));
+            assert_eq!(w, r, "run {i}");
+            drawn[r.fault_set.unwrap()] += 1;
+        }
+        // 3 : 1, within a few standard deviations (√(2000 · 0.75 · 0.25) ≈ 19).
+        assert!((1400..1600).contains(&drawn[0]), "{drawn:?}");
+    }
+
+    #[test]
+    fn a_class_of_rate_zero_is_never_drawn() {
+        let s = campus13_with(
+            "{fault_sets: [{lines: [[3, 4]], rate_per_year: 0}, \
+             {lines: [[3, 4], [6, 7]], rate_per_year: 0.2}, {lines: [[6, 7]], rate_per_year: 0}]}",
+        );
+        for i in 0..500 {
+            assert_eq!(RunPlan::sampled(&s, i).fault_set, Some(1), "run {i}");
+        }
+    }
+
+    #[test]
+    fn a_fault_set_s_repair_law_applies_to_its_lines() {
+        let s = campus13_with(
+            "{fault_sets: [{lines: [[3, 4], [6, 7]], rate_per_year: 0.2, \
+             repair_time_s: {fixed: 7200}}, {lines: [[3, 4]], rate_per_year: 0.2}]}",
+        );
+        let (mut own, mut default) = (0, 0);
+        for i in 0..40 {
+            let plan = RunPlan::sampled(&s, i);
+            let repairs: Vec<f64> = plan
+                .faults
+                .iter()
+                .map(|f| f.repaired_at_s - f.at_s)
+                .collect();
+            if plan.fault_set == Some(0) {
+                own += 1;
+                // `repaired_at_s − at_s`: 2 h to rounding.
+                assert!(repairs.iter().all(|r| (r - 7200.0).abs() < 1e-6), "run {i}");
+            } else {
+                // The other set's line 3–4 takes campus13's default law: not 2 h exactly.
+                default += 1;
+                assert!((repairs[0] - 7200.0).abs() > 1.0, "run {i}");
+            }
+        }
+        assert!(own > 0 && default > 0, "{own} {default}");
     }
 }

@@ -247,6 +247,11 @@ pub struct RunReport {
     pub restored_outages: usize,
     /// Every interruption of a consumer.
     pub consumers: Vec<ConsumerOutcome>,
+    /// Every interruption of a consumer with no sharing on the same draws (docs/model.md §11):
+    /// each cut-off consumer dark until the grid takes its island back. The sweep's
+    /// `no_sharing_interruptions` table; not in the report's JSON.
+    #[serde(skip)]
+    pub no_sharing_consumers: Vec<ConsumerOutcome>,
     /// Sum over consumers, kWh.
     pub energy_not_served_kwh: f64,
     /// Transactions the chain node handled (reads included).
@@ -352,6 +357,7 @@ impl RunReport {
             bound,
             curve,
             grid_back_s,
+            no_sharing_interruptions,
         } = plant;
         // Every interruption as the plant lived it; the first of each consumer is its
         // outage's, later ones are sheddings by an interval's allocation or by protection.
@@ -382,6 +388,25 @@ impl RunReport {
                     censored: i.to_s.is_none(),
                     shed: i.from_s > fault_at_s || shed_by_restoration,
                 }
+            })
+            .collect();
+        let no_sharing_consumers = no_sharing_interruptions
+            .iter()
+            .map(|i| ConsumerOutcome {
+                id: i.id.clone(),
+                interrupted_at_s: i.from_s,
+                restored_at_s: i.to_s,
+                restored_by: i.to_s.map(|_| {
+                    if i.ended_by_grid {
+                        RestoredBy::Grid
+                    } else {
+                        RestoredBy::Island
+                    }
+                }),
+                interruption_s: i.to_s.unwrap_or(end_s) - i.from_s,
+                energy_not_served_kwh: i.unserved_kwh,
+                censored: i.to_s.is_none(),
+                shed: false,
             })
             .collect();
         let mut allocations = Vec::new();
@@ -437,6 +462,7 @@ impl RunReport {
                 .map(|c| c.energy_not_served_kwh)
                 .fold(0.0, |a, b| a + b),
             consumers,
+            no_sharing_consumers,
             transactions: transaction_log.len(),
             reverted_transactions: transaction_log
                 .iter()

@@ -184,6 +184,9 @@ pub(super) struct PlantOutcome {
     pub curve: Vec<CurvePoint>,
     /// When the grid took the last island back, s (`None`: not within the run).
     pub grid_back_s: Option<f64>,
+    /// Every consumer's interruptions with no sharing: dark from its island's formation to
+    /// its reconnection.
+    pub no_sharing_interruptions: Vec<Interruption>,
 }
 
 /// The plant of one run (module docs).
@@ -301,6 +304,7 @@ impl RunPlant {
                     state.islands.grid_back_s(),
                 ),
                 grid_back_s: state.islands.grid_back_s(),
+                no_sharing_interruptions: state.no_sharing.interruptions().to_vec(),
             }),
         }
     }

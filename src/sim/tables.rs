@@ -1,5 +1,6 @@
 //! The simulator's Parquet tables, built from its [`RunReport`]s: `runs` (one row per run),
-//! `interruptions` (one per interruption of a consumer), `allocations` (one per prosumer per
+//! `interruptions` (one per interruption of a consumer; `no_sharing_interruptions` the same
+//! for the no-sharing reference), `allocations` (one per prosumer per
 //! island per run), `intervals` (one per island and meter interval the plant settled),
 //! `events` (one per logged event) and `transactions` (one per transaction).
 //! Their columns are described in docs/outputs.md; [`crate::output`] writes them with that
@@ -198,9 +199,20 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
 
 /// The `interruptions` table of `reports`.
 pub fn interruptions_frame(reports: &[RunReport]) -> DataFrame {
+    interruption_rows(reports, |r| &r.consumers)
+}
+
+/// The `no_sharing_interruptions` table of `reports`: the interruptions of the no-sharing
+/// reference (docs/model.md §11), with the columns of `interruptions`.
+pub fn no_sharing_interruptions_frame(reports: &[RunReport]) -> DataFrame {
+    interruption_rows(reports, |r| &r.no_sharing_consumers)
+}
+
+/// A table of the interruptions `of` each report gives.
+fn interruption_rows(reports: &[RunReport], of: fn(&RunReport) -> &[ConsumerOutcome]) -> DataFrame {
     let rows: Vec<(u64, &ConsumerOutcome)> = reports
         .iter()
-        .flat_map(|r| r.consumers.iter().map(move |c| (r.plan.run_index, c)))
+        .flat_map(|r| of(r).iter().map(move |c| (r.plan.run_index, c)))
         .collect();
     frame(vec![
         column("run_index", rows.iter().map(|r| r.0).collect::<Vec<u64>>()),

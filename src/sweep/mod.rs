@@ -14,7 +14,7 @@ mod summary;
 pub use shard::{Shard, ShardError};
 pub use summary::{
     AgainstBound, AgainstNoSharing, CustomerRestoration, DurationStats, EnergyNotServed,
-    ResilienceSpreads, Spread, Summary, interruption_records, summarise,
+    ResilienceSpreads, Spread, Summary, interruption_records, summarise, summarise_with_no_sharing,
 };
 
 use crate::io::{TEMPORARY_MARKER, write_atomic};
@@ -213,17 +213,19 @@ pub fn run(
     let k = options.shard.index;
     let mut runs_parts = Vec::new();
     let mut interruption_parts = Vec::new();
+    let mut no_sharing_parts = Vec::new();
     let mut redone = Vec::new();
     for (p, part) in parts(range, options.part_size).enumerate() {
         let file = |table: &str| part_path(&options.out, table, k, p);
         let runs_file = file("runs");
         if options.resume && runs_file.exists() {
             match read_part(&file, &part, options.events) {
-                Ok((runs, interruptions)) => {
+                Ok((runs, interruptions, no_sharing)) => {
                     done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
                     progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
                     runs_parts.push(runs);
                     interruption_parts.push(interruptions);
+                    no_sharing_parts.push(no_sharing);
                     continue;
                 }
                 Err(reason) => redone.push(RedonePart {
@@ -269,6 +271,14 @@ pub fn run(
             &provenance,
         )?;
         interruption_parts.push(interruptions);
+        let mut no_sharing = tables::no_sharing_interruptions_frame(&reports);
+        output::write_parquet(
+            &file(NO_SHARING_INTERRUPTIONS),
+            output::Table::NoSharingInterruptions,
+            &mut no_sharing,
+            &provenance,
+        )?;
+        no_sharing_parts.push(no_sharing);
         output::write_parquet(
             &file("intervals"),
             output::Table::Intervals,
@@ -293,21 +303,32 @@ pub fn run(
         INTERRUPTIONS,
         tables::interruptions_frame,
     )?;
+    let no_sharing = concat(
+        no_sharing_parts,
+        NO_SHARING_INTERRUPTIONS,
+        tables::no_sharing_interruptions_frame,
+    )?;
+    let no_sharing = records(&no_sharing, &options.out)?;
     Ok(Outcome {
-        summary: summarise(scenario, &runs, &records(&interruptions, &options.out)?),
+        summary: summarise_with_no_sharing(
+            scenario,
+            &runs,
+            &records(&interruptions, &options.out)?,
+            Some(&no_sharing),
+        ),
         redone,
     })
 }
 
 /// The tables of a finished part read back for `--resume`: its `runs` (checked to hold the
-/// part's runs) and `interruptions`; its `allocations`, `intervals` and (with `events`) `events` are read
+/// part's runs), `interruptions` and `no_sharing_interruptions`; its `allocations`, `intervals` and (with `events`) `events` are read
 /// too, to be sure they are whole. `Err` says why the part cannot be kept (a damaged or
 /// missing file).
 fn read_part(
     file: &dyn Fn(&str) -> PathBuf,
     part: &std::ops::Range<u64>,
     events: bool,
-) -> Result<(DataFrame, DataFrame), String> {
+) -> Result<(DataFrame, DataFrame, DataFrame), String> {
     let read = |table: &str| output::read_parquet(&file(table)).map_err(|e| e.to_string());
     let runs = read("runs")?;
     let expected = part.end - part.start;
@@ -319,16 +340,20 @@ fn read_part(
         ));
     }
     let interruptions = read(INTERRUPTIONS)?;
+    let no_sharing = read(NO_SHARING_INTERRUPTIONS)?;
     read("allocations")?;
     read("intervals")?;
     if events {
         read("events")?;
     }
-    Ok((runs, interruptions))
+    Ok((runs, interruptions, no_sharing))
 }
 
 /// Name of the table of customer interruptions.
 const INTERRUPTIONS: &str = "interruptions";
+
+/// Name of the table of customer interruptions with no sharing.
+const NO_SHARING_INTERRUPTIONS: &str = "no_sharing_interruptions";
 
 /// Builds a table from run reports (its empty form from none).
 type Table = fn(&[RunReport]) -> DataFrame;
@@ -476,6 +501,20 @@ pub fn read_interruptions(dir: &Path) -> Result<DataFrame, SweepError> {
     read_table(dir, INTERRUPTIONS, tables::interruptions_frame)
 }
 
+/// Every `no_sharing_interruptions` part in `dir` (all shards), sorted by run index; `None`
+/// for a sweep written before blackstart wrote the table.
+pub fn read_no_sharing_interruptions(dir: &Path) -> Result<Option<DataFrame>, SweepError> {
+    if !dir.join(NO_SHARING_INTERRUPTIONS).is_dir() {
+        return Ok(None);
+    }
+    read_table(
+        dir,
+        NO_SHARING_INTERRUPTIONS,
+        tables::no_sharing_interruptions_frame,
+    )
+    .map(Some)
+}
+
 /// Every `intervals` part in `dir` (all shards), sorted by run index.
 pub fn read_intervals(dir: &Path) -> Result<DataFrame, SweepError> {
     read_table(dir, "intervals", tables::intervals_frame)
@@ -538,10 +577,15 @@ fn concat(frames: Vec<DataFrame>, table: &str, empty: Table) -> Result<DataFrame
 pub fn summarise_directory(dir: &Path) -> Result<Summary, SweepError> {
     let manifest = read_manifest(dir)?;
     let interruptions = read_interruptions(dir)?;
-    Ok(summarise(
+    let no_sharing = match read_no_sharing_interruptions(dir)? {
+        Some(table) => Some(records(&table, dir)?),
+        None => None,
+    };
+    Ok(summarise_with_no_sharing(
         &manifest.scenario,
         &read_runs(dir)?,
         &records(&interruptions, dir)?,
+        no_sharing.as_deref(),
     ))
 }
 

@@ -1,8 +1,11 @@
 //! The summary of a sweep: the MTTR distribution with a confidence interval and percentiles,
 //! the mean of each phase, the customer-weighted restoration time, runs counted by status and
 //! failure reason, and the IEEE 1366 indices of the scenario's customers computed from the
-//! `interruptions` table (per outage event, [`crate::reliability`]).
+//! `interruptions` table (per outage event, [`crate::reliability`]) and, when the scenario's
+//! fault sets have rates, per year for peer-to-peer and no sharing
+//! ([`crate::reliability::annual`]).
 
+use crate::reliability::annual::{self, AnnualReliability};
 use crate::reliability::{self, Indices, Interruption};
 use crate::scenario::Scenario;
 use crate::sim::Phases;
@@ -172,6 +175,9 @@ pub struct Summary {
     pub customer_restoration: Option<CustomerRestoration>,
     /// IEEE 1366 indices per outage event (`None` without customers or runs).
     pub reliability: Option<Indices>,
+    /// IEEE 1366 indices per year, peer-to-peer and no sharing, from the fault sets' rates
+    /// (`None` when the scenario gives no rates).
+    pub reliability_annual: Option<AnnualReliability>,
     /// Energy not served.
     pub energy_not_served: EnergyNotServed,
     /// Against the no-sharing reference (`None` when the runs table has none: a sweep by an
@@ -379,8 +385,35 @@ pub fn interruption_records(table: &DataFrame) -> Result<Vec<Interruption>, Pola
         .collect()
 }
 
-/// Summarises the `runs` and `interruptions` tables of `scenario`.
+/// Summarises the `runs` and `interruptions` tables of `scenario` (without the no-sharing
+/// reference's interruptions: annual indices, if any, for peer-to-peer only).
 pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interruption]) -> Summary {
+    summarise_with_no_sharing(scenario, runs, interruptions, None)
+}
+
+/// Each run's index and the fault set it drew (`None` without one), from the `runs` table.
+fn run_fault_sets(runs: &DataFrame) -> Vec<(u64, Option<u64>)> {
+    let (Ok(index), Ok(set)) = (runs.column("run_index"), runs.column("fault_set")) else {
+        return Vec::new();
+    };
+    let (Ok(index), Ok(set)) = (index.u64(), set.u64()) else {
+        return Vec::new();
+    };
+    index
+        .iter()
+        .zip(set.iter())
+        .filter_map(|(i, s)| Some((i?, s)))
+        .collect()
+}
+
+/// Summarises the `runs` and `interruptions` tables of `scenario`, with the
+/// `no_sharing_interruptions` table's records for the annual indices' no-sharing column.
+pub fn summarise_with_no_sharing(
+    scenario: &Scenario,
+    runs: &DataFrame,
+    interruptions: &[Interruption],
+    no_sharing: Option<&[Interruption]>,
+) -> Summary {
     let n = runs.height() as u64;
     let mttr_column = floats(runs, "mttr_s");
     let restored: Vec<usize> = (0..mttr_column.len())
@@ -438,6 +471,12 @@ pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interru
         },
         customer_restoration,
         reliability: reliability::indices(customers, n, interruptions, &scenario.reliability),
+        reliability_annual: annual::of_sweep(
+            scenario,
+            &run_fault_sets(runs),
+            interruptions,
+            no_sharing,
+        ),
         energy_not_served: EnergyNotServed {
             total_kwh: ens,
             per_customer_per_event_kwh: ens / (customers * n).max(1) as f64,

@@ -1,6 +1,8 @@
 //! `blackstart sweep`: determinism across threads and shards, resumption, refusal to mix.
 
-use blackstart::sweep::{read_interruptions, read_intervals, read_runs};
+use blackstart::sweep::{
+    read_interruptions, read_intervals, read_no_sharing_interruptions, read_runs,
+};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -95,9 +97,13 @@ fn rows_do_not_depend_on_threads_or_shards() {
     assert!(interruptions.height() > 0);
     let intervals = read_intervals(&one_thread).unwrap();
     assert!(intervals.height() > 0);
+    let no_sharing = read_no_sharing_interruptions(&one_thread).unwrap().unwrap();
+    assert!(no_sharing.height() > 0);
     for other in [&two_threads, &sharded] {
         assert!(interruptions.equals_missing(&read_interruptions(other).unwrap()));
         assert!(intervals.equals_missing(&read_intervals(other).unwrap()));
+        let others = read_no_sharing_interruptions(other).unwrap().unwrap();
+        assert!(no_sharing.equals_missing(&others));
     }
     // Rows are distinct runs, not copies of one.
     let seeds = reference.column("seed").unwrap().n_unique().unwrap();
@@ -424,4 +430,102 @@ fn runs_whose_rewards_were_capped_by_the_budget_say_so() {
     let total: f64 = capped.iter().flatten().sum();
     let reported = summary["rewards_capped"]["total_inr"].as_f64().unwrap();
     assert!((reported - total).abs() < 1e-6, "{reported} {total}");
+}
+
+/// campus13-annual: runs drawn in proportion to the rates, annual indices that are Λ times the
+/// per-event ones, no sharing never better than peer-to-peer in minutes, the no-sharing
+/// interruptions adding up to the runs' no-sharing customer-hours, and the same annual figures
+/// however the sweep is split.
+#[test]
+fn annual_indices_weight_events_by_their_rates_for_both_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/campus13-annual.yaml");
+    let whole = dir.path().join("whole");
+    let printed = sweep_file_ok(&file, &whole, &["--runs", "40"]);
+    let printed = String::from_utf8(printed).unwrap();
+    assert!(printed.contains("IEEE 1366 per year"), "{printed}");
+    assert!(printed.contains("no sharing"), "{printed}");
+    let summary = summary_json(&whole);
+    let a = &summary["reliability_annual"];
+    let rate = float(&a["events_per_year"]);
+    assert!(
+        (rate - (0.2 + 0.065 * 0.4 + 0.065 * 0.3)).abs() < 1e-12,
+        "{a}"
+    );
+    assert_eq!(a["runs"], 40);
+    let drawn: Vec<u64> = a["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["runs"].as_u64().unwrap())
+        .collect();
+    assert_eq!(drawn.iter().sum::<u64>(), 40);
+    let per_event = &summary["reliability"];
+    let p2p = &a["peer_to_peer"];
+    let saifi = float(&p2p["saifi_per_year"]["value"]);
+    let want = rate * float(&per_event["saifi_per_event"]);
+    assert!(
+        (saifi - want).abs() <= 1e-12 * want.max(1e-300),
+        "{saifi} against {want}"
+    );
+    let saidi = float(&p2p["saidi_per_year_min"]["value"]);
+    let want = rate * float(&per_event["saidi_per_event_min"]);
+    assert!(
+        (saidi - want).abs() <= 1e-9 * want.max(1.0),
+        "{saidi} against {want}"
+    );
+    let alone = &a["no_sharing"];
+    let saidi_alone = float(&alone["saidi_per_year_min"]["value"]);
+    assert!(
+        saidi_alone >= saidi,
+        "no sharing {saidi_alone} against P2P {saidi}"
+    );
+    for x in [p2p, alone] {
+        let s = &x["saifi_per_year"];
+        assert!(float(&s["ci95_low"]) <= float(&s["value"]));
+        assert!(float(&s["value"]) <= float(&s["ci95_high"]));
+    }
+    // Each run's no-sharing interruptions add up to its no-sharing customer-hours.
+    let table = read_no_sharing_interruptions(&whole).unwrap().unwrap();
+    let hours: f64 = table
+        .column("duration_s")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .sum::<f64>()
+        / 3600.0;
+    let runs_hours: f64 = runs(&whole)
+        .column("no_sharing_customer_hours")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .sum();
+    assert!(
+        (hours - runs_hours).abs() < 1e-6 * runs_hours.max(1.0),
+        "{hours} against {runs_hours}"
+    );
+    // Shards summarised together give the same annual indices, to the bit.
+    let sharded = dir.path().join("sharded");
+    sweep_file_ok(&file, &sharded, &["--runs", "40", "--shard", "0/2"]);
+    sweep_file_ok(&file, &sharded, &["--runs", "40", "--shard", "1/2"]);
+    let combined = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args(["summarise", sharded.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let combined: serde_json::Value = serde_json::from_slice(&combined.stdout).unwrap();
+    assert_eq!(
+        combined["reliability_annual"],
+        summary["reliability_annual"]
+    );
+}
+
+/// A scenario without rates has no annual indices.
+#[test]
+fn without_rates_there_are_no_annual_indices() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    sweep_file_ok(&scenario(), &out, &["--runs", "2"]);
+    assert!(summary_json(&out)["reliability_annual"].is_null());
 }

@@ -93,7 +93,7 @@ grid:
     - {id: 3, kind: entity}
   lines:
     - {from: 1, to: 2}
-    - {from: 2, to: 3}
+    - {from: 2, to: 3, length_km: 0.5}
 entities:
   prosumers:
     - {id: P1, node: 3, export_prev_kwh: 1, generation_kwh: 2, battery_kwh: 1, consumption_kwh: 0.5,
@@ -116,7 +116,8 @@ optimiser:
   back_off: [P1]
 monte_carlo:
   fault_sets:
-    - {lines: [[2, 3]]}
+    - {lines: [[2, 3]], rate_per_year: 0.1}
+    - {lines: [[2, 3]], rate_per_km_year: 0.2, repair_time_s: 3600}
 "#;
 
 #[test]
@@ -346,7 +347,9 @@ fn table_heading(table: &str) -> String {
 #[test]
 fn every_table_column_and_summary_key_is_in_outputs_md() {
     let outputs = doc("outputs.md");
-    let campus13 = root().join("scenarios/campus13.yaml");
+    // campus13 with rates on its fault sets: every key of campus13's summary, and the annual
+    // indices'.
+    let campus13 = root().join("scenarios/campus13-annual.yaml");
     let campus13 = campus13.to_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
 
