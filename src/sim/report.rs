@@ -13,6 +13,7 @@ use super::curve::CurveMetrics;
 use super::log::LogEvent;
 use super::plan::RunPlan;
 use super::run_plant::PlantOutcome;
+use crate::engine::clock;
 use crate::entity::{EntityIndex, EntityTable, Profile};
 use crate::ledger::{Receipt, TransactionRecord, TransactionStatus};
 use crate::plant::bound::Dispatch;
@@ -435,10 +436,11 @@ impl RunReport {
             }
         }
         let (status, failure_reason) = outcome(window, restorations, &consumers, entities);
+        // On the simulation's clock (nanoseconds), as the plant and the interruptions saw it.
         let first_fault_s = plan
             .faults
             .iter()
-            .map(|f| f.at_s)
+            .map(|f| clock::seconds(clock::at(f.at_s)))
             .fold(f64::INFINITY, f64::min);
         let mut resilience = Resilience::of(&consumers, entities, first_fault_s);
         resilience.curve = CurveMetrics::of(&curve, first_fault_s, grid_back_s);
