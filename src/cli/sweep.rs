@@ -123,6 +123,18 @@ pub(super) fn run(
             .join(format!("shard={}.json", shard.index))
     };
     write_json(&summary_path, &summary)?;
+    let report_path = if shard.count == 1 {
+        let path = options.out.join("report.html");
+        write_report(
+            &options.out,
+            &path,
+            &summary,
+            scenario.time.meter_interval_s,
+        )?;
+        Some(path)
+    } else {
+        None
+    };
     match args.format {
         Format::Json => json(&summary),
         Format::Table => {
@@ -137,6 +149,9 @@ pub(super) fn run(
                 options.out.display(),
                 summary_path.display()
             );
+            if let Some(path) = report_path {
+                outln!(out, "report in {}", path.display());
+            }
             Ok(out)
         }
     }
@@ -144,7 +159,7 @@ pub(super) fn run(
 
 /// Most worker threads a sweep may start: 4 per available core. More only add overhead (the
 /// runs are compute-bound) and, in the thousands, take long to start or fail to.
-fn max_threads() -> usize {
+pub(super) fn max_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from) * 4
 }
 
@@ -155,10 +170,30 @@ pub(super) fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
         exit_code: super::EXIT_BAD_INPUT,
     })?;
     write_json(&dir.join("summary.json"), &summary)?;
+    let interval_s = sweep::read_manifest(dir)
+        .map_err(anyhow::Error::from)?
+        .scenario
+        .time
+        .meter_interval_s;
+    write_report(dir, &dir.join("report.html"), &summary, interval_s)?;
     match format {
         Format::Json => json(&summary),
         Format::Table => Ok(table(&summary)),
     }
+}
+
+/// Writes `report.html` of the sweep in `dir` (every shard's runs and intervals) to `path`.
+fn write_report(
+    dir: &Path,
+    path: &Path,
+    summary: &Summary,
+    interval_s: f64,
+) -> Result<(), Failure> {
+    let runs = sweep::read_runs(dir).map_err(anyhow::Error::from)?;
+    let intervals = sweep::read_intervals(dir).map_err(anyhow::Error::from)?;
+    let html = blackstart::report::sweep_html(summary, &runs, &intervals, interval_s);
+    blackstart::io::write_atomic(path, html.as_bytes())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())
 }
 
 fn write_json(path: &Path, summary: &Summary) -> Result<(), Failure> {
@@ -356,7 +391,7 @@ fn reliability(out: &mut String, r: &Indices) {
 }
 
 /// Progress on stderr: a bar on a terminal, a line every few seconds otherwise, or nothing.
-enum Reporter {
+pub(super) enum Reporter {
     Quiet,
     Bar(ProgressBar),
     Lines {
@@ -366,7 +401,7 @@ enum Reporter {
 }
 
 impl Reporter {
-    fn new(quiet: bool, total: u64) -> Self {
+    pub(super) fn new(quiet: bool, total: u64) -> Self {
         if quiet {
             Reporter::Quiet
         } else if std::io::stderr().is_terminal() {
@@ -384,7 +419,7 @@ impl Reporter {
         }
     }
 
-    fn update(&self, done: u64, total: u64) {
+    pub(super) fn update(&self, done: u64, total: u64) {
         match self {
             Reporter::Quiet => {}
             Reporter::Bar(bar) => bar.set_position(done),
@@ -399,7 +434,7 @@ impl Reporter {
         }
     }
 
-    fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Reporter::Bar(bar) = self {
             bar.finish_and_clear();
         }

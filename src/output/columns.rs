@@ -42,6 +42,8 @@ pub enum Table {
     Events,
     /// `transactions`: one row per transaction of a simulated run or a benchmark.
     Transactions,
+    /// `survival`: one row per outage start of a survival study.
+    Survival,
 }
 
 impl Table {
@@ -54,6 +56,7 @@ impl Table {
             Table::Intervals => "## Table `intervals`",
             Table::Events => "## Table `events`",
             Table::Transactions => "## Table `transactions`",
+            Table::Survival => "## Table `survival`",
         }
     }
 }
@@ -213,6 +216,7 @@ mod tests {
                 Table::Transactions,
                 caliper::report::transactions_frame(&bench),
             ),
+            (Table::Survival, crate::survival::survival_frame(&[], 0.0)),
         ];
         for (table, frame) in &frames {
             let described: Vec<String> = key_values(*table, frame)

@@ -281,6 +281,10 @@ pub struct RunReport {
     /// order they closed.
     #[serde(skip)]
     pub intervals: Vec<IntervalRecord>,
+    /// The same island intervals in the no-sharing reference (docs/model.md §11): cut-off
+    /// consumers dark, prosumers supplying only themselves.
+    #[serde(skip)]
+    pub no_sharing_intervals: Vec<IntervalRecord>,
 }
 
 impl RunReport {
@@ -343,6 +347,7 @@ impl RunReport {
             intervals,
             interruptions,
             no_sharing,
+            no_sharing_intervals,
         } = plant;
         // Every interruption as the plant lived it; the first of each consumer is its
         // outage's, later ones are sheddings by an interval's allocation or by protection.
@@ -453,6 +458,7 @@ impl RunReport {
                 no_sharing,
             },
             intervals,
+            no_sharing_intervals,
         }
     }
 }

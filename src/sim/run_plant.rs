@@ -175,6 +175,8 @@ pub(super) struct PlantOutcome {
     pub interruptions: Vec<Interruption>,
     /// What the islands served with no sharing.
     pub no_sharing: ServiceTotals,
+    /// The no-sharing twin's island intervals, as the plant settled them.
+    pub no_sharing_intervals: Vec<IntervalRecord>,
 }
 
 /// The plant of one run (module docs).
@@ -279,6 +281,7 @@ impl RunPlant {
                 intervals: state.islands.records().to_vec(),
                 interruptions: state.islands.interruptions().to_vec(),
                 no_sharing: ServiceTotals::of(state.no_sharing.records()),
+                no_sharing_intervals: state.no_sharing.records().to_vec(),
             }),
         }
     }

@@ -28,6 +28,7 @@ mod hostile_paths;
 mod hostile_time;
 mod hostile_validate;
 mod simulator;
+mod survival;
 
 #[path = "../../examples/one_outage.rs"]
 mod one_outage;
