@@ -83,8 +83,10 @@ fn overall(summary: &Summary) -> String {
         .enumerate()
         .map(|(i, (name, f))| Line {
             name: (*name).into(),
-            points: std::iter::once((0.0, 1.0))
-                .chain(g.survival.iter().map(|p| (hours(p), f(p))))
+            points: g
+                .survival
+                .iter()
+                .map(|p| (hours(p), f(p)))
                 .filter(|(_, v)| v.is_finite())
                 .collect(),
             band: Vec::new(),
@@ -103,8 +105,10 @@ fn overall(summary: &Summary) -> String {
             &format!(
                 "Share of the year's outage starts (weighted by what each sampled start stands \
                  for, {} starts) whose island carried the load through an outage of each \
-                 duration; solid with peer-to-peer sharing, dashed without. Points at the \
-                 durations asked, joined by straight lines.",
+                 duration; solid with peer-to-peer sharing, dashed without (lines that coincide \
+                 hide one another: the table gives every value). Points at the durations asked, \
+                 marked, joined by straight lines for the eye: survival between them is not \
+                 computed.",
                 g.starts
             ),
             Provenance::Extension,

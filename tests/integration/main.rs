@@ -19,6 +19,7 @@ mod cli_optimise;
 mod cli_reproduce;
 mod cli_run;
 mod cli_scenario;
+mod cli_survival;
 mod cli_sweep;
 mod common;
 mod docs_reference;
