@@ -4,8 +4,11 @@
 use super::html::{self, Axis, Line, Provenance};
 use crate::survival::{Group, Probabilities, Summary};
 
+/// One of a duration's survival probabilities.
+type Kind = fn(&Probabilities) -> f64;
+
 /// The four survival figures of a duration, with their names.
-const KINDS: [(&str, fn(&Probabilities) -> f64); 4] = [
+const KINDS: [(&str, Kind); 4] = [
     ("peer-to-peer, critical load", |p| p.p2p_critical),
     ("peer-to-peer, all load", |p| p.p2p_all),
     ("no sharing, critical load", |p| p.no_sharing_critical),

@@ -52,7 +52,7 @@ pub fn sweep_html(
     ));
     body.push_str(&distributions(runs));
     body.push_str(&resilience_curve(runs, intervals, interval_s));
-    body.push_str(&against_references(runs));
+    body.push_str(&against_references(summary, runs));
     body.push_str(&indices(summary));
     html::page(&format!("Sweep: {}", summary.scenario), &body)
 }
@@ -201,10 +201,60 @@ pub const REFERENCE_COLUMNS: [(&str, &str); 4] = [
     ("bound_served_kwh", "perfect-information bound"),
 ];
 
-/// Peer-to-peer against no sharing and against the bound, from whatever of
-/// [`REFERENCE_COLUMNS`] (and the energies not served) the `runs` table carries.
-fn against_references(runs: &DataFrame) -> String {
+/// Peer-to-peer against no sharing and against the bound: the summary's `against_no_sharing`,
+/// and whatever of [`REFERENCE_COLUMNS`], `resilience_area_h` and the energies not served the
+/// `runs` table carries. The one place the report knows the references' columns.
+fn against_references(summary: &Summary, runs: &DataFrame) -> String {
     let mut body = String::new();
+    if let Some(a) = &summary.against_no_sharing {
+        let spreads = [
+            (
+                "consumers' energy served that no sharing leaves unserved",
+                "kWh",
+                &a.consumers_energy_gain_kwh,
+            ),
+            (
+                "consumers' time without supply avoided",
+                "customer-hours",
+                &a.customer_hours_avoided,
+            ),
+            (
+                "prosumers' own load given up beyond no sharing",
+                "kWh",
+                &a.prosumers_own_load_cost_kwh,
+            ),
+        ];
+        let rows: Vec<Vec<String>> = spreads
+            .iter()
+            .map(|(name, unit, s)| {
+                vec![
+                    name.to_string(),
+                    unit.to_string(),
+                    s.runs.to_string(),
+                    format!("{:.1} ({:.1} – {:.1})", s.mean, s.ci95_low, s.ci95_high),
+                    format!("{:.1}", s.p5),
+                    format!("{:.1}", s.p50),
+                    format!("{:.1}", s.p95),
+                ]
+            })
+            .collect();
+        body.push_str(&html::paragraph(
+            "Peer-to-peer against no sharing, per run on the same draws (summary.json \
+             against_no_sharing): distributions over runs.",
+        ));
+        body.push_str(&html::table(
+            &[
+                "per run",
+                "unit",
+                "runs",
+                "mean (95 % CI)",
+                "p5",
+                "p50",
+                "p95",
+            ],
+            &rows,
+        ));
+    }
     let served: Vec<(&str, Vec<f64>)> = REFERENCE_COLUMNS
         .iter()
         .map(|(name, label)| (*label, values(runs, name)))
@@ -234,6 +284,16 @@ fn against_references(runs: &DataFrame) -> String {
                     missing.join(", ")
                 }
             ),
+            Provenance::Extension,
+        ));
+    }
+    let area_h = values(runs, "resilience_area_h");
+    if !area_h.is_empty() {
+        body.push_str(&html::figure(
+            "Area of the resilience curve per run",
+            &html::histogram("resilience area (h)", &[("runs", &area_h)], BINS),
+            "Distribution over runs of the area of the resilience curve (the runs table's \
+             resilience_area_h, docs/outputs.md).",
             Provenance::Extension,
         ));
     }

@@ -16,7 +16,8 @@ fn campus13() -> PathBuf {
 fn refused(extra: &[&str], expected: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut args = vec!["survival", campus13().to_str().unwrap()];
+    let file = campus13();
+    let mut args = vec!["survival", file.to_str().unwrap()];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--quiet", "--out", out.to_str().unwrap()]);
     let outcome = blackstart(&args);
