@@ -1,4 +1,4 @@
-//! Survival (SPEC §10, REopt-style): outages started at every meter interval of a year, or at a
+//! Survival (docs/model.md §10, REopt-style): outages started at every meter interval of a year, or at a
 //! sample stratified by month × hour of day, each followed for the longest duration asked; the
 //! probability that the island carries its critical load, and all its load, through an outage
 //! of each duration, by month, by hour of day and overall, with peer-to-peer sharing and with
