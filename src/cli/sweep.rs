@@ -190,7 +190,18 @@ fn write_report(
     interval_s: f64,
 ) -> Result<(), Failure> {
     let runs = sweep::read_runs(dir).map_err(anyhow::Error::from)?;
-    let intervals = sweep::read_intervals(dir).map_err(anyhow::Error::from)?;
+    // A sweep written before the `intervals` table existed still gets its report, without
+    // the resilience curve (the page says so).
+    let intervals = if dir.join("intervals").is_dir() {
+        sweep::read_intervals(dir).map_err(anyhow::Error::from)?
+    } else {
+        eprintln!(
+            "warning: {} has no `intervals` table (written by an older blackstart): report.html \
+             has no resilience curve",
+            dir.display()
+        );
+        blackstart::sim::tables::intervals_frame(&[])
+    };
     let html = blackstart::report::sweep_html(summary, &runs, &intervals, interval_s);
     blackstart::io::write_atomic(path, html.as_bytes())
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())

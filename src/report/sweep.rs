@@ -157,7 +157,10 @@ fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) ->
         band.push((t_h, quantile(&shares, 0.05), quantile(&shares, 0.95)));
     }
     let body = if cells.is_empty() {
-        html::paragraph("No run had an island interval: no resilience curve to draw.")
+        html::paragraph(
+            "No island interval in this sweep's intervals table (no run cut an island off, or \
+             the table is absent): no resilience curve to draw.",
+        )
     } else {
         let chart = html::line_chart(
             &Axis::new(
