@@ -48,6 +48,11 @@
 //! - [`sweep`]: Monte-Carlo sweeps — parallel, deterministic, sharded, resumable — and their
 //!   summary (MTTR distribution, customer-weighted restoration time, IEEE 1366 indices, runs by
 //!   status and failure reason).
+//! - [`survival`]: REopt-style survival — outages started through a year (every meter
+//!   interval, or a sample stratified by month × hour), one causal run per start, survival
+//!   probability by duration, month and hour, with and without sharing.
+//! - [`report`]: self-contained HTML reports (inline SVG drawn here, no scripts) of a sweep and
+//!   of a survival study.
 //! - [`reproduce`]: every result of the paper recomputed and compared with the published
 //!   numbers (`comparison.md`), with the paper's figures as PNG.
 
@@ -65,9 +70,11 @@ pub mod optimise;
 pub mod output;
 pub mod plant;
 pub mod reliability;
+pub mod report;
 pub mod reproduce;
 pub mod scenario;
 pub mod sim;
+pub mod survival;
 pub mod sweep;
 pub mod synthetic;
 pub mod tariff;

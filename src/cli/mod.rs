@@ -17,6 +17,7 @@ mod island;
 mod optimise;
 mod reproduce;
 mod run;
+mod survival;
 mod sweep;
 mod validate;
 
@@ -104,6 +105,11 @@ enum Command {
     /// `events`) under `--out`, with a summary (runs by status and failure reason, MTTR
     /// distribution, phases, customer-weighted restoration time, IEEE 1366 indices).
     Sweep(sweep::Args),
+    /// Survival (REopt-style): outages started at every meter interval of a year, or at a
+    /// sample stratified by month × hour of day; the probability that the island carries its
+    /// critical load, and all its load, through each duration, by month and hour of day, with
+    /// and without sharing: survival.parquet, summary.json and report.html under `--out`.
+    Survival(survival::Args),
     /// Write a synthetic radial feeder scenario (YAML) on stdout: households (rooftop PV, home
     /// batteries, loads of 0.1–1 kWh per 15 min), laterals of up to 100 entities, faults
     /// islanding one lateral in ten, campus13's Monte-Carlo variation and the `ganache` chain
@@ -292,6 +298,11 @@ pub(crate) fn run(cli: Cli) -> Result<String, Failure> {
             let scenario = load(&args.file)?;
             let simulator = simulator(&scenario, &args.file)?;
             sweep::run(&scenario, &simulator, args)
+        }
+        Command::Survival(args) => {
+            let scenario = load(&args.file)?;
+            let file = args.file.clone();
+            survival::run(&scenario, &file, args)
         }
         Command::Bench(args) => bench::run(args),
         Command::Reproduce(args) => reproduce::run(args),

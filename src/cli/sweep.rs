@@ -129,6 +129,18 @@ pub(super) fn run(
             .join(format!("shard={}.json", shard.index))
     };
     write_json(&summary_path, &summary)?;
+    let report_path = if shard.count == 1 {
+        let path = options.out.join("report.html");
+        write_report(
+            &options.out,
+            &path,
+            &summary,
+            scenario.time.meter_interval_s,
+        )?;
+        Some(path)
+    } else {
+        None
+    };
     match args.format {
         Format::Json => json(&summary),
         Format::Table => {
@@ -143,6 +155,9 @@ pub(super) fn run(
                 options.out.display(),
                 summary_path.display()
             );
+            if let Some(path) = report_path {
+                outln!(out, "report in {}", path.display());
+            }
             Ok(out)
         }
     }
@@ -150,7 +165,7 @@ pub(super) fn run(
 
 /// Most worker threads a sweep may start: 4 per available core. More only add overhead (the
 /// runs are compute-bound) and, in the thousands, take long to start or fail to.
-fn max_threads() -> usize {
+pub(super) fn max_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from) * 4
 }
 
@@ -161,10 +176,41 @@ pub(super) fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
         exit_code: super::EXIT_BAD_INPUT,
     })?;
     write_json(&dir.join("summary.json"), &summary)?;
+    let interval_s = sweep::read_manifest(dir)
+        .map_err(anyhow::Error::from)?
+        .scenario
+        .time
+        .meter_interval_s;
+    write_report(dir, &dir.join("report.html"), &summary, interval_s)?;
     match format {
         Format::Json => json(&summary),
         Format::Table => Ok(table(&summary)),
     }
+}
+
+/// Writes `report.html` of the sweep in `dir` (every shard's runs and intervals) to `path`.
+fn write_report(
+    dir: &Path,
+    path: &Path,
+    summary: &Summary,
+    interval_s: f64,
+) -> Result<(), Failure> {
+    let runs = sweep::read_runs(dir).map_err(anyhow::Error::from)?;
+    // A sweep written before the `intervals` table existed still gets its report, without
+    // the resilience curve (the page says so).
+    let intervals = if dir.join("intervals").is_dir() {
+        sweep::read_intervals(dir).map_err(anyhow::Error::from)?
+    } else {
+        eprintln!(
+            "warning: {} has no `intervals` table (written by an older blackstart): report.html \
+             has no resilience curve",
+            dir.display()
+        );
+        blackstart::sim::tables::intervals_frame(&[])
+    };
+    let html = blackstart::report::sweep_html(summary, &runs, &intervals, interval_s);
+    blackstart::io::write_atomic(path, html.as_bytes())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())
 }
 
 fn write_json(path: &Path, summary: &Summary) -> Result<(), Failure> {
@@ -531,7 +577,7 @@ fn annual(out: &mut String, a: &AnnualReliability) {
 }
 
 /// Progress on stderr: a bar on a terminal, a line every few seconds otherwise, or nothing.
-enum Reporter {
+pub(super) enum Reporter {
     Quiet,
     Bar(ProgressBar),
     Lines {
@@ -541,7 +587,7 @@ enum Reporter {
 }
 
 impl Reporter {
-    fn new(quiet: bool, total: u64) -> Self {
+    pub(super) fn new(quiet: bool, total: u64) -> Self {
         if quiet {
             Reporter::Quiet
         } else if std::io::stderr().is_terminal() {
@@ -559,7 +605,7 @@ impl Reporter {
         }
     }
 
-    fn update(&self, done: u64, total: u64) {
+    pub(super) fn update(&self, done: u64, total: u64) {
         match self {
             Reporter::Quiet => {}
             Reporter::Bar(bar) => bar.set_position(done),
@@ -574,7 +620,7 @@ impl Reporter {
         }
     }
 
-    fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Reporter::Bar(bar) = self {
             bar.finish_and_clear();
         }

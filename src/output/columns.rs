@@ -44,6 +44,8 @@ pub enum Table {
     Events,
     /// `transactions`: one row per transaction of a simulated run or a benchmark.
     Transactions,
+    /// `survival`: one row per outage start of a survival study.
+    Survival,
 }
 
 impl Table {
@@ -57,6 +59,7 @@ impl Table {
             Table::Intervals => "## Table `intervals`",
             Table::Events => "## Table `events`",
             Table::Transactions => "## Table `transactions`",
+            Table::Survival => "## Table `survival`",
         }
     }
 }
@@ -220,6 +223,7 @@ mod tests {
                 Table::Transactions,
                 caliper::report::transactions_frame(&bench),
             ),
+            (Table::Survival, crate::survival::survival_frame(&[], 0.0)),
         ];
         for (table, frame) in &frames {
             let described: Vec<String> = key_values(*table, frame)

@@ -164,6 +164,16 @@ impl Simulator {
         })
     }
 
+    /// This simulator with the scenario's horizon set to `horizon_s` and nothing rebuilt: the
+    /// profiles, entities and deployed contracts are shared. A survival study builds one
+    /// simulator over a whole year and runs each start with a horizon just past its outage, so
+    /// that a run realises only the intervals it simulates.
+    pub fn with_horizon_s(&self, horizon_s: f64) -> Simulator {
+        let mut simulator = self.clone();
+        simulator.scenario.time.horizon_s = horizon_s;
+        simulator
+    }
+
     /// The scenario simulated.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario

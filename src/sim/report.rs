@@ -293,6 +293,10 @@ pub struct RunReport {
     /// prosumers' own load, kWh.
     #[serde(skip)]
     pub bound_served_kwh: Vec<f64>,
+    /// The same island intervals in the no-sharing reference (docs/model.md §11): cut-off
+    /// consumers dark, prosumers supplying only themselves.
+    #[serde(skip)]
+    pub no_sharing_intervals: Vec<IntervalRecord>,
 }
 
 impl RunReport {
@@ -359,6 +363,7 @@ impl RunReport {
             curve,
             grid_back_s,
             no_sharing_interruptions,
+            no_sharing_intervals,
         } = plant;
         // Every interruption as the plant lived it; the first of each consumer is its
         // outage's, later ones are sheddings by an interval's allocation or by protection.
@@ -498,6 +503,7 @@ impl RunReport {
                 .iter()
                 .map(|s| s.consumers_served_kwh + s.prosumers_own_served_kwh)
                 .collect(),
+            no_sharing_intervals,
         }
     }
 }

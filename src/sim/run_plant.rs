@@ -187,6 +187,8 @@ pub(super) struct PlantOutcome {
     /// Every consumer's interruptions with no sharing: dark from its island's formation to
     /// its reconnection.
     pub no_sharing_interruptions: Vec<Interruption>,
+    /// The no-sharing twin's island intervals, as the plant settled them.
+    pub no_sharing_intervals: Vec<IntervalRecord>,
 }
 
 /// The plant of one run (module docs).
@@ -305,6 +307,7 @@ impl RunPlant {
                 ),
                 grid_back_s: state.islands.grid_back_s(),
                 no_sharing_interruptions: state.no_sharing.interruptions().to_vec(),
+                no_sharing_intervals: state.no_sharing.records().to_vec(),
             }),
         }
     }

@@ -443,6 +443,53 @@ fn every_table_column_and_summary_key_is_in_outputs_md() {
     );
 }
 
+/// `survival`'s table, its metadata and every key of its summary.json are documented.
+#[test]
+fn every_survival_column_and_summary_key_is_in_outputs_md() {
+    let outputs = doc("outputs.md");
+    let campus13 = root().join("scenarios/campus13.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("survival");
+    blackstart(&[
+        "survival",
+        campus13.to_str().unwrap(),
+        "--starts",
+        "288",
+        "--durations",
+        "15min",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let table = out.join("survival.parquet");
+    assert_table(&outputs, &table_heading("survival"), &columns(&table));
+    assert_metadata(&outputs, &table);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let mut keys = vec![
+        "failures[].start_s".to_string(),
+        "failures[].error".to_string(),
+    ];
+    leaves(&summary, "", &[], &mut keys);
+    assert!(
+        keys.iter()
+            .any(|k| k == "by_month_hour[].survival[].p2p_all"),
+        "{keys:?}"
+    );
+    assert_rows(
+        &section(&outputs, "## `summary.json` of a survival study"),
+        &keys,
+        "docs/outputs.md, survival summary.json",
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for id in ["survival-overall", "survival-by-hour", "survival-heat-maps"] {
+        assert!(
+            report.contains(&format!("<section id=\"{id}\">")),
+            "no {id}"
+        );
+    }
+}
+
 /// The section numbers of docs/model.md: `1` for `## 1. …`, `5a` for `### 5a. …`.
 fn model_sections() -> Vec<String> {
     doc("model.md")

@@ -19,6 +19,7 @@ mod cli_optimise;
 mod cli_reproduce;
 mod cli_run;
 mod cli_scenario;
+mod cli_survival;
 mod cli_sweep;
 mod common;
 mod docs_reference;
@@ -28,6 +29,7 @@ mod hostile_paths;
 mod hostile_time;
 mod hostile_validate;
 mod simulator;
+mod survival;
 
 #[path = "../../examples/one_outage.rs"]
 mod one_outage;
