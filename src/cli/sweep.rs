@@ -371,8 +371,16 @@ fn table(s: &Summary) -> String {
         let rows = [
             ("energy not served", "kWh", Some(&c.energy_not_served_kwh)),
             ("customer-hours", "h", Some(&c.customer_hours)),
-            ("critical-load hours lost", "h", Some(&c.critical_load_hours_lost)),
-            ("first critical-load loss", "s", c.first_critical_loss_s.as_ref()),
+            (
+                "critical-load hours lost",
+                "h",
+                Some(&c.critical_load_hours_lost),
+            ),
+            (
+                "first critical-load loss",
+                "s",
+                c.first_critical_loss_s.as_ref(),
+            ),
             ("50 % restored", "s", c.restored_50_s.as_ref()),
             ("90 % restored", "s", c.restored_90_s.as_ref()),
             ("100 % restored", "s", c.restored_100_s.as_ref()),

@@ -101,7 +101,7 @@ fn distributions(runs: &DataFrame) -> String {
     html::section("restoration", "Restoration times", &body)
 }
 
-/// The share of island demand served, per run, by meter interval since the fault's interval:
+/// The share of the islands' load served, per run, by meter interval since the fault's interval:
 /// from the `intervals` rows; an interval in which the run had no island (before it formed,
 /// after the grid took it back) counts as fully served.
 fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) -> String {
@@ -117,11 +117,16 @@ fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) ->
         .unwrap_or_default();
     // (run, interval offset) → (demand, served).
     let mut cells: BTreeMap<(u64, i64), (f64, f64)> = BTreeMap::new();
+    // The islands' load, as docs/model.md §10's curve: consumers' demand and prosumers' own.
+    let load = |a: &str, b: &str| -> Option<Vec<Option<f64>>> {
+        let (a, b) = (column(intervals, a)?, column(intervals, b)?);
+        Some(a.into_iter().zip(b).map(|(a, b)| Some(a? + b?)).collect())
+    };
     if let (Some(run), Some(interval), Some(demand), Some(served)) = (
         indices_column(intervals, "run_index"),
         indices_column(intervals, "interval"),
-        column(intervals, "demand_kwh"),
-        column(intervals, "served_kwh"),
+        load("demand_kwh", "prosumer_own_demand_kwh"),
+        load("served_kwh", "prosumer_own_served_kwh"),
     ) {
         for (((r, k), d), s) in run.into_iter().zip(interval).zip(demand).zip(served) {
             let (Some(r), Some(k), Some(d), Some(s)) = (r, k, d, s) else {
@@ -168,7 +173,7 @@ fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) ->
                 0.0,
                 (last as f64 * interval_s / 3600.0).max(interval_s / 3600.0),
             ),
-            &Axis::new("load served (share of island demand)", 0.0, 1.05),
+            &Axis::new("load served (share of the islands' load)", 0.0, 1.05),
             &[Line {
                 name: "median, 5–95 % band".into(),
                 points: median,
@@ -180,9 +185,9 @@ fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) ->
             "Resilience curve: load served after the fault",
             &chart,
             &format!(
-                "For each meter interval after the fault's, the share of the islands' consumer \
-                 demand served (served / demand from the intervals table, summed over a run's \
-                 islands): median across the {} runs and the band from the 5th to the 95th \
+                "For each meter interval after the fault's, the share of the islands' load \
+                 served — consumers' demand and prosumers' own load (from the intervals table, \
+                 summed over a run's islands; docs/model.md §10) — median across the {} runs and the band from the 5th to the 95th \
                  percentile. An interval in which a run had no island (grid back, or nothing cut \
                  off) counts as fully served. The fault's own interval includes the minutes \
                  before the restoration.",
@@ -198,10 +203,10 @@ fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) ->
 /// served, kWh, by name. The bound's and the served energies are added by the references'
 /// work; whatever of them the table carries is drawn.
 pub const REFERENCE_COLUMNS: [(&str, &str); 4] = [
-    ("served_kwh", "peer-to-peer"),
-    ("no_sharing_served_kwh", "no sharing"),
-    ("ideal_timing_served_kwh", "ideal timing"),
-    ("bound_served_kwh", "perfect-information bound"),
+    ("load_served_kwh", "peer-to-peer"),
+    ("no_sharing_load_served_kwh", "no sharing"),
+    ("ideal_timing_load_served_kwh", "ideal timing"),
+    ("bound_load_served_kwh", "perfect-information bound"),
 ];
 
 /// Peer-to-peer against no sharing and against the bound: the summary's `against_no_sharing`,
@@ -276,11 +281,13 @@ fn against_references(summary: &Summary, runs: &DataFrame) -> String {
             .map(|(_, l)| *l)
             .collect();
         body.push_str(&html::figure(
-            "Consumers' energy served per run",
+            "The islands' load served per run",
             &html::histogram("energy served (kWh)", &samples, BINS),
             &format!(
-                "Distribution over runs of the consumers' energy served over the outage, on \
-                 each run's own draws. Not computed: {}.",
+                "Distribution over runs of the islands' load served while cut off (consumers' \
+                 demand and prosumers' own load; the runs table's load_served_kwh and its \
+                 references, docs/model.md §11), on each run's own draws. The bound is never \
+                 below peer-to-peer. Not computed: {}.",
                 if missing.is_empty() {
                     "nothing".to_string()
                 } else {

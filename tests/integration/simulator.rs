@@ -411,7 +411,10 @@ fn every_interval_of_sampled_runs_balances_and_batteries_stay_in_bounds() {
             // A critical consumer's loss after the fault is a shedding, which comes after a
             // restoration: never at the fault's instant (the clock's rounding included).
             if let Some(t_s) = report.resilience.first_critical_loss_s {
-                assert!(t_s > 1.0, "{name} run {run}: first critical loss at {t_s} s");
+                assert!(
+                    t_s > 1.0,
+                    "{name} run {run}: first critical loss at {t_s} s"
+                );
             }
             for i in &report.intervals {
                 let at = format!(
