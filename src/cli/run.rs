@@ -273,14 +273,18 @@ fn bound_and_gap(out: &mut String, r: &RunReport) {
     if let Some(ideal) = &refs.ideal_timing {
         line("peer-to-peer, ideal timing", ideal.served_kwh);
     }
-    line("perfect-information bound", refs.bound.served_kwh);
-    let gap_kwh = refs.bound.served_kwh - refs.peer_to_peer.served_kwh;
+    // `run`'s simulator always computes the bound.
+    let Some(bound) = &refs.bound else {
+        return;
+    };
+    line("perfect-information bound", bound.served_kwh);
+    let gap_kwh = bound.served_kwh - refs.peer_to_peer.served_kwh;
     match &refs.ideal_timing {
         Some(ideal) => outln!(
             out,
             "  gap to the bound {gap_kwh:.1} kWh: timing (latency, chain, switching, back-off) {:.1} kWh, allocation rule {:.1} kWh",
             ideal.served_kwh - refs.peer_to_peer.served_kwh,
-            refs.bound.served_kwh - ideal.served_kwh
+            bound.served_kwh - ideal.served_kwh
         ),
         None => outln!(out, "  gap to the bound {gap_kwh:.1} kWh"),
     }

@@ -126,6 +126,8 @@ pub struct Simulator {
     profiles: Arc<Profiles>,
     topology: Topology,
     chain: Chain,
+    /// Whether each run computes the perfect-information bound (docs/model.md §11).
+    bound: bool,
 }
 
 impl Simulator {
@@ -161,6 +163,7 @@ impl Simulator {
             entities,
             profiles: Arc::new(profiles),
             chain,
+            bound: true,
         })
     }
 
@@ -172,6 +175,16 @@ impl Simulator {
         let mut simulator = self.clone();
         simulator.scenario.time.horizon_s = horizon_s;
         simulator
+    }
+
+    /// The same simulator without the perfect-information bound: its runs report none (a
+    /// linear program per run, the larger part of a long run's cost, that a study reading only
+    /// the simulated service — survival — does not need).
+    pub fn without_bound(&self) -> Simulator {
+        Simulator {
+            bound: false,
+            ..self.clone()
+        }
     }
 
     /// The scenario simulated.
@@ -438,7 +451,7 @@ impl Simulator {
             fault_after_horizon_s: after.iter().map(|f| f.at_s).reduce(f64::min),
         };
         // The plant to the window's end: interruptions still running are censored there.
-        let outcome = plant.finish(simulated.end_s)?;
+        let outcome = plant.finish(simulated.end_s, self.bound)?;
         Ok(RunReport::new(
             plan.clone(),
             &self.entities,

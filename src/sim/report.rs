@@ -290,9 +290,9 @@ pub struct RunReport {
     #[serde(skip)]
     pub intervals: Vec<IntervalRecord>,
     /// What the perfect-information bound served in each of `intervals`, consumers' and
-    /// prosumers' own load, kWh.
+    /// prosumers' own load, kWh (`None`: a simulator without the bound).
     #[serde(skip)]
-    pub bound_served_kwh: Vec<f64>,
+    pub bound_served_kwh: Option<Vec<f64>>,
     /// The same island intervals in the no-sharing reference (docs/model.md §11): cut-off
     /// consumers dark, prosumers supplying only themselves.
     #[serde(skip)]
@@ -494,15 +494,16 @@ impl RunReport {
             references: References {
                 peer_to_peer: ServiceTotals::of(&intervals),
                 no_sharing,
-                bound: BoundTotals::of(&bound),
+                bound: bound.as_ref().map(BoundTotals::of),
                 ideal_timing: None,
             },
             intervals,
-            bound_served_kwh: bound
-                .steps
-                .iter()
-                .map(|s| s.consumers_served_kwh + s.prosumers_own_served_kwh)
-                .collect(),
+            bound_served_kwh: bound.map(|b| {
+                b.steps
+                    .iter()
+                    .map(|s| s.consumers_served_kwh + s.prosumers_own_served_kwh)
+                    .collect()
+            }),
             no_sharing_intervals,
         }
     }
@@ -569,8 +570,9 @@ pub struct References {
     /// No sharing: cut-off consumers dark until the grid returns, prosumers supplying only
     /// themselves.
     pub no_sharing: ServiceTotals,
-    /// The perfect-information bound: the most any operator could have served.
-    pub bound: BoundTotals,
+    /// The perfect-information bound: the most any operator could have served (`None`: a
+    /// simulator without it, [`crate::sim::Simulator::without_bound`]).
+    pub bound: Option<BoundTotals>,
     /// Peer-to-peer again with ideal timing (no latency, an instant chain, no back-off), when
     /// the caller ran it ([`crate::sim::ideal_timing`]): what the timing cost.
     pub ideal_timing: Option<ServiceTotals>,

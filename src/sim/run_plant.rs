@@ -178,8 +178,8 @@ pub(super) struct PlantOutcome {
     pub interruptions: Vec<Interruption>,
     /// What the islands served with no sharing.
     pub no_sharing: ServiceTotals,
-    /// The perfect-information bound over the same islands.
-    pub bound: Dispatch,
+    /// The perfect-information bound over the same islands, when asked for.
+    pub bound: Option<Dispatch>,
     /// The run's resilience curve.
     pub curve: Vec<CurvePoint>,
     /// When the grid took the last island back, s (`None`: not within the run).
@@ -283,9 +283,9 @@ impl RunPlant {
     }
 
     /// The plant advanced to `until_s`: every island interval settled, every consumer's
-    /// interruption, the no-sharing reference and the perfect-information bound, or the error
-    /// that stopped the plant or the bound.
-    pub(super) fn finish(&self, until_s: f64) -> Result<PlantOutcome, SimError> {
+    /// interruption, the no-sharing reference and (with `bound`) the perfect-information bound,
+    /// or the error that stopped the plant or the bound.
+    pub(super) fn finish(&self, until_s: f64, bound: bool) -> Result<PlantOutcome, SimError> {
         self.apply_to_both(|islands, inputs| islands.advance_to(until_s, inputs));
         let state = self.state();
         match &state.error {
@@ -294,11 +294,15 @@ impl RunPlant {
                 intervals: state.islands.records().to_vec(),
                 interruptions: state.islands.interruptions().to_vec(),
                 no_sharing: ServiceTotals::of(state.no_sharing.records()),
-                bound: DispatchProblem::of_run(
-                    state.islands.records(),
-                    state.islands.initial_members(),
-                )
-                .solve()?,
+                bound: bound
+                    .then(|| {
+                        DispatchProblem::of_run(
+                            state.islands.records(),
+                            state.islands.initial_members(),
+                        )
+                        .solve()
+                    })
+                    .transpose()?,
                 curve: curve(
                     state.islands.records(),
                     self.inputs.interval_s,

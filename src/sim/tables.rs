@@ -146,10 +146,9 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
             "no_sharing_load_served_kwh",
             f(|r| r.references.no_sharing.served_kwh),
         ),
-        column(
-            "bound_load_served_kwh",
-            f(|r| r.references.bound.served_kwh),
-        ),
+        optional("bound_load_served_kwh", |r| {
+            r.references.bound.map(|b| b.served_kwh)
+        }),
         optional("ideal_timing_load_served_kwh", |r| {
             r.references.ideal_timing.map(|t| t.served_kwh)
         }),
@@ -415,8 +414,10 @@ pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
             "bound_load_served_kwh",
             reports
                 .iter()
-                .flat_map(|r| r.bound_served_kwh.iter().copied())
-                .collect::<Vec<f64>>(),
+                .flat_map(|r| {
+                    (0..r.intervals.len()).map(move |i| r.bound_served_kwh.as_ref().map(|b| b[i]))
+                })
+                .collect::<Vec<Option<f64>>>(),
         ),
         column(
             "shed_by_controller_kwh",

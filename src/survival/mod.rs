@@ -210,6 +210,7 @@ pub fn run_start(
     let is_critical = |id: &str| critical.iter().any(|c| c == id);
     let result = simulator
         .with_horizon_s(horizon_s)
+        .without_bound()
         .run(&plan, Recording::default())
         .map(|report| StartResult {
             status: report.status,

@@ -523,25 +523,23 @@ fn the_bound_is_never_below_what_a_run_served_nor_above_demand() {
                 .unwrap();
             let r = &report.references;
             let at = format!("{name} run {run}: {r:?}");
+            let bound = r.bound.expect("a simulator computes the bound by default");
             // The tie-break may trade at most 1e-6 × highest priority × demand; the solver's
             // tolerance 1e-9 relative.
-            let slack = (1e-6 * f64::from(highest) + 1e-8) * r.bound.demand_kwh.max(1.0);
-            assert!(close(r.bound.demand_kwh, r.peer_to_peer.demand_kwh), "{at}");
+            let slack = (1e-6 * f64::from(highest) + 1e-8) * bound.demand_kwh.max(1.0);
+            assert!(close(bound.demand_kwh, r.peer_to_peer.demand_kwh), "{at}");
             assert!(
-                r.bound.served_kwh + slack >= r.peer_to_peer.served_kwh,
+                bound.served_kwh + slack >= r.peer_to_peer.served_kwh,
                 "{at}"
             );
-            assert!(
-                r.bound.served_kwh + slack >= r.no_sharing.served_kwh,
-                "{at}"
-            );
-            assert!(r.bound.served_kwh <= r.bound.demand_kwh + slack, "{at}");
+            assert!(bound.served_kwh + slack >= r.no_sharing.served_kwh, "{at}");
+            assert!(bound.served_kwh <= bound.demand_kwh + slack, "{at}");
             assert!(
                 r.peer_to_peer.served_kwh <= r.peer_to_peer.demand_kwh + 1e-9,
                 "{at}"
             );
-            let by_interval: f64 = report.bound_served_kwh.iter().sum();
-            assert!(close(by_interval, r.bound.served_kwh), "{at}");
+            let by_interval: f64 = report.bound_served_kwh.as_ref().unwrap().iter().sum();
+            assert!(close(by_interval, bound.served_kwh), "{at}");
         }
     }
 }
@@ -567,12 +565,26 @@ fn with_ideal_timing_a_one_interval_outage_serves_what_the_bound_serves() {
     assert_eq!(report.intervals.len(), 1, "{:?}", report.intervals);
     let r = &report.references;
     assert!(r.peer_to_peer.demand_kwh > 1000.0, "{r:?}");
+    let bound = r.bound.unwrap();
     assert!(
-        (r.bound.served_kwh - r.peer_to_peer.served_kwh).abs() <= 1e-6 * r.bound.demand_kwh,
+        (bound.served_kwh - r.peer_to_peer.served_kwh).abs() <= 1e-6 * bound.demand_kwh,
         "{r:?}"
     );
     // With the scenario's own timing the restoration takes its time, and the bound shows it.
     let real = simulator.run(&plan, Recording::default()).unwrap();
     assert!(real.references.peer_to_peer.served_kwh < r.peer_to_peer.served_kwh - 1.0);
-    assert!(close(real.references.bound.served_kwh, r.bound.served_kwh));
+    assert!(close(
+        real.references.bound.unwrap().served_kwh,
+        bound.served_kwh
+    ));
+    // A simulator without the bound reports none, and the same service.
+    let without = simulator
+        .without_bound()
+        .run(&plan, Recording::default())
+        .unwrap();
+    assert_eq!(without.references.bound, None);
+    assert_eq!(
+        without.references.peer_to_peer,
+        real.references.peer_to_peer
+    );
 }
