@@ -34,6 +34,7 @@ fn sweep(out: PathBuf) -> Result<Summary, Box<dyn Error>> {
         resume: false,
         events: false,
         gap_split: false,
+        no_bound: false,
         part_size: 1000,
     };
     // The progress callback gets (runs done, runs in the shard) after every run.

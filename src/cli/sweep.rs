@@ -46,6 +46,10 @@ pub(super) struct Args {
     /// to split the gap to the perfect-information bound; doubles the sweep's time.
     #[arg(long)]
     pub gap_split: bool,
+    /// Leave out the perfect-information bound (its columns null): its linear program is most
+    /// of a long outage's cost.
+    #[arg(long, conflicts_with = "gap_split")]
+    pub no_bound: bool,
     /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -82,6 +86,7 @@ pub(super) fn run(
         resume: args.resume,
         events: args.events,
         gap_split: args.gap_split,
+        no_bound: args.no_bound,
         part_size: args.part_size,
     };
     if options.runs == 0 {

@@ -118,6 +118,7 @@ pub fn sweep(simulator: &Simulator, runs: u64, dir: &Path) -> Result<SweepResult
         resume: false,
         events: false,
         gap_split: false,
+        no_bound: false,
         part_size: 1000,
     };
     let summary = sweep::run(simulator, &options, &|_, _| {})?.summary;

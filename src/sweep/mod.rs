@@ -76,6 +76,9 @@ pub struct SweepOptions {
     /// Also run every run again with ideal timing, splitting the gap to the bound
     /// (docs/model.md §11); doubles the cost of a run.
     pub gap_split: bool,
+    /// Leave out the perfect-information bound (docs/model.md §11): its columns are null.
+    /// Its linear program is most of a long outage's cost.
+    pub no_bound: bool,
     /// Runs per Parquet part (the unit of resumption).
     pub part_size: u64,
 }
@@ -102,13 +105,18 @@ pub struct Manifest {
     /// was recorded).
     #[serde(default)]
     pub gap_split: Option<bool>,
+    /// Whether the runs left out the bound (`--no-bound`; `None` in a manifest from before it
+    /// was recorded, when every run computed it).
+    #[serde(default)]
+    pub no_bound: Option<bool>,
     /// blackstart version that wrote it.
     pub version: String,
 }
 
 impl Manifest {
     /// What differs between the sweep this manifest records and `other`, in the options that
-    /// shape the tables (scenario, runs, part size, shards, `--events`, `--gap-split`), each as
+    /// shape the tables (scenario, runs, part size, shards, `--events`, `--gap-split`,
+    /// `--no-bound`), each as
     /// `<option> <value in this manifest> there, <value in other> now`;
     /// empty when the two sweeps can share a directory.
     fn differences(&self, other: &Manifest) -> Vec<String> {
@@ -151,6 +159,12 @@ impl Manifest {
                 self.gap_split == other.gap_split,
                 recorded(self.gap_split.map(on_off)),
                 recorded(other.gap_split.map(on_off)),
+            ),
+            (
+                "--no-bound",
+                self.no_bound.unwrap_or(false) == other.no_bound.unwrap_or(false),
+                on_off(self.no_bound.unwrap_or(false)),
+                on_off(other.no_bound.unwrap_or(false)),
             ),
         ]
         .into_iter()
@@ -208,6 +222,13 @@ pub fn run(
         })?;
     let range = options.shard.runs(options.runs);
     let total = range.end - range.start;
+    let without_bound;
+    let simulator = if options.no_bound {
+        without_bound = simulator.without_bound();
+        &without_bound
+    } else {
+        simulator
+    };
     let ideal = options.gap_split.then(|| simulator.with_ideal_timing());
     let done = std::sync::atomic::AtomicU64::new(0);
     let k = options.shard.index;
@@ -408,6 +429,7 @@ fn prepare_directory(scenario: &Scenario, options: &SweepOptions) -> Result<(), 
         shards: Some(options.shard.count),
         events: Some(options.events),
         gap_split: Some(options.gap_split),
+        no_bound: Some(options.no_bound),
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let manifest_path = dir.join(MANIFEST);

@@ -529,3 +529,25 @@ fn without_rates_there_are_no_annual_indices() {
     sweep_file_ok(&scenario(), &out, &["--runs", "2"]);
     assert!(summary_json(&out)["reliability_annual"].is_null());
 }
+
+#[test]
+fn without_the_bound_its_columns_are_null_and_the_rest_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, no_bound) = (dir.path().join("plain"), dir.path().join("no-bound"));
+    sweep_ok(&plain, &[]);
+    sweep_ok(&no_bound, &["--no-bound"]);
+    let (a, b) = (runs(&plain), runs(&no_bound));
+    let bound = |f: &DataFrame| f.column("bound_load_served_kwh").unwrap().null_count();
+    assert_eq!(bound(&a), 0);
+    assert_eq!(bound(&b), b.height());
+    assert_same(
+        &a.drop("bound_load_served_kwh").unwrap(),
+        &b.drop("bound_load_served_kwh").unwrap(),
+    );
+    assert!(summary_json(&no_bound)["against_bound"].is_null());
+    assert!(!summary_json(&plain)["against_bound"].is_null());
+    // A resumed sweep must not mix runs with and without it.
+    let mixed = sweep(&plain, &["--resume", "--no-bound"]);
+    assert_eq!(mixed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&mixed.stderr).contains("--no-bound"));
+}
