@@ -14,8 +14,7 @@ impl Prop {
         DssError::BadValue {
             at: self.at.clone(),
             object: o.label(),
-            property: self.key.clone(),
-            value: self.value.text.clone(),
+            setting: format!("{}={}", self.key, self.value.text),
             expected: expected.to_string(),
         }
     }
@@ -95,7 +94,9 @@ fn parse_bus(text: &str) -> Option<BusRef> {
     if name.is_empty() {
         return None;
     }
-    let nodes = parts.map(|p| p.parse::<u32>().ok()).collect::<Option<Vec<_>>>()?;
+    let nodes = parts
+        .map(|p| p.parse::<u32>().ok())
+        .collect::<Option<Vec<_>>>()?;
     Some(BusRef { name, nodes })
 }
 
@@ -135,7 +136,10 @@ impl Builder {
         let mut v = Vsource {
             name: o.name.clone(),
             at: o.at.clone(),
-            bus1: BusRef { name: "sourcebus".to_string(), nodes: Vec::new() },
+            bus1: BusRef {
+                name: "sourcebus".to_string(),
+                nodes: Vec::new(),
+            },
             base_kv: 115.0,
             pu: 1.0,
             phases: 3,
@@ -188,8 +192,14 @@ impl Builder {
         let mut l = Line {
             name: o.name.clone(),
             at: o.at.clone(),
-            bus1: BusRef { name: String::new(), nodes: Vec::new() },
-            bus2: BusRef { name: String::new(), nodes: Vec::new() },
+            bus1: BusRef {
+                name: String::new(),
+                nodes: Vec::new(),
+            },
+            bus2: BusRef {
+                name: String::new(),
+                nodes: Vec::new(),
+            },
             phases: 3,
             length: 1.0,
             units: LengthUnit::None,
@@ -230,7 +240,13 @@ impl Builder {
     }
 
     fn transformer(&mut self, o: &RawObject) -> Result<Transformer, DssError> {
-        let default = Winding { bus: None, conn: "wye".to_string(), kv: 12.47, kva: 1000.0, pct_r: 0.2 };
+        let default = Winding {
+            bus: None,
+            conn: "wye".to_string(),
+            kv: 12.47,
+            kva: 1000.0,
+            pct_r: 0.2,
+        };
         let mut t = Transformer {
             name: o.name.clone(),
             at: o.at.clone(),
@@ -274,7 +290,8 @@ impl Builder {
                         let wdg = &mut t.windings[k];
                         match p.key.as_str() {
                             "buses" => {
-                                wdg.bus = Some(parse_bus(item).ok_or_else(|| p.bad(o, "not a bus"))?)
+                                wdg.bus =
+                                    Some(parse_bus(item).ok_or_else(|| p.bad(o, "not a bus"))?)
                             }
                             "conns" => wdg.conn = item.to_lowercase(),
                             "kvs" => wdg.kv = numbers[k],
@@ -305,7 +322,10 @@ impl Builder {
         let mut l = Load {
             name: o.name.clone(),
             at: o.at.clone(),
-            bus1: BusRef { name: String::new(), nodes: Vec::new() },
+            bus1: BusRef {
+                name: String::new(),
+                nodes: Vec::new(),
+            },
             phases: 3,
             kv: 12.47,
             kw: 10.0,
@@ -374,7 +394,8 @@ impl Builder {
                     let file = if p.key == "csvfile" {
                         Some(text)
                     } else {
-                        text.strip_prefix("file=").or_else(|| text.strip_prefix("File="))
+                        text.strip_prefix("file=")
+                            .or_else(|| text.strip_prefix("File="))
                     };
                     match file {
                         Some(file) => {
@@ -414,7 +435,10 @@ impl Builder {
         let mut v = PvSystem {
             name: o.name.clone(),
             at: o.at.clone(),
-            bus1: BusRef { name: String::new(), nodes: Vec::new() },
+            bus1: BusRef {
+                name: String::new(),
+                nodes: Vec::new(),
+            },
             phases: 3,
             kv: 12.47,
             pmpp_kw: 500.0,
@@ -447,7 +471,10 @@ impl Builder {
         let mut s = Storage {
             name: o.name.clone(),
             at: o.at.clone(),
-            bus1: BusRef { name: String::new(), nodes: Vec::new() },
+            bus1: BusRef {
+                name: String::new(),
+                nodes: Vec::new(),
+            },
             phases: 3,
             kv: 12.47,
             kw_rated: 25.0,
@@ -485,7 +512,10 @@ impl Builder {
         let mut g = Generator {
             name: o.name.clone(),
             at: o.at.clone(),
-            bus1: BusRef { name: String::new(), nodes: Vec::new() },
+            bus1: BusRef {
+                name: String::new(),
+                nodes: Vec::new(),
+            },
             phases: 3,
             kv: 12.47,
             kw: 1000.0,
@@ -558,10 +588,16 @@ fn read_shape_file(path: &Path, o: &RawObject, p: &Prop) -> Result<Vec<f64>, Dss
         let Some(field) = line.split([',', ' ', '\t']).find(|f| !f.trim().is_empty()) else {
             continue;
         };
-        let value = field.trim().parse::<f64>().map_err(|_| DssError::LoadShapeValue {
-            at: Location { file: path.to_path_buf(), line: i + 1 },
-            value: field.trim().to_string(),
-        })?;
+        let value = field
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| DssError::LoadShapeValue {
+                at: Location {
+                    file: path.into(),
+                    line: i + 1,
+                },
+                value: field.trim().to_string(),
+            })?;
         values.push(value);
     }
     Ok(values)
@@ -570,15 +606,25 @@ fn read_shape_file(path: &Path, o: &RawObject, p: &Prop) -> Result<Vec<f64>, Dss
 /// Types every raw object of a script and checks the references between them.
 pub(crate) fn build(script: Script, master: &Path) -> Result<Circuit, DssError> {
     let Some((circuit_name, _)) = script.circuit.clone() else {
-        return Err(DssError::NoCircuit { file: master.to_path_buf() });
+        return Err(DssError::NoCircuit {
+            file: master.to_path_buf(),
+        });
     };
-    let mut b = Builder { dropped: script.dropped };
+    let mut b = Builder {
+        dropped: script.dropped,
+    };
     let mut c = Circuit {
         name: circuit_name,
         source: Vsource {
             name: String::new(),
-            at: Location { file: master.to_path_buf(), line: 0 },
-            bus1: BusRef { name: String::new(), nodes: Vec::new() },
+            at: Location {
+                file: master.into(),
+                line: 0,
+            },
+            bus1: BusRef {
+                name: String::new(),
+                nodes: Vec::new(),
+            },
             base_kv: 0.0,
             pu: 0.0,
             phases: 0,
@@ -649,7 +695,7 @@ fn check(c: &Circuit, objects: &[RawObject]) -> Result<(), DssError> {
             return Err(DssError::UnknownLoadShape {
                 at: at.clone(),
                 object: format!("{class}.{name}"),
-                property: if k % 2 == 0 { "daily" } else { "yearly" }.to_string(),
+                property: if k % 2 == 0 { "daily" } else { "yearly" },
                 shape: shape.clone(),
             });
         }
@@ -664,15 +710,32 @@ fn check(c: &Circuit, objects: &[RawObject]) -> Result<(), DssError> {
         network.insert(&l.bus2.name);
     }
     for t in &c.transformers {
-        network.extend(t.windings.iter().filter_map(|w| w.bus.as_ref()).map(|b| b.name.as_str()));
+        network.extend(
+            t.windings
+                .iter()
+                .filter_map(|w| w.bus.as_ref())
+                .map(|b| b.name.as_str()),
+        );
     }
     let shunts = c
         .loads
         .iter()
         .map(|l| ("Load", &l.name, &l.bus1, &l.at))
-        .chain(c.pv_systems.iter().map(|v| ("PVSystem", &v.name, &v.bus1, &v.at)))
-        .chain(c.storages.iter().map(|s| ("Storage", &s.name, &s.bus1, &s.at)))
-        .chain(c.generators.iter().map(|g| ("Generator", &g.name, &g.bus1, &g.at)));
+        .chain(
+            c.pv_systems
+                .iter()
+                .map(|v| ("PVSystem", &v.name, &v.bus1, &v.at)),
+        )
+        .chain(
+            c.storages
+                .iter()
+                .map(|s| ("Storage", &s.name, &s.bus1, &s.at)),
+        )
+        .chain(
+            c.generators
+                .iter()
+                .map(|g| ("Generator", &g.name, &g.bus1, &g.at)),
+        );
     for (class, name, bus, at) in shunts {
         if !network.contains(bus.name.as_str()) {
             return Err(DssError::DanglingBus {
@@ -683,7 +746,9 @@ fn check(c: &Circuit, objects: &[RawObject]) -> Result<(), DssError> {
         }
     }
     for ctl in &c.controls {
-        let Some(element) = &ctl.element else { continue };
+        let Some(element) = &ctl.element else {
+            continue;
+        };
         let defined = match element.split_once('.') {
             Some(("line", name)) => c.lines.iter().any(|l| l.name == name),
             Some(("transformer", name)) => c.transformers.iter().any(|t| t.name == name),
@@ -703,7 +768,7 @@ fn check(c: &Circuit, objects: &[RawObject]) -> Result<(), DssError> {
             return Err(DssError::UndefinedElement {
                 at: ctl.at.clone(),
                 object: format!("{kind}.{}", ctl.name),
-                property: "element".to_string(),
+                property: "element",
                 element: element.clone(),
             });
         }

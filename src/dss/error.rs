@@ -1,13 +1,14 @@
 //! Errors of the `.dss` reader: every one names the file and line, and what is wrong.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A place in a `.dss` (or load shape) file: the file and its 1-based line number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file, as it was named (joined to the including file's folder).
-    pub file: PathBuf,
+    pub file: Arc<Path>,
     /// The 1-based line number.
     pub line: usize,
 }
@@ -94,16 +95,14 @@ pub enum DssError {
         text: String,
     },
     /// A property value that is not what the property needs (e.g. non-numeric kW).
-    #[error("{at}: {object} {property}={value}: {expected}")]
+    #[error("{at}: {object} {setting}: {expected}")]
     BadValue {
         /// Where the property is set.
         at: Location,
         /// The object (`Load.671`).
         object: String,
-        /// The property name.
-        property: String,
-        /// The value as written.
-        value: String,
+        /// The property and its value as written (`kw=lots`).
+        setting: String,
         /// What was expected.
         expected: String,
     },
@@ -118,7 +117,9 @@ pub enum DssError {
         property: String,
     },
     /// A positional value beyond the properties whose order blackstart knows for the class.
-    #[error("{at}: {object}: positional value `{value}` (position {position}) is beyond the positional properties blackstart reads for this class; name the property (name=value)")]
+    #[error(
+        "{at}: {object}: positional value `{value}` (position {position}) is beyond the positional properties blackstart reads for this class; name the property (name=value)"
+    )]
     PositionalOutOfRange {
         /// Where the value is.
         at: Location,
@@ -160,8 +161,8 @@ pub enum DssError {
         at: Location,
         /// The object.
         object: String,
-        /// `daily`, `yearly` or `duty`.
-        property: String,
+        /// `daily` or `yearly`.
+        property: &'static str,
         /// The missing shape.
         shape: String,
     },
@@ -173,7 +174,7 @@ pub enum DssError {
         /// The control.
         object: String,
         /// The property.
-        property: String,
+        property: &'static str,
         /// The missing element.
         element: String,
     },

@@ -57,7 +57,10 @@ pub(crate) fn strip_block_comments(
                 }
             } else {
                 // A `/*` after a line comment marker is part of that comment.
-                let line_comment = [rest.find('!'), rest.find("//")].into_iter().flatten().min();
+                let line_comment = [rest.find('!'), rest.find("//")]
+                    .into_iter()
+                    .flatten()
+                    .min();
                 match rest.find("/*") {
                     Some(start) if line_comment.is_none_or(|c| start < c) => {
                         kept.push_str(&rest[..start]);
@@ -75,7 +78,10 @@ pub(crate) fn strip_block_comments(
     }
     if let Some(line) = open_at {
         return Err(DssError::UnterminatedComment {
-            at: Location { file: file.to_path_buf(), line },
+            at: Location {
+                file: file.into(),
+                line,
+            },
         });
     }
     Ok(out)
@@ -107,14 +113,26 @@ pub(crate) fn tokenize(line: &str, at: &Location) -> Result<Vec<Param>, DssError
                 j += 1;
             }
             let (value, next) = if j >= chars.len() || chars[j] == ',' {
-                (Value { text: String::new(), delimiter: None }, j)
+                (
+                    Value {
+                        text: String::new(),
+                        delimiter: None,
+                    },
+                    j,
+                )
             } else {
                 read_value(&chars, j, at)?
             };
             i = next;
-            params.push(Param { name: Some(first.text.to_lowercase()), value });
+            params.push(Param {
+                name: Some(first.text.to_lowercase()),
+                value,
+            });
         } else {
-            params.push(Param { name: None, value: first });
+            params.push(Param {
+                name: None,
+                value: first,
+            });
         }
     }
     Ok(params)
@@ -134,7 +152,13 @@ fn read_value(chars: &[char], i: usize, at: &Location) -> Result<(Value, usize),
             let c = chars[j];
             if c == close && depth == 0 {
                 let text: String = chars[i + 1..j].iter().collect();
-                return Ok((Value { text: text.trim().to_string(), delimiter: Some(open) }, j + 1));
+                return Ok((
+                    Value {
+                        text: text.trim().to_string(),
+                        delimiter: Some(open),
+                    },
+                    j + 1,
+                ));
             }
             if open != close {
                 if c == open {
@@ -145,7 +169,11 @@ fn read_value(chars: &[char], i: usize, at: &Location) -> Result<(Value, usize),
             }
             j += 1;
         }
-        return Err(DssError::UnterminatedArray { at: at.clone(), open, close });
+        return Err(DssError::UnterminatedArray {
+            at: at.clone(),
+            open,
+            close,
+        });
     }
     let mut j = i;
     while j < chars.len() {
@@ -157,5 +185,11 @@ fn read_value(chars: &[char], i: usize, at: &Location) -> Result<(Value, usize),
     }
     // A stray `=` is a value of its own, so the lexer always moves on.
     let j = j.max(i + 1);
-    Ok((Value { text: chars[i..j].iter().collect(), delimiter: None }, j))
+    Ok((
+        Value {
+            text: chars[i..j].iter().collect(),
+            delimiter: None,
+        },
+        j,
+    ))
 }

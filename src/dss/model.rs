@@ -414,7 +414,12 @@ impl Circuit {
             buses.insert(l.bus2.name.clone());
         }
         for t in &self.transformers {
-            buses.extend(t.windings.iter().filter_map(|w| w.bus.as_ref()).map(|b| b.name.clone()));
+            buses.extend(
+                t.windings
+                    .iter()
+                    .filter_map(|w| w.bus.as_ref())
+                    .map(|b| b.name.clone()),
+            );
         }
         buses.extend(self.loads.iter().map(|l| l.bus1.name.clone()));
         buses.extend(self.pv_systems.iter().map(|p| p.bus1.name.clone()));
@@ -435,7 +440,11 @@ impl Circuit {
 
     /// A line's length in kilometres, with its line code's unit when the line gives none.
     pub fn line_length_km(&self, line: &Line) -> Option<f64> {
-        let code_units = line.linecode.as_deref().and_then(|c| self.line_code(c)).map(|c| c.units);
+        let code_units = line
+            .linecode
+            .as_deref()
+            .and_then(|c| self.line_code(c))
+            .map(|c| c.units);
         line.length_km(code_units)
     }
 
@@ -446,6 +455,10 @@ impl Circuit {
 
     /// Total reactive power of the enabled loads, kvar.
     pub fn total_load_kvar(&self) -> f64 {
-        self.loads.iter().filter(|l| l.enabled).map(|l| l.kvar).sum()
+        self.loads
+            .iter()
+            .filter(|l| l.enabled)
+            .map(|l| l.kvar)
+            .sum()
     }
 }

@@ -6,7 +6,10 @@
 /// Evaluates an RPN expression; the error says what is wrong.
 pub(crate) fn evaluate(expr: &str) -> Result<f64, String> {
     let mut stack: Vec<f64> = Vec::new();
-    for token in expr.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()) {
+    for token in expr
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+    {
         if let Ok(x) = token.parse::<f64>() {
             stack.push(x);
             continue;
@@ -48,5 +51,9 @@ pub(crate) fn evaluate(expr: &str) -> Result<f64, String> {
         }
     }
     let value = stack.pop().ok_or_else(|| "empty expression".to_string())?;
-    if value.is_finite() { Ok(value) } else { Err(format!("the result {value} is not finite")) }
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(format!("the result {value} is not finite"))
+    }
 }

@@ -28,28 +28,136 @@ pub(crate) enum Class {
 
 /// OpenDSS classes that blackstart reads and drops (with a reason in the dropped list).
 const DROPPED_CLASSES: &[&str] = &[
-    "isource", "linegeometry", "linespacing", "wiredata", "cndata", "tsdata", "xfmrcode",
-    "autotrans", "capacitor", "reactor", "growthshape", "tshape", "priceshape", "xycurve",
-    "spectrum", "gendispatcher", "storagecontroller", "capcontrol", "regcontrol", "invcontrol",
-    "expcontrol", "energymeter", "monitor", "sensor", "fault", "gictransformer", "gicline",
-    "gicsource", "vccs", "upfc", "upfccontrol", "esppvlcontrol", "indmach012", "windgen",
-    "dynamicexp", "fmonitor", "generic5", "gicsource", "loadshape_", "wirexdata",
+    "isource",
+    "linegeometry",
+    "linespacing",
+    "wiredata",
+    "cndata",
+    "tsdata",
+    "xfmrcode",
+    "autotrans",
+    "capacitor",
+    "reactor",
+    "growthshape",
+    "tshape",
+    "priceshape",
+    "xycurve",
+    "spectrum",
+    "gendispatcher",
+    "storagecontroller",
+    "capcontrol",
+    "regcontrol",
+    "invcontrol",
+    "expcontrol",
+    "energymeter",
+    "monitor",
+    "sensor",
+    "fault",
+    "gictransformer",
+    "gicline",
+    "gicsource",
+    "vccs",
+    "upfc",
+    "upfccontrol",
+    "esppvlcontrol",
+    "indmach012",
+    "windgen",
+    "dynamicexp",
+    "fmonitor",
+    "generic5",
+    "gicsource",
+    "loadshape_",
+    "wirexdata",
 ];
 
 /// Commands that blackstart reads and drops: solution, reporting, plotting and state changes.
 const DROPPED_COMMANDS: &[&str] = &[
-    "solve", "calcv", "calcvoltagebases", "buscoords", "batchedit", "show", "plot", "export",
-    "sample", "closedi", "open", "close", "reset", "disable", "enable", "select", "get",
-    "totals", "var", "help", "visualize", "summary", "makebuslist", "interpolate", "latloncoords",
-    "setkvbase", "setbusxy", "fileedit", "dump", "buildy", "cd", "save", "voltagebases",
-    "allocateloads", "formedit", "lossess", "losses", "currents", "voltages", "powers",
-    "seqvoltages", "seqcurrents", "seqpowers", "nodelist", "reprocessbuses", "cleanup",
-    "finishtimestep", "capacity", "estimate", "reconductor", "rotate", "relcalc", "variable",
-    "ueonly", "usage", "zsc", "zsc10", "zscrefresh", "obfuscate", "comparecases", "yearlycurves",
-    "addbusmarker", "guids", "docommands", "tear", "ztop", "_initsnap", "_solvenocontrol",
-    "_samplecontrols", "_docontrolactions", "_showcontrolqueue", "_solvedirect", "_solvepflow",
-    "solve_", "initsnap", "nodediff", "phasediff", "yearly", "eloss", "calcincmatrix",
-    "calcincmatrix_o", "calclaplacian", "connect", "disconnect", "refine_buslevels", "export_",
+    "solve",
+    "calcv",
+    "calcvoltagebases",
+    "buscoords",
+    "batchedit",
+    "show",
+    "plot",
+    "export",
+    "sample",
+    "closedi",
+    "open",
+    "close",
+    "reset",
+    "disable",
+    "enable",
+    "select",
+    "get",
+    "totals",
+    "var",
+    "help",
+    "visualize",
+    "summary",
+    "makebuslist",
+    "interpolate",
+    "latloncoords",
+    "setkvbase",
+    "setbusxy",
+    "fileedit",
+    "dump",
+    "buildy",
+    "cd",
+    "save",
+    "voltagebases",
+    "allocateloads",
+    "formedit",
+    "lossess",
+    "losses",
+    "currents",
+    "voltages",
+    "powers",
+    "seqvoltages",
+    "seqcurrents",
+    "seqpowers",
+    "nodelist",
+    "reprocessbuses",
+    "cleanup",
+    "finishtimestep",
+    "capacity",
+    "estimate",
+    "reconductor",
+    "rotate",
+    "relcalc",
+    "variable",
+    "ueonly",
+    "usage",
+    "zsc",
+    "zsc10",
+    "zscrefresh",
+    "obfuscate",
+    "comparecases",
+    "yearlycurves",
+    "addbusmarker",
+    "guids",
+    "docommands",
+    "tear",
+    "ztop",
+    "_initsnap",
+    "_solvenocontrol",
+    "_samplecontrols",
+    "_docontrolactions",
+    "_showcontrolqueue",
+    "_solvedirect",
+    "_solvepflow",
+    "solve_",
+    "initsnap",
+    "nodediff",
+    "phasediff",
+    "yearly",
+    "eloss",
+    "calcincmatrix",
+    "calcincmatrix_o",
+    "calclaplacian",
+    "connect",
+    "disconnect",
+    "refine_buslevels",
+    "export_",
 ];
 
 impl Class {
@@ -109,9 +217,12 @@ impl Class {
             Self::Storage => &["phases", "bus1", "kv"],
             Self::Generator => &["phases", "bus1", "kv", "kw", "pf", "kvar", "model"],
             Self::SwtControl => &["switchedobj", "switchedterm", "action", "lock", "delay"],
-            Self::Recloser | Self::Fuse | Self::Relay => {
-                &["monitoredobj", "monitoredterm", "switchedobj", "switchedterm"]
-            }
+            Self::Recloser | Self::Fuse | Self::Relay => &[
+                "monitoredobj",
+                "monitoredterm",
+                "switchedobj",
+                "switchedterm",
+            ],
         }
     }
 }
@@ -183,7 +294,11 @@ impl Script {
         if let Some((at, _)) = from
             && self.stack.contains(&key)
         {
-            let chain = self.stack.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+            let chain = self
+                .stack
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>();
             return Err(DssError::RedirectCycle {
                 at: at.clone(),
                 target: path.to_path_buf(),
@@ -197,7 +312,10 @@ impl Script {
                 target: path.to_path_buf(),
                 source,
             },
-            None => DssError::Read { file: path.to_path_buf(), source },
+            None => DssError::Read {
+                file: path.to_path_buf(),
+                source,
+            },
         })?;
         let text = String::from_utf8_lossy(&bytes);
         self.stack.push(key);
@@ -209,7 +327,10 @@ impl Script {
     /// Runs the commands of a script's text; `path` names it in locations.
     pub(crate) fn read_text(&mut self, text: &str, path: &Path) -> Result<(), DssError> {
         for (line, content) in strip_block_comments(text, path)? {
-            let at = Location { file: path.to_path_buf(), line };
+            let at = Location {
+                file: path.into(),
+                line,
+            };
             self.command(&content, &at)?;
         }
         Ok(())
@@ -222,16 +343,24 @@ impl Script {
             return self.more(&tokenize(rest, at)?, at);
         }
         let params = tokenize(trimmed, at)?;
-        let Some(first) = params.first() else { return Ok(()) };
+        let Some(first) = params.first() else {
+            return Ok(());
+        };
         let rest = &params[1..];
         let word = first.value.text.to_lowercase();
         if first.name.is_some() {
             // `Class.name.property=value`: an edit of one property.
             let key = first.name.clone().unwrap_or_default();
             let Some((object, property)) = key.rsplit_once('.') else {
-                return Err(DssError::UnknownCommand { at: at.clone(), command: key });
+                return Err(DssError::UnknownCommand {
+                    at: at.clone(),
+                    command: key,
+                });
             };
-            let property = Param { name: Some(property.to_string()), value: first.value.clone() };
+            let property = Param {
+                name: Some(property.to_string()),
+                value: first.value.clone(),
+            };
             return self.edit(object, std::slice::from_ref(&property), at);
         }
         match word.as_str() {
@@ -251,11 +380,18 @@ impl Script {
                 };
                 let base = at.file.parent().unwrap_or(Path::new(""));
                 let path = base.join(&target.value.text);
-                let command = if word == "redirect" { "Redirect" } else { "Compile" };
+                let command = if word == "redirect" {
+                    "Redirect"
+                } else {
+                    "Compile"
+                };
                 self.read_file(&path, Some((at, command)))
             }
             "clear" | "clearall" => {
-                *self = Self { stack: std::mem::take(&mut self.stack), ..Self::new() };
+                *self = Self {
+                    stack: std::mem::take(&mut self.stack),
+                    ..Self::new()
+                };
                 Ok(())
             }
             "set" => {
@@ -264,7 +400,11 @@ impl Script {
                         Some(name) => (name.clone(), p.value.text.clone()),
                         None => (p.value.text.to_lowercase(), String::new()),
                     };
-                    self.settings.push(Setting { name, value, at: at.clone() });
+                    self.settings.push(Setting {
+                        name,
+                        value,
+                        at: at.clone(),
+                    });
                 }
                 Ok(())
             }
@@ -278,7 +418,10 @@ impl Script {
                 });
                 Ok(())
             }
-            _ => Err(DssError::UnknownCommand { at: at.clone(), command: first.value.text.clone() }),
+            _ => Err(DssError::UnknownCommand {
+                at: at.clone(),
+                command: first.value.text.clone(),
+            }),
         }
     }
 
@@ -351,13 +494,24 @@ impl Script {
     /// `Edit Class.name props`.
     fn edit(&mut self, full: &str, props: &[Param], at: &Location) -> Result<(), DssError> {
         let (class_text, name) = split_object(full, at)?;
-        let class = if class_text == "circuit" { Some(Class::Vsource) } else { Class::parse(&class_text) };
+        let class = if class_text == "circuit" {
+            Some(Class::Vsource)
+        } else {
+            Class::parse(&class_text)
+        };
         let Some(class) = class else {
             return self.drop_object(&class_text, full, at, "edits");
         };
-        let name = if class_text == "circuit" { "source".to_string() } else { name };
+        let name = if class_text == "circuit" {
+            "source".to_string()
+        } else {
+            name
+        };
         let Some(&i) = self.index.get(&(class, name)) else {
-            return Err(DssError::UndefinedObject { at: at.clone(), object: full.to_string() });
+            return Err(DssError::UndefinedObject {
+                at: at.clone(),
+                object: full.to_string(),
+            });
         };
         self.active = Active::Object(i);
         self.apply(props, at)
@@ -374,7 +528,9 @@ impl Script {
 
     /// Adds properties to the active object, resolving positions and `like=`.
     fn apply(&mut self, params: &[Param], at: &Location) -> Result<(), DssError> {
-        let Active::Object(i) = self.active else { return Ok(()) };
+        let Active::Object(i) = self.active else {
+            return Ok(());
+        };
         for p in params {
             let class = self.objects[i].class;
             let positions = class.positions();
@@ -411,7 +567,11 @@ impl Script {
                 self.objects[i].props.extend(copied);
                 continue;
             }
-            self.objects[i].props.push(Prop { key, value: p.value.clone(), at: at.clone() });
+            self.objects[i].props.push(Prop {
+                key,
+                value: p.value.clone(),
+                at: at.clone(),
+            });
         }
         Ok(())
     }
@@ -427,7 +587,10 @@ fn object_name<'a>(params: &'a [Param], at: &Location) -> Result<(String, &'a [P
             at: at.clone(),
             text: format!("{}={}", p.name.as_deref().unwrap_or(""), p.value.text),
         }),
-        None => Err(DssError::BadObjectName { at: at.clone(), text: String::new() }),
+        None => Err(DssError::BadObjectName {
+            at: at.clone(),
+            text: String::new(),
+        }),
     }
 }
 
@@ -437,6 +600,9 @@ fn split_object(full: &str, at: &Location) -> Result<(String, String), DssError>
         Some((class, name)) if !class.is_empty() && !name.is_empty() => {
             Ok((class.to_string(), name.to_string()))
         }
-        _ => Err(DssError::BadObjectName { at: at.clone(), text: full.to_string() }),
+        _ => Err(DssError::BadObjectName {
+            at: at.clone(),
+            text: full.to_string(),
+        }),
     }
 }
