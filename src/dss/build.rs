@@ -390,19 +390,10 @@ impl Builder {
                 "useactual" => s.use_actual = p.boolean(o)?,
                 "mult" | "pmult" | "csvfile" => {
                     mult_at = p.at.clone();
-                    let text = p.value.text.trim();
-                    let file = if p.key == "csvfile" {
-                        Some(text)
-                    } else {
-                        text.strip_prefix("file=")
-                            .or_else(|| text.strip_prefix("File="))
-                    };
-                    match file {
+                    match shape_file(p, o)? {
                         Some(file) => {
-                            let base = p.at.file.parent().unwrap_or(Path::new(""));
-                            let path = base.join(file.trim().trim_matches(['"', '\'']));
-                            s.mult = read_shape_file(&path, o, p)?;
-                            s.file = Some(path);
+                            s.mult = read_shape_file(&file, o, p)?;
+                            s.file = Some(file.path);
                         }
                         None => {
                             s.mult = p.numbers(o)?;
@@ -575,8 +566,58 @@ impl Builder {
     }
 }
 
-/// Reads a load shape file: the first field of each non-empty line.
-fn read_shape_file(path: &Path, o: &RawObject, p: &Prop) -> Result<Vec<f64>, DssError> {
+/// A load shape's values file: `mult=(file=x.csv col=2 header=yes)` or `csvfile=x.csv`.
+struct ShapeFile {
+    path: std::path::PathBuf,
+    /// The 1-based column read.
+    column: usize,
+    /// Whether the first line is a header.
+    header: bool,
+}
+
+/// The values file a `mult`/`pmult`/`csvfile` property names, if it names one; relative paths
+/// are joined to the folder of the `.dss` file that names them.
+fn shape_file(p: &Prop, o: &RawObject) -> Result<Option<ShapeFile>, DssError> {
+    let base = p.at.file.parent().unwrap_or(Path::new(""));
+    if p.key == "csvfile" {
+        let path = base.join(p.value.text.trim());
+        return Ok(Some(ShapeFile {
+            path,
+            column: 1,
+            header: false,
+        }));
+    }
+    if !p.value.text.trim_start().to_lowercase().starts_with("file") {
+        return Ok(None);
+    }
+    let mut file = ShapeFile {
+        path: base.to_path_buf(),
+        column: 1,
+        header: false,
+    };
+    let mut named = false;
+    for q in super::lexer::tokenize(&p.value.text, &p.at)? {
+        let inner = Prop {
+            key: q.name.clone().unwrap_or_default(),
+            value: q.value,
+            at: p.at.clone(),
+        };
+        match inner.key.as_str() {
+            "file" => {
+                file.path = base.join(inner.value.text.trim());
+                named = true;
+            }
+            "col" | "column" => file.column = inner.count(o)?.max(1) as usize,
+            "header" => file.header = inner.boolean(o)?,
+            _ => return Err(p.bad(o, "file=… takes only file, col and header")),
+        }
+    }
+    Ok(named.then_some(file))
+}
+
+/// Reads a load shape file: field `column` of each non-empty line (after the header, if any).
+fn read_shape_file(file: &ShapeFile, o: &RawObject, p: &Prop) -> Result<Vec<f64>, DssError> {
+    let path = file.path.as_path();
     let text = std::fs::read_to_string(path).map_err(|source| DssError::LoadShapeFile {
         at: p.at.clone(),
         object: o.label(),
@@ -584,10 +625,15 @@ fn read_shape_file(path: &Path, o: &RawObject, p: &Prop) -> Result<Vec<f64>, Dss
         source,
     })?;
     let mut values = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let Some(field) = line.split([',', ' ', '\t']).find(|f| !f.trim().is_empty()) else {
-            continue;
-        };
+    for (i, line) in text.lines().enumerate().skip(usize::from(file.header)) {
+        let mut fields = line
+            .split([',', ' ', '\t'])
+            .filter(|f| !f.trim().is_empty());
+        let Some(first) = fields.next() else { continue };
+        let field = std::iter::once(first)
+            .chain(fields)
+            .nth(file.column - 1)
+            .unwrap_or("");
         let value = field
             .trim()
             .parse::<f64>()

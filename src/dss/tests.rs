@@ -281,6 +281,13 @@ fn load_shape_file_shorter_than_npts_fails() {
             .ends_with("shape.csv:2: load shape value `abc` is not a number"),
         "{e}"
     );
+    std::fs::write(dir.path().join("two.csv"), "hour,kw\n1, 4.5\n2, 5.5\n").unwrap();
+    std::fs::write(
+        &master,
+        format!("{BASE}New Loadshape.s mult=(file=two.csv col=2 header=yes)\n"),
+    )
+    .unwrap();
+    assert_eq!(read(&master).unwrap().load_shapes[0].mult, vec![4.5, 5.5]);
     let e = err(&format!("{BASE}New Loadshape.s npts=3 mult=[1 2]\n"));
     assert_eq!(e, "t.dss:4: LoadShape.s npts=3 but mult has only 2 values");
 }
