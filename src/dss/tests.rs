@@ -139,6 +139,27 @@ fn unknown_class_fails_with_file_and_line() {
 }
 
 #[test]
+fn positional_value_beyond_the_known_ones_fails_and_a_second_new_replaces() {
+    let e = err(&format!("{BASE}New Loadshape.s 2 1 (1 2) extra\n"));
+    assert_eq!(
+        e,
+        "t.dss:4: LoadShape.s: positional value `extra` (position 4) is beyond the positional \
+         properties blackstart reads for this class; name the property (name=value)"
+    );
+    let c = read_text(&format!(
+        "{BASE}New Load.l bus1=b kw=1\nNew Load.l bus1=b kw=2\n"
+    ))
+    .unwrap();
+    assert_eq!((c.loads.len(), c.loads[0].kw), (1, 2.0));
+    assert_eq!(c.dropped[0].reason, "redefined by New at t.dss:5");
+    // Clear forgets everything before it.
+    assert!(matches!(
+        read_text(&format!("{BASE}Clear\n")),
+        Err(DssError::NoCircuit { .. })
+    ));
+}
+
+#[test]
 fn unknown_command_fails() {
     assert_eq!(err("Nwe Line.x\n"), "t.dss:1: unknown command `Nwe`");
 }
