@@ -309,7 +309,7 @@ pub struct Generator {
     pub kw: f64,
     /// Reactive power: `kvar=` or from `pf=` (whichever comes last; default pf 0.8).
     pub kvar: f64,
-    /// Rating (default kW / 0.8... as written, else `None`).
+    /// Rating as written (`kVA=`), else `None`.
     pub kva: Option<f64>,
     /// `enabled` (default yes).
     pub enabled: bool,
