@@ -61,6 +61,7 @@
 
 pub mod caliper;
 pub mod chain;
+pub mod dss;
 pub mod engine;
 pub mod entity;
 pub mod grid;
