@@ -20,10 +20,13 @@
 //! - [`scenario`]: the YAML schema, its defaults, distributions, and validation with field paths.
 //! - [`grid`]: topology, islands after faults, each island's energy account and eq. 1.
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
+//! - [`dss`]: reading OpenDSS `.dss` feeders (the subset of docs/dss.md) into a typed circuit,
+//!   with file:line errors and a list of everything dropped.
 //! - [`plant`]: the physical side (docs/model.md §9) — batteries with state of charge, each
-//!   island's energy settled by physics per interval, fault repair times.
+//!   island's energy settled by physics per interval, the perfect-information bound (a linear
+//!   program), fault repair times.
 //! - [`reliability`]: IEEE 1366 indices (SAIFI, SAIDI, CAIDI, MAIFI_E, ASAI, CEMI_n, CELID)
-//!   over per-customer interruption records, per outage event.
+//!   over per-customer interruption records, per outage event and, with fault rates, per year.
 //! - [`optimise`]: the restoration optimiser (docs/model.md §5): least-cost split of an island's
 //!   deficit, `paper` and `fair` models, back-off, load shedding.
 //! - [`synthetic`]: seeded synthetic islands around Table 5 (for benchmarks) and feeders of
