@@ -574,7 +574,7 @@ pub struct References {
     /// simulator without it, [`crate::sim::Simulator::without_bound`]).
     pub bound: Option<BoundTotals>,
     /// Peer-to-peer again with ideal timing (no latency, an instant chain, no back-off), when
-    /// the caller ran it ([`crate::sim::ideal_timing`]): what the timing cost.
+    /// the caller ran it ([`crate::sim::Simulator::run_with_gap_split`]): what the timing cost.
     pub ideal_timing: Option<ServiceTotals>,
 }
 
