@@ -1,4 +1,4 @@
-//! Reading OpenDSS `.dss` scripts (SPEC §12, issue 16): the subset that describes a
+//! Reading OpenDSS `.dss` scripts (docs/model.md §12): the subset that describes a
 //! distribution feeder, into a typed [`Circuit`].
 //!
 //! [`read`] runs a master file's commands — following `Redirect` and `Compile` relative to the
