@@ -21,7 +21,11 @@ pub(super) fn run(
     }
     let recording = Recording { events: true };
     let report = simulator
-        .run_with_gap_split(&simulator.with_ideal_timing(), plan, recording)
+        .run_with_gap_split(
+            &simulator.with_ideal_timing().without_bound(),
+            plan,
+            recording,
+        )
         .map_err(anyhow::Error::from)?;
     if let Some(dir) = out {
         let reports = std::slice::from_ref(&report);

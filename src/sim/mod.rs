@@ -220,8 +220,8 @@ impl Simulator {
         ideal
     }
 
-    /// Runs `plan`, then again on `ideal` ([`Simulator::with_ideal_timing`] of this simulator)
-    /// with ideal timing, and reports the second run's service as the first's
+    /// Runs `plan`, then again on `ideal` ([`Simulator::with_ideal_timing`] of this simulator,
+    /// best [`Simulator::without_bound`]: only its service is read) with ideal timing, and reports the second run's service as the first's
     /// `references.ideal_timing`: the gap to the bound split into timing and allocation rule.
     pub fn run_with_gap_split(
         &self,

@@ -229,7 +229,9 @@ pub fn run(
     } else {
         simulator
     };
-    let ideal = options.gap_split.then(|| simulator.with_ideal_timing());
+    let ideal = options
+        .gap_split
+        .then(|| simulator.with_ideal_timing().without_bound());
     let done = std::sync::atomic::AtomicU64::new(0);
     let k = options.shard.index;
     let mut runs_parts = Vec::new();

@@ -288,9 +288,14 @@ fn spread_of(runs: &DataFrame, a: &str, b: &str, f: fn(f64, f64) -> f64) -> Opti
     )
 }
 
+/// The spread of column `name` over the runs that have a value.
+fn column_spread(runs: &DataFrame, name: &str) -> Option<Spread> {
+    spread(floats(runs, name).into_iter().flatten().collect())
+}
+
 /// Peer-to-peer against the bound, run by run.
 fn against_bound(runs: &DataFrame) -> Option<AgainstBound> {
-    let one = |name: &str| spread(floats(runs, name).into_iter().flatten().collect());
+    let one = |name: &str| column_spread(runs, name);
     Some(AgainstBound {
         served_kwh: one("load_served_kwh")?,
         bound_served_kwh: one("bound_load_served_kwh")?,
@@ -322,7 +327,7 @@ fn against_bound(runs: &DataFrame) -> Option<AgainstBound> {
 
 /// The runs' resilience figures.
 fn resilience(runs: &DataFrame) -> Option<ResilienceSpreads> {
-    let one = |name: &str| spread(floats(runs, name).into_iter().flatten().collect());
+    let one = |name: &str| column_spread(runs, name);
     Some(ResilienceSpreads {
         energy_not_served_kwh: one("energy_not_served_kwh")?,
         // `customer_minutes_interrupted` is in minutes.
