@@ -189,29 +189,20 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
     let mut lines = Vec::new();
     for j in 0..laterals {
         nodes.push(node(trunk(j), NodeKind::Bus));
-        lines.push(Line {
-            from: if j == 0 { 1 } else { trunk(j - 1) },
-            to: trunk(j),
-            length_km: None,
-        });
+        lines.push(Line::between(
+            if j == 0 { 1 } else { trunk(j - 1) },
+            trunk(j),
+        ));
     }
     for j in 0..laterals {
         nodes.push(node(lateral_bus(j), NodeKind::Bus));
-        lines.push(Line {
-            from: trunk(j),
-            to: lateral_bus(j),
-            length_km: None,
-        });
+        lines.push(Line::between(trunk(j), lateral_bus(j)));
     }
     let mut entities = Entities::default();
     for k in 0..total {
         let id = first_entity_node + k as NodeId;
         nodes.push(node(id, NodeKind::Entity));
-        lines.push(Line {
-            from: lateral_bus(k * laterals / total),
-            to: id,
-            length_km: None,
-        });
+        lines.push(Line::between(lateral_bus(k * laterals / total), id));
         // Prosumers and consumers alternate in proportion, so every lateral gets both.
         let is_prosumer = (k + 1) * prosumers / total > k * prosumers / total;
         if is_prosumer {
@@ -227,6 +218,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 battery: None,
                 generation_profile: Some(ROOFTOP_PV.to_string()),
                 consumption_profile: Some(HOUSEHOLD.to_string()),
+                power_factor: None,
             });
         } else {
             let (demand_kwh, priority) = household_consumer(&mut rng, scale);
@@ -237,6 +229,8 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 priority,
                 monthly_kwh: None,
                 profile: Some(HOUSEHOLD.to_string()),
+                customers: 1,
+                power_factor: None,
             });
         }
     }
@@ -272,7 +266,11 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         },
         location: campus13.location.clone(),
         profiles,
-        grid: GridConfig { nodes, lines },
+        grid: GridConfig {
+            nodes,
+            lines,
+            line_codes: Default::default(),
+        },
         entities,
         tariffs: Tariffs::default(),
         faults,

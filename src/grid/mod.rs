@@ -23,7 +23,7 @@ pub struct Topology {
     nodes: Vec<NodeId>,
     /// Whether the node at each index is a utility source.
     is_source: Vec<bool>,
-    /// Lines as pairs of node indices, with the smaller index first.
+    /// Lines in service (not normally open) as pairs of node indices, the smaller index first.
     lines: Vec<(usize, usize)>,
 }
 
@@ -54,6 +54,7 @@ impl Topology {
             .grid
             .lines
             .iter()
+            .filter(|l| !l.normally_open)
             .map(|l| {
                 let (a, b) = (index(l.from), index(l.to));
                 (a.min(b), a.max(b))
@@ -270,6 +271,24 @@ entities:
                 nodes: vec![1, 2, 3, 4],
                 energised: true
             }]
+        );
+    }
+
+    #[test]
+    fn a_normally_open_tie_joins_nothing_and_no_fault_may_name_it() {
+        let mut s = ring();
+        s.grid.lines[3].normally_open = true;
+        let parts = Topology::new(&s).components(&[[2, 3]]);
+        assert_eq!(parts.len(), 2, "without the tie 3–4 is cut off: {parts:?}");
+        assert_eq!(parts[1].nodes, vec![3, 4]);
+        assert!(!parts[1].energised);
+        let text = serde_yaml::to_string(&s).unwrap();
+        assert!(text.contains("normally_open: true"), "{text}");
+        let with_fault = text.replace("faults: []", "faults: [{line: [4, 1]}]");
+        let error = parse_str(&with_fault, "ring.yaml").unwrap_err().to_string();
+        assert!(
+            error.contains("faults[0].line: no line in service between nodes 4 and 1"),
+            "{error}"
         );
     }
 

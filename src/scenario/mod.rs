@@ -135,6 +135,40 @@ pub struct GridConfig {
     /// Lines between nodes (undirected).
     #[serde(default)]
     pub lines: Vec<Line>,
+    /// Impedances per km by name, referenced by `lines[].code`: what an imported feeder
+    /// carries for the island power flow (docs/model.md §12). Not used by the energy model.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub line_codes: BTreeMap<String, LineCode>,
+}
+
+/// A line's series impedance per km: sequence values, or a phase matrix, or both as the
+/// feeder gave them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineCode {
+    /// Number of phases the code describes.
+    pub phases: u32,
+    /// Positive-sequence resistance, Ω/km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r1_ohm_per_km: Option<f64>,
+    /// Positive-sequence reactance, Ω/km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x1_ohm_per_km: Option<f64>,
+    /// Zero-sequence resistance, Ω/km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r0_ohm_per_km: Option<f64>,
+    /// Zero-sequence reactance, Ω/km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x0_ohm_per_km: Option<f64>,
+    /// Phase resistance matrix, Ω/km, full rows (`phases` × `phases`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub r_matrix_ohm_per_km: Vec<Vec<f64>>,
+    /// Phase reactance matrix, Ω/km, full rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub x_matrix_ohm_per_km: Vec<Vec<f64>>,
+    /// Normal (continuous) current rating, A.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_a: Option<f64>,
 }
 
 /// A grid node.
@@ -174,6 +208,81 @@ pub struct Line {
     /// (`monte_carlo.fault_sets[].rate_per_km_year`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_km: Option<f64>,
+    /// Its name in the feeder it was imported from (`Line.650632`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// A line, a switch or a transformer: all are edges of the graph; a fault opens any.
+    #[serde(default, skip_serializing_if = "LineKind::is_line")]
+    pub kind: LineKind,
+    /// A normally open switch (a tie): not part of the graph, so it never joins two parts.
+    /// Restoration does not close it (docs/model.md §12).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub normally_open: bool,
+    /// The phases its conductors carry (`[1, 2, 3]`, `[2]`); none: not given (three).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<u32>,
+    /// Its impedance: a name in `grid.line_codes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Its normal current rating, A, when it has its own (else its code's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_a: Option<f64>,
+    /// A transformer's rating and impedance (`kind: transformer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transformer: Option<TransformerRating>,
+}
+
+impl Line {
+    /// A plain line between two nodes, with nothing else known about it.
+    pub fn between(from: NodeId, to: NodeId) -> Self {
+        Line {
+            from,
+            to,
+            length_km: None,
+            name: String::new(),
+            kind: LineKind::Line,
+            normally_open: false,
+            phases: Vec::new(),
+            code: None,
+            rating_a: None,
+            transformer: None,
+        }
+    }
+}
+
+/// What an edge of the grid is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// An overhead line or cable.
+    #[default]
+    Line,
+    /// A switch (a line of negligible impedance that operators open and close).
+    Switch,
+    /// A transformer (or a bank of single-phase ones between the same two buses).
+    Transformer,
+}
+
+impl LineKind {
+    fn is_line(&self) -> bool {
+        *self == LineKind::Line
+    }
+}
+
+/// A transformer's rating and impedance on its own base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformerRating {
+    /// Rated power, kVA (a bank: the sum of its units).
+    pub kva: f64,
+    /// Rated line-to-line voltage of the `from` side, kV.
+    pub from_kv: f64,
+    /// Rated line-to-line voltage of the `to` side, kV.
+    pub to_kv: f64,
+    /// Winding resistance, % (both windings together).
+    pub r_pct: f64,
+    /// Leakage reactance, %.
+    pub x_pct: f64,
 }
 
 /// The grid's entities, grouped by kind. Ids are unique across all kinds.
@@ -222,6 +331,10 @@ pub struct Prosumer {
     /// Name of the profile of its consumption; none: `consumption_kwh` in every interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumption_profile: Option<String>,
+    /// Power factor of its own consumption, for the island power flow; negative when leading.
+    /// None: not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_factor: Option<f64>,
 }
 
 /// A consumer: load only.
@@ -245,6 +358,21 @@ pub struct Consumer {
     /// Name of the profile (in `profiles`) of its demand; none: `demand_kwh` in every interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// Customers behind this load (an imported feeder's `NumCust`): IEEE 1366 counts each.
+    #[serde(default = "one_customer", skip_serializing_if = "is_one_customer")]
+    pub customers: u32,
+    /// Power factor of its demand, for the island power flow; negative when leading (as
+    /// OpenDSS writes it). None: not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_factor: Option<f64>,
+}
+
+fn one_customer() -> u32 {
+    1
+}
+
+fn is_one_customer(customers: &u32) -> bool {
+    *customers == 1
 }
 
 /// A distributed energy resource (solar or wind plant).

@@ -208,7 +208,7 @@ fn default_peak_day() -> f64 {
     135.0
 }
 
-/// Whether a series' values are mean power or energy.
+/// Whether a series' values are mean power, energy, or multipliers of the entity's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesUnit {
@@ -216,6 +216,10 @@ pub enum SeriesUnit {
     Kw,
     /// Energy over the row's span, kWh.
     Kwh,
+    /// A multiplier of the entity's own value, as an OpenDSS load shape: the entity's energy in
+    /// an interval is its scenario value times the series' mean over the interval, with no
+    /// reference interval (the scenario's value is the multiplier-1 energy).
+    Multiplier,
 }
 
 /// A user's time series: a timestamp column and a kW or kWh column of a CSV or Parquet file.

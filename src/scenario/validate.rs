@@ -61,6 +61,7 @@ pub(super) fn validate(scenario: &Scenario) -> Checked {
     }
     check_time(scenario)?;
     let nodes = check_grid(scenario)?;
+    check_line_codes(scenario)?;
     let prosumers = check_entities(scenario, &nodes)?;
     check_profiles(scenario)?;
     check_tariffs(scenario)?;
@@ -389,6 +390,7 @@ fn check_grid(s: &Scenario) -> Result<HashMap<NodeId, NodeKind>, Invalid> {
         if let Some(length_km) = line.length_km {
             positive(&format!("grid.lines[{i}].length_km"), length_km)?;
         }
+        check_line_electrics(s, i, line)?;
         let key = (line.from.min(line.to), line.from.max(line.to));
         if let Some(previous) = seen.insert(key, i) {
             fail(
@@ -401,6 +403,93 @@ fn check_grid(s: &Scenario) -> Result<HashMap<NodeId, NodeKind>, Invalid> {
         }
     }
     Ok(kinds)
+}
+
+/// Checks an imported line's electrical data: its code exists, its phases are 1–3, its
+/// ratings are positive.
+fn check_line_electrics(s: &Scenario, i: usize, line: &super::Line) -> Checked {
+    let f = format!("grid.lines[{i}]");
+    if let Some(code) = &line.code
+        && !s.grid.line_codes.contains_key(code)
+    {
+        fail(
+            format!("{f}.code"),
+            format!("no line code `{code}` in grid.line_codes"),
+        )?;
+    }
+    if let Some(phase) = line.phases.iter().find(|p| !(1..=3).contains(*p)) {
+        fail(
+            format!("{f}.phases"),
+            format!("phases are 1, 2 or 3, got {phase}"),
+        )?;
+    }
+    if let Some(rating_a) = line.rating_a {
+        positive(&format!("{f}.rating_a"), rating_a)?;
+    }
+    match (&line.transformer, line.kind) {
+        (Some(t), super::LineKind::Transformer) => {
+            for (key, value) in [("kva", t.kva), ("from_kv", t.from_kv), ("to_kv", t.to_kv)] {
+                positive(&format!("{f}.transformer.{key}"), value)?;
+            }
+            for (key, value) in [("r_pct", t.r_pct), ("x_pct", t.x_pct)] {
+                non_negative(&format!("{f}.transformer.{key}"), value)?;
+            }
+        }
+        (Some(_), _) => fail(
+            format!("{f}.transformer"),
+            "only a line of `kind: transformer` has a transformer rating",
+        )?,
+        (None, _) => {}
+    }
+    Ok(())
+}
+
+/// Checks a line code's impedances: non-negative resistances, square matrices of its phases.
+fn check_line_codes(s: &Scenario) -> Checked {
+    for (name, code) in &s.grid.line_codes {
+        let f = format!("grid.line_codes.{name}");
+        if !(1..=3).contains(&code.phases) {
+            fail(
+                format!("{f}.phases"),
+                format!("must be 1, 2 or 3, got {}", code.phases),
+            )?;
+        }
+        for (key, value) in [
+            ("r1_ohm_per_km", code.r1_ohm_per_km),
+            ("r0_ohm_per_km", code.r0_ohm_per_km),
+        ] {
+            if let Some(value) = value {
+                non_negative(&format!("{f}.{key}"), value)?;
+            }
+        }
+        for (key, matrix) in [
+            ("r_matrix_ohm_per_km", &code.r_matrix_ohm_per_km),
+            ("x_matrix_ohm_per_km", &code.x_matrix_ohm_per_km),
+        ] {
+            let n = code.phases as usize;
+            if !matrix.is_empty() && (matrix.len() != n || matrix.iter().any(|row| row.len() != n))
+            {
+                fail(
+                    format!("{f}.{key}"),
+                    format!("must be {n} rows of {n} values"),
+                )?;
+            }
+        }
+        if let Some(rating_a) = code.rating_a {
+            positive(&format!("{f}.rating_a"), rating_a)?;
+        }
+    }
+    Ok(())
+}
+
+/// A power factor, when given, is in [−1, 1] and not 0 (negative: leading).
+fn check_power_factor(field: &str, pf: Option<f64>) -> Checked {
+    match pf {
+        Some(pf) if !(pf.abs() <= 1.0 && pf != 0.0) => {
+            fail(field, format!("must be in [-1, 1] and not 0, got {pf}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Checks every entity; returns the prosumers' alpha_max by id.
@@ -442,6 +531,7 @@ fn check_entities(
         non_negative(&format!("{f}.generation_kwh"), p.generation_kwh)?;
         non_negative(&format!("{f}.battery_kwh"), p.battery_kwh)?;
         non_negative(&format!("{f}.consumption_kwh"), p.consumption_kwh)?;
+        check_power_factor(&format!("{f}.power_factor"), p.power_factor)?;
         share(&format!("{f}.alpha_max"), p.alpha_max)?;
         if let Some(battery) = &p.battery {
             let capacity_field = format!("{f}.battery.capacity_kwh");
@@ -470,6 +560,7 @@ fn check_entities(
         let f = format!("entities.consumers[{i}]");
         place(f.clone(), &c.id, c.node)?;
         non_negative(&format!("{f}.demand_kwh"), c.demand_kwh)?;
+        check_power_factor(&format!("{f}.power_factor"), c.power_factor)?;
         if let Some(monthly) = c.monthly_kwh {
             positive(&format!("{f}.monthly_kwh"), monthly)?;
         }
@@ -783,10 +874,12 @@ fn check_tariffs(s: &Scenario) -> Checked {
 }
 
 /// Lines as unordered node pairs.
+/// The lines in service (not normally open), as ordered node pairs.
 fn line_set(s: &Scenario) -> BTreeSet<(NodeId, NodeId)> {
     s.grid
         .lines
         .iter()
+        .filter(|l| !l.normally_open)
         .map(|l| (l.from.min(l.to), l.from.max(l.to)))
         .collect()
 }
@@ -796,7 +889,10 @@ fn check_line_ref(field: &str, line: [NodeId; 2], lines: &BTreeSet<(NodeId, Node
     if lines.contains(&(a.min(b), a.max(b))) {
         Ok(())
     } else {
-        fail(field, format!("no line between nodes {a} and {b}"))
+        fail(
+            field,
+            format!("no line in service between nodes {a} and {b} (a normally open one is not)"),
+        )
     }
 }
 

@@ -5,7 +5,7 @@
 
 use blackstart::caliper::{self, BenchReport};
 use blackstart::optimise::Model;
-use blackstart::scenario::{Law, LoadKind, Mining, NodeKind, ProfileSpec, SeriesUnit};
+use blackstart::scenario::{Law, LineKind, LoadKind, Mining, NodeKind, ProfileSpec, SeriesUnit};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -216,6 +216,12 @@ fn every_distribution_and_its_parameters_are_in_scenario_md() {
     }
     // The words of every enumerated key: a new variant fails to compile until it is listed.
     let words = [
+        match LineKind::Line {
+            LineKind::Line | LineKind::Switch | LineKind::Transformer => {
+                ["line", "switch", "transformer"]
+            }
+        }
+        .to_vec(),
         match NodeKind::Bus {
             NodeKind::Source | NodeKind::Bus | NodeKind::Entity => ["source", "bus", "entity"],
         }
@@ -235,7 +241,9 @@ fn every_distribution_and_its_parameters_are_in_scenario_md() {
         }
         .to_vec(),
         match SeriesUnit::Kw {
-            SeriesUnit::Kw | SeriesUnit::Kwh => ["kw", "kwh"],
+            SeriesUnit::Kw | SeriesUnit::Kwh | SeriesUnit::Multiplier => {
+                ["kw", "kwh", "multiplier"]
+            }
         }
         .to_vec(),
         match ProfileSpec::Load(blackstart::scenario::LoadSpec {

@@ -26,8 +26,8 @@ mod wind;
 
 use crate::engine::seed::{self, Purpose, Stream};
 use crate::entity::EntityIndex;
-use crate::scenario::{ProfileSpec, Scenario};
-use std::collections::BTreeMap;
+use crate::scenario::{ProfileSpec, Scenario, SeriesUnit};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -427,8 +427,24 @@ impl Profiles {
             reference_values: Vec::new(),
             entities,
         };
+        // A multiplier series is relative to the multiplier-1 energy of an interval, which is
+        // the scenario's value; every other shape to its own value in the reference interval.
+        let multiplier_shapes: BTreeSet<usize> = wanted
+            .iter()
+            .filter(|((name, _), _)| {
+                matches!(&scenario.profiles[*name],
+                    ProfileSpec::Series(s) if s.unit == SeriesUnit::Multiplier)
+            })
+            .map(|(_, &index)| index)
+            .collect();
         profiles.reference_values = (0..profiles.shapes.len())
-            .map(|i| profiles.deterministic(i, reference_interval))
+            .map(|i| {
+                if multiplier_shapes.contains(&i) {
+                    interval_s / 3600.0
+                } else {
+                    profiles.deterministic(i, reference_interval)
+                }
+            })
             .collect();
 
         // No profile may be zero where the scenario's value is given.

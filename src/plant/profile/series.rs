@@ -86,7 +86,7 @@ impl Series {
             .collect();
         let kw = (0..n)
             .map(|i| match unit {
-                SeriesUnit::Kw => values[i],
+                SeriesUnit::Kw | SeriesUnit::Multiplier => values[i],
                 SeriesUnit::Kwh => values[i] * 3600.0 / (ends[i] - times_s[i]),
             })
             .collect();

@@ -293,6 +293,32 @@ fn a_series_scales_to_the_reference_and_conserves_its_shape() {
 }
 
 #[test]
+fn a_multiplier_series_multiplies_the_value_with_no_reference_interval() {
+    // Hourly multipliers, zero in the reference interval (00:00): the value is the
+    // multiplier-1 energy, so a zero there is no error, and each interval is value × mean.
+    let mut csv = String::from("timestamp,C1,P1_consumption\n");
+    for h in 0..24 {
+        csv.push_str(&format!("{},{},1\n", h * 3600, [0.0, 0.5, 2.0][h % 3]));
+    }
+    let dir = file_in_temp("shape.csv", &csv);
+    let series = "  shape: {series: {path: shape.csv, unit: multiplier}}";
+    let refs = ["", ", consumption_profile: shape", "", ""];
+    let text = small(
+        "start_date: 2024-05-01, reference_at_s: 0",
+        refs,
+        &all_profiles(series),
+    );
+    let scenario = parse_str(&text, "small.yaml").unwrap();
+    let profiles = Profiles::load(&scenario, dir.path()).unwrap();
+    let r = profiles.realise(0, 0, 96);
+    for k in 0..96u64 {
+        let multiplier = [0.0, 0.5, 2.0][(k / 4 % 3) as usize];
+        assert_eq!(r.consumption_kwh(1, k), 3.0 * multiplier, "{k}");
+        assert_eq!(r.consumption_kwh(0, k), 4.0, "P1: multiplier 1");
+    }
+}
+
+#[test]
 fn a_parquet_series_reads_like_a_csv_one() {
     use polars::prelude::{Column, DataFrame, ParquetWriter};
     // Hourly kWh as seconds of simulated time.
