@@ -68,6 +68,7 @@ pub mod dss;
 pub mod engine;
 pub mod entity;
 pub mod grid;
+pub mod import;
 pub mod io;
 pub mod ledger;
 pub mod optimise;

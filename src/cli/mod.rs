@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod bench;
 mod chain;
+mod import;
 mod island;
 mod optimise;
 mod reproduce;
@@ -137,6 +138,11 @@ enum Command {
     /// ours in DIR/comparison.md (with the reason wherever they differ), draw the paper's
     /// figures and the MTTR distribution as PNG in DIR/figures/, and keep the sweep in DIR/sweep/.
     Reproduce(reproduce::Args),
+    /// Import a real feeder into a scenario file: its buses, lines, switches, transformers,
+    /// loads with customer counts, PV, storage and load shapes, with a report of everything
+    /// counted and dropped (docs/model.md §12).
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Summarise a sweep directory (all shards written so far) into DIR/summary.json.
     Summarise {
         /// The sweep's output directory.
@@ -159,6 +165,14 @@ enum ChainCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// `blackstart import …` commands.
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// An OpenDSS feeder (`.dss` master file and what it redirects to), as docs/dss.md reads
+    /// it; exit 2 naming the file and line when the script is malformed.
+    Dss(import::DssArgs),
 }
 
 /// Optimiser model named on the command line.
@@ -265,6 +279,7 @@ fn negative_values(command: clap::Command) -> clap::Command {
 pub(crate) fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Validate { file } => validate::run(&file, &load(&file)?),
+        Command::Import(ImportCommand::Dss(args)) => import::dss(args),
         Command::Island { file, format } => island::run(&load(&file)?, format),
         Command::Optimise {
             file,

@@ -433,6 +433,7 @@ impl Builder {
             phases: 3,
             kv: 12.47,
             pmpp_kw: 500.0,
+            irradiance: 1.0,
             kva: 500.0,
             daily: None,
             yearly: None,
@@ -444,6 +445,7 @@ impl Builder {
                 "phases" => v.phases = p.count(o)?,
                 "kv" => v.kv = p.number(o)?,
                 "pmpp" => v.pmpp_kw = p.number(o)?,
+                "irradiance" => v.irradiance = p.number(o)?,
                 "kva" => v.kva = p.number(o)?,
                 "daily" => v.daily = Some(p.name()),
                 "yearly" => v.yearly = Some(p.name()),
@@ -471,6 +473,9 @@ impl Builder {
             kw_rated: 25.0,
             kwh_rated: 50.0,
             kwh_stored: 0.0,
+            reserve_pct: 20.0,
+            efficiency_charge_pct: 90.0,
+            efficiency_discharge_pct: 90.0,
             enabled: true,
         };
         for p in &o.props {
@@ -488,6 +493,9 @@ impl Builder {
                     pct_stored = Some(p.number(o)?);
                     kwh_stored = None;
                 }
+                "%reserve" => s.reserve_pct = p.number(o)?,
+                "%effcharge" => s.efficiency_charge_pct = p.number(o)?,
+                "%effdischarge" => s.efficiency_discharge_pct = p.number(o)?,
                 "enabled" => s.enabled = p.boolean(o)?,
                 _ => drop_property(&mut self.dropped, o, p),
             }

@@ -257,8 +257,10 @@ pub struct PvSystem {
     pub phases: u32,
     /// Rated voltage (default 12.47 kV).
     pub kv: f64,
-    /// Array power at maximum power point (default 500 kW).
+    /// Array power at maximum power point at 1 kW/m² (default 500 kW).
     pub pmpp_kw: f64,
+    /// Irradiance its shapes multiply, kW/m² (default 1).
+    pub irradiance: f64,
     /// Inverter rating (default 500 kVA).
     pub kva: f64,
     /// Daily shape (irradiance).
@@ -288,6 +290,12 @@ pub struct Storage {
     pub kwh_rated: f64,
     /// Stored energy (`kwhstored`, or `%stored` of `kwhrated`; default 100 %).
     pub kwh_stored: f64,
+    /// Share of the rated energy kept in reserve, % (default 20).
+    pub reserve_pct: f64,
+    /// Charging efficiency, % (default 90).
+    pub efficiency_charge_pct: f64,
+    /// Discharging efficiency, % (default 90).
+    pub efficiency_discharge_pct: f64,
     /// `enabled` (default yes).
     pub enabled: bool,
 }

@@ -1,0 +1,205 @@
+//! `blackstart import dss`: an OpenDSS feeder into a scenario file, its profile table beside it,
+//! and a report of what was counted and dropped.
+
+use super::{EXIT_BAD_INPUT, EXIT_FAILURE, Failure, Format};
+use blackstart::import::{self, ImportOptions, ImportReport, Imported, ProsumerRule, Site};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `blackstart import dss`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DssArgs {
+    /// The master `.dss` file (it may `Redirect` to others).
+    master: PathBuf,
+    /// The scenario file to write (YAML); its profile table is written beside it as
+    /// `<stem>.profiles.parquet`.
+    #[arg(long)]
+    out: PathBuf,
+    /// Also write the import report (counts, totals, everything dropped) as JSON here.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// The scenario's name (default: the circuit's).
+    #[arg(long)]
+    name: Option<String>,
+    /// Meter interval, s.
+    #[arg(long, default_value_t = 900.0)]
+    meter_interval_s: f64,
+    /// Simulated days: the horizon, which the profile table covers.
+    #[arg(long, default_value_t = 2.0)]
+    days: f64,
+    /// Share of the loads that become prosumers with rooftop PV and a battery, spread evenly
+    /// in the feeder's order (docs/model.md §12).
+    #[arg(long, default_value_t = 0.0)]
+    prosumer_share: f64,
+    /// Rooftop PV of a prosumer per kW of its load's rating, kWp/kW.
+    #[arg(long, default_value_t = 1.0)]
+    pv_kw_per_kw: f64,
+    /// Battery of a prosumer per kW of its load's rating, kWh/kW.
+    #[arg(long, default_value_t = 2.0)]
+    battery_kwh_per_kw: f64,
+    /// Where the feeder is, `LAT,LON,UTC_OFFSET_H`: rooftop PV and PV without a shape follow
+    /// the clear sky there.
+    #[arg(long, value_delimiter = ',', num_args = 3, requires = "start_date")]
+    site: Option<Vec<f64>>,
+    /// The calendar day of simulated time 0 (ISO 8601), with `--site`.
+    #[arg(long, requires = "site")]
+    start_date: Option<String>,
+    /// Output format of the report on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+fn bad_input(error: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        error: error.into(),
+        exit_code: EXIT_BAD_INPUT,
+    }
+}
+
+fn failure(error: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        error: error.into(),
+        exit_code: EXIT_FAILURE,
+    }
+}
+
+/// The profile table's file name beside the scenario `out`.
+fn profile_file(out: &Path) -> String {
+    let stem = out
+        .file_stem()
+        .map_or("feeder".into(), |s| s.to_string_lossy());
+    format!("{stem}.profiles.parquet")
+}
+
+pub(super) fn dss(args: DssArgs) -> Result<String, Failure> {
+    let mut options = ImportOptions::new(profile_file(&args.out));
+    options.name = args.name.clone();
+    options.meter_interval_s = args.meter_interval_s;
+    options.horizon_s = args.days * 86_400.0;
+    if args.prosumer_share > 0.0 {
+        options.prosumers = Some(ProsumerRule {
+            share: args.prosumer_share,
+            pv_kw_per_load_kw: args.pv_kw_per_kw,
+            battery_kwh_per_load_kw: args.battery_kwh_per_kw,
+        });
+    }
+    if let (Some(site), Some(date)) = (&args.site, &args.start_date) {
+        options.site = Some((
+            Site {
+                latitude_deg: site[0],
+                longitude_deg: site[1],
+                utc_offset_h: site[2],
+            },
+            date.clone(),
+        ));
+    }
+    let imported = import::dss::import(&args.master, &options).map_err(bad_input)?;
+    write(&args, &imported, &options)?;
+    match args.format {
+        Format::Json => Ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&imported.report).expect("a report serialises")
+        )),
+        Format::Table => Ok(table(&args, &imported.report)),
+    }
+}
+
+/// Writes the scenario (with a header saying how it was made), its profile table and the
+/// report.
+fn write(args: &DssArgs, imported: &Imported, options: &ImportOptions) -> Result<(), Failure> {
+    let command: Vec<String> = std::env::args().skip(1).collect();
+    let header = format!(
+        "# Written by `blackstart {}`.\n# Regenerate it rather than edit it; change a copy that \
+         `extends:` it instead.\n",
+        command.join(" ")
+    );
+    let yaml = serde_yaml::to_string(&imported.scenario).expect("a scenario serialises");
+    let write = |path: &Path, bytes: &[u8]| {
+        blackstart::io::write_atomic(path, bytes)
+            .map_err(|e| failure(anyhow::anyhow!("{}: {e}", path.display())))
+    };
+    write(&args.out, format!("{header}{yaml}").as_bytes())?;
+    if let Some(table) = &imported.profiles {
+        let path = args
+            .out
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(&options.profile_file);
+        let bytes = table.to_parquet().map_err(failure)?;
+        write(&path, &bytes)?;
+    }
+    if let Some(report) = &args.report {
+        let json = serde_json::to_string_pretty(&imported.report).expect("a report serialises");
+        write(report, json.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The human summary: counts and totals, then what was dropped grouped by reason.
+fn table(args: &DssArgs, report: &ImportReport) -> String {
+    let c = &report.counts;
+    let mut out = String::new();
+    outln!(out, "{} → {}", report.source.display(), args.out.display());
+    outln!(
+        out,
+        "  grid      {} buses, {} lines, {} switches ({} normally open), {} transformer edges",
+        c.buses,
+        c.lines,
+        c.switches,
+        c.normally_open,
+        c.transformer_edges
+    );
+    outln!(
+        out,
+        "  loads     {} ({} customers), {:.2} kW, {:.2} kvar at their ratings",
+        c.loads,
+        c.customers,
+        c.load_kw,
+        c.load_kvar
+    );
+    outln!(
+        out,
+        "  PV        {} systems, {:.2} kW;  storage {} banks, {:.2} kWh, {:.2} kW",
+        c.pv_systems,
+        c.pv_kw,
+        c.storages,
+        c.storage_kwh,
+        c.storage_kw
+    );
+    if c.prosumers > 0 {
+        outln!(
+            out,
+            "  added     {} prosumers: {:.2} kWp rooftop PV, {:.2} kWh batteries",
+            c.prosumers,
+            c.rooftop_pv_kw,
+            c.rooftop_battery_kwh
+        );
+    }
+    let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for d in &report.dropped {
+        by_reason.entry(&d.reason).or_default().push(&d.what);
+    }
+    outln!(out, "  dropped   {} items", report.dropped.len());
+    for (reason, items) in by_reason {
+        let shown: Vec<&str> = items.iter().take(3).copied().collect();
+        let more = items.len().saturating_sub(shown.len());
+        outln!(
+            out,
+            "    {} × {reason}: {}{}",
+            items.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
+    if args.report.is_none() {
+        outln!(
+            out,
+            "  (--report FILE writes every item with its file and line)"
+        );
+    }
+    out
+}
