@@ -27,6 +27,9 @@ pub(crate) struct DssArgs {
     /// Simulated days: the horizon, which the profile table covers.
     #[arg(long, default_value_t = 2.0)]
     days: f64,
+    /// When the scenario's faults strike, hours after midnight of day 0 (`time.outage_at_s`).
+    #[arg(long, default_value_t = 12.0)]
+    outage_at_h: f64,
     /// Share of the loads that become prosumers with rooftop PV and a battery, spread evenly
     /// in the feeder's order (docs/model.md §12).
     #[arg(long, default_value_t = 0.0)]
@@ -39,14 +42,31 @@ pub(crate) struct DssArgs {
     battery_kwh_per_kw: f64,
     /// Where the feeder is, `LAT,LON,UTC_OFFSET_H`: rooftop PV and PV without a shape follow
     /// the clear sky there.
-    #[arg(long, value_delimiter = ',', num_args = 3, requires = "start_date")]
-    site: Option<Vec<f64>>,
+    #[arg(long, value_parser = parse_site, requires = "start_date")]
+    site: Option<Site>,
     /// The calendar day of simulated time 0 (ISO 8601), with `--site`.
     #[arg(long, requires = "site")]
     start_date: Option<String>,
     /// Output format of the report on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// `LAT,LON,UTC_OFFSET_H` as a site.
+fn parse_site(text: &str) -> Result<Site, String> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("`{text}`: {e}"))?;
+    match numbers[..] {
+        [latitude_deg, longitude_deg, utc_offset_h] => Ok(Site {
+            latitude_deg,
+            longitude_deg,
+            utc_offset_h,
+        }),
+        _ => Err(format!("`{text}`: three numbers, LAT,LON,UTC_OFFSET_H")),
+    }
 }
 
 fn bad_input(error: impl Into<anyhow::Error>) -> Failure {
@@ -76,6 +96,7 @@ pub(super) fn dss(args: DssArgs) -> Result<String, Failure> {
     options.name = args.name.clone();
     options.meter_interval_s = args.meter_interval_s;
     options.horizon_s = args.days * 86_400.0;
+    options.outage_at_s = args.outage_at_h * 3600.0;
     if args.prosumer_share > 0.0 {
         options.prosumers = Some(ProsumerRule {
             share: args.prosumer_share,
@@ -83,15 +104,8 @@ pub(super) fn dss(args: DssArgs) -> Result<String, Failure> {
             battery_kwh_per_load_kw: args.battery_kwh_per_kw,
         });
     }
-    if let (Some(site), Some(date)) = (&args.site, &args.start_date) {
-        options.site = Some((
-            Site {
-                latitude_deg: site[0],
-                longitude_deg: site[1],
-                utc_offset_h: site[2],
-            },
-            date.clone(),
-        ));
+    if let (Some(site), Some(date)) = (args.site, &args.start_date) {
+        options.site = Some((site, date.clone()));
     }
     let imported = import::dss::import(&args.master, &options).map_err(bad_input)?;
     write(&args, &imported, &options)?;

@@ -1,8 +1,8 @@
 //! Tests of the `.dss` reader: the grammar, every error, and the vendored public feeders
 //! (`tests/data/feeders`, with their licences), whose counts were taken from the source files
-//! by hand as each test's comment says. OpenDSS itself (opendssdirect.py 0.9.4, through
-//! `.ci/crosscheck/dss_counts.py`) gives the same buses, lines, switches, transformers, loads,
-//! kW and kvar for the IEEE 13, IEEE 123 and European LV feeders.
+//! by hand as each test's comment says. OpenDSS itself (opendssdirect.py 0.9.4) gives the same
+//! buses, lines, switches, loads, kW and kvar; CI compares what `blackstart import dss` writes
+//! with OpenDSS's counts (`.ci/dss-check.sh`, `.ci/crosscheck/dss_check.py`).
 
 use std::path::{Path, PathBuf};
 
@@ -431,7 +431,7 @@ fn ieee123_counts() {
 /// `New Load.` summing to 3876 kW and 2350 kvar; 21 `New Line.`, 6 with `Switch=y`, one of them
 /// (801675, the tie) `enabled=n`; 2 PV systems (Pmpp 25 kW each, 35 and 210 kVA); 3 batteries
 /// (50, 200, 1000 kWh; 10, 50, 250 kW); 1 generator (500 kW, 350 kvar); 2 relays and a recloser;
-/// 5 eight-point load shapes. OpenDSS (opendssdirect.py 0.9.4, `.ci/crosscheck/dss_counts.py`)
+/// 5 eight-point load shapes. OpenDSS (opendssdirect.py 0.9.4, `.ci/crosscheck/dss_check.py`)
 /// counts 24 buses and 20 lines with 5 switches: its iterators skip the disabled tie switch.
 #[test]
 fn onm_ieee13_microgrids() {

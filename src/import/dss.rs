@@ -93,6 +93,7 @@ pub fn convert(
         time: TimeConfig {
             horizon_s: options.horizon_s,
             meter_interval_s: options.meter_interval_s,
+            outage_at_s: options.outage_at_s,
             start_date: site.map(|(_, date)| date.clone()),
             ..TimeConfig::default()
         },
@@ -580,13 +581,17 @@ impl Importer<'_> {
                 );
                 reserve = held;
             }
+            // What the bank offers the island per interval before the outage (the paper's
+            // P_BBD, read by the first restoration's plan and the contract): its rated power,
+            // within what it holds above its reserve. In the island its state decides.
+            let offer_kwh = (s.kw_rated * h).min(s.kwh_stored - reserve * s.kwh_rated);
             e.batteries.push(BatteryBank {
                 id: format!("storage.{}", s.name),
                 node: nodes[&s.bus1.name],
                 capacity_kwh: s.kwh_rated,
                 stored_kwh: s.kwh_stored,
                 charge_kwh: 0.0,
-                discharge_kwh: 0.0,
+                discharge_kwh: offer_kwh.max(0.0),
                 battery: Some(BatteryConfig {
                     capacity_kwh: None,
                     charge_kw: Some(s.kw_rated),

@@ -87,6 +87,8 @@ pub struct ImportOptions {
     /// The simulated horizon, s: the profile table covers it, load shapes repeated as OpenDSS
     /// repeats them.
     pub horizon_s: f64,
+    /// When the scenario's faults strike, s (`time.outage_at_s`); within the horizon.
+    pub outage_at_s: f64,
     /// The profile table's file name, written beside the scenario.
     pub profile_file: String,
     /// Loads that become prosumers; none: the feeder as it is.
@@ -97,12 +99,14 @@ pub struct ImportOptions {
 }
 
 impl ImportOptions {
-    /// Defaults: 15-min meter interval, a two-day horizon, no prosumers, no site.
+    /// Defaults: 15-min meter interval, a two-day horizon, the outage at noon, no prosumers, no
+    /// site.
     pub fn new(profile_file: impl Into<String>) -> Self {
         ImportOptions {
             name: None,
             meter_interval_s: 900.0,
             horizon_s: 2.0 * 86_400.0,
+            outage_at_s: 12.0 * 3600.0,
             profile_file: profile_file.into(),
             prosumers: None,
             site: None,
@@ -123,6 +127,16 @@ impl ImportOptions {
                 format!(
                     "the horizon must hold a meter interval, got {} s",
                     self.horizon_s
+                ),
+            );
+        }
+        if !(0.0..self.horizon_s).contains(&self.outage_at_s) {
+            return bad(
+                "outage-at-h",
+                format!(
+                    "the outage must strike within the horizon [0, {} h), got {} h",
+                    self.horizon_s / 3600.0,
+                    self.outage_at_s / 3600.0
                 ),
             );
         }

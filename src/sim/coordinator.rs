@@ -524,6 +524,19 @@ impl Coordinator {
             &island.served,
             &island.shares,
         );
+        if on_chain.shares.is_empty() {
+            // No prosumer in the island: its DERs and banks serve it, and there is no
+            // peer-to-peer trade for the contract to check or pay (it refuses an allocation
+            // without a prosumer), so the relays are commanded at once.
+            self.log_event(|c| {
+                let detail =
+                    "no prosumer in the island: no allocation to record on chain".to_string();
+                c.event(i, now_s, EventKind::AllocationRecorded, detail)
+            })
+            .await;
+            self.command_relays(i, now_s).await;
+            return;
+        }
         self.islands[i].stage = Stage::Recording;
         self.islands[i].stage_started_s = now_s;
         self.submit(i, Call::RecordAllocation(on_chain)).await;

@@ -83,11 +83,13 @@ fn new_consumers_variant_adds_c4_and_c5() {
 
 #[test]
 fn every_bundled_scenario_validates() {
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap()
-    {
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let feeders = std::fs::read_dir(scenarios.join("feeders")).unwrap();
+    for entry in std::fs::read_dir(&scenarios).unwrap().chain(feeders) {
         let path = entry.unwrap().path();
-        // scenarios/chains holds chain profiles (checked by the caliper module's tests).
-        if path.is_dir() {
+        // scenarios/chains holds chain profiles (checked by the caliper module's tests);
+        // scenarios/feeders is read above.
+        if path.is_dir() || path.extension().is_none_or(|e| e != "yaml") {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();

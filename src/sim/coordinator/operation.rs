@@ -405,18 +405,22 @@ impl Coordinator {
             .as_ref()
             .expect("an operating round is in flight")
             .base_interval;
-        let call = Call::RecordAllocation(self.chain_allocation(
+        let on_chain = self.chain_allocation(
             i,
             operation_outage_id(i, round_number),
             (k, k + 2),
             &served,
             &shares,
-        ));
-        let nothing_to_record = served.is_empty()
-            && !self.islands[i]
-                .entities
-                .iter()
-                .any(|&e| self.config.entities.get(e).is_supplier());
+        );
+        // Nothing to record: no prosumer (no trade to check or pay), or every consumer shed and
+        // no supplier.
+        let nothing_to_record = on_chain.shares.is_empty()
+            || served.is_empty()
+                && !self.islands[i]
+                    .entities
+                    .iter()
+                    .any(|&e| self.config.entities.get(e).is_supplier());
+        let call = Call::RecordAllocation(on_chain);
         let operation = &mut self.islands[i].operation;
         operation.rounds = round_number;
         let round = operation
@@ -450,8 +454,7 @@ impl Coordinator {
         })
         .await;
         if nothing_to_record {
-            // Every consumer shed and no supplier: the contract has nothing to check or pay,
-            // and shedding needs no approval.
+            // The contract has nothing to check or pay, and shedding needs no approval.
             self.allocation_recorded(i, now_s).await;
             self.round_over(i, true);
             self.next_round_later(i).await;
