@@ -604,6 +604,18 @@ fn twice_the_customers_behind_every_consumer_leaves_the_indices_and_doubles_the_
         let doubled: Vec<f64> = floats(&runs_one, minutes).iter().map(|m| 2.0 * m).collect();
         assert_eq!(doubled, floats(&runs_two, minutes), "{minutes}");
     }
+    let counts = |runs: &DataFrame, name: &str| {
+        let column = runs.column(name).unwrap().u64().unwrap().clone();
+        column.into_no_null_iter().collect::<Vec<u64>>()
+    };
+    for count in [
+        "customers_interrupted",
+        "customers_sustained",
+        "customers_censored",
+    ] {
+        let doubled: Vec<u64> = counts(&runs_one, count).iter().map(|c| 2 * c).collect();
+        assert_eq!(doubled, counts(&runs_two, count), "{count}");
+    }
     let mean_s = |runs: &DataFrame| {
         let column = runs.column("customer_restoration_mean_s").unwrap();
         column.f64().unwrap().iter().collect::<Vec<Option<f64>>>()
