@@ -33,6 +33,8 @@ pub enum Profile {
         demand_kwh: f64,
         /// Restoration priority (higher first when the island is short).
         priority: u32,
+        /// Customers behind it (IEEE 1366 counts each).
+        customers: u32,
     },
     /// A solar plant: this at the daylight peak.
     Solar {
@@ -100,6 +102,15 @@ impl Entity {
     /// Whether it is a consumer.
     pub fn is_consumer(&self) -> bool {
         matches!(self.profile, Profile::Consumer { .. })
+    }
+
+    /// The customers behind it, as IEEE 1366 counts them: a consumer's `customers`, 0 for any
+    /// other entity (prosumers are outside the customers served, docs/model.md §10).
+    pub fn customers(&self) -> u32 {
+        match self.profile {
+            Profile::Consumer { customers, .. } => customers,
+            _ => 0,
+        }
     }
 
     /// Whether it is a DER or a battery bank: it supplies its island before any prosumer is
@@ -236,6 +247,7 @@ fn entities(scenario: &Scenario) -> Vec<Entity> {
             Profile::Consumer {
                 demand_kwh: c.demand_kwh,
                 priority: c.priority,
+                customers: c.customers,
             },
         )
     });

@@ -26,7 +26,8 @@
 //!   island's energy settled by physics per interval, the perfect-information bound (a linear
 //!   program), fault repair times.
 //! - [`reliability`]: IEEE 1366 indices (SAIFI, SAIDI, CAIDI, MAIFI_E, ASAI, CEMI_n, CELID)
-//!   over per-customer interruption records, per outage event and, with fault rates, per year.
+//!   over consumers' interruption records, each counting the consumer's customers, per outage
+//!   event and, with fault rates, per year.
 //! - [`optimise`]: the restoration optimiser (docs/model.md §5): least-cost split of an island's
 //!   deficit, `paper` and `fair` models, back-off, load shedding.
 //! - [`synthetic`]: seeded synthetic islands around Table 5 (for benchmarks) and feeders of

@@ -1,8 +1,11 @@
-//! IEEE 1366-2022 distribution reliability indices over per-customer interruption records
+//! IEEE 1366-2022 distribution reliability indices over per-consumer interruption records
 //! (docs/model.md §10).
 //!
 //! The population is the customers served, N_T (see [`customers_served`]); each record says
-//! which customer lost supply in which outage event, when, and for how long. An interruption
+//! which consumer lost supply in which outage event, when, for how long, and how many customers
+//! stand behind it: every customer of an interrupted consumer is interrupted, so a consumer of
+//! 12 customers out for 30 min is 12 customer interruptions and 360 customer-minutes, and
+//! counts 12 times in the shares of CEMI and CELID. An interruption
 //! longer than 5 minutes ([`SUSTAINED_AFTER_S`]) is *sustained*; one of 5 minutes or less is
 //! *momentary*.
 //!
@@ -48,18 +51,25 @@ pub fn is_sustained(duration_s: f64) -> bool {
     duration_s > SUSTAINED_AFTER_S
 }
 
-/// N_T, the customers served by `scenario`: one per consumer.
+/// N_T, the customers served by `scenario`: each consumer's `customers`, summed.
 pub fn customers_served(scenario: &Scenario) -> u64 {
-    scenario.entities.consumers.len() as u64
+    scenario
+        .entities
+        .consumers
+        .iter()
+        .map(|c| u64::from(c.customers))
+        .sum()
 }
 
-/// One interruption of one customer.
+/// One interruption of one consumer, and so of each of its customers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Interruption {
     /// The outage event (the run index in a sweep).
     pub event: u64,
-    /// The customer's id.
-    pub customer: String,
+    /// The consumer's id.
+    pub consumer: String,
+    /// Customers behind the consumer (its scenario `customers`): each counts in every index.
+    pub customers: u32,
     /// When it lost supply, s.
     pub start_s: f64,
     /// How long it was without supply, s (to the end of the simulation if censored).
@@ -97,11 +107,12 @@ pub struct Indices {
     pub customers_served: u64,
     /// Outage events (runs) averaged over.
     pub outage_events: u64,
-    /// Customer interruptions recorded, momentary and sustained, over all events.
+    /// Customer interruptions recorded, momentary and sustained, over all events: each
+    /// record counts its consumer's customers.
     pub customer_interruptions: u64,
     /// Of those, sustained (over 5 min).
     pub sustained_interruptions: u64,
-    /// Momentary interruption events over all events.
+    /// Momentary customer interruption events over all events.
     pub momentary_events: u64,
     /// Customer interruptions cut by the end of the simulation, counted at that duration.
     pub censored_interruptions: u64,
@@ -123,9 +134,11 @@ pub struct Indices {
     pub celid_per_event: Vec<Celid>,
 }
 
-/// What one customer went through in one outage event.
+/// What each customer of one consumer went through in one outage event.
 #[derive(Default)]
 struct CustomerEvent {
+    /// Customers behind the consumer: every count below is each one's.
+    customers: u32,
     sustained: u32,
     sustained_min: f64,
     longest_sustained_min: f64,
@@ -133,9 +146,12 @@ struct CustomerEvent {
 }
 
 impl CustomerEvent {
-    /// Folds a customer's interruptions of one event, sorted by start.
+    /// Folds a consumer's interruptions of one event, sorted by start.
     fn of(interruptions: &[&Interruption]) -> Self {
-        let mut account = CustomerEvent::default();
+        let mut account = CustomerEvent {
+            customers: interruptions.first().map_or(0, |i| i.customers),
+            ..CustomerEvent::default()
+        };
         let mut group_start_s = f64::NEG_INFINITY;
         let mut group_momentary = false;
         let mut group_sustained = false;
@@ -179,39 +195,58 @@ pub fn indices(
     if exposures == 0.0 {
         return None;
     }
-    let mut by_customer: BTreeMap<(u64, &str), Vec<&Interruption>> = BTreeMap::new();
+    let mut by_consumer: BTreeMap<(u64, &str), Vec<&Interruption>> = BTreeMap::new();
     for r in records {
-        by_customer
-            .entry((r.event, r.customer.as_str()))
+        by_consumer
+            .entry((r.event, r.consumer.as_str()))
             .or_default()
             .push(r);
     }
-    let accounts: Vec<CustomerEvent> = by_customer
+    let accounts: Vec<CustomerEvent> = by_consumer
         .into_values()
         .map(|mut list| {
             list.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
             CustomerEvent::of(&list)
         })
         .collect();
+    let customers = |a: &CustomerEvent| u64::from(a.customers);
     let share = |keep: &dyn Fn(&CustomerEvent) -> bool| {
-        accounts.iter().filter(|a| keep(a)).count() as f64 / exposures
+        accounts
+            .iter()
+            .filter(|a| keep(a))
+            .map(customers)
+            .sum::<u64>() as f64
+            / exposures
     };
-    let sustained: u64 = accounts.iter().map(|a| u64::from(a.sustained)).sum();
-    let momentary: u64 = accounts.iter().map(|a| u64::from(a.momentary_events)).sum();
+    let sustained: u64 = accounts
+        .iter()
+        .map(|a| customers(a) * u64::from(a.sustained))
+        .sum();
+    let momentary: u64 = accounts
+        .iter()
+        .map(|a| customers(a) * u64::from(a.momentary_events))
+        .sum();
     let sustained_min = accounts
         .iter()
-        .map(|a| a.sustained_min)
+        .map(|a| f64::from(a.customers) * a.sustained_min)
         .fold(0.0, |a, b| a + b);
+    let weighed = |keep: fn(&Interruption) -> bool| {
+        records
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| u64::from(r.customers))
+            .sum::<u64>()
+    };
     let saifi = sustained as f64 / exposures;
     let saidi_min = sustained_min / exposures;
     Some(Indices {
         basis: PER_OUTAGE_EVENT,
         customers_served,
         outage_events,
-        customer_interruptions: records.len() as u64,
+        customer_interruptions: weighed(|_| true),
         sustained_interruptions: sustained,
         momentary_events: momentary,
-        censored_interruptions: records.iter().filter(|r| r.censored).count() as u64,
+        censored_interruptions: weighed(|r| r.censored),
         saifi_per_event: saifi,
         saidi_per_event_min: saidi_min,
         caidi_min: (sustained > 0).then(|| saidi_min / saifi),
@@ -242,10 +277,11 @@ pub fn indices(
 mod tests {
     use super::*;
 
-    fn record(event: u64, customer: &str, start_min: f64, duration_min: f64) -> Interruption {
+    fn record(event: u64, consumer: &str, start_min: f64, duration_min: f64) -> Interruption {
         Interruption {
             event,
-            customer: customer.into(),
+            consumer: consumer.into(),
+            customers: 1,
             start_s: start_min * 60.0,
             duration_s: duration_min * 60.0,
             censored: false,
@@ -299,6 +335,63 @@ mod tests {
             (4, 3)
         );
         assert_eq!((x.momentary_events, x.censored_interruptions), (1, 0));
+    }
+
+    /// Three consumers, six customers served, one outage event: A (1 customer) out 60 min,
+    /// B (3 customers) out 10 min, C (2 customers) out 2 min.
+    ///
+    /// - sustained customer interruptions: A's 1 + B's 3 = 4; SAIFI = 4 / 6 = 0.667.
+    /// - customer-minutes: 1 × 60 + 3 × 10 = 90; SAIDI = 90 / 6 = 15 min.
+    /// - CAIDI = 15 / (4 / 6) = 22.5 min (= 90 customer-minutes / 4 customer interruptions).
+    /// - momentary customer events: C's 2; MAIFI_E = 2 / 6 = 0.333.
+    /// - CEMI_0 = A's and B's customers = 4 / 6; CEMI_1 = 0.
+    /// - CELID at 25 min: A's 1 customer (60 min), single and total = 1 / 6.
+    /// - 6 customer interruptions recorded, 4 sustained.
+    ///
+    /// Counting consumers instead would give SAIFI 2 / 3, SAIDI 70 / 3 = 23.3, CAIDI 35,
+    /// CELID 1 / 3.
+    #[test]
+    fn each_consumer_counts_its_customers() {
+        let weighted = |consumer: &str, customers: u32, duration_min: f64| Interruption {
+            customers,
+            ..record(0, consumer, 0.0, duration_min)
+        };
+        let records = [
+            weighted("A", 1, 60.0),
+            weighted("B", 3, 10.0),
+            weighted("C", 2, 2.0),
+        ];
+        let x = indices(6, 1, &records, &config()).unwrap();
+        assert_eq!(x.saifi_per_event, 4.0 / 6.0);
+        assert_eq!(x.saidi_per_event_min, 15.0);
+        assert!((x.caidi_min.unwrap() - 22.5).abs() < 1e-12);
+        assert_eq!(x.maifi_e_per_event, 2.0 / 6.0);
+        let cemi: Vec<f64> = x.cemi_per_event.iter().map(|c| c.share).collect();
+        assert_eq!(cemi, [4.0 / 6.0, 0.0, 0.0]);
+        assert_eq!(
+            (x.celid_per_event[0].single, x.celid_per_event[0].total),
+            (1.0 / 6.0, 1.0 / 6.0)
+        );
+        assert_eq!(
+            (x.customer_interruptions, x.sustained_interruptions),
+            (6, 4)
+        );
+        assert_eq!(x.momentary_events, 2);
+        // Twice the customers behind every consumer, and so served: the same indices.
+        let doubled: Vec<Interruption> = records
+            .iter()
+            .map(|r| Interruption {
+                customers: 2 * r.customers,
+                ..r.clone()
+            })
+            .collect();
+        let y = indices(12, 1, &doubled, &config()).unwrap();
+        assert_eq!(
+            (y.saifi_per_event, y.saidi_per_event_min, y.caidi_min),
+            (x.saifi_per_event, x.saidi_per_event_min, x.caidi_min)
+        );
+        assert_eq!(y.cemi_per_event, x.cemi_per_event);
+        assert_eq!(y.customer_interruptions, 12);
     }
 
     #[test]

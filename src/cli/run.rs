@@ -169,9 +169,9 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
     if let Some(mean_s) = r.customer_restoration_mean_s {
         outln!(
             out,
-            "customer-weighted   {mean_s:>10.3} s mean interruption over {} consumer interruption(s), \
+            "customer-weighted   {mean_s:>10.3} s mean interruption over {} customer interruption(s), \
              {} censored at {} (end of the simulated window)",
-            r.consumers.len(),
+            r.customers_interrupted(),
             r.customers_censored,
             clock(r.window_end_s)
         );

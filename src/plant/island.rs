@@ -398,7 +398,8 @@ pub struct ServiceTotals {
     pub served_kwh: f64,
     /// Consumers' demand not served, kWh.
     pub energy_not_served_kwh: f64,
-    /// Consumers' time without supply, customer-hours.
+    /// Consumers' time without supply, customer-hours: each consumer's hours times its
+    /// customers.
     pub customer_hours_interrupted: f64,
     /// Prosumers' own load not served behind their meters (shed to export, or short of
     /// generation and battery), kWh.
@@ -406,8 +407,8 @@ pub struct ServiceTotals {
 }
 
 impl ServiceTotals {
-    /// The totals of `records`.
-    pub fn of(records: &[IntervalRecord]) -> Self {
+    /// The totals of `records`, whose members are entities of `entities`.
+    pub fn of(records: &[IntervalRecord], entities: &EntityTable) -> Self {
         let mut t = ServiceTotals::default();
         for r in records {
             t.energy_not_served_kwh += r.account.shed_kwh();
@@ -416,8 +417,9 @@ impl ServiceTotals {
             for m in &r.members {
                 match m.flow {
                     Flow::Consumer { .. } => {
+                        let customers = f64::from(entities.get(m.entity).customers());
                         t.customer_hours_interrupted +=
-                            (m.in_island_s - m.supplied_s).max(0.0) / 3600.0
+                            customers * (m.in_island_s - m.supplied_s).max(0.0) / 3600.0
                     }
                     Flow::Prosumer {
                         own_demand_kwh,

@@ -15,6 +15,9 @@
 //! sustained interruptions and minutes per customer. **ASAI** = 1 − SAIDI / minutes in a year,
 //! its interval SAIDI's mapped through.
 //!
+//! Every count is of customers: an interrupted consumer counts its `customers`
+//! ([`Interruption::customers`]), in the frequencies and durations as in the shares below.
+//!
 //! **CEMI_n and CELID** count customers over a year, not events: a customer's sustained
 //! interruptions in a year are summed over that year's events. They are estimated by
 //! simulating years: each year draws a Poisson(Λ) number of events, each event one of the
@@ -118,14 +121,16 @@ pub struct AnnualIndices {
     pub cemi_per_year: Vec<AnnualCemi>,
     /// CELID-s and CELID-t per year for each configured t.
     pub celid_per_year: Vec<AnnualCelid>,
-    /// Interruptions of the runs still running when their story ended, counted at the
-    /// duration reached (their minutes are lower bounds).
+    /// Customer interruptions of the runs still running when their story ended, counted at
+    /// the duration reached (their minutes are lower bounds).
     pub censored_interruptions: u64,
 }
 
-/// What one customer went through in one event, as a year sums it.
+/// What each customer of one consumer went through in one event, as a year sums it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Exposure {
+    /// Customers behind the consumer: each shares its exposure.
+    customers: u32,
     sustained: u32,
     sustained_min: f64,
     longest_min: f64,
@@ -138,8 +143,8 @@ struct Event {
     frequency: f64,
     duration_min: f64,
     momentary: f64,
-    /// The customers it interrupted (by their index among the customers seen), sustained only.
-    customers: Vec<(usize, Exposure)>,
+    /// The consumers it interrupted (by their index among the consumers seen), sustained only.
+    consumers: Vec<(usize, Exposure)>,
 }
 
 /// One outage event class of a sweep: a Monte-Carlo fault set with its rate.
@@ -343,7 +348,11 @@ pub fn indices(
                 total: share(&|y| y.share(|a| a.sustained > 0 && a.sustained_min >= t)),
             })
             .collect(),
-        censored_interruptions: records.iter().filter(|r| r.censored).count() as u64,
+        censored_interruptions: records
+            .iter()
+            .filter(|r| r.censored)
+            .map(|r| u64::from(r.customers))
+            .sum(),
     })
 }
 
@@ -366,34 +375,37 @@ fn mean_and_half_width(values: &[f64]) -> (f64, f64) {
     (mean, 1.96 * (variance / n).sqrt())
 }
 
-/// Each of `runs` (event ids) with its customers' interruptions folded as IEEE 1366 counts them.
+/// Each of `runs` (event ids) with its consumers' interruptions folded as IEEE 1366 counts
+/// them, each consumer weighted by its customers.
 fn events(customers_served: u64, runs: &[u64], records: &[Interruption]) -> Vec<Event> {
     let mut by_event: BTreeMap<u64, BTreeMap<&str, Vec<&Interruption>>> = BTreeMap::new();
     for r in records {
         by_event
             .entry(r.event)
             .or_default()
-            .entry(r.customer.as_str())
+            .entry(r.consumer.as_str())
             .or_default()
             .push(r);
     }
-    let mut customer_index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut consumer_index: BTreeMap<&str, usize> = BTreeMap::new();
     let served = customers_served as f64;
     runs.iter()
         .map(|run| {
             let mut event = Event::default();
-            for (customer, mut list) in by_event.remove(run).unwrap_or_default() {
+            for (consumer, mut list) in by_event.remove(run).unwrap_or_default() {
                 list.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
                 let account = CustomerEvent::of(&list);
-                event.frequency += f64::from(account.sustained) / served;
-                event.duration_min += account.sustained_min / served;
-                event.momentary += f64::from(account.momentary_events) / served;
+                let share = f64::from(account.customers) / served;
+                event.frequency += f64::from(account.sustained) * share;
+                event.duration_min += account.sustained_min * share;
+                event.momentary += f64::from(account.momentary_events) * share;
                 if account.sustained > 0 {
-                    let next = customer_index.len();
-                    let index = *customer_index.entry(customer).or_insert(next);
-                    event.customers.push((
+                    let next = consumer_index.len();
+                    let index = *consumer_index.entry(consumer).or_insert(next);
+                    event.consumers.push((
                         index,
                         Exposure {
+                            customers: account.customers,
                             sustained: account.sustained,
                             sustained_min: account.sustained_min,
                             longest_min: account.longest_sustained_min,
@@ -406,9 +418,9 @@ fn events(customers_served: u64, runs: &[u64], records: &[Interruption]) -> Vec<
         .collect()
 }
 
-/// Simulated years: every interrupted customer's exposure in each year.
+/// Simulated years: every interrupted consumer's exposure in each year.
 struct Years {
-    /// One per (customer, year) with a sustained interruption.
+    /// One per (consumer, year) with a sustained interruption.
     exposures: Vec<Exposure>,
     /// Years simulated.
     years: u64,
@@ -432,8 +444,11 @@ impl Years {
             let count = poisson.sample(rng) as u64;
             for _ in 0..count {
                 let event = &events[pool[rng.random_range(0..pool.len())]];
-                for &(customer, e) in &event.customers {
-                    let a = year.entry(customer).or_default();
+                for &(consumer, e) in &event.consumers {
+                    let a = year.entry(consumer).or_insert(Exposure {
+                        customers: e.customers,
+                        ..Exposure::default()
+                    });
                     a.sustained += e.sustained;
                     a.sustained_min += e.sustained_min;
                     a.longest_min = a.longest_min.max(e.longest_min);
@@ -444,13 +459,19 @@ impl Years {
         Years { exposures, years }
     }
 
-    /// Customers per year (summed over customers, so a share once divided by those served)
-    /// whose year's exposure passes `keep`.
+    /// Customers per year (summed over consumers' customers, so a share once divided by those
+    /// served) whose year's exposure passes `keep`.
     fn share(&self, keep: impl Fn(&Exposure) -> bool) -> f64 {
         if self.years == 0 {
             return 0.0;
         }
-        self.exposures.iter().filter(|e| keep(e)).count() as f64 / self.years as f64
+        let customers: u64 = self
+            .exposures
+            .iter()
+            .filter(|e| keep(e))
+            .map(|e| u64::from(e.customers))
+            .sum();
+        customers as f64 / self.years as f64
     }
 }
 
@@ -458,10 +479,11 @@ impl Years {
 mod tests {
     use super::*;
 
-    fn record(event: u64, customer: &str, duration_min: f64) -> Interruption {
+    fn record(event: u64, consumer: &str, duration_min: f64) -> Interruption {
         Interruption {
             event,
-            customer: customer.into(),
+            consumer: consumer.into(),
+            customers: 1,
             start_s: 0.0,
             duration_s: duration_min * 60.0,
             censored: false,
@@ -565,6 +587,65 @@ mod tests {
         // The same runs give the same figures, to the bit.
         let again = indices(2, 0.4, &[0, 1, 2, 3], &records, &config(), sampling).unwrap();
         assert_eq!(x, again);
+    }
+
+    /// The population above with X standing for 3 customers (4 served): an A event gives
+    /// f = 3/4, d = 3 · 120 / 4 = 90 min, m = 1/4; a B event f = 1, d = 600, m = 0.
+    ///
+    /// - SAIFI = 0.3 · 3/4 + 0.1 · 1 = 0.325 a year; SAIDI = 0.3 · 90 + 0.1 · 600 = 87 min;
+    ///   CAIDI = 87 / 0.325 = 267.69 min; MAIFI_E = 0.3 · 1/4 = 0.075.
+    /// - CEMI_0 = (3 (1 − e^−0.4) + (1 − e^−0.1)) / 4 = (0.989040 + 0.095163) / 4 = 0.271051.
+    ///
+    /// And the same figures, to the draw, as three consumers of one customer each
+    /// interrupted as X is: the simulated years and the bootstrap count customers alike.
+    #[test]
+    fn a_consumer_counts_its_customers_in_every_annual_index() {
+        let mut weighted = Vec::new();
+        let mut split = Vec::new();
+        let x_out = |run: u64, duration_min: f64| {
+            let x = record(run, "X", duration_min);
+            let x1 = ["X1", "X2", "X3"].map(|id| record(run, id, duration_min));
+            (Interruption { customers: 3, ..x }, x1)
+        };
+        for (run, x_min, y_min) in [
+            (0, 120.0, 2.0),
+            (1, 120.0, 2.0),
+            (2, 120.0, 2.0),
+            (3, 600.0, 600.0),
+        ] {
+            let (x, x1) = x_out(run, x_min);
+            weighted.extend([x, record(run, "Y", y_min)]);
+            split.extend(x1);
+            split.push(record(run, "Y", y_min));
+        }
+        let sampling = Sampling {
+            seed: 11,
+            simulated_years: 100_000,
+            bootstrap_replicates: 20,
+            bootstrap_years: 500,
+        };
+        let runs = [0, 1, 2, 3];
+        let x = indices(4, 0.4, &runs, &weighted, &config(), sampling).unwrap();
+        let close = |got: f64, want: f64, tolerance: f64| {
+            assert!((got - want).abs() < tolerance, "{got} against {want}");
+        };
+        close(x.saifi_per_year.value, 0.325, 1e-12);
+        close(x.saidi_per_year_min.value, 87.0, 1e-9);
+        close(x.caidi_min.unwrap().value, 87.0 / 0.325, 1e-9);
+        close(x.maifi_e_per_year.value, 0.075, 1e-12);
+        let (e1, e4) = ((-0.1f64).exp(), (-0.4f64).exp());
+        let cemi_0 = (3.0 * (1.0 - e4) + (1.0 - e1)) / 4.0;
+        close(cemi_0, 0.271051, 1e-6);
+        close(x.cemi_per_year[0].share.value, cemi_0, 0.006);
+        let y = indices(4, 0.4, &runs, &split, &config(), sampling).unwrap();
+        assert_eq!(x.cemi_per_year, y.cemi_per_year);
+        assert_eq!(x.celid_per_year, y.celid_per_year);
+        close(
+            x.saidi_per_year_min.ci95_high,
+            y.saidi_per_year_min.ci95_high,
+            1e-9,
+        );
+        close(x.saifi_per_year.value, y.saifi_per_year.value, 1e-12);
     }
 
     #[test]

@@ -90,9 +90,9 @@ fn distributions(runs: &DataFrame) -> String {
                 BINS,
             ),
             &format!(
-                "Distribution over {} runs of the mean, over every consumer interruption of the \
-                 run (shed and never-restored ones included, censored at the window's end), of \
-                 its duration.",
+                "Distribution over {} runs of the mean, over every customer interruption of the \
+                 run (a consumer's counted once per customer behind it; shed and never-restored \
+                 ones included, censored at the window's end), of its duration.",
                 restoration_h.len()
             ),
             Provenance::Extension,

@@ -156,6 +156,8 @@ impl fmt::Display for FailureReason {
 pub struct ConsumerOutcome {
     /// Its id.
     pub id: String,
+    /// Customers behind it (its scenario `customers`): each is interrupted with it.
+    pub customers: u32,
     /// When it lost supply, s.
     pub interrupted_at_s: f64,
     /// When its supply came back, s — by the island or by the grid's return, whichever came
@@ -229,11 +231,13 @@ pub struct RunReport {
     /// `customer_restoration_mean_s` for a figure that counts everyone. `None` when no island
     /// was restored.
     pub mttr_s: Option<f64>,
-    /// Mean over every consumer interruption of its duration, s: shed and never-restored
-    /// consumers included, their interruptions censored at the end of the simulated window
-    /// (`customers_censored` counts them). `None` when no consumer was interrupted.
+    /// Mean over every customer interruption of its duration, s (each consumer interruption
+    /// weighted by the consumer's customers): shed and never-restored consumers included, their
+    /// interruptions censored at the end of the simulated window (`customers_censored` counts
+    /// them). `None` when no consumer was interrupted.
     pub customer_restoration_mean_s: Option<f64>,
-    /// Consumer interruptions still running when the simulated window ended.
+    /// Customer interruptions still running when the simulated window ended (each consumer
+    /// interruption counts the consumer's customers).
     pub customers_censored: usize,
     /// End of the simulated window, s since midnight: the horizon, or later when a story ran
     /// past it.
@@ -300,21 +304,27 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Consumers whose interruption lasted longer than IEEE 1366's 5-minute threshold for a
-    /// sustained interruption.
-    pub fn customers_sustained(&self) -> usize {
-        self.consumers
-            .iter()
-            .filter(|c| crate::reliability::is_sustained(c.interruption_s))
-            .count()
+    /// Customer interruptions: Σ over the consumer interruptions of the consumer's customers.
+    pub fn customers_interrupted(&self) -> usize {
+        customers(self.consumers.iter())
     }
 
-    /// Σ over interrupted consumers of their interruption, minutes (IEEE 1366's customer
-    /// minutes interrupted).
+    /// Of [`Self::customers_interrupted`], those longer than IEEE 1366's 5-minute threshold
+    /// for a sustained interruption.
+    pub fn customers_sustained(&self) -> usize {
+        customers(
+            self.consumers
+                .iter()
+                .filter(|c| crate::reliability::is_sustained(c.interruption_s)),
+        )
+    }
+
+    /// Σ over consumer interruptions of their duration times the consumer's customers, minutes
+    /// (IEEE 1366's customer minutes interrupted).
     pub fn customer_minutes_interrupted(&self) -> f64 {
         self.consumers
             .iter()
-            .map(|c| c.interruption_s / 60.0)
+            .map(|c| f64::from(c.customers) * c.interruption_s / 60.0)
             .fold(0.0, |a, b| a + b)
     }
 
@@ -380,6 +390,7 @@ impl RunReport {
                     fault_of(i.entity).unwrap_or((i.from_s, false));
                 ConsumerOutcome {
                     id: i.id.clone(),
+                    customers: entities.get(i.entity).customers(),
                     interrupted_at_s: i.from_s,
                     restored_at_s: i.to_s,
                     restored_by: i.to_s.map(|_| {
@@ -400,6 +411,7 @@ impl RunReport {
             .iter()
             .map(|i| ConsumerOutcome {
                 id: i.id.clone(),
+                customers: entities.get(i.entity).customers(),
                 interrupted_at_s: i.from_s,
                 restored_at_s: i.to_s,
                 restored_by: i.to_s.map(|_| {
@@ -455,10 +467,8 @@ impl RunReport {
             status,
             failure_reason,
             mttr_s,
-            customer_restoration_mean_s: (!consumers.is_empty()).then(|| {
-                consumers.iter().map(|c| c.interruption_s).sum::<f64>() / consumers.len() as f64
-            }),
-            customers_censored: consumers.iter().filter(|c| c.censored).count(),
+            customer_restoration_mean_s: customer_mean_s(&consumers),
+            customers_censored: customers(consumers.iter().filter(|c| c.censored)),
             window_end_s: end_s,
             phases,
             rounds: restorations.iter().map(|r| r.rounds).max().unwrap_or(0),
@@ -492,7 +502,7 @@ impl RunReport {
             operation: OperationCounts::of(restorations),
             resilience,
             references: References {
-                peer_to_peer: ServiceTotals::of(&intervals),
+                peer_to_peer: ServiceTotals::of(&intervals, entities),
                 no_sharing,
                 bound: bound.as_ref().map(BoundTotals::of),
                 ideal_timing: None,
@@ -559,6 +569,24 @@ impl OperationCounts {
         }
         counts
     }
+}
+
+/// Customers behind `interruptions`: each counts its consumer's customers.
+fn customers<'a>(interruptions: impl Iterator<Item = &'a ConsumerOutcome>) -> usize {
+    interruptions.map(|c| c.customers as usize).sum()
+}
+
+/// The mean duration of a customer interruption over `interruptions`, each weighted by its
+/// consumer's customers, s; `None` without a customer interrupted.
+fn customer_mean_s(interruptions: &[ConsumerOutcome]) -> Option<f64> {
+    let customers = customers(interruptions.iter());
+    (customers > 0).then(|| {
+        interruptions
+            .iter()
+            .map(|c| f64::from(c.customers) * c.interruption_s)
+            .sum::<f64>()
+            / customers as f64
+    })
 }
 
 /// A run's service against its references (docs/model.md §11), on the same draws: the

@@ -293,7 +293,7 @@ impl RunPlant {
             None => Ok(PlantOutcome {
                 intervals: state.islands.records().to_vec(),
                 interruptions: state.islands.interruptions().to_vec(),
-                no_sharing: ServiceTotals::of(state.no_sharing.records()),
+                no_sharing: ServiceTotals::of(state.no_sharing.records(), &self.inputs().entities),
                 bound: bound
                     .then(|| {
                         DispatchProblem::of_run(

@@ -111,7 +111,10 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
         column("rounds", u(|r| u64::from(r.rounds))),
         column("outages", u(|r| r.outages as u64)),
         column("restored_outages", u(|r| r.restored_outages as u64)),
-        column("customers_interrupted", u(|r| r.consumers.len() as u64)),
+        column(
+            "customers_interrupted",
+            u(|r| r.customers_interrupted() as u64),
+        ),
         column("customers_sustained", u(|r| r.customers_sustained() as u64)),
         column(
             "customer_minutes_interrupted",
@@ -218,6 +221,10 @@ fn interruption_rows(reports: &[RunReport], of: fn(&RunReport) -> &[ConsumerOutc
         column(
             "consumer",
             rows.iter().map(|r| r.1.id.clone()).collect::<Vec<String>>(),
+        ),
+        column(
+            "customers",
+            rows.iter().map(|r| r.1.customers).collect::<Vec<u32>>(),
         ),
         column(
             "interrupted_at_s",

@@ -372,7 +372,8 @@ fn tally(runs: &DataFrame, name: &str) -> Option<BTreeMap<String, u64>> {
 /// The interruption records of an `interruptions` table.
 pub fn interruption_records(table: &DataFrame) -> Result<Vec<Interruption>, PolarsError> {
     let run = table.column("run_index")?.u64()?;
-    let customer = table.column("consumer")?.str()?;
+    let consumer = table.column("consumer")?.str()?;
+    let customers = table.column("customers")?.u32()?;
     let start = table.column("interrupted_at_s")?.f64()?;
     let duration = table.column("duration_s")?.f64()?;
     let censored = table.column("censored")?.bool()?;
@@ -381,7 +382,8 @@ pub fn interruption_records(table: &DataFrame) -> Result<Vec<Interruption>, Pola
         .map(|i| {
             Ok(Interruption {
                 event: run.get(i).ok_or_else(|| missing("run_index"))?,
-                customer: customer.get(i).ok_or_else(|| missing("consumer"))?.into(),
+                consumer: consumer.get(i).ok_or_else(|| missing("consumer"))?.into(),
+                customers: customers.get(i).ok_or_else(|| missing("customers"))?,
                 start_s: start.get(i).ok_or_else(|| missing("interrupted_at_s"))?,
                 duration_s: duration.get(i).ok_or_else(|| missing("duration_s"))?,
                 censored: censored.get(i).ok_or_else(|| missing("censored"))?,

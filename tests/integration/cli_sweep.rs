@@ -551,3 +551,82 @@ fn without_the_bound_its_columns_are_null_and_the_rest_unchanged() {
     assert_eq!(mixed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&mixed.stderr).contains("--no-bound"));
 }
+
+/// A float column of a table.
+fn floats(table: &DataFrame, name: &str) -> Vec<f64> {
+    table
+        .column(name)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect()
+}
+
+#[test]
+fn twice_the_customers_behind_every_consumer_leaves_the_indices_and_doubles_the_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let doubled = variant(
+        dir.path(),
+        "campus13-doubled",
+        "entities:\n  consumers:\n\
+         \x20   - {id: C1, node: 4, demand_kwh: 368, priority: 3, profile: campus_load, customers: 2}\n\
+         \x20   - {id: C2, node: 12, demand_kwh: 800, priority: 2, profile: campus_load, customers: 2}\n\
+         \x20   - {id: C3, node: 13, demand_kwh: 839, priority: 1, profile: campus_load, customers: 2}\n",
+    );
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    sweep_file_ok(&scenario(), &one, &["--runs", "8"]);
+    sweep_file_ok(&doubled, &two, &["--runs", "8"]);
+    let (a, b) = (
+        &summary_json(&one)["reliability"],
+        &summary_json(&two)["reliability"],
+    );
+    assert_eq!(float(&a["customers_served"]), 3.0);
+    assert_eq!(float(&b["customers_served"]), 6.0);
+    assert!(float(&a["saifi_per_event"]) > 0.0, "{a}");
+    // Every count doubles over twice the customers served: each share is the same, to the bit.
+    for index in [
+        "saifi_per_event",
+        "saidi_per_event_min",
+        "caidi_min",
+        "maifi_e_per_event",
+        "asai_per_event",
+        "cemi_per_event",
+        "celid_per_event",
+    ] {
+        assert_eq!(a[index], b[index], "{index}");
+    }
+    for count in ["customer_interruptions", "sustained_interruptions"] {
+        assert_eq!(2.0 * float(&a[count]), float(&b[count]), "{count}");
+    }
+    let (runs_one, runs_two) = (runs(&one), runs(&two));
+    for minutes in ["customer_minutes_interrupted", "no_sharing_customer_hours"] {
+        let doubled: Vec<f64> = floats(&runs_one, minutes).iter().map(|m| 2.0 * m).collect();
+        assert_eq!(doubled, floats(&runs_two, minutes), "{minutes}");
+    }
+    let counts = |runs: &DataFrame, name: &str| {
+        let column = runs.column(name).unwrap().u64().unwrap().clone();
+        column.into_no_null_iter().collect::<Vec<u64>>()
+    };
+    for count in [
+        "customers_interrupted",
+        "customers_sustained",
+        "customers_censored",
+    ] {
+        let doubled: Vec<u64> = counts(&runs_one, count).iter().map(|c| 2 * c).collect();
+        assert_eq!(doubled, counts(&runs_two, count), "{count}");
+    }
+    let mean_s = |runs: &DataFrame| {
+        let column = runs.column("customer_restoration_mean_s").unwrap();
+        column.f64().unwrap().iter().collect::<Vec<Option<f64>>>()
+    };
+    assert_eq!(mean_s(&runs_one), mean_s(&runs_two));
+    let customers = |dir: &Path| {
+        let table = read_interruptions(dir).unwrap();
+        let column = table.column("customers").unwrap().u32().unwrap().clone();
+        column.into_no_null_iter().collect::<Vec<u32>>()
+    };
+    let (c1, c2) = (customers(&one), customers(&two));
+    assert!(!c1.is_empty() && c1.iter().all(|&c| c == 1), "{c1:?}");
+    assert_eq!(c2, vec![2; c1.len()]);
+}
