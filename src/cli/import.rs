@@ -47,6 +47,11 @@ pub(crate) struct DssArgs {
     /// The calendar day of simulated time 0 (ISO 8601), with `--site`.
     #[arg(long, requires = "site")]
     start_date: Option<String>,
+    /// A fault at the outage time on this line, switch or transformer, by its name in the
+    /// feeder (`Line.650632`); repeat for more. Default: none (add faults in a scenario that
+    /// `extends:` the import).
+    #[arg(long = "fault", value_name = "NAME")]
+    faults: Vec<String>,
     /// Output format of the report on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -97,6 +102,7 @@ pub(super) fn dss(args: DssArgs) -> Result<String, Failure> {
     options.meter_interval_s = args.meter_interval_s;
     options.horizon_s = args.days * 86_400.0;
     options.outage_at_s = args.outage_at_h * 3600.0;
+    options.faults = args.faults.clone();
     if args.prosumer_share > 0.0 {
         options.prosumers = Some(ProsumerRule {
             share: args.prosumer_share,

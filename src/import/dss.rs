@@ -19,9 +19,9 @@ use super::{
 };
 use crate::dss::{self, BusRef, Circuit, LengthUnit, Location};
 use crate::scenario::{
-    BatteryBank, BatteryConfig, Consumer, Der, Entities, GridConfig, Line, LineCode, LineKind,
-    Location as Site, Node, NodeId, NodeKind, ProfileSpec, Prosumer, Scenario, SeriesSpec,
-    SeriesUnit, SolarSpec, TimeConfig, TransformerRating,
+    BatteryBank, BatteryConfig, Consumer, Der, Entities, Fault, GridConfig, Line, LineCode,
+    LineKind, Location as Site, Node, NodeId, NodeKind, ProfileSpec, Prosumer, Scenario,
+    SeriesSpec, SeriesUnit, SolarSpec, TimeConfig, TransformerRating,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -74,6 +74,7 @@ pub fn convert(
     }
     let nodes = import.nodes();
     let grid = import.grid(&nodes)?;
+    let faults = faults(&grid, &options.faults)?;
     let entities = import.entities(&nodes)?;
     let profiles = import.profiles(&entities);
     let table = import.table()?;
@@ -105,6 +106,7 @@ pub fn convert(
         profiles,
         grid,
         entities,
+        faults,
         ..minimal_scenario()
     };
     // Through YAML and back: the scenario written is the one validated.
@@ -120,6 +122,37 @@ pub fn convert(
             dropped: import.dropped,
         },
     })
+}
+
+/// Faults opening the edges named (case-insensitive), each at the scenario's outage time with
+/// the default repair time.
+fn faults(grid: &GridConfig, names: &[String]) -> Result<Vec<Fault>, ImportError> {
+    names
+        .iter()
+        .map(|name| {
+            let edge = grid
+                .lines
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| ImportError::Fault {
+                    name: name.clone(),
+                    message: "no line, switch or transformer of that name (write it as \
+                              Class.name, e.g. Line.650632)"
+                        .to_string(),
+                })?;
+            if edge.normally_open {
+                return Err(ImportError::Fault {
+                    name: name.clone(),
+                    message: "it is normally open: a fault cannot open it".to_string(),
+                });
+            }
+            Ok(Fault {
+                line: [edge.from, edge.to],
+                at_s: None,
+                repair_time_s: None,
+            })
+        })
+        .collect()
 }
 
 /// A scenario with every section at its default, for the fields an import does not set.

@@ -33,6 +33,14 @@ pub enum ImportError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A fault names an edge the feeder does not have in service.
+    #[error("--fault {name}: {message}")]
+    Fault {
+        /// The name given.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
     /// An option of the import is out of range.
     #[error("--{option}: {message}")]
     Option {
@@ -96,6 +104,9 @@ pub struct ImportOptions {
     /// Where the grid is and the calendar day of time 0 (ISO 8601): needed for rooftop PV and
     /// for PV without a shape.
     pub site: Option<(Site, String)>,
+    /// Edges (by their name in the feeder, `Line.650632`) that the scenario's faults open at
+    /// `outage_at_s`.
+    pub faults: Vec<String>,
 }
 
 impl ImportOptions {
@@ -110,6 +121,7 @@ impl ImportOptions {
             profile_file: profile_file.into(),
             prosumers: None,
             site: None,
+            faults: Vec::new(),
         }
     }
 

@@ -674,7 +674,12 @@ impl Resilience {
             restored.get(needed - 1).map(|t| t - first_fault_s)
         };
         Resilience {
-            critical_load_hours_lost: consumers.iter().filter(critical).map(hours).sum(),
+            // Folded from +0.0: `f64`'s `Sum` of nothing is −0.0, which reports would print.
+            critical_load_hours_lost: consumers
+                .iter()
+                .filter(critical)
+                .map(hours)
+                .fold(0.0, |sum, h| sum + h),
             first_critical_loss_s: consumers
                 .iter()
                 .filter(critical)

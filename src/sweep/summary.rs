@@ -204,7 +204,7 @@ fn duration_stats(mut values: Vec<f64>) -> Option<DurationStats> {
     }
     values.sort_by(f64::total_cmp);
     let count = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / count;
+    let mean = values.iter().fold(0.0, |sum, v| sum + v) / count;
     let variance = if values.len() > 1 {
         values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (count - 1.0)
     } else {
