@@ -185,7 +185,7 @@ fn malformed_scenarios_name_the_place_and_exit_2() {
         (
             "- {line: [6, 7]}",
             "- {line: [3, 9]}",
-            "error: broken.yaml: faults[1].line: no line between nodes 3 and 9",
+            "error: broken.yaml: faults[1].line: no line in service between nodes 3 and 9 (a normally open one is not)",
         ),
         // No utility source.
         (

@@ -255,12 +255,13 @@ fn a_repair_after_the_horizon_leaves_the_shed_consumer_censored() {
     assert_eq!(report.window_end_s, 86_400.0);
 }
 
-/// A reverted allocation: a plan whose faults (lines 3–4 and 4–12) cut off C1 alone. With no
-/// prosumer in the island the optimiser sheds C1, and the allocation the coordinator records
-/// has no consumer, supplier or prosumer: the contract refuses it (`EmptyAllocation`), the
-/// island's story stops there and nobody is restored.
+/// An island without a prosumer: a plan whose faults (lines 3–4 and 4–12) cut off C1 alone.
+/// There is no peer-to-peer trade, so nothing is recorded on chain (the contract would refuse
+/// an allocation without a prosumer); with nothing to supply it the optimiser sheds C1, and the
+/// run fails for want of capacity, not for a revert. The contract's refusal of a bad allocation
+/// is the coordinator's unit test `a_reverted_allocation_fails_the_island_without_switching`.
 #[test]
-fn a_reverted_allocation_fails_the_island() {
+fn an_island_without_a_prosumer_records_nothing_and_sheds_what_it_cannot_carry() {
     let scenario = bundled("campus13.yaml");
     let mut plan = RunPlan::nominal(&scenario, scenario.seed);
     // Repaired four hours later.
@@ -274,14 +275,11 @@ fn a_reverted_allocation_fails_the_island() {
     assert_eq!(report.status, RunStatus::NotRestored);
     assert_eq!(
         report.failure_reason,
-        Some(FailureReason::ContractRevert {
-            function: "OptimisationHandler".into(),
-            reason: "recordAllocation reverted: EmptyAllocation".into(),
+        Some(FailureReason::NoCapacity {
+            shed: vec!["C1".to_string()]
         })
     );
-    assert_eq!((report.outages, report.restored_outages), (1, 0));
-    assert_eq!(report.rounds, 1);
-    assert_eq!(report.mttr_s, None);
+    assert_eq!(report.outages, 1);
     let ids: Vec<&str> = report.consumers.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["C1"]);
     // Nobody restored C1 but the grid, four hours and the resynchronisation delay later.
@@ -291,20 +289,15 @@ fn a_reverted_allocation_fails_the_island() {
         c1.restored_at_s,
         Some(43_200.0 + 14_400.0 + report.plan.resync_delay_s)
     );
-    assert_eq!(report.reverted_transactions, 1);
-    let reverted: Vec<_> = report
-        .transaction_log
-        .iter()
-        .filter(|t| t.status == TransactionStatus::Fail)
-        .collect();
-    assert_eq!(reverted.len(), 1);
-    assert_eq!(reverted[0].function, Function::OptimisationHandler);
-    assert_eq!(
-        reverted[0].revert_reason.as_deref(),
-        Some("recordAllocation reverted: EmptyAllocation")
+    // No allocation went on chain, and nothing reverted.
+    assert_eq!(report.reverted_transactions, 0);
+    assert!(
+        report
+            .transaction_log
+            .iter()
+            .all(|t| t.function != Function::OptimisationHandler),
+        "no allocation recorded"
     );
-    // The transaction the allocation needed was the last: no relay, no settlement.
-    assert_eq!(report.transaction_log.last(), Some(reverted[0]));
 }
 
 /// A sampled plan is drawn from (scenario seed, run index) alone, and its run reports it.
