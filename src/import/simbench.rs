@@ -567,19 +567,35 @@ impl Importer<'_> {
                 message: "a load profile column has the name of a RES profile column".to_string(),
             });
         }
-        let shapes: Vec<Shape> = (self.profiles.iter())
-            .map(|(table, name)| {
-                let t = match table {
-                    Table::Load => &g.load_profiles,
-                    Table::Res => g.res_profiles.as_ref().expect("read with the RES using it"),
-                };
-                Shape {
-                    name: name.clone(),
-                    step_s: t.step_s,
-                    values: t.columns[name].clone(),
-                }
-            })
-            .collect();
+        let mut shapes = Vec::new();
+        for (table, name) in self.profiles.clone() {
+            let (t, file) = match table {
+                Table::Load => (&g.load_profiles, "LoadProfile.csv"),
+                Table::Res => (
+                    g.res_profiles.as_ref().expect("read with the RES using it"),
+                    "RESProfile.csv",
+                ),
+            };
+            let values = &t.columns[&name];
+            let negative: Vec<f64> = values.iter().copied().filter(|&v| v < 0.0).collect();
+            if !negative.is_empty() {
+                let least = negative.iter().copied().fold(0.0, f64::min);
+                self.drop(
+                    &t.at,
+                    format!(
+                        "{file} column {name}: {} values < 0, least {least}",
+                        negative.len()
+                    ),
+                    "a negative multiplier (a generator's own consumption, a rounding) set to 0: \
+                     a series holds values ≥ 0",
+                );
+            }
+            shapes.push(Shape {
+                name,
+                step_s: t.step_s,
+                values: values.iter().map(|&v| v.max(0.0)).collect(),
+            });
+        }
         let specs = (shapes.iter())
             .map(|s| {
                 let spec = ProfileSpec::Series(SeriesSpec {

@@ -181,7 +181,8 @@ pub struct Storage {
 }
 
 /// A profile table (`LoadProfile.csv`, `RESProfile.csv`, `StorageProfile.csv`): values on
-/// equal time steps from a start.
+/// equal time steps from a start. Its times are German local time: the rows are consecutive
+/// steps, the clock skipping the daylight saving hour in March and repeating it in October.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileTable {
     /// The header's place.

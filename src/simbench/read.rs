@@ -411,8 +411,8 @@ fn transformer_types(t: &mut Table) -> Result<BTreeMap<String, TransformerType>,
     Ok(types.into_iter().map(|t| (t.id.clone(), t)).collect())
 }
 
-/// A profile table: the `time` column (`dd.mm.yyyy HH:MM`, equal steps) and every other
-/// column as numbers.
+/// A profile table: the `time` column (`dd.mm.yyyy HH:MM` local time, one row per step) and
+/// every other column as numbers.
 fn profiles(t: &mut Table) -> Result<ProfileTable, SimbenchError> {
     let time = t.column("time")?;
     let names: Vec<(usize, String)> = (t.header().iter().enumerate())
@@ -458,12 +458,16 @@ fn profiles(t: &mut Table) -> Result<ProfileTable, SimbenchError> {
                 .to_string(),
         });
     }
+    // Local time (CET/CEST): the clock skips an hour in March and repeats one in October, so
+    // a row's clock is its step's time or an hour later.
     for (i, (line, when)) in times.iter().enumerate() {
-        if (*when - start).num_seconds() != i as i64 * step_s {
+        let ahead_s = (*when - start).num_seconds() - i as i64 * step_s;
+        if ahead_s != 0 && ahead_s != 3600 {
             return Err(SimbenchError::Invalid {
                 at: t.at(*line),
                 message: format!(
-                    "time {} is not {} steps of {step_s} s after {}",
+                    "time {} is not {} steps of {step_s} s after {} (nor an hour later, for \
+                     daylight saving time)",
                     when.format("%d.%m.%Y %H:%M"),
                     i,
                     start.format("%d.%m.%Y %H:%M")
