@@ -628,3 +628,121 @@ struct Edges {
     lines: Vec<Line>,
     by_pair: BTreeMap<(NodeId, NodeId), usize>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vendored() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/feeders/simbench/1-LV-rural1--2-sw")
+    }
+
+    fn imported(code: &str, days: f64) -> Imported {
+        let mut options = ImportOptions::new("grid.profiles.parquet");
+        options.horizon_s = days * 86_400.0;
+        import(&vendored(), code, &options).unwrap()
+    }
+
+    /// The counts hand-checked from the CSVs: Node.csv has 43 rows, Line.csv 13, Switch.csv 28
+    /// (all closed), Transformer.csv 1, Load.csv 28 (pLoad 0.1813 MW, qLoad 0.0717 Mvar), RES.csv
+    /// 8 PV (pRES 0.4682 MW), Storage.csv 5 (eStore 0.412 MWh, sR 0.206 MVA).
+    #[test]
+    fn the_vendored_grid_imports_with_its_counts() {
+        let i = imported("1-LV-rural1--2-sw", 14.0);
+        let c = &i.report.counts;
+        assert_eq!(
+            (
+                c.buses,
+                c.lines,
+                c.switches,
+                c.normally_open,
+                c.transformer_edges
+            ),
+            (43, 13, 28, 0, 1)
+        );
+        assert_eq!((c.loads, c.customers), (28, 28));
+        assert!((c.load_kw - 181.3).abs() < 1e-9 && (c.load_kvar - 71.7).abs() < 1e-9);
+        assert_eq!((c.pv_systems, c.wind_plants), (8, 0));
+        assert!((c.pv_kw - 468.2).abs() < 1e-9);
+        assert_eq!(c.storages, 5);
+        assert!((c.storage_kwh - 412.0).abs() < 1e-9 && (c.storage_kw - 206.0).abs() < 1e-9);
+
+        let s = &i.scenario;
+        assert_eq!(s.time.start_date.as_deref(), Some("2016-01-01"));
+        assert_eq!(s.grid.nodes[0].name, "MV1.101 Bus 4");
+        assert_eq!(s.grid.nodes[0].kind, crate::scenario::NodeKind::Source);
+        let code = &s.grid.line_codes["NAYY 4x150SE 0.6/1kV"];
+        assert_eq!(
+            (code.r1_ohm_per_km, code.rating_a),
+            (Some(0.2067), Some(270.0))
+        );
+        let t = s
+            .grid
+            .lines
+            .iter()
+            .find(|l| l.kind == LineKind::Transformer)
+            .unwrap();
+        let rating = t.transformer.as_ref().unwrap();
+        assert_eq!(
+            (rating.kva, rating.from_kv, rating.to_kv),
+            (160.0, 20.0, 0.4)
+        );
+        assert!((rating.r_pct - 100.0 * 2.35 / 160.0).abs() < 1e-12);
+        let load = &s.entities.consumers[0];
+        assert_eq!(load.id, "load.LV1.101 Load 1");
+        assert_eq!(load.profile.as_deref(), Some("L2-A_pload"));
+        assert_eq!(s.entities.solar[0].id, "pv.LV1.101 SGen 1");
+        let table = i.profiles.unwrap();
+        assert_eq!(table.timestamps_s.len(), 14 * 96);
+        assert_eq!(table.columns.len(), 16);
+
+        let why = |what: &str| {
+            (i.report.dropped.iter())
+                .find(|d| d.what.starts_with(what))
+                .map(|d| format!("{} {}", d.at, d.reason))
+        };
+        assert_eq!(
+            why("MV1.101-LV1.101-Trafo 1 tappos").as_deref(),
+            Some("Transformer.csv:2 tap position not modelled: the rated voltages are kept")
+        );
+        assert_eq!(
+            why("DCLineType.csv").as_deref(),
+            Some("DCLineType.csv:1 a table the importer does not read")
+        );
+        assert!(why("LV1.101 Storage 1 profile").is_some());
+    }
+
+    #[test]
+    fn no_sw_merges_the_nodes_closed_switches_join() {
+        let i = imported("1-LV-rural1--2-no_sw", 1.0);
+        let c = &i.report.counts;
+        assert_eq!(
+            (c.buses, c.lines, c.switches, c.transformer_edges),
+            (15, 13, 0, 1)
+        );
+        let names: Vec<&str> = i
+            .scenario
+            .grid
+            .nodes
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(
+            names[..3],
+            ["MV1.101 Bus 4", "LV1.101 Bus 1", "LV1.101 Bus 2"]
+        );
+    }
+
+    #[test]
+    fn a_horizon_past_the_profiles_is_an_error() {
+        let mut options = ImportOptions::new("grid.profiles.parquet");
+        options.horizon_s = 15.0 * 86_400.0;
+        let message = import(&vendored(), "1-LV-rural1--2-sw", &options)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            message,
+            "--days: the horizon (15 days) is longer than LoadProfile.csv (14 days)"
+        );
+    }
+}

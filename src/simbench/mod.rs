@@ -28,3 +28,6 @@ pub use model::{
     TransformerType,
 };
 pub use read::read;
+
+#[cfg(test)]
+mod tests;

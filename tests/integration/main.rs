@@ -15,6 +15,7 @@
 
 mod chain;
 mod cli_bench;
+mod cli_import;
 mod cli_optimise;
 mod cli_reproduce;
 mod cli_run;
