@@ -212,7 +212,7 @@ pub fn read(dir: &Path) -> Result<Grid, SimbenchError> {
         }
         unique(res.iter().map(|r| (&r.id, &r.at)))?;
         finish(t);
-        res_profiles = profiled(dir, "RESProfile", res.iter().map(|r| (&r.at, &r.profile)))?
+        res_profiles = profiled(dir, "RESProfile", res.iter().map(|r| &r.profile))?
             .map(|mut t| {
                 let table = profiles(&mut t);
                 finish(t);
@@ -250,17 +250,13 @@ pub fn read(dir: &Path) -> Result<Grid, SimbenchError> {
         }
         unique(storages.iter().map(|s| (&s.id, &s.at)))?;
         finish(t);
-        storage_profiles = profiled(
-            dir,
-            "StorageProfile",
-            storages.iter().map(|s| (&s.at, &s.profile)),
-        )?
-        .map(|mut t| {
-            let table = profiles(&mut t);
-            finish(t);
-            table
-        })
-        .transpose()?;
+        storage_profiles = profiled(dir, "StorageProfile", storages.iter().map(|s| &s.profile))?
+            .map(|mut t| {
+                let table = profiles(&mut t);
+                finish(t);
+                table
+            })
+            .transpose()?;
     }
     for (table, profiles, used) in [
         (
@@ -339,9 +335,9 @@ fn unique<'a>(rows: impl Iterator<Item = (&'a String, &'a Location)>) -> Result<
 fn profiled<'a>(
     dir: &Path,
     name: &'static str,
-    mut elements: impl Iterator<Item = (&'a Location, &'a Option<String>)>,
+    mut profiles: impl Iterator<Item = &'a Option<String>>,
 ) -> Result<Option<Table>, SimbenchError> {
-    if elements.any(|(_, profile)| profile.is_some()) {
+    if profiles.any(Option::is_some) {
         Table::require(dir, name).map(Some)
     } else {
         Ok(None)
