@@ -80,6 +80,7 @@ pub mod report;
 pub mod reproduce;
 pub mod scenario;
 pub mod sim;
+pub mod simbench;
 pub mod survival;
 pub mod sweep;
 pub mod synthetic;

@@ -1,5 +1,6 @@
-//! `blackstart import dss`: an OpenDSS feeder into a scenario file, its profile table beside it,
-//! and a report of what was counted and dropped.
+//! `blackstart import dss` and `blackstart import simbench`: an OpenDSS feeder or a SimBench
+//! grid into a scenario file, its profile table beside it, and a report of what was counted and
+//! dropped.
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILURE, Failure, Format};
 use blackstart::import::{self, ImportOptions, ImportReport, Imported, ProsumerRule, Site};
@@ -114,112 +115,187 @@ pub(super) fn dss(args: DssArgs) -> Result<String, Failure> {
         options.site = Some((site, date.clone()));
     }
     let imported = import::dss::import(&args.master, &options).map_err(bad_input)?;
-    write(&args, &imported, &options)?;
-    match args.format {
-        Format::Json => Ok(format!(
-            "{}\n",
-            serde_json::to_string_pretty(&imported.report).expect("a report serialises")
-        )),
-        Format::Table => Ok(table(&args, &imported.report)),
-    }
-}
-
-/// Writes the scenario (with a header saying how it was made), its profile table and the
-/// report.
-fn write(args: &DssArgs, imported: &Imported, options: &ImportOptions) -> Result<(), Failure> {
-    let command: Vec<String> = std::env::args().skip(1).collect();
-    let header = format!(
-        "# Written by `blackstart {}`.\n# Regenerate it rather than edit it; change a copy that \
-         `extends:` it instead.\n",
-        command.join(" ")
-    );
-    let yaml = serde_yaml::to_string(&imported.scenario).expect("a scenario serialises");
-    let write = |path: &Path, bytes: &[u8]| {
-        blackstart::io::write_atomic(path, bytes)
-            .map_err(|e| failure(anyhow::anyhow!("{}: {e}", path.display())))
+    let output = Output {
+        out: &args.out,
+        report: args.report.as_deref(),
+        format: args.format,
     };
-    write(&args.out, format!("{header}{yaml}").as_bytes())?;
-    if let Some(table) = &imported.profiles {
-        let path = args
-            .out
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(&options.profile_file);
-        let bytes = table.to_parquet().map_err(failure)?;
-        write(&path, &bytes)?;
-    }
-    if let Some(report) = &args.report {
-        let json = serde_json::to_string_pretty(&imported.report).expect("a report serialises");
-        write(report, json.as_bytes())?;
-    }
-    Ok(())
+    output.write(&imported, &options)
 }
 
-/// The human summary: counts and totals, then what was dropped grouped by reason.
-fn table(args: &DssArgs, report: &ImportReport) -> String {
-    let c = &report.counts;
-    let mut out = String::new();
-    outln!(out, "{} → {}", report.source.display(), args.out.display());
-    outln!(
-        out,
-        "  grid      {} buses, {} lines, {} switches ({} normally open), {} transformer edges",
-        c.buses,
-        c.lines,
-        c.switches,
-        c.normally_open,
-        c.transformer_edges
-    );
-    outln!(
-        out,
-        "  loads     {} ({} customers), {:.2} kW, {:.2} kvar at their ratings",
-        c.loads,
-        c.customers,
-        c.load_kw,
-        c.load_kvar
-    );
-    outln!(
-        out,
-        "  PV        {} systems, {:.2} kW;  storage {} banks, {:.2} kWh, {:.2} kW",
-        c.pv_systems,
-        c.pv_kw,
-        c.storages,
-        c.storage_kwh,
-        c.storage_kw
-    );
-    if c.prosumers > 0 {
+/// Arguments of `blackstart import simbench`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SimbenchArgs {
+    /// The grid's folder of SimBench CSV tables (`Node.csv`, `Line.csv`, …).
+    dir: PathBuf,
+    /// The grid's SimBench code (`1-LV-rural1--0-sw`): `sw` keeps the switches, `no_sw` merges
+    /// the nodes closed switches join.
+    #[arg(long)]
+    grid: String,
+    /// The scenario file to write (YAML); its profile table is written beside it as
+    /// `<stem>.profiles.parquet`.
+    #[arg(long)]
+    out: PathBuf,
+    /// Also write the import report (counts, totals, everything dropped) as JSON here.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// The scenario's name (default: the grid code).
+    #[arg(long)]
+    name: Option<String>,
+    /// Meter interval, s.
+    #[arg(long, default_value_t = 900.0)]
+    meter_interval_s: f64,
+    /// Simulated days: the horizon, which the profile table covers (default: all the days of
+    /// the grid's profiles, a year).
+    #[arg(long)]
+    days: Option<f64>,
+    /// Output format of the report on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub(super) fn simbench(args: SimbenchArgs) -> Result<String, Failure> {
+    let code: blackstart::simbench::GridCode = args.grid.parse().map_err(bad_input)?;
+    let grid = blackstart::simbench::read(&args.dir).map_err(bad_input)?;
+    let mut options = ImportOptions::new(profile_file(&args.out));
+    options.name = args.name.clone();
+    options.meter_interval_s = args.meter_interval_s;
+    options.horizon_s = args
+        .days
+        .map_or(grid.load_profiles.span_s(), |days| days * 86_400.0);
+    let imported =
+        import::simbench::convert(&grid, &code, &args.dir, &options).map_err(bad_input)?;
+    let output = Output {
+        out: &args.out,
+        report: args.report.as_deref(),
+        format: args.format,
+    };
+    output.write(&imported, &options)
+}
+
+/// Where and how an import's results go.
+struct Output<'a> {
+    /// The scenario file.
+    out: &'a Path,
+    /// The report file, if asked for.
+    report: Option<&'a Path>,
+    /// How the report is printed.
+    format: Format,
+}
+
+impl Output<'_> {
+    /// Writes the files and returns the report for stdout.
+    fn write(&self, imported: &Imported, options: &ImportOptions) -> Result<String, Failure> {
+        self.files(imported, options)?;
+        match self.format {
+            Format::Json => Ok(format!(
+                "{}\n",
+                serde_json::to_string_pretty(&imported.report).expect("a report serialises")
+            )),
+            Format::Table => Ok(self.table(&imported.report)),
+        }
+    }
+
+    /// Writes the scenario (with a header saying how it was made), its profile table and the
+    /// report.
+    fn files(&self, imported: &Imported, options: &ImportOptions) -> Result<(), Failure> {
+        let command: Vec<String> = std::env::args().skip(1).collect();
+        let header = format!(
+            "# Written by `blackstart {}`.\n# Regenerate it rather than edit it; change a copy that \
+             `extends:` it instead.\n",
+            command.join(" ")
+        );
+        let yaml = serde_yaml::to_string(&imported.scenario).expect("a scenario serialises");
+        let write = |path: &Path, bytes: &[u8]| {
+            blackstart::io::write_atomic(path, bytes)
+                .map_err(|e| failure(anyhow::anyhow!("{}: {e}", path.display())))
+        };
+        write(self.out, format!("{header}{yaml}").as_bytes())?;
+        if let Some(table) = &imported.profiles {
+            let path = self
+                .out
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(&options.profile_file);
+            let bytes = table.to_parquet().map_err(failure)?;
+            write(&path, &bytes)?;
+        }
+        if let Some(report) = self.report {
+            let json = serde_json::to_string_pretty(&imported.report).expect("a report serialises");
+            write(report, json.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The human summary: counts and totals, then what was dropped grouped by reason.
+    fn table(&self, report: &ImportReport) -> String {
+        let c = &report.counts;
+        let mut out = String::new();
+        outln!(out, "{} → {}", report.source.display(), self.out.display());
         outln!(
             out,
-            "  added     {} prosumers: {:.2} kWp rooftop PV, {:.2} kWh batteries",
-            c.prosumers,
-            c.rooftop_pv_kw,
-            c.rooftop_battery_kwh
+            "  grid      {} buses, {} lines, {} switches ({} normally open), {} transformer edges",
+            c.buses,
+            c.lines,
+            c.switches,
+            c.normally_open,
+            c.transformer_edges
         );
-    }
-    let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for d in &report.dropped {
-        by_reason.entry(&d.reason).or_default().push(&d.what);
-    }
-    outln!(out, "  dropped   {} items", report.dropped.len());
-    for (reason, items) in by_reason {
-        let shown: Vec<&str> = items.iter().take(3).copied().collect();
-        let more = items.len().saturating_sub(shown.len());
         outln!(
             out,
-            "    {} × {reason}: {}{}",
-            items.len(),
-            shown.join(", "),
-            if more > 0 {
-                format!(", and {more} more")
-            } else {
-                String::new()
-            }
+            "  loads     {} ({} customers), {:.2} kW, {:.2} kvar at their ratings",
+            c.loads,
+            c.customers,
+            c.load_kw,
+            c.load_kvar
         );
-    }
-    if args.report.is_none() {
         outln!(
             out,
-            "  (--report FILE writes every item with its file and line)"
+            "  DER       {} PV systems, {:.2} kW;  {} wind plants, {:.2} kW;  storage {} banks, \
+             {:.2} kWh, {:.2} kW",
+            c.pv_systems,
+            c.pv_kw,
+            c.wind_plants,
+            c.wind_kw,
+            c.storages,
+            c.storage_kwh,
+            c.storage_kw
         );
+        if c.prosumers > 0 {
+            outln!(
+                out,
+                "  added     {} prosumers: {:.2} kWp rooftop PV, {:.2} kWh batteries",
+                c.prosumers,
+                c.rooftop_pv_kw,
+                c.rooftop_battery_kwh
+            );
+        }
+        let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for d in &report.dropped {
+            by_reason.entry(&d.reason).or_default().push(&d.what);
+        }
+        outln!(out, "  dropped   {} items", report.dropped.len());
+        for (reason, items) in by_reason {
+            let shown: Vec<&str> = items.iter().take(3).copied().collect();
+            let more = items.len().saturating_sub(shown.len());
+            outln!(
+                out,
+                "    {} × {reason}: {}{}",
+                items.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        if self.report.is_none() {
+            outln!(
+                out,
+                "  (--report FILE writes every item with its file and line)"
+            );
+        }
+        out
     }
-    out
 }

@@ -173,6 +173,9 @@ enum ImportCommand {
     /// An OpenDSS feeder (`.dss` master file and what it redirects to), as docs/dss.md reads
     /// it; exit 2 naming the file and line when the script is malformed.
     Dss(import::DssArgs),
+    /// A SimBench grid (the CSV tables of one grid code's folder), as docs/simbench.md maps
+    /// it; exit 2 naming the file and line when a table is malformed.
+    Simbench(import::SimbenchArgs),
 }
 
 /// Optimiser model named on the command line.
@@ -280,6 +283,7 @@ pub(crate) fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Validate { file } => validate::run(&file, &load(&file)?),
         Command::Import(ImportCommand::Dss(args)) => import::dss(args),
+        Command::Import(ImportCommand::Simbench(args)) => import::simbench(args),
         Command::Island { file, format } => island::run(&load(&file)?, format),
         Command::Optimise {
             file,

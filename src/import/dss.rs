@@ -107,7 +107,7 @@ pub fn convert(
         grid,
         entities,
         faults,
-        ..minimal_scenario()
+        ..super::minimal_scenario()
     };
     // Through YAML and back: the scenario written is the one validated.
     let text = serde_yaml::to_string(&scenario).expect("a scenario serialises");
@@ -153,15 +153,6 @@ fn faults(grid: &GridConfig, names: &[String]) -> Result<Vec<Fault>, ImportError
             })
         })
         .collect()
-}
-
-/// A scenario with every section at its default, for the fields an import does not set.
-fn minimal_scenario() -> Scenario {
-    crate::scenario::parse_str(
-        "name: x\ngrid: {nodes: [{id: 1, kind: source}]}\nentities: {}\n",
-        "defaults",
-    )
-    .expect("the minimal scenario is valid")
 }
 
 /// `at` with its file relative to the master's folder.

@@ -1,5 +1,5 @@
-//! Importing real feeders into scenarios (docs/model.md §12): an OpenDSS circuit ([`dss`])
-//! becomes a blackstart [`Scenario`] — buses as nodes, lines, switches and transformers as
+//! Importing real feeders into scenarios (docs/model.md §12): an OpenDSS circuit ([`dss`]) or
+//! a SimBench grid ([`simbench`], docs/simbench.md) becomes a blackstart [`Scenario`] — buses as nodes, lines, switches and transformers as
 //! edges with their lengths, impedances and ratings, loads as consumers with their customer
 //! counts, PV as solar plants, storage as battery banks, load shapes as profiles in a Parquet
 //! table beside the scenario — with a [`ImportReport`] of what it counted and of everything it
@@ -10,6 +10,7 @@
 
 pub mod dss;
 mod profile_table;
+pub mod simbench;
 
 pub use profile_table::ProfileTable;
 
@@ -23,6 +24,9 @@ pub enum ImportError {
     /// The `.dss` script could not be read (its file, line and what is wrong).
     #[error(transparent)]
     Dss(#[from] crate::dss::DssError),
+    /// A SimBench grid's tables could not be read (the file, line and what is wrong).
+    #[error(transparent)]
+    Simbench(#[from] crate::simbench::SimbenchError),
     /// The circuit holds something the scenario cannot represent, at a place in the script.
     #[error("{at}: {what}: {message}")]
     Unrepresentable {
@@ -207,7 +211,7 @@ pub struct FeederCounts {
     pub transformer_edges: usize,
     /// Loads: consumers and the prosumers made from loads.
     pub loads: usize,
-    /// Customers of the consumers (`NumCust`).
+    /// Customers of the consumers (OpenDSS's `NumCust`; 1 per SimBench load).
     pub customers: u64,
     /// Rated active power of the loads, kW.
     pub load_kw: f64,
@@ -217,6 +221,10 @@ pub struct FeederCounts {
     pub pv_systems: usize,
     /// Their peak power, kW (Pmpp × irradiance).
     pub pv_kw: f64,
+    /// The feeder's wind generators (wind plants).
+    pub wind_plants: usize,
+    /// Their rated power, kW.
+    pub wind_kw: f64,
     /// The feeder's storage elements (battery banks).
     pub storages: usize,
     /// Their rated energy, kWh.
@@ -267,6 +275,8 @@ impl FeederCounts {
             load_kvar,
             pv_systems: e.solar.len(),
             pv_kw: total(e.solar.iter().map(|s| s.generation_kwh / h)),
+            wind_plants: e.wind.len(),
+            wind_kw: total(e.wind.iter().map(|w| w.generation_kwh / h)),
             storages: e.batteries.len(),
             storage_kwh: total(e.batteries.iter().map(|b| b.capacity_kwh)),
             storage_kw: total(e.batteries.iter().map(|b| {
@@ -285,6 +295,15 @@ impl FeederCounts {
     }
 }
 
+/// A scenario with every section at its default, for the fields an import does not set.
+fn minimal_scenario() -> Scenario {
+    crate::scenario::parse_str(
+        "name: x\ngrid: {nodes: [{id: 1, kind: source}]}\nentities: {}\n",
+        "defaults",
+    )
+    .expect("the minimal scenario is valid")
+}
+
 /// Sums, with the sum of nothing 0.0 (`f64`'s `Sum` gives −0.0, which reports would print).
 fn total(values: impl Iterator<Item = f64>) -> f64 {
     values.fold(0.0, |sum, v| sum + v)
@@ -293,7 +312,7 @@ fn total(values: impl Iterator<Item = f64>) -> f64 {
 /// What an import did: the source, the counts of the scenario written, and what was dropped.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportReport {
-    /// The master file, as given.
+    /// The master file (OpenDSS) or the grid's folder (SimBench), as given.
     pub source: PathBuf,
     /// Counts and totals of the scenario.
     pub counts: FeederCounts,

@@ -16,6 +16,7 @@
 mod chain;
 mod cli_bench;
 mod cli_import;
+mod cli_import_simbench;
 mod cli_optimise;
 mod cli_reproduce;
 mod cli_run;

@@ -5,7 +5,7 @@
 //! The expected values come from running these plans (every run is deterministic given its
 //! seed); each is explained from the scenario where it can be (docs/model.md §5 and §7).
 
-use blackstart::ledger::{Function, TransactionStatus};
+use blackstart::ledger::Function;
 use blackstart::plant::settle::Flow;
 use blackstart::scenario::{self, Scenario};
 use blackstart::sim::{
