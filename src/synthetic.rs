@@ -181,6 +181,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
         id,
         kind,
         name: String::new(),
+        base_kv: None,
     };
     let trunk = |j: usize| 2 + j as NodeId;
     let lateral_bus = |j: usize| 2 + (laterals + j) as NodeId;
@@ -219,6 +220,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 generation_profile: Some(ROOFTOP_PV.to_string()),
                 consumption_profile: Some(HOUSEHOLD.to_string()),
                 power_factor: None,
+                connection: None,
             });
         } else {
             let (demand_kwh, priority) = household_consumer(&mut rng, scale);
@@ -231,6 +233,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
                 profile: Some(HOUSEHOLD.to_string()),
                 customers: 1,
                 power_factor: None,
+                connection: None,
             });
         }
     }

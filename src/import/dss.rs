@@ -20,8 +20,8 @@ use super::{
 use crate::dss::{self, BusRef, Circuit, LengthUnit, Location};
 use crate::scenario::{
     BatteryBank, BatteryConfig, Consumer, Der, Entities, Fault, GridConfig, Line, LineCode,
-    LineKind, Location as Site, Node, NodeId, NodeKind, ProfileSpec, Prosumer, Scenario,
-    SeriesSpec, SeriesUnit, SolarSpec, TimeConfig, TransformerRating,
+    LineKind, LoadConnection, Location as Site, Node, NodeId, NodeKind, ProfileSpec, Prosumer,
+    Scenario, SeriesSpec, SeriesUnit, SolarSpec, TimeConfig, TransformerRating,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -155,6 +155,54 @@ fn faults(grid: &GridConfig, names: &[String]) -> Result<Vec<Fault>, ImportError
         .collect()
 }
 
+/// Each bus's nominal line-to-line voltage, kV: the source's base kV, carried along lines and
+/// scaled through each transformer by its windings' voltage ratio (which holds for line-to-line
+/// and single-phase ratings alike).
+fn voltage_bases(c: &Circuit) -> BTreeMap<&str, f64> {
+    let mut base = BTreeMap::from([(c.source.bus1.name.as_str(), c.source.base_kv)]);
+    let mut edges: Vec<(&str, &str, f64)> = Vec::new();
+    for l in &c.lines {
+        edges.push((&l.bus1.name, &l.bus2.name, 1.0));
+    }
+    for t in &c.transformers {
+        let Some((w0, hv)) = t.windings.first().and_then(|w| Some((w, w.bus.as_ref()?))) else {
+            continue;
+        };
+        for w in &t.windings[1..] {
+            if let Some(bus) = &w.bus {
+                edges.push((&hv.name, &bus.name, w.kv / w0.kv));
+            }
+        }
+    }
+    // Spread from the source until nothing changes (the graph is small; a loop is harmless).
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &(a, b, ratio) in &edges {
+            for (from, to, r) in [(a, b, ratio), (b, a, 1.0 / ratio)] {
+                if let (Some(&kv), false) = (base.get(from), base.contains_key(to)) {
+                    base.insert(to, kv * r);
+                    changed = true;
+                }
+            }
+        }
+    }
+    base
+}
+
+/// A load's phases and wiring: its bus's nodes 1–3 (all of its phases when none are written);
+/// delta when `conn=delta`, or a single-phase load between two phases.
+fn connection(l: &dss::Load) -> LoadConnection {
+    let written = phases(&l.bus1);
+    let phases = if written.is_empty() {
+        (1..=l.phases.min(3)).collect()
+    } else {
+        written
+    };
+    let delta = matches!(l.conn.as_str(), "delta" | "ll") || (l.phases == 1 && phases.len() == 2);
+    LoadConnection { phases, delta }
+}
+
 /// `at` with its file relative to the master's folder.
 fn relative(folder: &Path, at: &Location) -> String {
     let file = at.file.strip_prefix(folder).unwrap_or(&at.file);
@@ -233,6 +281,7 @@ impl Importer<'_> {
             .chain((c.pv_systems.iter().filter(|p| p.enabled)).map(|p| p.bus1.name.as_str()))
             .chain((c.storages.iter().filter(|s| s.enabled)).map(|s| s.bus1.name.as_str()))
             .collect();
+        let base_kv = voltage_bases(c);
         let mut by_id: Vec<(&String, NodeId)> = nodes.iter().map(|(b, &id)| (b, id)).collect();
         by_id.sort_by_key(|&(_, id)| id);
         let grid_nodes = by_id
@@ -247,6 +296,7 @@ impl Importer<'_> {
                     NodeKind::Bus
                 },
                 name: bus.clone(),
+                base_kv: base_kv.get(bus.as_str()).copied(),
             })
             .collect();
 
@@ -536,6 +586,7 @@ impl Importer<'_> {
                     generation_profile: Some(SOLAR_PROFILE.to_string()),
                     consumption_profile: profile,
                     power_factor,
+                    connection: Some(connection(l)),
                 });
             } else {
                 e.consumers.push(Consumer {
@@ -547,6 +598,7 @@ impl Importer<'_> {
                     profile,
                     customers: l.num_customers,
                     power_factor,
+                    connection: Some(connection(l)),
                 });
             }
         }

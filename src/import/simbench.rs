@@ -258,6 +258,7 @@ impl Importer<'_> {
                 } else {
                     NodeKind::Bus
                 },
+                base_kv: None,
                 name: name.clone(),
             })
             .collect();
@@ -412,6 +413,7 @@ impl Importer<'_> {
                 profile,
                 customers: 1,
                 power_factor,
+                connection: None,
             });
         }
         let mut q_dropped = BTreeSet::new();

@@ -182,6 +182,10 @@ pub struct Node {
     /// Optional human label ("KSEB substation", "Hostel A").
     #[serde(default)]
     pub name: String,
+    /// Nominal line-to-line voltage, kV: an imported feeder's voltage base at this bus, for the
+    /// island power flow's per-unit voltages. None: not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_kv: Option<f64>,
 }
 
 /// What a node is: the utility supply, a junction, or a place where entities connect.
@@ -335,6 +339,9 @@ pub struct Prosumer {
     /// None: not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_factor: Option<f64>,
+    /// How its load (and its inverter) connects, for the island power flow. None: not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<LoadConnection>,
 }
 
 /// A consumer: load only.
@@ -365,6 +372,22 @@ pub struct Consumer {
     /// OpenDSS writes it). None: not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_factor: Option<f64>,
+    /// How its load connects, for the island power flow. None: not given (balanced, wye).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<LoadConnection>,
+}
+
+/// Where a load connects in a three-phase network: its phases and whether it is wired phase
+/// to neutral (wye) or phase to phase (delta), as an imported feeder gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadConnection {
+    /// The phases (1–3) it connects to: `[2]` a single-phase load on phase 2 (wye), `[1, 2]`
+    /// one between phases 1 and 2 (delta), `[1, 2, 3]` a three-phase load.
+    pub phases: Vec<u32>,
+    /// Phase to phase rather than phase to neutral.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub delta: bool,
 }
 
 fn one_customer() -> u32 {

@@ -367,6 +367,9 @@ fn check_grid(s: &Scenario) -> Result<HashMap<NodeId, NodeKind>, Invalid> {
             )?;
         }
         kinds.insert(node.id, node.kind);
+        if let Some(base_kv) = node.base_kv {
+            positive(&format!("grid.nodes[{i}].base_kv"), base_kv)?;
+        }
     }
     if !kinds.values().any(|k| *k == NodeKind::Source) {
         fail(
@@ -492,6 +495,30 @@ fn check_power_factor(field: &str, pf: Option<f64>) -> Checked {
     }
 }
 
+/// A load's connection names distinct phases 1–3, two or three of them when delta.
+fn check_connection(field: &str, connection: Option<&super::LoadConnection>) -> Checked {
+    let Some(c) = connection else {
+        return Ok(());
+    };
+    let distinct: BTreeSet<u32> = c.phases.iter().copied().collect();
+    if c.phases.is_empty()
+        || distinct.len() != c.phases.len()
+        || c.phases.iter().any(|p| !(1..=3).contains(p))
+    {
+        fail(
+            format!("{field}.phases"),
+            format!("must be distinct phases 1, 2 or 3, got {:?}", c.phases),
+        )?;
+    }
+    if c.delta && c.phases.len() < 2 {
+        fail(
+            format!("{field}.delta"),
+            "a delta load connects between two or three phases",
+        )?;
+    }
+    Ok(())
+}
+
 /// Checks every entity; returns the prosumers' alpha_max by id.
 fn check_entities(
     s: &Scenario,
@@ -532,6 +559,7 @@ fn check_entities(
         non_negative(&format!("{f}.battery_kwh"), p.battery_kwh)?;
         non_negative(&format!("{f}.consumption_kwh"), p.consumption_kwh)?;
         check_power_factor(&format!("{f}.power_factor"), p.power_factor)?;
+        check_connection(&format!("{f}.connection"), p.connection.as_ref())?;
         share(&format!("{f}.alpha_max"), p.alpha_max)?;
         if let Some(battery) = &p.battery {
             let capacity_field = format!("{f}.battery.capacity_kwh");
@@ -561,6 +589,7 @@ fn check_entities(
         place(f.clone(), &c.id, c.node)?;
         non_negative(&format!("{f}.demand_kwh"), c.demand_kwh)?;
         check_power_factor(&format!("{f}.power_factor"), c.power_factor)?;
+        check_connection(&format!("{f}.connection"), c.connection.as_ref())?;
         if let Some(monthly) = c.monthly_kwh {
             positive(&format!("{f}.monthly_kwh"), monthly)?;
         }
