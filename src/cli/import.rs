@@ -58,6 +58,17 @@ pub(crate) struct DssArgs {
     format: Format,
 }
 
+/// `arg` as a POSIX shell reads it back: in single quotes when it holds anything but letters,
+/// digits and `-_./,:=+@%`.
+fn shell_word(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
 /// `LAT,LON,UTC_OFFSET_H` as a site.
 fn parse_site(text: &str) -> Result<Site, String> {
     let numbers: Vec<f64> = text
@@ -149,6 +160,13 @@ pub(crate) struct SimbenchArgs {
     /// the grid's profiles, a year).
     #[arg(long)]
     days: Option<f64>,
+    /// When the scenario's faults strike, hours after midnight of the profiles' first day.
+    #[arg(long, default_value_t = 12.0)]
+    outage_at_h: f64,
+    /// A fault at the outage time on this line, switch or transformer, by its SimBench id
+    /// (`LV1.101 Line 1`); repeat for more.
+    #[arg(long = "fault", value_name = "ID")]
+    faults: Vec<String>,
     /// Output format of the report on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -163,6 +181,8 @@ pub(super) fn simbench(args: SimbenchArgs) -> Result<String, Failure> {
     options.horizon_s = args
         .days
         .map_or(grid.load_profiles.span_s(), |days| days * 86_400.0);
+    options.outage_at_s = args.outage_at_h * 3600.0;
+    options.faults = args.faults.clone();
     let imported =
         import::simbench::convert(&grid, &code, &args.dir, &options).map_err(bad_input)?;
     let output = Output {
@@ -199,7 +219,7 @@ impl Output<'_> {
     /// Writes the scenario (with a header saying how it was made), its profile table and the
     /// report.
     fn files(&self, imported: &Imported, options: &ImportOptions) -> Result<(), Failure> {
-        let command: Vec<String> = std::env::args().skip(1).collect();
+        let command: Vec<String> = std::env::args().skip(1).map(|a| shell_word(&a)).collect();
         let header = format!(
             "# Written by `blackstart {}`.\n# Regenerate it rather than edit it; change a copy that \
              `extends:` it instead.\n",

@@ -19,9 +19,9 @@ use super::{
 };
 use crate::dss::{self, BusRef, Circuit, LengthUnit, Location};
 use crate::scenario::{
-    BatteryBank, BatteryConfig, Consumer, Der, Entities, Fault, GridConfig, Line, LineCode,
-    LineKind, LoadConnection, Location as Site, Node, NodeId, NodeKind, ProfileSpec, Prosumer,
-    Scenario, SeriesSpec, SeriesUnit, SolarSpec, TimeConfig, TransformerRating,
+    BatteryBank, BatteryConfig, Consumer, Der, Entities, GridConfig, Line, LineCode, LineKind,
+    LoadConnection, Location as Site, Node, NodeId, NodeKind, ProfileSpec, Prosumer, Scenario,
+    SeriesSpec, SeriesUnit, SolarSpec, TimeConfig, TransformerRating,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -53,14 +53,9 @@ pub fn convert(
             .dropped
             .iter()
             .map(|d| DroppedItem {
-                at: String::new(),
+                at: relative(folder, &d.at),
                 what: d.what.clone(),
                 reason: d.reason.clone(),
-            })
-            .zip(&circuit.dropped)
-            .map(|(mut item, d)| {
-                item.at = relative(folder, &d.at);
-                item
             })
             .collect(),
         shapes: BTreeSet::new(),
@@ -74,7 +69,7 @@ pub fn convert(
     }
     let nodes = import.nodes();
     let grid = import.grid(&nodes)?;
-    let faults = faults(&grid, &options.faults)?;
+    let faults = super::faults(&grid, &options.faults)?;
     let entities = import.entities(&nodes)?;
     let profiles = import.profiles(&entities);
     let table = import.table()?;
@@ -122,37 +117,6 @@ pub fn convert(
             dropped: import.dropped,
         },
     })
-}
-
-/// Faults opening the edges named (case-insensitive), each at the scenario's outage time with
-/// the default repair time.
-fn faults(grid: &GridConfig, names: &[String]) -> Result<Vec<Fault>, ImportError> {
-    names
-        .iter()
-        .map(|name| {
-            let edge = grid
-                .lines
-                .iter()
-                .find(|l| l.name.eq_ignore_ascii_case(name))
-                .ok_or_else(|| ImportError::Fault {
-                    name: name.clone(),
-                    message: "no line, switch or transformer of that name (write it as \
-                              Class.name, e.g. Line.650632)"
-                        .to_string(),
-                })?;
-            if edge.normally_open {
-                return Err(ImportError::Fault {
-                    name: name.clone(),
-                    message: "it is normally open: a fault cannot open it".to_string(),
-                });
-            }
-            Ok(Fault {
-                line: [edge.from, edge.to],
-                at_s: None,
-                repair_time_s: None,
-            })
-        })
-        .collect()
 }
 
 /// Each bus's nominal line-to-line voltage, kV: the source's base kV, carried along lines and
@@ -657,17 +621,18 @@ impl Importer<'_> {
                 );
                 reserve = held;
             }
-            // What the bank offers the island per interval before the outage (the paper's
-            // P_BBD, read by the first restoration's plan and the contract): its rated power,
-            // within what it holds above its reserve. In the island its state decides.
-            let offer_kwh = (s.kw_rated * h).min(s.kwh_stored - reserve * s.kwh_rated);
             e.batteries.push(BatteryBank {
                 id: format!("storage.{}", s.name),
                 node: nodes[&s.bus1.name],
                 capacity_kwh: s.kwh_rated,
                 stored_kwh: s.kwh_stored,
                 charge_kwh: 0.0,
-                discharge_kwh: offer_kwh.max(0.0),
+                discharge_kwh: super::offered_discharge_kwh(
+                    s.kw_rated,
+                    h,
+                    s.kwh_stored,
+                    reserve * s.kwh_rated,
+                ),
                 battery: Some(BatteryConfig {
                     capacity_kwh: None,
                     charge_kw: Some(s.kw_rated),

@@ -14,7 +14,7 @@ pub mod simbench;
 
 pub use profile_table::ProfileTable;
 
-use crate::scenario::{LineKind, Scenario};
+use crate::scenario::{Fault, GridConfig, LineKind, Scenario};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -331,4 +331,45 @@ pub struct Imported {
     pub profiles: Option<ProfileTable>,
     /// What was counted and dropped.
     pub report: ImportReport,
+}
+
+/// Faults opening the edges named by `--fault` (case-insensitive), each at the scenario's outage time with
+/// the default repair time.
+fn faults(grid: &GridConfig, names: &[String]) -> Result<Vec<Fault>, ImportError> {
+    names
+        .iter()
+        .map(|name| {
+            let edge = grid
+                .lines
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| ImportError::Fault {
+                    name: name.clone(),
+                    message: "no line, switch or transformer of that name (write it as \
+                              Class.name, e.g. Line.650632)"
+                        .to_string(),
+                })?;
+            if edge.normally_open {
+                return Err(ImportError::Fault {
+                    name: name.clone(),
+                    message: "it is normally open: a fault cannot open it".to_string(),
+                });
+            }
+            Ok(Fault {
+                line: [edge.from, edge.to],
+                at_s: None,
+                repair_time_s: None,
+            })
+        })
+        .collect()
+}
+
+/// What an imported battery bank offers the island per interval before the outage (the paper's
+/// scheduled discharge P_BBD, read by the first restoration's plan and by the contract): its
+/// rated power over the interval, within what it holds above its reserve. In the island its
+/// state of charge decides (docs/model.md §12).
+fn offered_discharge_kwh(rated_kw: f64, interval_h: f64, stored_kwh: f64, reserve_kwh: f64) -> f64 {
+    (rated_kw * interval_h)
+        .min(stored_kwh - reserve_kwh)
+        .max(0.0)
 }

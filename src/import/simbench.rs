@@ -72,6 +72,7 @@ pub fn convert(
     import.not_read();
     let nodes = import.nodes(code);
     let grid_config = import.grid(&nodes)?;
+    let faults = super::faults(&grid_config, &options.faults)?;
     let entities = import.entities(&nodes)?;
     let (profiles, table) = import.profiles(options)?;
     let start_date = grid
@@ -91,12 +92,14 @@ pub fn convert(
         time: TimeConfig {
             horizon_s: options.horizon_s,
             meter_interval_s: options.meter_interval_s,
+            outage_at_s: options.outage_at_s,
             start_date: Some(start_date),
             ..TimeConfig::default()
         },
         profiles,
         grid: grid_config,
         entities,
+        faults,
         ..super::minimal_scenario()
     };
     let text = serde_yaml::to_string(&scenario).expect("a scenario serialises");
@@ -494,13 +497,19 @@ impl Importer<'_> {
             }
             let capacity_kwh = s.energy_mwh * 1000.0;
             let rated_kw = s.rated_mva * 1000.0;
+            let stored_kwh = s.charge_level.clamp(0.0, 1.0) * capacity_kwh;
             e.batteries.push(BatteryBank {
                 id: format!("storage.{}", s.id),
                 node: id(&s.node),
                 capacity_kwh,
-                stored_kwh: s.charge_level.clamp(0.0, 1.0) * capacity_kwh,
+                stored_kwh,
                 charge_kwh: 0.0,
-                discharge_kwh: 0.0,
+                discharge_kwh: super::offered_discharge_kwh(
+                    rated_kw,
+                    self.interval_h,
+                    stored_kwh,
+                    0.0,
+                ),
                 battery: Some(BatteryConfig {
                     capacity_kwh: None,
                     charge_kw: Some(rated_kw),
