@@ -2,7 +2,7 @@
 
 For each pair MASTER.dss REPORT.json (the report `blackstart import dss --report` wrote for that
 master), OpenDSS (DSS-Extensions' engine, `opendssdirect.py`) compiles the master and counts:
-buses; lines, switches and disabled (normally open) lines; enabled loads with their customers and
+buses; lines, switches and normally open lines (disabled, or a terminal opened by `Open`); enabled loads with their customers and
 total kW and kvar; PV systems with their total Pmpp x irradiance; storage with their total kWh
 and kW ratings. Each figure must equal the report's (totals to 1e-6 relative). Prints a table
 and exits 1 on any difference.
@@ -54,6 +54,11 @@ def opendss_counts(master):
         1 for n in disabled
         if dss.Text.Command(f"? Line.{n}.switch") is None
         and dss.Text.Result().strip().lower() in ("true", "yes", "y"))
+    # Enabled lines with a terminal opened by an `Open` command are normally open too.
+    opened = 0
+    for _ in each(dss.Lines):
+        if dss.CktElement.IsOpen(1, 0) or dss.CktElement.IsOpen(2, 0):
+            opened += 1
     loads = customers = 0
     kw = kvar = 0.0
     for _ in each(dss.Loads):
@@ -77,7 +82,7 @@ def opendss_counts(master):
         "buses": dss.Circuit.NumBuses(),
         "lines": all_lines - switches - disabled_switches,
         "switches": switches + disabled_switches,
-        "normally_open": len(disabled),
+        "normally_open": len(disabled) + opened,
         "loads": loads,
         "customers": customers,
         "load_kw": kw,

@@ -211,6 +211,7 @@ impl Builder {
             x0_ohm_per_unit: None,
             switch: false,
             enabled: true,
+            open: false,
             norm_amps: None,
         };
         for p in &o.props {
@@ -712,6 +713,11 @@ pub(crate) fn build(script: Script, master: &Path) -> Result<Circuit, DssError> 
             Class::Recloser => c.controls.push(b.control(o, ControlKind::Recloser)?),
             Class::Fuse => c.controls.push(b.control(o, ControlKind::Fuse)?),
             Class::Relay => c.controls.push(b.control(o, ControlKind::Relay)?),
+        }
+    }
+    for (name, open) in &script.switching {
+        if let Some(line) = c.lines.iter_mut().find(|l| &l.name == name) {
+            line.open = *open;
         }
     }
     c.dropped = b.dropped;

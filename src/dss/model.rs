@@ -148,6 +148,8 @@ pub struct Line {
     pub switch: bool,
     /// `enabled` (default yes); a disabled switch is a normally open one.
     pub enabled: bool,
+    /// Opened by an `Open Line.<name>` command (and not closed again by a later `Close`).
+    pub open: bool,
     /// Normal ampere rating given on the line.
     pub norm_amps: Option<f64>,
 }

@@ -250,6 +250,8 @@ pub(crate) struct Script {
     active: Active,
     pub(crate) settings: Vec<Setting>,
     pub(crate) dropped: Vec<Dropped>,
+    /// `Open Line.x` (true) and `Close Line.x` (false) commands, in order: the lines' state.
+    pub(crate) switching: Vec<(String, bool)>,
     /// Files being read, outermost first, for cycle detection.
     stack: Vec<PathBuf>,
 }
@@ -263,6 +265,7 @@ impl Script {
             active: Active::None,
             settings: Vec::new(),
             dropped: Vec::new(),
+            switching: Vec::new(),
             stack: Vec::new(),
         }
     }
@@ -391,6 +394,7 @@ impl Script {
                 }
                 Ok(())
             }
+            "open" | "close" if self.switches_line(rest, word == "open", at)? => Ok(()),
             w if DROPPED_COMMANDS.contains(&w) => {
                 self.dropped.push(Dropped {
                     at: at.clone(),
@@ -406,6 +410,35 @@ impl Script {
                 command: first.value.text.clone(),
             }),
         }
+    }
+
+    /// `Open Line.x …` (`open`) or `Close Line.x …`: records the line's state and returns true;
+    /// false when the object is not a line (the command is then dropped like other switching).
+    /// A line not defined is an error.
+    fn switches_line(
+        &mut self,
+        params: &[Param],
+        open: bool,
+        at: &Location,
+    ) -> Result<bool, DssError> {
+        let Some(object) = params
+            .first()
+            .filter(|p| p.name.is_none() || p.name.as_deref() == Some("object"))
+        else {
+            return Ok(false);
+        };
+        let (class, name) = split_object(&object.value.text.to_lowercase(), at)?;
+        if class != "line" {
+            return Ok(false);
+        }
+        if !self.index.contains_key(&(Class::Line, name.clone())) {
+            return Err(DssError::UndefinedObject {
+                at: at.clone(),
+                object: format!("Line.{name}"),
+            });
+        }
+        self.switching.push((name, open));
+        Ok(true)
     }
 
     /// `New Class.name props` or `New object=Class.name props`.

@@ -233,6 +233,27 @@ fn unterminated_array_and_comment_fail() {
 }
 
 #[test]
+fn open_and_close_set_a_lines_state_in_order_and_name_a_defined_line() {
+    let c = read_text(&format!(
+        "{BASE}New Line.t bus1=b bus2=c switch=y\nOpen Line.a term=1\nOpen Line.t\n\
+         Close Line.t\nOpen Capacitor.x\n"
+    ))
+    .unwrap();
+    let open: Vec<(&str, bool)> = c.lines.iter().map(|l| (l.name.as_str(), l.open)).collect();
+    assert_eq!(open, [("a", true), ("t", false)]);
+    // Switching another element is listed, not applied.
+    assert!(
+        c.dropped
+            .iter()
+            .any(|d| d.what == "command Open" && d.at.line == 8),
+        "{:?}",
+        c.dropped
+    );
+    let e = err(&format!("{BASE}Open Line.nowhere\n"));
+    assert_eq!(e, "t.dss:4: Line.nowhere is not defined");
+}
+
+#[test]
 fn missing_redirect_target_fails() {
     let dir = tempfile::tempdir().unwrap();
     let master = dir.path().join("master.dss");

@@ -298,7 +298,9 @@ impl Importer<'_> {
                 } else {
                     LineKind::Line
                 },
-                normally_open: !l.enabled || held_open.contains(&format!("line.{}", l.name)),
+                normally_open: !l.enabled
+                    || l.open
+                    || held_open.contains(&format!("line.{}", l.name)),
                 phases: phases(&l.bus1),
                 code,
                 rating_a: l.norm_amps,
