@@ -142,6 +142,18 @@ impl Meter {
                 }
             }
         }
+        // An islanded bank with state reports its offer for the next interval, as its
+        // scheduled discharge does on the grid (docs/model.md §9): what its battery can
+        // deliver, not what the last plan happened to draw, which would hold it at zero once a
+        // plan had left it idle.
+        if let (Profile::Battery { .. }, false, Some(offer_kwh)) = (
+            &self.profile,
+            plant.parts.is_empty(),
+            plant.battery_available_kwh,
+        ) {
+            r.battery_discharge_kwh = offer_kwh;
+            r.battery_charge_kwh = 0.0;
+        }
         r
     }
 }

@@ -300,6 +300,40 @@ fn an_island_without_a_prosumer_records_nothing_and_sheds_what_it_cannot_carry()
     );
 }
 
+/// A battery bank with state that an island's plan left idle is not lost to later plans: its
+/// meter reports what it can deliver (its offer), not what it last delivered. C1 follows a
+/// residential shape into its evening peak on a full 200 kWh bank of 18 kW; when the plans
+/// counted the bank at its measured flow, C1 was shed at 18:15 and, the bank then idle, never
+/// re-energised before the repair (85 kWh not served with the bank still full).
+#[test]
+fn an_idle_bank_with_state_still_counts_in_the_next_plan() {
+    let text = "\
+name: idle-bank
+time: {start_date: 2024-06-21, outage_at_s: 61200}
+profiles: {home: {load: {kind: residential}}}
+grid:
+  nodes: [{id: 1, kind: source}, {id: 2, kind: bus}, {id: 3, kind: entity}]
+  lines: [{from: 1, to: 2}, {from: 2, to: 3}]
+entities:
+  consumers: [{id: C1, node: 3, demand_kwh: 4, profile: home}]
+  batteries:
+    - {id: B1, node: 3, capacity_kwh: 200, stored_kwh: 200, discharge_kwh: 4.5,
+       battery: {charge_kw: 18, discharge_kw: 18}}
+faults: [{line: [2, 3], repair_time_s: {fixed: 36000}}]
+";
+    let scenario = scenario::parse_str(text, "idle-bank.yaml").unwrap();
+    let report = simulate(&scenario, &RunPlan::nominal(&scenario, 0));
+    assert_eq!(report.status, RunStatus::Restored);
+    let c1: Vec<_> = report.consumers.iter().filter(|c| c.id == "C1").collect();
+    assert_eq!(c1.len(), 1, "one interruption, the outage's own: {c1:?}");
+    assert_eq!(c1[0].restored_by, Some(RestoredBy::Island));
+    assert!(
+        report.energy_not_served_kwh < 1.0,
+        "{} kWh not served",
+        report.energy_not_served_kwh
+    );
+}
+
 /// A sampled plan is drawn from (scenario seed, run index) alone, and its run reports it.
 #[test]
 fn a_sampled_run_carries_its_plan_and_seed() {
