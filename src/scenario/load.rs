@@ -24,13 +24,19 @@ pub fn parse_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
 
 fn parse_in(text: &str, file: &str, dir: &Path, depth: usize) -> Result<Scenario, ScenarioError> {
     let document = yaml::document(text, file)?;
-    // Parse the text itself first, so schema errors keep their line and column; a file with
-    // `extends` fails that (the key is not in the schema) and is merged onto its base instead.
+    // Parse the text itself first, so schema errors keep their line and column. A file with
+    // `extends` fails that (the key is not in the schema) and is merged onto its base instead;
+    // so is one whose faults name lines (`line: Line.650632`), resolved to their nodes first.
     let scenario = match yaml::from_text(text, file) {
         Ok(scenario) => scenario,
         Err(direct) => {
             let Some(base) = base_of(&document, file)? else {
-                return Err(direct.into());
+                if !names_lines(&document) {
+                    return Err(direct.into());
+                }
+                let mut document = document;
+                resolve_line_names(&mut document, file)?;
+                return finish(yaml::from_value(document, file)?, file);
             };
             let mut merged = load_value(&dir.join(base), depth + 1)?;
             let Value::Mapping(mut overrides) = document else {
@@ -38,11 +44,92 @@ fn parse_in(text: &str, file: &str, dir: &Path, depth: usize) -> Result<Scenario
             };
             overrides.remove(EXTENDS);
             merge(&mut merged, Value::Mapping(overrides));
+            resolve_line_names(&mut merged, file)?;
             yaml::from_value(merged, file)?
         }
     };
+    finish(scenario, file)
+}
+
+/// Validates a parsed scenario.
+fn finish(scenario: Scenario, file: &str) -> Result<Scenario, ScenarioError> {
     validate(&scenario).map_err(|(field, message)| ScenarioError::invalid(file, field, message))?;
     Ok(scenario)
+}
+
+/// The places a line is referred to: each fault's `line` and each fault set's `lines` items.
+fn line_refs(document: &mut Value) -> Vec<(String, &mut Value)> {
+    let mut refs = Vec::new();
+    let Value::Mapping(map) = document else {
+        return refs;
+    };
+    let mut faults = None;
+    let mut monte_carlo = None;
+    for (key, value) in map.iter_mut() {
+        match key.as_str() {
+            Some("faults") => faults = Some(value),
+            Some("monte_carlo") => monte_carlo = Some(value),
+            _ => {}
+        }
+    }
+    if let Some(Value::Sequence(faults)) = faults {
+        for (i, fault) in faults.iter_mut().enumerate() {
+            if let Some(line) = fault.get_mut("line") {
+                refs.push((format!("faults[{i}].line"), line));
+            }
+        }
+    }
+    if let Some(Value::Sequence(sets)) = monte_carlo.and_then(|m| m.get_mut("fault_sets")) {
+        for (i, set) in sets.iter_mut().enumerate() {
+            if let Some(Value::Sequence(lines)) = set.get_mut("lines") {
+                for (j, line) in lines.iter_mut().enumerate() {
+                    refs.push((format!("monte_carlo.fault_sets[{i}].lines[{j}]"), line));
+                }
+            }
+        }
+    }
+    refs
+}
+
+/// Whether a fault or fault set names a line (a string) rather than giving its two nodes.
+fn names_lines(document: &Value) -> bool {
+    let mut document = document.clone();
+    line_refs(&mut document)
+        .iter()
+        .any(|(_, line)| matches!(line, Value::String(_)))
+}
+
+/// Replaces each line named in a fault or fault set by its two nodes (`[from, to]`), from
+/// `grid.lines[].name` (case-insensitive): an imported feeder's lines are named
+/// (`Line.671692`), its node numbers are not memorable.
+fn resolve_line_names(document: &mut Value, file: &str) -> Result<(), ScenarioError> {
+    let mut names: Vec<(String, Value)> = Vec::new();
+    if let Some(Value::Sequence(lines)) = document.get("grid").and_then(|g| g.get("lines")) {
+        for line in lines {
+            if let (Some(Value::String(name)), Some(from), Some(to)) =
+                (line.get("name"), line.get("from"), line.get("to"))
+            {
+                let pair = Value::Sequence(vec![from.clone(), to.clone()]);
+                names.push((name.to_lowercase(), pair));
+            }
+        }
+    }
+    for (field, line) in line_refs(document) {
+        let Value::String(name) = line else {
+            continue;
+        };
+        let Some((_, pair)) = names.iter().find(|(n, _)| *n == name.to_lowercase()) else {
+            return Err(ScenarioError::invalid(
+                file,
+                field,
+                format!(
+                    "no line named `{name}` in grid.lines (name a line, or give its two nodes)"
+                ),
+            ));
+        };
+        *line = pair.clone();
+    }
+    Ok(())
 }
 
 /// The YAML of a base scenario, with its own `extends` already applied.

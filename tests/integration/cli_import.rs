@@ -249,3 +249,41 @@ fn a_malformed_script_fails_with_its_file_and_line_and_exit_2() {
         assert!(!out.exists(), "nothing written for {script}");
     }
 }
+
+#[test]
+fn a_fault_may_name_its_line_and_an_unknown_name_is_refused_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/feeders/ieee13.yaml");
+    let study = |line: &str| {
+        let path = dir.path().join("study.yaml");
+        std::fs::write(
+            &path,
+            format!(
+                "extends: {}\nname: study\nfaults: [{{line: {line}}}]\nmonte_carlo: \
+                 {{fault_sets: [{{lines: [{line}], rate_per_year: 0.5}}]}}\n",
+                base.display()
+            ),
+        )
+        .unwrap();
+        blackstart_in(
+            None,
+            &["island", path.to_str().unwrap(), "--format", "json"],
+        )
+    };
+    let by_name = study("line.671692");
+    let by_nodes = study("[15, 11]");
+    assert_eq!(by_name.code, 0, "{}", by_name.stderr);
+    assert_eq!(
+        by_name.stdout, by_nodes.stdout,
+        "the name resolves to nodes 11–15"
+    );
+    let unknown = study("Line.nowhere");
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("faults[0].line: no line named `Line.nowhere` in grid.lines"),
+        "{}",
+        unknown.stderr
+    );
+}
