@@ -22,6 +22,9 @@
 //! - [`tariff`]: what prosumers earn and consumers pay; slabs are data.
 //! - [`dss`]: reading OpenDSS `.dss` feeders (the subset of docs/dss.md) into a typed circuit,
 //!   with file:line errors and a list of everything dropped.
+//! - [`simbench`]: reading a SimBench grid's CSV tables (docs/simbench.md) into a typed grid.
+//! - [`import`]: a circuit or a SimBench grid turned into a scenario, its profile table and a
+//!   report of what was counted and dropped (docs/model.md §12).
 //! - [`plant`]: the physical side (docs/model.md §9) — batteries with state of charge, each
 //!   island's energy settled by physics per interval, the perfect-information bound (a linear
 //!   program), fault repair times.
