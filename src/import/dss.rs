@@ -8,7 +8,7 @@
 //!   line codes in Ω/km, ratings in A.
 //! - **Loads** become consumers (`load.<name>`): kW × the meter interval's hours, the power
 //!   factor from kW and kvar, `NumCust` as `customers`, their daily (else yearly) shape as a
-//!   multiplier profile. A load picked by the [`ProsumerRule`] becomes a prosumer instead.
+//!   multiplier profile. A load picked by the [`ProsumerRule`](super::ProsumerRule) becomes a prosumer instead.
 //! - **PV systems** become solar plants (`pv.<name>`): Pmpp × irradiance, following their shape.
 //! - **Storage** becomes battery banks (`storage.<name>`) with state of charge.
 //! - **Generators** are dropped and listed: blackstart has no dispatchable generator.
