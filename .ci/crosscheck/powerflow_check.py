@@ -59,9 +59,9 @@ CASES = [
      ["open Line.line318 term=1",
       "new Vsource.gfm bus1=319 basekv=0.416 pu=1 angle=0 phases=3 mvasc3=1e6 mvasc1=1e6"],
      "319", False, ["Line.line318"]),
-    # IEEE 13, grid-connected, regulators at fixed taps: the reference is bus 650 (the
-    # substation transformer's low side) at the voltages OpenDSS solves there.
-    ("IEEE 13, grid-connected, fixed taps", IEEE13, IEEE13_FIXED, "650", True, []),
+    # IEEE 13, grid-connected, regulators at fixed taps: the reference is the 115 kV side of
+    # the substation transformer (delta-wye, modelled), at the voltages OpenDSS solves there.
+    ("IEEE 13, grid-connected, fixed taps", IEEE13, IEEE13_FIXED, "sourcebus", True, []),
     # IEEE 13, islanded: 670-671 opened, an ideal 1 pu source at 671 as the grid-forming unit.
     ("IEEE 13, islanded at 671", IEEE13,
      IEEE13_FIXED + ["open Line.670671 term=1",

@@ -53,7 +53,8 @@ pub(crate) fn line_ohm(
 
 /// A two-winding transformer seen from its primary (the side toward the reference): ideal
 /// windings of a fixed ratio (taps at 1) and each winding pair's leakage impedance referred to
-/// the secondary. A delta winding k joins phases k and k+1 (1–2, 2–3, 3–1).
+/// the secondary. A delta winding k joins phases k and k−1 (1–3, 2–1, 3–2), as OpenDSS's do:
+/// a delta–wye transformer's wye side lags its delta side by 30°.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Transformer {
     primary: WindingConnection,
@@ -112,7 +113,7 @@ impl Transformer {
         match self.secondary {
             WindingConnection::Wye => secondary_winding_v,
             WindingConnection::Delta => std::array::from_fn(|k| {
-                (secondary_winding_v[k] - secondary_winding_v[(k + 2) % 3]) / 3.0
+                (secondary_winding_v[k] - secondary_winding_v[(k + 1) % 3]) / 3.0
             }),
         }
     }
@@ -123,7 +124,7 @@ impl Transformer {
         match self.primary {
             WindingConnection::Wye => winding_a,
             WindingConnection::Delta => {
-                std::array::from_fn(|k| winding_a[k] - winding_a[(k + 2) % 3])
+                std::array::from_fn(|k| winding_a[k] - winding_a[(k + 1) % 3])
             }
         }
     }
@@ -133,7 +134,7 @@ impl Transformer {
 fn winding_voltages(connection: WindingConnection, v: &Phasors) -> Phasors {
     match connection {
         WindingConnection::Wye => *v,
-        WindingConnection::Delta => std::array::from_fn(|k| v[k] - v[(k + 1) % 3]),
+        WindingConnection::Delta => std::array::from_fn(|k| v[k] - v[(k + 2) % 3]),
     }
 }
 
@@ -143,7 +144,7 @@ fn winding_currents(connection: WindingConnection, line_a: &Phasors) -> Phasors 
     match connection {
         WindingConnection::Wye => *line_a,
         WindingConnection::Delta => {
-            std::array::from_fn(|k| (line_a[k] - line_a[(k + 1) % 3]) / 3.0)
+            std::array::from_fn(|k| (line_a[k] - line_a[(k + 2) % 3]) / 3.0)
         }
     }
 }
