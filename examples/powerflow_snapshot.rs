@@ -3,10 +3,11 @@
 //!
 //! ```text
 //! cargo run --example powerflow_snapshot -- MASTER.dss --reference BUS
-//!     [--voltages RE1,IM1,RE2,IM2,RE3,IM3] [--open LINE]... [--repeat N]
+//!     [--voltages RE1,IM1,RE2,IM2,RE3,IM3] [--open LINE]... [--load-scale X] [--repeat N]
 //! ```
 //!
-//! Imports the feeder with blackstart's own importer, sets every load at its rated kW and kvar,
+//! Imports the feeder with blackstart's own importer, sets every load at its rated kW and kvar
+//! (times `--load-scale`, default 1),
 //! solves the island of the reference bus (its phase voltages the given phasors in V, else
 //! balanced at 1 pu), with the named edges (`Line.670671`) open, and prints JSON: each
 //! `bus.phase`'s voltage magnitude (V and pu), the total losses, the iterations, and with
@@ -24,6 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let master = PathBuf::from(args.next().ok_or("usage: MASTER.dss --reference BUS ...")?);
     let (mut reference, mut voltages, mut open, mut repeat) = (None, None, Vec::new(), 0usize);
+    let mut load_scale = 1.0;
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -41,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             "--open" => open.push(value.to_lowercase()),
             "--repeat" => repeat = value.parse()?,
+            "--load-scale" => load_scale = value.parse()?,
             _ => return Err(format!("unknown option {flag}").into()),
         }
     }
@@ -67,7 +70,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ReferenceVoltage::Balanced { magnitude_pu: 1.0 },
         ReferenceVoltage::Phases,
     );
-    let network = Network::island(&scenario, root, voltage, &open_lines)?;
+    let mut network = Network::island(&scenario, root, voltage, &open_lines)?;
+    for load in &mut network.loads {
+        load.kw *= load_scale;
+    }
     let options = SweepOptions::default();
     let solution = solve(&network, &options)?;
 
