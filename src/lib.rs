@@ -78,6 +78,7 @@ pub mod ledger;
 pub mod optimise;
 pub mod output;
 pub mod plant;
+pub mod powerflow;
 pub mod reliability;
 pub mod report;
 pub mod reproduce;

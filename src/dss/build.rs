@@ -302,6 +302,12 @@ impl Builder {
                     }
                 }
                 "xhl" => t.xhl_pct = p.number(o)?,
+                // OpenDSS splits the load loss equally between the first two windings' %R.
+                "%loadloss" => {
+                    let pct_r = p.number(o)? / 2.0;
+                    t.windings[0].pct_r = pct_r;
+                    t.windings[1].pct_r = pct_r;
+                }
                 _ => drop_property(&mut self.dropped, o, p),
             }
         }

@@ -21,7 +21,7 @@ use crate::dss::{self, BusRef, Circuit, LengthUnit, Location};
 use crate::scenario::{
     BatteryBank, BatteryConfig, Consumer, Der, Entities, GridConfig, Line, LineCode, LineKind,
     LoadConnection, Location as Site, Node, NodeId, NodeKind, ProfileSpec, Prosumer, Scenario,
-    SeriesSpec, SeriesUnit, SolarSpec, TimeConfig, TransformerRating,
+    SeriesSpec, SeriesUnit, SolarSpec, TimeConfig, TransformerRating, WindingConnection,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -165,6 +165,15 @@ fn connection(l: &dss::Load) -> LoadConnection {
     };
     let delta = matches!(l.conn.as_str(), "delta" | "ll") || (l.phases == 1 && phases.len() == 2);
     LoadConnection { phases, delta }
+}
+
+/// A winding's connection: `delta` (or `ll`) is delta, anything else wye.
+fn winding_connection(w: &dss::Winding) -> WindingConnection {
+    if matches!(w.conn.as_str(), "delta" | "ll") {
+        WindingConnection::Delta
+    } else {
+        WindingConnection::Wye
+    }
 }
 
 /// `at` with its file relative to the master's folder.
@@ -337,6 +346,8 @@ impl Importer<'_> {
                         to_kv: w.kv,
                         r_pct: w0.pct_r + w.pct_r,
                         x_pct: t.xhl_pct,
+                        from_connection: winding_connection(w0),
+                        to_connection: winding_connection(w),
                     }),
                     ..Line::between(from, to)
                 };

@@ -27,7 +27,7 @@ use super::{
 use crate::scenario::{
     BatteryBank, BatteryConfig, Consumer, Der, Entities, GridConfig, Line, LineCode, LineKind,
     Node, NodeId, NodeKind, ProfileSpec, Scenario, SeriesSpec, SeriesUnit, TimeConfig,
-    TransformerRating,
+    TransformerRating, WindingConnection,
 };
 use crate::simbench::{self, Grid, GridCode, Location};
 use std::collections::{BTreeMap, BTreeSet};
@@ -336,6 +336,8 @@ impl Importer<'_> {
                     to_kv: ty.lv_kv,
                     r_pct,
                     x_pct: (ty.impedance_pct.powi(2) - r_pct.powi(2)).max(0.0).sqrt(),
+                    from_connection: WindingConnection::Wye,
+                    to_connection: WindingConnection::Wye,
                 }),
                 ..Line::between(id(&t.node_hv), id(&t.node_lv))
             };

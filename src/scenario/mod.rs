@@ -287,6 +287,30 @@ pub struct TransformerRating {
     pub r_pct: f64,
     /// Leakage reactance, %.
     pub x_pct: f64,
+    /// How the `from` winding is connected (default wye).
+    #[serde(default, skip_serializing_if = "WindingConnection::is_wye")]
+    pub from_connection: WindingConnection,
+    /// How the `to` winding is connected (default wye).
+    #[serde(default, skip_serializing_if = "WindingConnection::is_wye")]
+    pub to_connection: WindingConnection,
+}
+
+/// How a transformer winding is connected: phase to neutral (wye, its neutral grounded) or
+/// phase to phase (delta).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindingConnection {
+    /// Phase to neutral, the neutral grounded.
+    #[default]
+    Wye,
+    /// Phase to phase.
+    Delta,
+}
+
+impl WindingConnection {
+    fn is_wye(&self) -> bool {
+        *self == WindingConnection::Wye
+    }
 }
 
 /// The grid's entities, grouped by kind. Ids are unique across all kinds.
