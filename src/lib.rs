@@ -25,6 +25,8 @@
 //! - [`simbench`]: reading a SimBench grid's CSV tables (docs/simbench.md) into a typed grid.
 //! - [`import`]: a circuit or a SimBench grid turned into a scenario, its profile table and a
 //!   report of what was counted and dropped (docs/model.md §12).
+//! - [`powerflow`]: a radial three-phase power flow of an island (backward/forward sweep,
+//!   docs/powerflow.md), validated against OpenDSS; not yet in the per-interval simulation.
 //! - [`plant`]: the physical side (docs/model.md §9) — batteries with state of charge, each
 //!   island's energy settled by physics per interval, the perfect-information bound (a linear
 //!   program), fault repair times.
