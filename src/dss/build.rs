@@ -305,8 +305,9 @@ impl Builder {
                 // OpenDSS splits the load loss equally between the first two windings' %R.
                 "%loadloss" => {
                     let pct_r = p.number(o)? / 2.0;
-                    t.windings[0].pct_r = pct_r;
-                    t.windings[1].pct_r = pct_r;
+                    for winding in t.windings.iter_mut().take(2) {
+                        winding.pct_r = pct_r;
+                    }
                 }
                 _ => drop_property(&mut self.dropped, o, p),
             }

@@ -254,6 +254,17 @@ fn open_and_close_set_a_lines_state_in_order_and_name_a_defined_line() {
 }
 
 #[test]
+fn loadloss_puts_half_on_each_of_the_first_two_windings() {
+    let c = read_text(&format!(
+        "{BASE}New Transformer.t phases=1 buses=[b.1 c.1] kVs=[2.4 2.4] kVAs=[100 100] \
+         %LoadLoss=0.02\n"
+    ))
+    .unwrap();
+    let t = &c.transformers[0];
+    assert_eq!((t.windings[0].pct_r, t.windings[1].pct_r), (0.01, 0.01));
+}
+
+#[test]
 fn missing_redirect_target_fails() {
     let dir = tempfile::tempdir().unwrap();
     let master = dir.path().join("master.dss");
