@@ -14,9 +14,7 @@
 //! - **Generators** are dropped and listed: blackstart has no dispatchable generator.
 
 use super::profile_table::Shape;
-use super::{
-    DroppedItem, FeederCounts, ImportError, ImportOptions, ImportReport, Imported, ProfileTable,
-};
+use super::{DroppedItem, ImportError, ImportOptions, Imported, ProfileTable};
 use crate::dss::{self, BusRef, Circuit, LengthUnit, Location};
 use crate::scenario::{
     BatteryBank, BatteryConfig, Consumer, Der, Entities, GridConfig, Line, LineCode, LineKind,
@@ -104,19 +102,7 @@ pub fn convert(
         faults,
         ..super::minimal_scenario()
     };
-    // Through YAML and back: the scenario written is the one validated.
-    let text = serde_yaml::to_string(&scenario).expect("a scenario serialises");
-    let scenario = crate::scenario::parse_str(&text, "imported scenario")?;
-    let counts = FeederCounts::of(&scenario);
-    Ok(Imported {
-        scenario,
-        profiles: table,
-        report: ImportReport {
-            source: master.to_path_buf(),
-            counts,
-            dropped: import.dropped,
-        },
-    })
+    super::imported(&scenario, master.to_path_buf(), table, import.dropped)
 }
 
 /// Each bus's nominal line-to-line voltage, kV: the source's base kV, carried along lines and

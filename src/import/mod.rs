@@ -373,3 +373,25 @@ fn offered_discharge_kwh(rated_kw: f64, interval_h: f64, stored_kwh: f64, reserv
         .min(stored_kwh - reserve_kwh)
         .max(0.0)
 }
+
+/// The import's result: `scenario` written to YAML and read back (so the scenario returned is
+/// the one a file would give, validated), its counts, the profile table and what was dropped.
+fn imported(
+    scenario: &Scenario,
+    source: PathBuf,
+    profiles: Option<ProfileTable>,
+    dropped: Vec<DroppedItem>,
+) -> Result<Imported, ImportError> {
+    let text = serde_yaml::to_string(scenario).expect("a scenario serialises");
+    let scenario = crate::scenario::parse_str(&text, "imported scenario")?;
+    let counts = FeederCounts::of(&scenario);
+    Ok(Imported {
+        scenario,
+        profiles,
+        report: ImportReport {
+            source,
+            counts,
+            dropped,
+        },
+    })
+}

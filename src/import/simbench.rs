@@ -21,9 +21,7 @@
 //!   first day), in one Parquet table beside the scenario.
 
 use super::profile_table::Shape;
-use super::{
-    DroppedItem, FeederCounts, ImportError, ImportOptions, ImportReport, Imported, ProfileTable,
-};
+use super::{DroppedItem, ImportError, ImportOptions, Imported, ProfileTable};
 use crate::scenario::{
     BatteryBank, BatteryConfig, Consumer, Der, Entities, GridConfig, Line, LineCode, LineKind,
     Node, NodeId, NodeKind, ProfileSpec, Scenario, SeriesSpec, SeriesUnit, TimeConfig,
@@ -102,18 +100,7 @@ pub fn convert(
         faults,
         ..super::minimal_scenario()
     };
-    let text = serde_yaml::to_string(&scenario).expect("a scenario serialises");
-    let scenario = crate::scenario::parse_str(&text, "imported scenario")?;
-    let counts = FeederCounts::of(&scenario);
-    Ok(Imported {
-        scenario,
-        profiles: table,
-        report: ImportReport {
-            source: dir.to_path_buf(),
-            counts,
-            dropped: import.dropped,
-        },
-    })
+    super::imported(&scenario, dir.to_path_buf(), table, import.dropped)
 }
 
 struct Importer<'a> {

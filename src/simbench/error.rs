@@ -1,23 +1,10 @@
 //! Errors of the SimBench reader: each names the file and line, and what is wrong.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-/// A place in a SimBench table: the CSV file and its 1-based line number (1 is the header).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    /// The file, as the folder given joined to the table's name.
-    pub file: Arc<Path>,
-    /// The 1-based line number.
-    pub line: usize,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file.display(), self.line)
-    }
-}
+/// A place in a SimBench table: the CSV file and its 1-based line number (1 is the header),
+/// as the `.dss` reader's places are.
+pub use crate::dss::Location;
 
 /// Why a SimBench grid could not be read.
 #[derive(Debug, thiserror::Error)]
