@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 source .ci/crosscheck/venv.sh
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-cargo build --quiet
-blackstart=target/debug/blackstart
+# The binary `cargo test` built (BLACKSTART=PATH for another). Not `cargo build`: the tests'
+# dev-dependencies switch on features of shared crates (either, rand_core, serde_json), so a plain
+# build would compile polars and the library a second time, minutes and gigabytes on CI.
+blackstart="${BLACKSTART:-target/debug/blackstart}"
+[[ -x "$blackstart" ]] || { echo "dss-check: $blackstart is missing: run \`cargo test\` (or \`cargo test --no-run\`) first" >&2; exit 1; }
 feeders=tests/data/feeders
 pairs=()
 for master in opendss/IEEETestCases/13Bus/IEEE13Nodeckt.dss \
