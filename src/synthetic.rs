@@ -273,6 +273,7 @@ pub fn feeder(prosumers: usize, consumers: usize, seed: u64, scale: f64) -> Scen
             nodes,
             lines,
             line_codes: Default::default(),
+            power_flow: Default::default(),
         },
         entities,
         tariffs: Tariffs::default(),

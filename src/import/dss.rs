@@ -351,6 +351,7 @@ impl Importer<'_> {
             nodes: grid_nodes,
             lines: edges,
             line_codes: codes,
+            power_flow: Default::default(),
         })
     }
 

@@ -248,7 +248,11 @@ impl Importer<'_> {
                 } else {
                     NodeKind::Bus
                 },
-                base_kv: None,
+                base_kv: g
+                    .nodes
+                    .iter()
+                    .find(|n| &n.id == name)
+                    .and_then(|n| n.rated_kv),
                 name: name.clone(),
             })
             .collect();
@@ -345,6 +349,7 @@ impl Importer<'_> {
             nodes: grid_nodes,
             lines: edges.lines,
             line_codes: codes,
+            power_flow: Default::default(),
         })
     }
 

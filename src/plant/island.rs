@@ -23,11 +23,13 @@
 
 use super::battery::{Battery, BatteryError, BatteryParams};
 use super::bound::Storage;
+use super::island_network::{IslandNetwork, NetworkError, NetworkModel, NetworkRecord};
 use super::settle::{self, Consumer, Der, Flow, IntervalAccount, Member, Prosumer, Role};
 use crate::entity::{EntityIndex, EntityTable, Profile};
-use crate::scenario::Scenario;
+use crate::scenario::{NodeId, Scenario};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A member's physical inputs over one whole meter interval, kWh: its generation (prosumers
 /// and DERs) and its consumption (prosumers' own load, consumers' demand).
@@ -205,6 +207,21 @@ impl PlantMember {
         self.entity
     }
 
+    /// How well it forms an island's grid, compared in order: a battery bank, then a
+    /// prosumer with a battery, then any other source (a prosumer or DER), each by its
+    /// battery's discharge power; `None` for a consumer.
+    fn grid_forming_rank(&self) -> Option<(u8, f64)> {
+        let kw = || self.battery().map_or(0.0, |b| b.params().discharge_kw);
+        match &self.member.role {
+            Role::Bank(_) => Some((2, kw())),
+            Role::Prosumer(p) if p.battery.is_some() && self.refill_kwh.is_none() => {
+                Some((1, kw()))
+            }
+            Role::Prosumer(_) | Role::Der(_) => Some((0, 0.0)),
+            Role::Consumer(_) => None,
+        }
+    }
+
     fn battery(&self) -> Option<&Battery> {
         match &self.member.role {
             Role::Prosumer(p) => p.battery.as_ref(),
@@ -321,6 +338,9 @@ pub struct IntervalRecord {
     pub account: IntervalAccount,
     /// Every member's part, in the order they joined.
     pub members: Vec<MemberRecord>,
+    /// What the island power flow found and did (`None`: the energy-only model, or no
+    /// grid-forming unit in the island).
+    pub network: Option<NetworkRecord>,
 }
 
 /// An interval's member flows summed by kind, kWh (state of charge at the interval's end).
@@ -539,34 +559,19 @@ fn add_account(a: &mut IntervalAccount, b: &IntervalAccount) {
     a.served_kwh += b.served_kwh;
     a.shed_by_controller_kwh += b.shed_by_controller_kwh;
     a.shed_by_protection_kwh += b.shed_by_protection_kwh;
+    a.shed_by_limits_kwh += b.shed_by_limits_kwh;
     a.der_generation_kwh += b.der_generation_kwh;
     a.prosumer_export_kwh += b.prosumer_export_kwh;
     a.battery_discharge_kwh += b.battery_discharge_kwh;
     a.battery_charge_kwh += b.battery_charge_kwh;
     a.curtailed_kwh += b.curtailed_kwh;
+    a.curtailed_for_limits_kwh += b.curtailed_for_limits_kwh;
+    a.losses_kwh += b.losses_kwh;
     a.bank_soc_kwh = b.bank_soc_kwh;
     for id in &b.shed_by_protection {
         if !a.shed_by_protection.contains(id) {
             a.shed_by_protection.push(id.clone());
         }
-    }
-}
-
-fn empty_account() -> IntervalAccount {
-    IntervalAccount {
-        interval_s: 0.0,
-        demand_kwh: 0.0,
-        served_kwh: 0.0,
-        shed_by_controller_kwh: 0.0,
-        shed_by_protection_kwh: 0.0,
-        der_generation_kwh: 0.0,
-        prosumer_export_kwh: 0.0,
-        battery_discharge_kwh: 0.0,
-        battery_charge_kwh: 0.0,
-        curtailed_kwh: 0.0,
-        bank_soc_kwh: 0.0,
-        shed_by_protection: Vec::new(),
-        flows: Vec::new(),
     }
 }
 
@@ -576,9 +581,53 @@ struct IslandPlant {
     number: usize,
     members: Vec<PlantMember>,
     current: Option<IntervalRecord>,
+    /// Its nodes (sorted), as cut off.
+    nodes: Vec<NodeId>,
+    /// Its network from its present grid-forming unit, once built.
+    network: Option<IslandNetwork>,
 }
 
 impl IslandPlant {
+    /// Its grid-forming unit now: the member that forms the grid best
+    /// ([`PlantMember::grid_forming_rank`]), the first in entity order among equals.
+    fn grid_former(&self) -> Option<&PlantMember> {
+        let mut best: Option<(&PlantMember, (u8, f64))> = None;
+        for m in &self.members {
+            let Some(rank) = m.grid_forming_rank() else {
+                continue;
+            };
+            let better = best.is_none_or(|(b, r)| {
+                rank.0 > r.0
+                    || (rank.0 == r.0 && rank.1 > r.1)
+                    || (rank == r && m.entity < b.entity)
+            });
+            if better {
+                best = Some((m, rank));
+            }
+        }
+        best.map(|(m, _)| m)
+    }
+
+    /// Its network from its grid-forming unit under `model`, built when the unit changed
+    /// (`None`: no unit in the island).
+    fn network(
+        &mut self,
+        model: &NetworkModel,
+    ) -> Result<Option<&mut IslandNetwork>, NetworkError> {
+        let Some(former) = self.grid_former().map(|m| m.member.id.clone()) else {
+            self.network = None;
+            return Ok(None);
+        };
+        if self
+            .network
+            .as_ref()
+            .is_none_or(|n| n.reference() != former)
+        {
+            self.network = Some(IslandNetwork::new(model, &self.nodes, &former)?);
+        }
+        Ok(self.network.as_mut())
+    }
+
     /// Settles the stretch `[from_s, to_s)` of interval `k` (whole or part).
     fn settle_stretch(
         &mut self,
@@ -587,23 +636,39 @@ impl IslandPlant {
         to_s: f64,
         interval_s: f64,
         source: &dyn InputSource,
-    ) -> Result<Vec<(EntityIndex, bool, f64)>, settle::SettleError> {
+        model: Option<&NetworkModel>,
+    ) -> Result<Vec<(EntityIndex, bool, f64)>, NetworkError> {
         let span_s = to_s - from_s;
         let share = span_s / interval_s;
         for m in &mut self.members {
             m.prepare(source.inputs(m.entity, k), share, span_s);
         }
         let mut members: Vec<Member> = self.members.iter().map(|m| m.member.clone()).collect();
-        let mut account = settle::settle(&mut members, span_s)?;
+        let network = match model {
+            Some(model) => self.network(model)?,
+            None => None,
+        };
+        let (mut account, network_record) = match network {
+            Some(network) => {
+                let (account, record) = network.settle(&mut members, span_s)?;
+                (account, Some(record))
+            }
+            None => (settle::settle(&mut members, span_s)?, None),
+        };
         let record = self.current.get_or_insert_with(|| IntervalRecord {
             island: self.number,
             interval: k,
             start_s: k as f64 * interval_s,
             island_s: 0.0,
-            account: empty_account(),
+            account: IntervalAccount::default(),
             members: Vec::new(),
+            network: None,
         });
         record.island_s += span_s;
+        match (&mut record.network, network_record) {
+            (Some(so_far), Some(stretch)) => so_far.add(&stretch),
+            (so_far, stretch) => *so_far = so_far.take().or(stretch),
+        }
         let flows = std::mem::take(&mut account.flows);
         add_account(&mut record.account, &account);
         let mut consumers = Vec::new();
@@ -675,7 +740,7 @@ pub struct Interruption {
 }
 
 /// Why the plant could not advance: an input out of its domain (a profile or series giving a
-/// negative or non-finite energy).
+/// negative or non-finite energy), or an island network the power flow cannot solve.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("settling island {island} in meter interval {interval}: {source}")]
 pub struct PlantError {
@@ -684,13 +749,15 @@ pub struct PlantError {
     /// The meter interval.
     pub interval: u64,
     /// What was wrong.
-    pub source: settle::SettleError,
+    pub source: NetworkError,
 }
 
 /// The islands of one run (module docs).
 #[derive(Debug, Clone)]
 pub struct Islands {
     interval_s: f64,
+    /// The island power flow (`None`: the energy-only model).
+    network_model: Option<Arc<NetworkModel>>,
     /// Every entity as it stood when the run began (the bound's starting point).
     initial: Vec<PlantMember>,
     settled_to_s: f64,
@@ -719,6 +786,7 @@ impl Islands {
     pub fn new(members: &[PlantMember], interval_s: f64, start_s: f64) -> Self {
         Islands {
             interval_s,
+            network_model: None,
             initial: members.to_vec(),
             settled_to_s: start_s,
             islands: Vec::new(),
@@ -733,6 +801,12 @@ impl Islands {
         }
     }
 
+    /// The same plant with every island settled on its network (docs/model.md §13).
+    pub fn with_network(mut self, model: Arc<NetworkModel>) -> Self {
+        self.network_model = Some(model);
+        self
+    }
+
     /// Settles every island up to `t_s`, interval by interval.
     pub fn advance_to(&mut self, t_s: f64, source: &dyn InputSource) -> Result<(), PlantError> {
         while self.settled_to_s < t_s {
@@ -745,8 +819,9 @@ impl Islands {
                 if island.members.is_empty() {
                     continue;
                 }
+                let model = self.network_model.as_deref();
                 let consumers = island
-                    .settle_stretch(k, from_s, to_s, self.interval_s, source)
+                    .settle_stretch(k, from_s, to_s, self.interval_s, source, model)
                     .map_err(|source| PlantError {
                         island: island.number,
                         interval: k,
@@ -803,12 +878,13 @@ impl Islands {
         }
     }
 
-    /// `entities` are cut off at `at_s` as island `number`; those already in an island move
-    /// with their state (a later fault split it).
+    /// `entities` on `nodes` (sorted) are cut off at `at_s` as island `number`; those already
+    /// in an island move with their state (a later fault split it).
     pub fn form(
         &mut self,
         number: usize,
         entities: &[EntityIndex],
+        nodes: &[NodeId],
         at_s: f64,
         source: &dyn InputSource,
     ) -> Result<(), PlantError> {
@@ -830,6 +906,8 @@ impl Islands {
             number,
             members,
             current: None,
+            nodes: nodes.to_vec(),
+            network: None,
         });
         Ok(())
     }

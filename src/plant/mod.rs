@@ -15,12 +15,15 @@
 //! - [`island`]: the islands of a run through time — members with their state, the
 //!   controller's actuations at the instants relays carry them out, every interval settled
 //!   stretch by stretch into an [`island::IntervalRecord`].
+//! - [`island_network`]: an island's power flow in the loop (docs/model.md §13) — losses
+//!   supplied, voltage and thermal limits kept by shedding or curtailment, and recorded.
 //! - [`repair`]: when each fault is repaired.
 //! - [`bound`]: the perfect-information bound over a run's islands, a linear program.
 
 pub mod battery;
 pub mod bound;
 pub mod island;
+pub mod island_network;
 pub mod profile;
 pub mod repair;
 pub mod settle;

@@ -26,12 +26,21 @@
 //!    generation), then prosumers' export (in proportion to it), which the prosumer absorbs
 //!    behind its meter (less battery discharge, more own charge, or curtailed generation).
 //!
+//! **The island's network** ([`NetworkCorrection`], docs/model.md §13), when the island power
+//! flow runs: its series losses are a load nobody can shed, covered like demand (protection
+//! sheds if the supply cannot cover both); consumers it names are shed *for the network's
+//! limits* before protection looks; DERs' generation and prosumers' export offers are cut to
+//! the share it keeps, the rest counted as curtailed. The energy-only model is
+//! [`settle`], with no losses and nothing cut.
+//!
 //! **Identities** ([`IntervalAccount`], to rounding):
 //!
-//! - `served + shed_by_controller + shed_by_protection = demand` (consumers' kWh);
+//! - `served + shed_by_controller + shed_by_protection + shed_by_limits = demand` (consumers'
+//!   kWh);
 //! - `der_generation + prosumer_export + battery_discharge = served + battery_charge +
-//!   curtailed` — the island's bus: DERs' whole generation, prosumers' delivered export and
-//!   banks' discharge in; consumers served, banks' charge and DER generation curtailed out;
+//!   curtailed + losses` — the island's bus: DERs' whole generation, prosumers' delivered
+//!   export and banks' discharge in; consumers served, banks' charge, DER generation curtailed
+//!   and the network's losses out;
 //! - for each prosumer: `generation + battery_discharge = own_served + export + battery_charge
 //!   + curtailed` and `own_served ≤ own_demand`;
 //! - every battery's state of charge stays in [reserve, capacity] (docs of [`super::battery`]).
@@ -103,6 +112,33 @@ pub enum ShedBy {
     Controller,
     /// Under-frequency protection, the island being short.
     Protection,
+    /// The island's network: shed to keep a voltage or a line within its limits
+    /// (docs/model.md §13).
+    Limits,
+}
+
+/// What the island's power flow asks of one settlement (module docs): indexed like the
+/// members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkCorrection {
+    /// The network's series losses over the interval, kWh.
+    pub losses_kwh: f64,
+    /// Per member: a consumer shed to keep a limit.
+    pub shed: Vec<bool>,
+    /// Per member: the share of a DER's generation or a prosumer's export offer the network
+    /// can take, in [0, 1].
+    pub injection_kept: Vec<f64>,
+}
+
+impl NetworkCorrection {
+    /// No losses, nothing shed or cut: the energy-only model, for `members` members.
+    pub fn none(members: usize) -> Self {
+        NetworkCorrection {
+            losses_kwh: 0.0,
+            shed: vec![false; members],
+            injection_kept: vec![1.0; members],
+        }
+    }
 }
 
 /// What one member did in the interval, kWh.
@@ -172,8 +208,9 @@ pub struct EntityFlow {
     pub flow: Flow,
 }
 
-/// One island's energy in one interval, kWh (identities in the module docs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One island's energy in one interval, kWh (identities in the module docs); the default is
+/// an empty account of no time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IntervalAccount {
     /// The interval's length, s.
     pub interval_s: f64,
@@ -185,6 +222,8 @@ pub struct IntervalAccount {
     pub shed_by_controller_kwh: f64,
     /// Demand of consumers protection disconnected.
     pub shed_by_protection_kwh: f64,
+    /// Demand of consumers shed to keep the network's limits.
+    pub shed_by_limits_kwh: f64,
     /// DERs' generation (before curtailment).
     pub der_generation_kwh: f64,
     /// Prosumers' export delivered to the island.
@@ -195,6 +234,11 @@ pub struct IntervalAccount {
     pub battery_charge_kwh: f64,
     /// DER generation curtailed.
     pub curtailed_kwh: f64,
+    /// Of DER generation and prosumers' export offers, what was cut to keep the network's
+    /// limits (in `curtailed_kwh` and the prosumers' `export_curtailed_kwh`).
+    pub curtailed_for_limits_kwh: f64,
+    /// The network's series losses supplied.
+    pub losses_kwh: f64,
     /// Battery banks' energy stored at the end of the interval.
     pub bank_soc_kwh: f64,
     /// Consumers protection shed, in the order it shed them.
@@ -204,9 +248,9 @@ pub struct IntervalAccount {
 }
 
 impl IntervalAccount {
-    /// Demand not served, by controller and protection.
+    /// Demand not served, by the controller, protection and the network's limits.
     pub fn shed_kwh(&self) -> f64 {
-        self.shed_by_controller_kwh + self.shed_by_protection_kwh
+        self.shed_by_controller_kwh + self.shed_by_protection_kwh + self.shed_by_limits_kwh
     }
 
     /// `served + shed − demand`: zero to rounding.
@@ -215,12 +259,13 @@ impl IntervalAccount {
     }
 
     /// `der_generation + prosumer_export + battery_discharge − served − battery_charge −
-    /// curtailed`: zero to rounding.
+    /// curtailed − losses`: zero to rounding.
     pub fn bus_residual_kwh(&self) -> f64 {
         self.der_generation_kwh + self.prosumer_export_kwh + self.battery_discharge_kwh
             - self.served_kwh
             - self.battery_charge_kwh
             - self.curtailed_kwh
+            - self.losses_kwh
     }
 }
 
@@ -367,14 +412,28 @@ fn shedding_order(members: &[Member], mut connected: Vec<Connected>) -> Vec<Conn
     connected
 }
 
-/// Settles one island for one interval of `interval_s` s (module docs): updates the
-/// batteries of `members` and returns the interval's account, its flows in the members' order.
+/// Settles one island for one interval of `interval_s` s with the energy-only model (module
+/// docs): updates the batteries of `members` and returns the interval's account, its flows in
+/// the members' order.
 pub fn settle(members: &mut [Member], interval_s: f64) -> Result<IntervalAccount, SettleError> {
+    settle_on_network(members, interval_s, &NetworkCorrection::none(members.len()))
+}
+
+/// [`settle`] with what the island's network asks (`network`, indexed like `members`): its
+/// losses covered, consumers shed and injections cut to keep its limits.
+pub fn settle_on_network(
+    members: &mut [Member],
+    interval_s: f64,
+    network: &NetworkCorrection,
+) -> Result<IntervalAccount, SettleError> {
     check_inputs(members, interval_s)?;
     let n = members.len();
+    debug_assert_eq!((network.shed.len(), network.injection_kept.len()), (n, n));
     // 1–2. What prosumers offer and DERs generate.
     let mut offer_kwh = vec![0.0; n];
+    let mut full_offer_kwh = vec![0.0; n];
     let mut der_kwh = vec![0.0; n];
+    let mut curtailed_for_limits_kwh = 0.0;
     let mut deliverable_kwh = vec![0.0; n];
     let mut absorbable_kwh = vec![0.0; n];
     let mut connected = Vec::new();
@@ -382,33 +441,43 @@ pub fn settle(members: &mut [Member], interval_s: f64) -> Result<IntervalAccount
     let mut demand_kwh = 0.0;
     for (i, m) in members.iter().enumerate() {
         match &m.role {
-            Role::Prosumer(p) => offer_kwh[i] = export_offer_kwh(p, interval_s),
-            Role::Der(d) => der_kwh[i] = d.generation_kwh,
+            Role::Prosumer(p) => {
+                full_offer_kwh[i] = export_offer_kwh(p, interval_s);
+                offer_kwh[i] = full_offer_kwh[i] * network.injection_kept[i];
+                curtailed_for_limits_kwh += full_offer_kwh[i] - offer_kwh[i];
+            }
+            Role::Der(d) => {
+                der_kwh[i] = d.generation_kwh * network.injection_kept[i];
+                curtailed_for_limits_kwh += d.generation_kwh - der_kwh[i];
+            }
             Role::Bank(b) => {
                 deliverable_kwh[i] = b.deliverable_kwh(interval_s);
                 absorbable_kwh[i] = b.absorbable_kwh(interval_s);
             }
             Role::Consumer(c) => {
                 demand_kwh += c.demand_kwh;
-                if c.relay_closed {
+                if !c.relay_closed {
+                    shed_by[i] = Some(ShedBy::Controller);
+                } else if network.shed[i] {
+                    shed_by[i] = Some(ShedBy::Limits);
+                } else {
                     connected.push(Connected {
                         index: i,
                         priority: c.priority,
                         demand_kwh: c.demand_kwh,
                     });
-                } else {
-                    shed_by[i] = Some(ShedBy::Controller);
                 }
             }
         }
     }
-    let der_generation_kwh: f64 = der_kwh.iter().sum();
+    let der_available_kwh: f64 = der_kwh.iter().sum();
     let offered_kwh: f64 = offer_kwh.iter().sum();
     let bank_deliverable_kwh: f64 = deliverable_kwh.iter().sum();
     let bank_absorbable_kwh: f64 = absorbable_kwh.iter().sum();
-    // 3. Protection sheds while the supply cannot cover the connected demand.
-    let supply_kwh = der_generation_kwh + offered_kwh + bank_deliverable_kwh;
-    let mut load_kwh: f64 = connected.iter().map(|c| c.demand_kwh).sum();
+    // 3. Protection sheds while the supply cannot cover the connected demand and the losses.
+    let supply_kwh = der_available_kwh + offered_kwh + bank_deliverable_kwh;
+    let mut load_kwh: f64 =
+        connected.iter().map(|c| c.demand_kwh).sum::<f64>() + network.losses_kwh;
     let mut shed_by_protection = Vec::new();
     for c in shedding_order(members, connected) {
         if load_kwh - supply_kwh <= SHORT_WITHIN_KWH {
@@ -418,37 +487,43 @@ pub fn settle(members: &mut [Member], interval_s: f64) -> Result<IntervalAccount
         shed_by[c.index] = Some(ShedBy::Protection);
         shed_by_protection.push(members[c.index].id.clone());
     }
-    let (mut served_kwh, mut shed_by_controller_kwh, mut shed_by_protection_kwh) = (0.0, 0.0, 0.0);
+    let mut shed_kwh = [0.0; 3];
+    let mut served_kwh = 0.0;
     for (i, m) in members.iter().enumerate() {
         if let Role::Consumer(c) = &m.role {
             match shed_by[i] {
                 None => served_kwh += c.demand_kwh,
-                Some(ShedBy::Controller) => shed_by_controller_kwh += c.demand_kwh,
-                Some(ShedBy::Protection) => shed_by_protection_kwh += c.demand_kwh,
+                Some(by) => shed_kwh[by as usize] += c.demand_kwh,
             }
         }
     }
+    // Losses beyond what the supply can give once every consumer is shed are not supplied
+    // (the network's own iteration finds smaller losses then).
+    let losses_kwh = network.losses_kwh.min(supply_kwh - served_kwh).max(0.0);
     // 4–5. Banks balance; a surplus they cannot absorb is curtailed, DERs first.
-    let net_kwh = der_generation_kwh + offered_kwh - served_kwh;
+    let net_kwh = der_available_kwh + offered_kwh - served_kwh - losses_kwh;
     let discharge_share = fraction(-net_kwh, bank_deliverable_kwh);
     let charge_share = fraction(net_kwh, bank_absorbable_kwh);
     let surplus_left_kwh = (net_kwh - charge_share * bank_absorbable_kwh).max(0.0);
-    let der_curtailed_share = fraction(surplus_left_kwh, der_generation_kwh);
+    let der_curtailed_share = fraction(surplus_left_kwh, der_available_kwh);
     let export_curtailed_share = fraction(
-        surplus_left_kwh - der_curtailed_share * der_generation_kwh,
+        surplus_left_kwh - der_curtailed_share * der_available_kwh,
         offered_kwh,
     );
     let mut account = IntervalAccount {
         interval_s,
         demand_kwh,
         served_kwh,
-        shed_by_controller_kwh,
-        shed_by_protection_kwh,
-        der_generation_kwh,
+        shed_by_controller_kwh: shed_kwh[ShedBy::Controller as usize],
+        shed_by_protection_kwh: shed_kwh[ShedBy::Protection as usize],
+        shed_by_limits_kwh: shed_kwh[ShedBy::Limits as usize],
+        der_generation_kwh: 0.0,
         prosumer_export_kwh: 0.0,
         battery_discharge_kwh: 0.0,
         battery_charge_kwh: 0.0,
         curtailed_kwh: 0.0,
+        curtailed_for_limits_kwh,
+        losses_kwh,
         bank_soc_kwh: 0.0,
         shed_by_protection,
         flows: Vec::with_capacity(n),
@@ -458,7 +533,7 @@ pub fn settle(members: &mut [Member], interval_s: f64) -> Result<IntervalAccount
             Role::Prosumer(p) => {
                 let export_kwh = offer_kwh[i] * (1.0 - export_curtailed_share);
                 account.prosumer_export_kwh += export_kwh;
-                realise_prosumer(p, offer_kwh[i], export_kwh, interval_s)
+                realise_prosumer(p, full_offer_kwh[i], export_kwh, interval_s)
             }
             Role::Consumer(c) => Flow::Consumer {
                 demand_kwh: c.demand_kwh,
@@ -470,11 +545,14 @@ pub fn settle(members: &mut [Member], interval_s: f64) -> Result<IntervalAccount
                 shed_by: shed_by[i],
             },
             Role::Der(d) => {
-                let curtailed_kwh = d.generation_kwh * der_curtailed_share;
+                let curtailed_kwh =
+                    (d.generation_kwh - der_kwh[i]) + der_kwh[i] * der_curtailed_share;
+                let injected_kwh = d.generation_kwh - curtailed_kwh;
+                account.der_generation_kwh += d.generation_kwh;
                 account.curtailed_kwh += curtailed_kwh;
                 Flow::Der {
                     generation_kwh: d.generation_kwh,
-                    injected_kwh: d.generation_kwh - curtailed_kwh,
+                    injected_kwh,
                     curtailed_kwh,
                 }
             }

@@ -275,7 +275,9 @@ fn branch_model(
     }
 }
 
-/// The loads at the network's nodes, at their rated power.
+/// The loads at the network's nodes: consumers and prosumers at their rated power, then
+/// solar and wind plants and battery banks at zero, wye on every phase of their node (they
+/// inject once a caller sets a negative power).
 fn loads(
     scenario: &Scenario,
     index: &BTreeMap<NodeId, usize>,
@@ -283,26 +285,43 @@ fn loads(
 ) -> Result<Vec<Load>, PowerFlowError> {
     let interval_h = scenario.time.meter_interval_s / 3600.0;
     let e = &scenario.entities;
-    let consumers = e
-        .consumers
-        .iter()
-        .map(|c| (&c.id, c.node, c.demand_kwh, c.power_factor, &c.connection));
+    let consumers = e.consumers.iter().map(|c| {
+        (
+            &c.id,
+            c.node,
+            c.demand_kwh,
+            c.power_factor,
+            c.connection.as_ref(),
+        )
+    });
     let prosumers = e.prosumers.iter().map(|p| {
         (
             &p.id,
             p.node,
             p.consumption_kwh,
             p.power_factor,
-            &p.connection,
+            p.connection.as_ref(),
         )
     });
+    let sources = (e.solar.iter().chain(&e.wind).map(|d| (&d.id, d.node)))
+        .chain(e.batteries.iter().map(|b| (&b.id, b.node)))
+        .map(|(id, node)| (id, node, 0.0, None, None));
     let mut loads = Vec::new();
-    for (id, node, kwh, power_factor, connection) in consumers.chain(prosumers) {
+    for (k, (id, node, kwh, power_factor, connection)) in
+        consumers.chain(prosumers).chain(sources).enumerate()
+    {
         let Some(&at) = index.get(&node) else {
             continue;
         };
-        let connection = connection.clone().unwrap_or(LoadConnection {
-            phases: vec![1, 2, 3],
+        let is_source = k >= e.consumers.len() + e.prosumers.len();
+        let connection = connection.cloned().unwrap_or_else(|| LoadConnection {
+            phases: if is_source {
+                (1..=3)
+                    .filter(|&p| nodes[at].phases[p as usize - 1])
+                    .collect()
+            } else {
+                vec![1, 2, 3]
+            },
             delta: false,
         });
         if let Some(&phase) = connection

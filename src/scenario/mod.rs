@@ -139,6 +139,58 @@ pub struct GridConfig {
     /// carries for the island power flow (docs/model.md §12). Not used by the energy model.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub line_codes: BTreeMap<String, LineCode>,
+    /// Whether islands are settled on a power flow of their lines (docs/model.md §13).
+    #[serde(default, skip_serializing_if = "PowerFlowConfig::is_default")]
+    pub power_flow: PowerFlowConfig,
+}
+
+/// The island power flow's settings (docs/model.md §13).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PowerFlowConfig {
+    /// Which model settles an island.
+    pub model: NetworkModelKind,
+    /// Every phase voltage is kept within 1 ± this, pu (default 0.1: ±10 %).
+    pub voltage_band_pu: f64,
+}
+
+impl Default for PowerFlowConfig {
+    fn default() -> Self {
+        PowerFlowConfig {
+            model: NetworkModelKind::Auto,
+            voltage_band_pu: 0.1,
+        }
+    }
+}
+
+impl PowerFlowConfig {
+    fn is_default(&self) -> bool {
+        *self == PowerFlowConfig::default()
+    }
+}
+
+/// Which model settles an island's energy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkModelKind {
+    /// The power flow when the grid has line codes (an imported feeder), else energy only.
+    Auto,
+    /// Energy balance only: no losses, voltages or ratings.
+    Energy,
+    /// The three-phase power flow, losses, voltage band and ratings; every island's nodes
+    /// need `base_kv` and its lines impedances.
+    PowerFlow,
+}
+
+impl GridConfig {
+    /// Whether islands are settled on the power flow (`power_flow.model`, `auto` resolved).
+    pub fn uses_power_flow(&self) -> bool {
+        match self.power_flow.model {
+            NetworkModelKind::Auto => !self.line_codes.is_empty(),
+            NetworkModelKind::Energy => false,
+            NetworkModelKind::PowerFlow => true,
+        }
+    }
 }
 
 /// A line's series impedance per km: sequence values, or a phase matrix, or both as the

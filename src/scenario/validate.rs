@@ -371,6 +371,13 @@ fn check_grid(s: &Scenario) -> Result<HashMap<NodeId, NodeKind>, Invalid> {
             positive(&format!("grid.nodes[{i}].base_kv"), base_kv)?;
         }
     }
+    let band = s.grid.power_flow.voltage_band_pu;
+    if !(band > 0.0 && band < 1.0) {
+        fail(
+            "grid.power_flow.voltage_band_pu",
+            format!("must be in (0, 1) pu, got {band}"),
+        )?;
+    }
     if !kinds.values().any(|k| *k == NodeKind::Source) {
         fail(
             "grid.nodes",

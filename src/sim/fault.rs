@@ -228,7 +228,7 @@ impl FaultInjector {
                     .island(number, None),
                 )
                 .await;
-            env.plant.form(number, &entities, now_s);
+            env.plant.form(number, &entities, &component.nodes, now_s);
             self.island_formed
                 .send(IslandFormed {
                     number,

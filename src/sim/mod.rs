@@ -62,6 +62,7 @@ use crate::ledger::{self, ChainNode, NodeEnv};
 use crate::plant::battery::BatteryError;
 use crate::plant::bound::BoundError;
 use crate::plant::island::{PlantError, PlantMember};
+use crate::plant::island_network::NetworkModel;
 use crate::plant::profile::{ProfileError, Profiles};
 use crate::scenario::{Distribution, Mining, OptimiserTime, Scenario, ScenarioError};
 use coordinator::{Coordinator, CoordinatorConfig};
@@ -128,6 +129,8 @@ pub struct Simulator {
     chain: Chain,
     /// Whether each run computes the perfect-information bound (docs/model.md §11).
     bound: bool,
+    /// The island power flow (`None`: the energy-only model, docs/model.md §13).
+    network_model: Option<Arc<NetworkModel>>,
 }
 
 impl Simulator {
@@ -156,7 +159,14 @@ impl Simulator {
             })
             .collect::<Result<_, _>>()?;
         let entities = Arc::new(entities);
+        let network_model = scenario.grid.uses_power_flow().then(|| {
+            Arc::new(NetworkModel::new(
+                Arc::new(scenario.clone()),
+                scenario.grid.power_flow.voltage_band_pu,
+            ))
+        });
         Ok(Simulator {
+            network_model,
             members,
             scenario: scenario.clone(),
             topology: Topology::new(scenario),
@@ -311,7 +321,12 @@ impl Simulator {
             },
             first_interval..(expected_end_s / interval_s).ceil() as u64 + 4,
         );
-        let plant = Arc::new(RunPlant::new(inputs, &self.members, window.start_s));
+        let plant = Arc::new(RunPlant::new(
+            inputs,
+            &self.members,
+            window.start_s,
+            self.network_model.clone(),
+        ));
         let plant_env = || PlantEnv {
             plant: Arc::clone(&plant),
         };

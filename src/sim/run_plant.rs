@@ -13,8 +13,9 @@ use crate::plant::island::{
     Actuation, InputSource, Inputs, Interruption, IntervalRecord, Islands, MemberRecord,
     PlantError, PlantMember, ServiceTotals,
 };
+use crate::plant::island_network::NetworkModel;
 use crate::plant::profile::{Profiles, Realisation};
-use crate::scenario::Distribution;
+use crate::scenario::{Distribution, NodeId};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -207,13 +208,23 @@ pub(super) struct PlantReading {
 
 impl RunPlant {
     /// The plant of a run with `inputs`, from `start_s`, its entities on the grid in their
-    /// initial state (`members`).
-    pub(super) fn new(inputs: RunInputs, members: &[PlantMember], start_s: f64) -> Self {
-        let islands = Islands::new(members, inputs.interval_s, start_s);
+    /// initial state (`members`); its islands settled on `network` when given (the no-sharing
+    /// twin never is: nothing flows between its members).
+    pub(super) fn new(
+        inputs: RunInputs,
+        members: &[PlantMember],
+        start_s: f64,
+        network: Option<Arc<NetworkModel>>,
+    ) -> Self {
+        let no_sharing = Islands::new(members, inputs.interval_s, start_s);
+        let islands = match network {
+            Some(model) => no_sharing.clone().with_network(model),
+            None => no_sharing.clone(),
+        };
         RunPlant {
             inputs,
             state: Mutex::new(State {
-                no_sharing: islands.clone(),
+                no_sharing,
                 islands,
                 error: None,
             }),
@@ -256,9 +267,15 @@ impl RunPlant {
         &self.inputs
     }
 
-    /// `entities` are cut off at `at_s` as island `number`.
-    pub(super) fn form(&self, number: usize, entities: &[EntityIndex], at_s: f64) {
-        self.apply_to_both(|islands, inputs| islands.form(number, entities, at_s, inputs));
+    /// `entities` on `nodes` (sorted) are cut off at `at_s` as island `number`.
+    pub(super) fn form(
+        &self,
+        number: usize,
+        entities: &[EntityIndex],
+        nodes: &[NodeId],
+        at_s: f64,
+    ) {
+        self.apply_to_both(|islands, inputs| islands.form(number, entities, nodes, at_s, inputs));
     }
 
     /// `entities` are back on the grid from `at_s`.

@@ -15,6 +15,8 @@ pub struct Node {
     pub id: String,
     /// Its `type` (`busbar`, `double busbar`, `auxiliary`, `node`, …).
     pub kind: String,
+    /// Its rated voltage `vmR`, kV (line to line).
+    pub rated_kv: Option<f64>,
 }
 
 impl Node {

@@ -345,13 +345,14 @@ fn profiled<'a>(
 }
 
 fn nodes(t: &mut Table) -> Result<Vec<Node>, SimbenchError> {
-    let (id, kind) = (t.column("id")?, t.column("type")?);
+    let (id, kind, rated) = (t.column("id")?, t.column("type")?, t.column("vmR")?);
     let mut nodes = Vec::new();
     for (line, f) in &t.rows {
         let at = t.at(*line);
         nodes.push(Node {
             id: text(&at, f, id)?,
             kind: optional(f, kind).unwrap_or_default().to_string(),
+            rated_kv: optional_number(&at, f, rated)?,
             at,
         });
     }

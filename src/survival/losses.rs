@@ -143,19 +143,9 @@ mod tests {
             island_s: 900.0,
             account: IntervalAccount {
                 interval_s: 900.0,
-                demand_kwh: 0.0,
-                served_kwh: 0.0,
-                shed_by_controller_kwh: 0.0,
-                shed_by_protection_kwh: 0.0,
-                der_generation_kwh: 0.0,
-                prosumer_export_kwh: 0.0,
-                battery_discharge_kwh: 0.0,
-                battery_charge_kwh: 0.0,
-                curtailed_kwh: 0.0,
-                bank_soc_kwh: 0.0,
-                shed_by_protection: Vec::new(),
-                flows: Vec::new(),
+                ..IntervalAccount::default()
             },
+            network: None,
             members,
         }
     }

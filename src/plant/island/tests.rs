@@ -91,7 +91,7 @@ fn a_relay_closed_mid_interval_serves_the_rest_of_it() {
     let members = vec![consumer(0, 0), bank];
     let source = Constant(vec![inputs(0.0, 9.0), inputs(0.0, 0.0)]);
     let mut islands = Islands::new(&members, QUARTER_HOUR_S, 0.0);
-    islands.form(1, &[0, 1], 100.0, &source).unwrap();
+    islands.form(1, &[0, 1], &[], 100.0, &source).unwrap();
     islands
         .actuate(0, Actuation::Relay { closed: true }, 450.0, &source)
         .unwrap();
@@ -127,7 +127,7 @@ fn a_battery_carries_the_island_to_its_reserve_then_protection_sheds_by_priority
     ];
     let source = Constant(vec![inputs(0.0, 0.0), inputs(0.0, 0.5), inputs(0.0, 0.5)]);
     let mut islands = Islands::new(&members, QUARTER_HOUR_S, 0.0);
-    islands.form(1, &[0, 1, 2], 0.0, &source).unwrap();
+    islands.form(1, &[0, 1, 2], &[], 0.0, &source).unwrap();
     let setpoint = Actuation::ExportSetpoint {
         kwh_per_interval: Some(1.0),
     };
@@ -166,7 +166,7 @@ fn members_keep_their_state_when_moved_or_reconnected() {
     ];
     let source = Constant(vec![inputs(0.0, 0.0), inputs(0.0, 1.0), inputs(0.0, 1.0)]);
     let mut islands = Islands::new(&members, QUARTER_HOUR_S, 0.0);
-    islands.form(1, &[0, 1, 2], 0.0, &source).unwrap();
+    islands.form(1, &[0, 1, 2], &[], 0.0, &source).unwrap();
     let setpoint = Actuation::ExportSetpoint {
         kwh_per_interval: Some(1.0),
     };
@@ -176,7 +176,9 @@ fn members_keep_their_state_when_moved_or_reconnected() {
         .unwrap();
     // A later fault splits off the prosumer and its consumer after one interval: the battery
     // moves with its 9 kWh and goes on serving it; the other consumer stays dark.
-    islands.form(2, &[0, 1], QUARTER_HOUR_S, &source).unwrap();
+    islands
+        .form(2, &[0, 1], &[], QUARTER_HOUR_S, &source)
+        .unwrap();
     islands.advance_to(2.0 * QUARTER_HOUR_S, &source).unwrap();
     let second = islands
         .records()
@@ -204,7 +206,7 @@ fn a_battery_without_state_gives_its_figure_afresh_every_interval() {
     let members = vec![legacy, consumer(1, 0)];
     let source = Constant(vec![inputs(0.0, 0.0), inputs(0.0, 2.0)]);
     let mut islands = Islands::new(&members, QUARTER_HOUR_S, 0.0);
-    islands.form(1, &[0, 1], 0.0, &source).unwrap();
+    islands.form(1, &[0, 1], &[], 0.0, &source).unwrap();
     let setpoint = Actuation::ExportSetpoint {
         kwh_per_interval: Some(2.0),
     };
@@ -246,7 +248,9 @@ fn random_run(
         inputs(0.0, 3.0),
     ]);
     let mut islands = Islands::new(&members, QUARTER_HOUR_S, 0.0);
-    islands.form(1, &[0, 1, 2, 3, 4, 5], 37.0, &source).unwrap();
+    islands
+        .form(1, &[0, 1, 2, 3, 4, 5], &[], 37.0, &source)
+        .unwrap();
     let mut actuations = actuations.to_vec();
     actuations.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (at_s, who, value) in actuations {
