@@ -5,7 +5,7 @@ use blackstart::output::{self, Provenance, Table};
 use blackstart::plant::island::IntervalRecord;
 use blackstart::scenario::Scenario;
 use blackstart::sim::tables;
-use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
+use blackstart::sim::{NetworkSummary, Recording, RunPlan, RunReport, Simulator};
 use polars::prelude::DataFrame;
 use std::path::Path;
 
@@ -217,6 +217,7 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         "energy not served   {:>10.1} kWh",
         r.energy_not_served_kwh
     );
+    network(&mut out, &r.network);
     let (p2p, alone) = (&r.references.peer_to_peer, &r.references.no_sharing);
     outln!(
         out,
@@ -255,6 +256,53 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         }
     }
     out
+}
+
+/// Which model settled the islands, and what the power flow saw and did (docs/model.md §13).
+fn network(out: &mut String, n: &NetworkSummary) {
+    if !n.power_flow {
+        outln!(
+            out,
+            "network             energy balance only: no losses, voltages or line ratings (the grid has no \
+             line impedances; grid.power_flow, docs/model.md §13)"
+        );
+        return;
+    }
+    let at = |pu: Option<f64>, place: &Option<String>| match (pu, place) {
+        (Some(pu), Some(place)) => format!("{pu:.4} pu at {place}"),
+        _ => "none".into(),
+    };
+    outln!(
+        out,
+        "network             three-phase power flow from each island's grid-forming unit: losses {:.2} kWh; \
+         lowest voltage {}, highest {}",
+        n.losses_kwh,
+        at(n.min_voltage_pu, &n.min_voltage_at),
+        at(n.max_voltage_pu, &n.max_voltage_at)
+    );
+    match (&n.most_loaded_line, n.max_loading) {
+        (Some(line), Some(loading)) => outln!(
+            out,
+            "  most loaded       {line} at {:.1} % of its rating",
+            100.0 * loading
+        ),
+        _ => outln!(out, "  most loaded       no branch of the islands has a rating"),
+    }
+    match &n.first_violation {
+        None => outln!(
+            out,
+            "  limits            kept in every interval: no correction needed"
+        ),
+        Some(first) => outln!(
+            out,
+            "  limits            broken by the energy settlement in {} island interval(s) (first: {first}); \
+             corrected by shedding {:.2} kWh and curtailing {:.2} kWh; {} interval(s) left unresolved",
+            n.intervals_violated,
+            n.shed_by_limits_kwh,
+            n.curtailed_for_limits_kwh,
+            n.intervals_unresolved
+        ),
+    }
 }
 
 /// The islands' load served by peer-to-peer, no sharing, ideal timing and the bound, and the

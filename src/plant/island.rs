@@ -807,6 +807,11 @@ impl Islands {
         self
     }
 
+    /// Whether its islands are settled on their network.
+    pub fn has_network(&self) -> bool {
+        self.network_model.is_some()
+    }
+
     /// Settles every island up to `t_s`, interval by interval.
     pub fn advance_to(&mut self, t_s: f64, source: &dyn InputSource) -> Result<(), PlantError> {
         while self.settled_to_s < t_s {

@@ -49,7 +49,7 @@ pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::{PlannedFault, RunPlan};
 pub use report::{
-    AllocationRow, ConsumerOutcome, FailureReason, OperationCounts, References, Resilience,
+    AllocationRow, ConsumerOutcome, FailureReason, NetworkSummary, OperationCounts, References, Resilience,
     RestoredBy, RunReport, RunStatus, SUSTAINED_AFTER_S,
 };
 

@@ -18,6 +18,7 @@ use crate::entity::{EntityIndex, EntityTable, Profile};
 use crate::ledger::{Receipt, TransactionRecord, TransactionStatus};
 use crate::plant::bound::Dispatch;
 use crate::plant::island::{IntervalRecord, ServiceTotals};
+use crate::plant::island_network::NetworkRecord;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -289,6 +290,8 @@ pub struct RunReport {
     /// Wall-clock time the optimiser's solves took, µs (measured, not simulated).
     #[serde(skip)]
     pub solve_wall_clock_us: u64,
+    /// What the island power flow saw and did (docs/model.md §13).
+    pub network: NetworkSummary,
     /// Every island's meter intervals as the plant settled them (docs/model.md §9), in the
     /// order they closed.
     #[serde(skip)]
@@ -374,6 +377,7 @@ impl RunReport {
             grid_back_s,
             no_sharing_interruptions,
             no_sharing_intervals,
+            power_flow,
         } = plant;
         // Every interruption as the plant lived it; the first of each consumer is its
         // outage's, later ones are sheddings by an interval's allocation or by protection.
@@ -507,6 +511,7 @@ impl RunReport {
                 bound: bound.as_ref().map(BoundTotals::of),
                 ideal_timing: None,
             },
+            network: NetworkSummary::of(power_flow, &intervals),
             intervals,
             bound_served_kwh: bound.map(|b| {
                 b.steps
@@ -516,6 +521,73 @@ impl RunReport {
             }),
             no_sharing_intervals,
         }
+    }
+}
+
+/// What the island power flow saw and did over a run's island intervals (docs/model.md §13).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NetworkSummary {
+    /// Whether islands were settled on the power flow (false: energy balance only, no losses,
+    /// voltages or ratings).
+    pub power_flow: bool,
+    /// The networks' series losses, kWh.
+    pub losses_kwh: f64,
+    /// The lowest phase voltage of any interval, pu.
+    pub min_voltage_pu: Option<f64>,
+    /// Where: `node.phase`.
+    pub min_voltage_at: Option<String>,
+    /// The highest, pu.
+    pub max_voltage_pu: Option<f64>,
+    /// Where: `node.phase`.
+    pub max_voltage_at: Option<String>,
+    /// The highest loading of any rated branch: current over rating.
+    pub max_loading: Option<f64>,
+    /// That branch.
+    pub most_loaded_line: Option<String>,
+    /// Island intervals whose energy settlement broke a limit before correction.
+    pub intervals_violated: usize,
+    /// The first limit broken.
+    pub first_violation: Option<String>,
+    /// Consumers' demand shed to keep the limits, kWh.
+    pub shed_by_limits_kwh: f64,
+    /// Generation and export offers curtailed to keep them, kWh.
+    pub curtailed_for_limits_kwh: f64,
+    /// Island intervals left with a limit broken and nothing to correct it.
+    pub intervals_unresolved: usize,
+}
+
+impl NetworkSummary {
+    /// The summary of `intervals`, settled on the power flow or not (`power_flow`).
+    pub fn of(power_flow: bool, intervals: &[IntervalRecord]) -> Self {
+        let mut all: Option<NetworkRecord> = None;
+        let mut summary = NetworkSummary {
+            power_flow,
+            ..NetworkSummary::default()
+        };
+        for i in intervals {
+            summary.shed_by_limits_kwh += i.account.shed_by_limits_kwh;
+            summary.curtailed_for_limits_kwh += i.account.curtailed_for_limits_kwh;
+            let Some(n) = &i.network else {
+                continue;
+            };
+            summary.intervals_violated += usize::from(n.violation.is_some());
+            summary.intervals_unresolved += usize::from(n.unresolved.is_some());
+            match &mut all {
+                Some(a) => a.add(n),
+                None => all = Some(n.clone()),
+            }
+        }
+        if let Some(a) = all {
+            summary.losses_kwh = a.losses_kwh;
+            summary.min_voltage_pu = a.min_voltage_pu;
+            summary.min_voltage_at = a.min_voltage_at;
+            summary.max_voltage_pu = a.max_voltage_pu;
+            summary.max_voltage_at = a.max_voltage_at;
+            summary.max_loading = a.max_loading;
+            summary.most_loaded_line = a.most_loaded_line;
+            summary.first_violation = a.violation;
+        }
+        summary
     }
 }
 

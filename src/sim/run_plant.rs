@@ -190,6 +190,8 @@ pub(super) struct PlantOutcome {
     pub no_sharing_interruptions: Vec<Interruption>,
     /// The no-sharing twin's island intervals, as the plant settled them.
     pub no_sharing_intervals: Vec<IntervalRecord>,
+    /// Whether the islands were settled on the power flow.
+    pub power_flow: bool,
 }
 
 /// The plant of one run (module docs).
@@ -329,6 +331,7 @@ impl RunPlant {
                 grid_back_s: state.islands.grid_back_s(),
                 no_sharing_interruptions: state.no_sharing.interruptions().to_vec(),
                 no_sharing_intervals: state.no_sharing.records().to_vec(),
+                power_flow: state.islands.has_network(),
             }),
         }
     }

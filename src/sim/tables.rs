@@ -11,6 +11,7 @@ use super::{AllocationRow, ConsumerOutcome, LogEvent, RestoredBy, RunReport};
 use crate::ledger::{TransactionRecord, transaction_columns};
 use crate::output::{column, frame, string_lists};
 use crate::plant::island::{IntervalRecord, MemberTotals};
+use crate::plant::island_network::NetworkRecord;
 use polars::prelude::*;
 
 /// The `runs` table of `reports`.
@@ -196,6 +197,30 @@ pub fn runs_frame(reports: &[RunReport]) -> DataFrame {
             u(|r| r.reverted_transactions as u64),
         ),
         column("gas_used", u(|r| r.gas_used)),
+        column(
+            "power_flow",
+            reports
+                .iter()
+                .map(|r| r.network.power_flow)
+                .collect::<Vec<bool>>(),
+        ),
+        column("losses_kwh", f(|r| r.network.losses_kwh)),
+        optional("v_min_pu", |r| r.network.min_voltage_pu),
+        optional("v_max_pu", |r| r.network.max_voltage_pu),
+        optional("max_loading", |r| r.network.max_loading),
+        column(
+            "limit_violations",
+            u(|r| r.network.intervals_violated as u64),
+        ),
+        column("shed_by_limits_kwh", f(|r| r.network.shed_by_limits_kwh)),
+        column(
+            "curtailed_for_limits_kwh",
+            f(|r| r.network.curtailed_for_limits_kwh),
+        ),
+        column(
+            "limits_unresolved",
+            u(|r| r.network.intervals_unresolved as u64),
+        ),
     ])
 }
 
@@ -387,6 +412,16 @@ pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
             .find(|p| p.0 == i.island && p.1 == i.interval)
             .map(|p| (p.2, p.3))
     };
+    let network_number = |get: fn(&NetworkRecord) -> Option<f64>| {
+        (rows.iter())
+            .map(|(_, i, _)| i.network.as_ref().and_then(get))
+            .collect::<Vec<Option<f64>>>()
+    };
+    let network_text = |get: fn(&NetworkRecord) -> Option<String>| {
+        (rows.iter())
+            .map(|(_, i, _)| i.network.as_ref().and_then(get))
+            .collect::<Vec<Option<String>>>()
+    };
     let chain = |r: &RunReport, i: &IntervalRecord| {
         r.operation
             .chain
@@ -477,6 +512,41 @@ pub fn intervals_frame(reports: &[RunReport]) -> DataFrame {
         ),
         column("bank_charge_kwh", f(&|i, _| i.account.battery_charge_kwh)),
         column("bank_soc_kwh", f(&|i, _| i.account.bank_soc_kwh)),
+        column("losses_kwh", f(&|i, _| i.account.losses_kwh)),
+        column(
+            "shed_by_limits_kwh",
+            f(&|i, _| i.account.shed_by_limits_kwh),
+        ),
+        column(
+            "curtailed_for_limits_kwh",
+            f(&|i, _| i.account.curtailed_for_limits_kwh),
+        ),
+        column("grid_former", network_text(|n| Some(n.reference.clone()))),
+        column("v_min_pu", network_number(|n| n.min_voltage_pu)),
+        column("v_min_at", network_text(|n| n.min_voltage_at.clone())),
+        column("v_max_pu", network_number(|n| n.max_voltage_pu)),
+        column("v_max_at", network_text(|n| n.max_voltage_at.clone())),
+        column(
+            "most_loaded_line",
+            network_text(|n| n.most_loaded_line.clone()),
+        ),
+        column("max_loading", network_number(|n| n.max_loading)),
+        column("limit_violation", network_text(|n| n.violation.clone())),
+        string_lists(
+            "shed_for_limits",
+            rows.iter().map(|(_, i, _)| {
+                i.network
+                    .as_ref()
+                    .map_or(&[][..], |n| n.shed_for_limits.as_slice())
+            }),
+        ),
+        column("limit_unresolved", network_text(|n| n.unresolved.clone())),
+        column(
+            "power_flows",
+            rows.iter()
+                .map(|(_, i, _)| i.network.as_ref().map(|n| n.power_flows as u64))
+                .collect::<Vec<Option<u64>>>(),
+        ),
         column(
             "planned_deficit_kwh",
             rows.iter()

@@ -30,6 +30,7 @@ mod hostile_contracts;
 mod hostile_paths;
 mod hostile_time;
 mod hostile_validate;
+mod island_power_flow;
 mod simulator;
 mod survival;
 
