@@ -286,7 +286,10 @@ fn network(out: &mut String, n: &NetworkSummary) {
             "  most loaded       {line} at {:.1} % of its rating",
             100.0 * loading
         ),
-        _ => outln!(out, "  most loaded       no branch of the islands has a rating"),
+        _ => outln!(
+            out,
+            "  most loaded       no branch of the islands has a rating"
+        ),
     }
     match &n.first_violation {
         None => outln!(

@@ -49,8 +49,8 @@ pub use coordinator::Phases;
 pub use log::{EventKind, LogEvent};
 pub use plan::{PlannedFault, RunPlan};
 pub use report::{
-    AllocationRow, ConsumerOutcome, FailureReason, NetworkSummary, OperationCounts, References, Resilience,
-    RestoredBy, RunReport, RunStatus, SUSTAINED_AFTER_S,
+    AllocationRow, ConsumerOutcome, FailureReason, NetworkSummary, OperationCounts, References,
+    Resilience, RestoredBy, RunReport, RunStatus, SUSTAINED_AFTER_S,
 };
 
 use crate::chain::{Chain, ChainError};

@@ -2,6 +2,8 @@
 //! accepts but a line cannot carry is corrected by shedding by priority and reported; the
 //! losses are supplied; the energy-only model is what a grid without impedances gets.
 
+use blackstart::plant::island::IntervalRecord;
+use blackstart::plant::settle::Flow;
 use blackstart::scenario::{self, Scenario};
 use blackstart::sim::{Recording, RunPlan, RunReport, Simulator};
 
@@ -33,6 +35,19 @@ entities:
 faults: [{line: [1, 2], repair_time_s: {fixed: 7200}}]
 ";
 
+/// A consumer's demand in an island interval, kWh.
+fn demand_kwh(interval: &IntervalRecord, id: &str) -> f64 {
+    let member = interval.members.iter().find(|m| m.id == id).unwrap();
+    match member.flow {
+        Flow::Consumer { demand_kwh, .. } => demand_kwh,
+        _ => panic!("{id} is a consumer"),
+    }
+}
+
+/// When the fault cuts the island off, s; the relays close in its first interval, so the
+/// checks below read the whole intervals after it.
+const OUTAGE_S: f64 = 43_200.0;
+
 fn simulate(scenario: &Scenario) -> RunReport {
     Simulator::new(scenario)
         .unwrap()
@@ -43,13 +58,16 @@ fn simulate(scenario: &Scenario) -> RunReport {
 #[test]
 fn an_allocation_that_overloads_a_line_is_corrected_by_shedding_by_priority_and_reported() {
     let scenario = scenario::parse_str(OVERLOADED, "overloaded.yaml").unwrap();
-    assert!(scenario.grid.uses_power_flow(), "line codes: the power flow");
+    assert!(
+        scenario.grid.uses_power_flow(),
+        "line codes: the power flow"
+    );
     let report = simulate(&scenario);
     assert!(report.network.power_flow);
     let whole: Vec<_> = report
         .intervals
         .iter()
-        .filter(|i| i.island_s == 900.0)
+        .filter(|i| i.island_s == 900.0 && i.start_s > OUTAGE_S)
         .collect();
     assert!(whole.len() >= 6, "{} whole island intervals", whole.len());
     for i in &whole {
@@ -57,19 +75,23 @@ fn an_allocation_that_overloads_a_line_is_corrected_by_shedding_by_priority_and_
         assert_eq!(n.reference, "B1", "the bank forms the grid");
         // The controller closed both relays (the bank has the energy); the power flow found
         // the cable at 46 A of 40 and shed C1, the lower priority, leaving C2 alone on it.
-        let violation = n.violation.as_deref().expect("the energy settlement overloads");
+        let violation = n
+            .violation
+            .as_deref()
+            .expect("the energy settlement overloads");
         assert!(
             violation.starts_with("feeder-cable loaded 1.1"),
             "{violation}"
         );
         assert_eq!(n.shed_for_limits, ["C1"]);
         assert_eq!(n.unresolved, None);
-        assert_eq!(i.account.shed_by_limits_kwh, 5.0);
-        assert_eq!(i.account.served_kwh, 3.0);
-        // C2's 12 kW over 0.02 Ω a phase: I = P / (3 V) at the node's voltage.
+        let (c1_kwh, c2_kwh) = (demand_kwh(i, "C1"), demand_kwh(i, "C2"));
+        assert_eq!(i.account.shed_by_limits_kwh, c1_kwh);
+        assert_eq!(i.account.served_kwh, c2_kwh);
+        // C2 alone over 0.02 Ω a phase: I = P / (3 V) at the node's voltage.
         let loading = n.max_loading.unwrap();
         let v_end = n.min_voltage_pu.unwrap() * 400.0 / 3f64.sqrt();
-        let current_a = 12_000.0 / (3.0 * v_end);
+        let current_a = c2_kwh / 0.25 * 1000.0 / (3.0 * v_end);
         assert!((loading - current_a / 40.0).abs() < 1e-6, "{loading}");
         let losses_kwh = 3.0 * current_a * current_a * 0.02 / 1000.0 * 0.25;
         assert!(
@@ -79,14 +101,15 @@ fn an_allocation_that_overloads_a_line_is_corrected_by_shedding_by_priority_and_
         );
         // The bank supplies the load and the losses.
         assert!(i.account.bus_residual_kwh().abs() < 1e-9);
-        assert!((i.account.battery_discharge_kwh - 3.0 - losses_kwh).abs() < 1e-9);
+        assert!((i.account.battery_discharge_kwh - c2_kwh - losses_kwh).abs() < 1e-9);
         assert_eq!(n.most_loaded_line.as_deref(), Some("feeder-cable"));
     }
     assert!(report.network.intervals_violated >= whole.len());
     assert_eq!(report.network.intervals_unresolved, 0);
     assert!(report.network.max_loading.unwrap() <= 1.0);
     let c1 = report.consumers.iter().find(|c| c.id == "C1").unwrap();
-    assert!(c1.energy_not_served_kwh >= 5.0 * whole.len() as f64);
+    let c1_shed_kwh: f64 = whole.iter().map(|i| demand_kwh(i, "C1")).sum();
+    assert!(c1.energy_not_served_kwh >= c1_shed_kwh);
 }
 
 #[test]
@@ -99,9 +122,15 @@ fn the_energy_only_model_serves_what_the_cable_cannot_carry() {
     let report = simulate(&scenario);
     assert!(!report.network.power_flow);
     assert_eq!(report.network.losses_kwh, 0.0);
-    for i in report.intervals.iter().filter(|i| i.island_s == 900.0) {
+    let after_restoration = |i: &&IntervalRecord| i.island_s == 900.0 && i.start_s > OUTAGE_S;
+    for i in report.intervals.iter().filter(after_restoration) {
         assert!(i.network.is_none());
-        assert_eq!(i.account.served_kwh, 8.0, "both served: 46 A on a 40 A cable");
+        let both_kwh = demand_kwh(i, "C1") + demand_kwh(i, "C2");
+        assert!(
+            both_kwh > 0.25 * 40.0 * 3.0 * 0.4 / 3f64.sqrt(),
+            "more than 40 A"
+        );
+        assert_eq!(i.account.served_kwh, both_kwh, "both served");
         assert_eq!(i.account.losses_kwh, 0.0);
     }
 }
@@ -112,9 +141,79 @@ fn a_voltage_band_outside_zero_to_one_is_refused_at_its_field() {
         "  line_codes:",
         "  power_flow: {voltage_band_pu: 1.5}\n  line_codes:",
     );
-    let error = scenario::parse_str(&text, "band.yaml").unwrap_err().to_string();
+    let error = scenario::parse_str(&text, "band.yaml")
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("grid.power_flow.voltage_band_pu") && error.contains("1.5"),
         "{error}"
     );
+}
+
+/// Noon on a 0.4 kV island: a 60 kW solar plant at the end of 2 km of cable, a bank at the
+/// other end able to absorb it all. Its injection would lift the far end above 1.1 pu: the
+/// plant is curtailed to the largest share that keeps the band, and that is reported.
+#[test]
+fn an_injection_that_lifts_the_voltage_out_of_the_band_is_curtailed() {
+    let text = "\
+name: long-cable-pv
+time: {start_date: 2024-06-21, outage_at_s: 39600, horizon_s: 86400}
+grid:
+  nodes:
+    - {id: 1, kind: source, base_kv: 0.4}
+    - {id: 3, kind: entity, base_kv: 0.4}
+    - {id: 4, kind: entity, base_kv: 0.4}
+  lines:
+    - {from: 1, to: 3, length_km: 0.05, code: cable}
+    - {from: 3, to: 4, length_km: 2.0, code: cable}
+  line_codes:
+    cable: {phases: 3, r1_ohm_per_km: 0.2, x1_ohm_per_km: 0.08}
+entities:
+  consumers: [{id: C1, node: 3, demand_kwh: 1}]
+  solar: [{id: PV1, node: 4, generation_kwh: 15}]
+  batteries:
+    - {id: B1, node: 3, capacity_kwh: 500, stored_kwh: 100, discharge_kwh: 25,
+       battery: {charge_kw: 100, discharge_kw: 100}}
+faults: [{line: [1, 3], repair_time_s: {fixed: 7200}}]
+";
+    let scenario = scenario::parse_str(text, "long-cable-pv.yaml").unwrap();
+    let report = simulate(&scenario);
+    let curtailed: Vec<_> = report
+        .intervals
+        .iter()
+        .filter(|i| i.account.curtailed_for_limits_kwh > 0.0)
+        .collect();
+    assert!(!curtailed.is_empty(), "noon sun over 2 km of cable");
+    for i in &curtailed {
+        let n = i.network.as_ref().unwrap();
+        let violation = n.violation.as_deref().unwrap();
+        assert!(violation.starts_with("overvoltage 1.1"), "{violation}");
+        assert!(
+            violation.ends_with("at 4.1")
+                || violation.ends_with("at 4.2")
+                || violation.ends_with("at 4.3")
+        );
+        let v_max = n.max_voltage_pu.unwrap();
+        // The largest share that keeps the band, found to 1/256 of the injection.
+        assert!((1.09..=1.1).contains(&v_max), "{v_max} pu");
+        assert_eq!(n.unresolved, None);
+        assert!(
+            n.shed_for_limits.is_empty(),
+            "no consumer is shed for a rise"
+        );
+        let pv = i.members.iter().find(|m| m.id == "PV1").unwrap();
+        let Flow::Der {
+            curtailed_kwh,
+            generation_kwh,
+            ..
+        } = pv.flow
+        else {
+            panic!("PV1 is a DER")
+        };
+        assert!(curtailed_kwh >= i.account.curtailed_for_limits_kwh - 1e-12);
+        assert!(curtailed_kwh < generation_kwh);
+        assert!(i.account.bus_residual_kwh().abs() < 1e-9);
+    }
+    assert_eq!(report.network.intervals_unresolved, 0);
+    assert!(report.network.max_voltage_pu.unwrap() <= 1.1);
 }
