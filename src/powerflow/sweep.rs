@@ -105,30 +105,27 @@ fn forward(network: &Network, v: &mut [Phasors], delivered_a: &[Phasors]) -> f64
 /// power split equally over its phases, a delta load's over its phase pairs (1–2, 2–3, 3–1 for
 /// three phases; the one pair for two).
 fn add_load_current(load: &Load, v: &Phasors, node_a: &mut Phasors) {
+    if load.kw == 0.0 {
+        return;
+    }
     let s_va = Complex64::new(load.kw, load.kvar()) * 1000.0;
-    let phases: Vec<usize> = load
-        .connection
-        .phases
-        .iter()
-        .map(|&p| p as usize - 1)
-        .collect();
+    let phases = &load.connection.phases;
+    let n = phases.len();
+    let phase = |k: usize| phases[k] as usize - 1;
     if load.connection.delta {
-        let pairs: Vec<(usize, usize)> = if phases.len() == 2 {
-            vec![(phases[0], phases[1])]
-        } else {
-            (0..phases.len())
-                .map(|k| (phases[k], phases[(k + 1) % phases.len()]))
-                .collect()
-        };
-        let share = s_va / pairs.len() as f64;
-        for (p, q) in pairs {
+        // Two phases: their one pair; three: 1–2, 2–3, 3–1.
+        let pairs = if n == 2 { 1 } else { n };
+        let share = s_va / pairs as f64;
+        for k in 0..pairs {
+            let (p, q) = (phase(k), phase((k + 1) % n));
             let i = (share / (v[p] - v[q])).conj();
             node_a[p] += i;
             node_a[q] -= i;
         }
     } else {
-        let share = s_va / phases.len() as f64;
-        for p in phases {
+        let share = s_va / n as f64;
+        for k in 0..n {
+            let p = phase(k);
             node_a[p] += (share / v[p]).conj();
         }
     }
