@@ -71,16 +71,35 @@ fn intervals(out: &mut String, r: &RunReport) {
             out,
             "island {island} interval by interval (the plant's account, kWh; SoC at the interval's end)"
         );
+        let network = r.network.power_flow;
         outln!(
             out,
-            "  start      demand     served  shed by plan  by protection   battery SoC  shed"
+            "  start      demand     served  shed by plan  by protection   battery SoC{}  shed",
+            if network {
+                "  by limits   losses   V min pu   loading"
+            } else {
+                ""
+            }
         );
         for i in &rows {
             let a = &i.account;
             let totals = i.totals();
+            let flow = match &i.network {
+                Some(n) if network => format!(
+                    "  {:>9.1}  {:>7.3}  {:>9}  {:>8}",
+                    a.shed_by_limits_kwh,
+                    a.losses_kwh,
+                    n.min_voltage_pu
+                        .map_or("collapse".into(), |v| format!("{v:.4}")),
+                    n.max_loading
+                        .map_or("–".into(), |l| format!("{:.1} %", 100.0 * l)),
+                ),
+                _ if network => format!("  {:>9.1}  {:>7.3}  {:>9}  {:>8}", 0.0, 0.0, "dark", "–"),
+                _ => String::new(),
+            };
             outln!(
                 out,
-                "  {}  {:>9.1}  {:>9.1}  {:>12.1}  {:>13.1}  {:>12.1}  {}",
+                "  {}  {:>9.1}  {:>9.1}  {:>12.1}  {:>13.1}  {:>12.1}{flow}  {}",
                 &clock(i.start_s)[..5],
                 a.demand_kwh,
                 a.served_kwh,

@@ -21,7 +21,9 @@
 //!
 //! A violation with nothing left to correct stays, recorded as unresolved.
 
-use super::settle::{self, Flow, IntervalAccount, Member, NetworkCorrection, Role, SettleError};
+use super::settle::{
+    self, Flow, IntervalAccount, Member, NetworkCorrection, Role, SettleError, ShedBy,
+};
 use crate::powerflow::{self, Network, PowerFlowError, ReferenceVoltage, Solution, SweepOptions};
 use crate::scenario::{NodeId, Scenario};
 use serde::Serialize;
@@ -209,8 +211,6 @@ pub struct IslandNetwork {
     /// Each network node's feeding branch (`None`: the reference).
     feeder: Vec<Option<usize>>,
     voltage_band_pu: f64,
-    /// The last stretch's losses, kW: where the next stretch's iteration starts.
-    last_losses_kw: f64,
 }
 
 /// Largest iterations of settlement and power flow for the losses to agree.
@@ -219,6 +219,8 @@ const LOSS_ITERATIONS: usize = 10;
 const LOSS_TOLERANCE_KWH: f64 = 1e-9;
 /// A limit is broken when exceeded by more than this (pu of voltage, or of rating).
 const LIMIT_TOLERANCE: f64 = 1e-9;
+/// Curtailments of one stretch beyond one per member before a violation is left unresolved.
+const MAX_CURTAILMENTS: usize = 16;
 /// Bisection steps of an injection cut: the share kept is found to 1/256.
 const CURTAIL_STEPS: usize = 8;
 
@@ -262,7 +264,6 @@ impl IslandNetwork {
             network,
             feeder,
             voltage_band_pu: model.voltage_band_pu,
-            last_losses_kw: 0.0,
         })
     }
 
@@ -284,11 +285,16 @@ impl IslandNetwork {
         let mut power_flows = 0;
         let mut unresolved = None;
         let mut trial = self.balanced(members, span_s, &mut correction)?;
-        for _ in 0..members.len() + 16 {
+        // Each step sheds a consumer or cuts a subtree's injection: the steps are bounded.
+        for step in 0.. {
             power_flows += trial.power_flows;
             let Some(violation) = self.violation(&trial) else {
                 break;
             };
+            if step == members.len() + MAX_CURTAILMENTS {
+                unresolved = Some(violation.describe(&self.network));
+                break;
+            }
             let described = violation.describe(&self.network);
             first_violation.get_or_insert_with(|| described.clone());
             let corrected = if violation.demand_driven() {
@@ -331,7 +337,10 @@ impl IslandNetwork {
     }
 
     /// The members settled with `correction`, its losses iterated until the settlement and
-    /// the power flow agree on them.
+    /// the power flow agree on them: from no losses, each settlement's losses are the last
+    /// flow's. A consumer protection trips on the way stays tripped (it does not come back
+    /// when the losses it leaves are smaller), so the iteration cannot cycle between serving
+    /// a consumer with losses the island cannot cover and shedding it.
     fn balanced(
         &mut self,
         members: &[Member],
@@ -339,7 +348,8 @@ impl IslandNetwork {
         correction: &mut NetworkCorrection,
     ) -> Result<Trial, NetworkError> {
         let span_h = span_s / 3600.0;
-        correction.losses_kwh = self.last_losses_kw * span_h;
+        correction.losses_kwh = 0.0;
+        correction.tripped.iter_mut().for_each(|t| *t = false);
         let mut power_flows = 0;
         loop {
             let mut trial = members.to_vec();
@@ -367,7 +377,6 @@ impl IslandNetwork {
             let agreed = (losses_kwh - correction.losses_kwh).abs()
                 <= LOSS_TOLERANCE_KWH + 1e-6 * losses_kwh;
             if agreed || power_flows == LOSS_ITERATIONS {
-                self.last_losses_kw = solution.losses_kw.max(0.0);
                 return Ok(Trial {
                     members: trial,
                     account,
@@ -376,6 +385,15 @@ impl IslandNetwork {
                 });
             }
             correction.losses_kwh = losses_kwh;
+            for (tripped, f) in correction.tripped.iter_mut().zip(&account.flows) {
+                if let Flow::Consumer {
+                    shed_by: Some(ShedBy::Protection),
+                    ..
+                } = f.flow
+                {
+                    *tripped = true;
+                }
+            }
         }
     }
 

@@ -125,6 +125,9 @@ pub struct NetworkCorrection {
     pub losses_kwh: f64,
     /// Per member: a consumer shed to keep a limit.
     pub shed: Vec<bool>,
+    /// Per member: a consumer protection already tripped while the losses were iterated; it
+    /// stays shed by protection.
+    pub tripped: Vec<bool>,
     /// Per member: the share of a DER's generation or a prosumer's export offer the network
     /// can take, in [0, 1].
     pub injection_kept: Vec<f64>,
@@ -136,6 +139,7 @@ impl NetworkCorrection {
         NetworkCorrection {
             losses_kwh: 0.0,
             shed: vec![false; members],
+            tripped: vec![false; members],
             injection_kept: vec![1.0; members],
         }
     }
@@ -460,6 +464,8 @@ pub fn settle_on_network(
                     shed_by[i] = Some(ShedBy::Controller);
                 } else if network.shed[i] {
                     shed_by[i] = Some(ShedBy::Limits);
+                } else if network.tripped[i] {
+                    shed_by[i] = Some(ShedBy::Protection);
                 } else {
                     connected.push(Connected {
                         index: i,
@@ -478,7 +484,10 @@ pub fn settle_on_network(
     let supply_kwh = der_available_kwh + offered_kwh + bank_deliverable_kwh;
     let mut load_kwh: f64 =
         connected.iter().map(|c| c.demand_kwh).sum::<f64>() + network.losses_kwh;
-    let mut shed_by_protection = Vec::new();
+    let mut shed_by_protection: Vec<String> = (members.iter().zip(&shed_by))
+        .filter(|(_, by)| **by == Some(ShedBy::Protection))
+        .map(|(m, _)| m.id.clone())
+        .collect();
     for c in shedding_order(members, connected) {
         if load_kwh - supply_kwh <= SHORT_WITHIN_KWH {
             break;

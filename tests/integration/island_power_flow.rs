@@ -217,3 +217,62 @@ faults: [{line: [1, 3], repair_time_s: {fixed: 7200}}]
     assert_eq!(report.network.intervals_unresolved, 0);
     assert!(report.network.max_voltage_pu.unwrap() <= 1.1);
 }
+
+/// A bank of 20 kW feeding one consumer over 100 m of cable: losses are supplied like demand.
+/// With 0.02 kWh to spare per interval the consumer is served and the bank also covers the
+/// cable's 12.5 Wh; with 0.1 Wh to spare it cannot, and protection sheds the consumer —
+/// without the losses, the settlement would have served it, and the iteration of losses and
+/// settlement must not cycle between the two.
+#[test]
+fn losses_the_island_cannot_supply_trip_the_consumer_and_the_account_stays_consistent() {
+    let scenario_with = |demand_kwh: f64| {
+        let text = format!(
+            "\
+name: tight-bank
+time: {{start_date: 2024-06-21, outage_at_s: 43200, horizon_s: 86400}}
+grid:
+  nodes:
+    - {{id: 1, kind: source, base_kv: 0.4}}
+    - {{id: 3, kind: entity, base_kv: 0.4}}
+    - {{id: 4, kind: entity, base_kv: 0.4}}
+  lines:
+    - {{from: 1, to: 3, length_km: 0.05, code: cable}}
+    - {{from: 3, to: 4, length_km: 0.1, code: cable}}
+  line_codes:
+    cable: {{phases: 3, r1_ohm_per_km: 0.2, x1_ohm_per_km: 0.08}}
+entities:
+  consumers: [{{id: C1, node: 4, demand_kwh: {demand_kwh}}}]
+  batteries:
+    - {{id: B1, node: 3, capacity_kwh: 500, stored_kwh: 500, discharge_kwh: 5,
+       battery: {{charge_kw: 20, discharge_kw: 20}}}}
+faults: [{{line: [1, 3], repair_time_s: {{fixed: 7200}}}}]
+"
+        );
+        scenario::parse_str(&text, "tight-bank.yaml").unwrap()
+    };
+    let after_restoration = |i: &&IntervalRecord| i.island_s == 900.0 && i.start_s > OUTAGE_S;
+    let served = simulate(&scenario_with(4.98));
+    for i in served.intervals.iter().filter(after_restoration) {
+        assert_eq!(i.account.served_kwh, 4.98);
+        let current_a = 4.98 / 0.25 * 1000.0 / (3.0 * 0.99 * 230.94);
+        let losses_kwh = 3.0 * current_a * current_a * 0.02 / 1000.0 * 0.25;
+        assert!(
+            (i.account.losses_kwh - losses_kwh).abs() < 0.02 * losses_kwh,
+            "{} kWh",
+            i.account.losses_kwh
+        );
+        assert!((i.account.battery_discharge_kwh - 4.98 - i.account.losses_kwh).abs() < 1e-9);
+    }
+    let tripped = simulate(&scenario_with(4.9999));
+    let intervals: Vec<_> = tripped.intervals.iter().filter(after_restoration).collect();
+    assert!(!intervals.is_empty());
+    for i in intervals {
+        assert_eq!(i.account.served_kwh, 0.0);
+        assert_eq!(i.account.shed_by_protection_kwh, 4.9999);
+        assert_eq!(i.account.shed_by_protection, ["C1"]);
+        // Nothing flows, so nothing is lost: the account agrees with its power flow.
+        assert_eq!(i.account.losses_kwh, 0.0);
+        assert!(i.account.bus_residual_kwh().abs() < 1e-12);
+        assert_eq!(i.network.as_ref().unwrap().violation, None);
+    }
+}
