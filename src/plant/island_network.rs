@@ -13,8 +13,9 @@
 //! then the lowest voltage below the band, then the highest above it.
 //!
 //! - *Demand-driven* (a collapse, an undervoltage, an overload carrying power away from the
-//!   reference): the subtree's connected consumer that protection would shed first (lowest
-//!   priority, then the larger demand, then id) is shed, and the island re-settled.
+//!   reference): the subtree's served consumers are shed in the order protection would shed
+//!   them (lowest priority, then the larger demand, then id), the fewest that clear it (found
+//!   by doubling, then bisection), and the island re-settled.
 //! - *Injection-driven* (an overvoltage, an overload carrying power toward the reference): the
 //!   generation injected in the subtree — DERs' generation and prosumers' export offers — is
 //!   cut by one common share, the largest that clears the violation (bisection to 1/256).
@@ -298,9 +299,16 @@ impl IslandNetwork {
             let described = violation.describe(&self.network);
             first_violation.get_or_insert_with(|| described.clone());
             let corrected = if violation.demand_driven() {
-                self.shed_one(&violation, &trial, &mut correction)
-                    .inspect(|id| shed_for_limits.push(id.clone()))
-                    .is_some()
+                let shed = self.shed_enough(
+                    &violation,
+                    members,
+                    span_s,
+                    &trial,
+                    &mut correction,
+                    &mut power_flows,
+                )?;
+                shed_for_limits.extend_from_slice(&shed);
+                !shed.is_empty()
             } else {
                 self.curtail(
                     &violation,
@@ -515,31 +523,72 @@ impl IslandNetwork {
         }
     }
 
-    /// Sheds the served consumer where `violation` is that protection would shed first;
-    /// its id (`None`: none left).
-    fn shed_one(
-        &self,
+    /// Sheds, where `violation` is, the fewest consumers in the order protection would shed
+    /// them (lowest priority, then the larger demand, then id) that clear it — found by
+    /// doubling, then bisection, so a large island needs a few power flows, not one per
+    /// consumer; their ids (none: nobody left to shed there).
+    fn shed_enough(
+        &mut self,
         violation: &Violation,
+        members: &[Member],
+        span_s: f64,
         trial: &Trial,
         correction: &mut NetworkCorrection,
-    ) -> Option<String> {
+        power_flows: &mut usize,
+    ) -> Result<Vec<String>, NetworkError> {
         let branch = self.governing_branch(violation);
-        let candidate = (trial.members.iter().zip(&trial.account.flows).enumerate())
-            .filter_map(|(i, (m, f))| match (&m.role, &f.flow) {
-                (Role::Consumer(c), Flow::Consumer { served_kwh, .. })
-                    if *served_kwh > 0.0 && self.within(branch, &m.id) =>
-                {
-                    Some((i, c.priority, c.demand_kwh, &m.id))
-                }
-                _ => None,
+        let mut candidates: Vec<(usize, u32, f64, &str)> =
+            (trial.members.iter().zip(&trial.account.flows).enumerate())
+                .filter_map(|(i, (m, f))| match (&m.role, &f.flow) {
+                    (Role::Consumer(c), Flow::Consumer { served_kwh, .. })
+                        if *served_kwh > 0.0 && self.within(branch, &m.id) =>
+                    {
+                        Some((i, c.priority, c.demand_kwh, m.id.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+        candidates.sort_by(|a, b| {
+            (a.1.cmp(&b.1))
+                .then(b.2.total_cmp(&a.2))
+                .then_with(|| a.3.cmp(b.3))
+        });
+        let n = candidates.len();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let before = correction.shed.clone();
+        // Whether shedding the first `k` candidates clears the violation (no demand-driven
+        // violation is left where it was).
+        let mut clears = |k: usize, correction: &mut NetworkCorrection| {
+            correction.shed.clone_from(&before);
+            for c in &candidates[..k] {
+                correction.shed[c.0] = true;
+            }
+            let trial = self.balanced(members, span_s, correction)?;
+            *power_flows += trial.power_flows;
+            Ok::<_, NetworkError>(match self.violation(&trial) {
+                Some(v) => !(v.demand_driven() && self.governing_branch(&v) == branch),
+                None => true,
             })
-            .min_by(|a, b| {
-                (a.1.cmp(&b.1))
-                    .then(b.2.total_cmp(&a.2))
-                    .then_with(|| a.3.cmp(b.3))
-            })?;
-        correction.shed[candidate.0] = true;
-        Some(candidate.3.clone())
+        };
+        let (mut low, mut high) = (0, 1);
+        while high < n && !clears(high, correction)? {
+            (low, high) = (high, (2 * high).min(n));
+        }
+        while high - low > 1 {
+            let middle = (low + high) / 2;
+            if clears(middle, correction)? {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        correction.shed.clone_from(&before);
+        for c in &candidates[..high] {
+            correction.shed[c.0] = true;
+        }
+        Ok(candidates[..high].iter().map(|c| c.3.to_string()).collect())
     }
 
     /// Cuts the injection where `violation` is by the largest common share that clears it;
