@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {Operated} from "./Operated.sol";
 import {EntityKind, FindEntities} from "./FindEntities.sol";
-import {Reading, PowerData} from "./PowerData.sol";
+import {PowerData} from "./PowerData.sol";
 import {TariffComputation} from "./TariffComputation.sol";
 import {RewardLedger} from "./RewardLedger.sol";
 
@@ -187,70 +187,90 @@ contract OptimisationHandler is Operated {
     }
 
     /// @dev Records each share as a commitment; returns Σ export in `baseInterval`, Σ delta and
-    ///      Σ reward over the shares.
+    ///      Σ reward over the shares. The prosumers' exports come from PowerData in one call.
     function _recordShares(uint64 outageId, uint64 baseInterval, Share[] calldata shares)
         private
         returns (uint256 exportWh, uint256 coveredWh, uint256 rewardsPaise)
     {
+        uint256 n = shares.length;
+        uint32[] memory prosumerIds = new uint32[](n);
         uint32 previousId = 0;
-        for (uint256 i = 0; i < shares.length; ++i) {
+        for (uint256 i = 0; i < n; ++i) {
             Share calldata s = shares[i];
             _requireAscending(previousId, s.prosumerId);
             previousId = s.prosumerId;
-            _requireKind(s.prosumerId, EntityKind.Prosumer);
-            if (s.alphaPpm > PPM || s.betaPpm > PPM) revert ShareOutOfRange(s.prosumerId, s.alphaPpm, s.betaPpm);
-            uint64 previousExportWh = powerData.readingOf(s.prosumerId, baseInterval).exportWh;
-            exportWh += previousExportWh;
-            coveredWh += s.deltaWh;
-            rewardsPaise += s.rewardPaise;
-            _commitments[outageId][s.prosumerId] = Commitment({
-                promisedExportWh: previousExportWh + s.deltaWh,
-                rewardPaise: s.rewardPaise,
-                recorded: true,
-                settled: false
-            });
-            emit ShareRecorded(outageId, s.prosumerId, s.deltaWh, s.alphaPpm, s.betaPpm, s.rewardPaise);
+            prosumerIds[i] = s.prosumerId;
+        }
+        (EntityKind[] memory kinds,, uint64[] memory previousExportWh) =
+            powerData.gridTermsOf(baseInterval, prosumerIds);
+        for (uint256 i = 0; i < n; ++i) {
+            _commit(outageId, shares[i], kinds[i], previousExportWh[i]);
+            exportWh += previousExportWh[i];
+            coveredWh += shares[i].deltaWh;
+            rewardsPaise += shares[i].rewardPaise;
         }
     }
 
-    /// @dev The demand net of the community supply over `entityIds` in `interval`, Σ consumption
-    ///      + Σ P_BBI − Σ P_DER − Σ P_BBD (zero if negative), and Σ consumer tariff.
+    /// @dev Records share `s` of `outageId` as its prosumer's commitment (to export
+    ///      `previousExportWh` + delta), after checking the entity is a prosumer (`kind`) and its
+    ///      alpha and beta are in range.
+    function _commit(uint64 outageId, Share calldata s, EntityKind kind, uint64 previousExportWh) private {
+        if (kind != EntityKind.Prosumer) revert WrongKind(s.prosumerId, kind, EntityKind.Prosumer);
+        if (s.alphaPpm > PPM || s.betaPpm > PPM) revert ShareOutOfRange(s.prosumerId, s.alphaPpm, s.betaPpm);
+        _commitments[outageId][s.prosumerId] = Commitment({
+            promisedExportWh: previousExportWh + s.deltaWh,
+            rewardPaise: s.rewardPaise,
+            recorded: true,
+            settled: false
+        });
+        emit ShareRecorded(outageId, s.prosumerId, s.deltaWh, s.alphaPpm, s.betaPpm, s.rewardPaise);
+    }
+
+    /// @dev The island's net demand in `interval` (Σ consumption + Σ battery-bank charge − Σ DER
+    ///      generation − Σ battery-bank discharge, at least zero) and its consumers' budget (Σ
+    ///      interval tariff), from PowerData's grid terms and TariffComputation's tariffs in one
+    ///      call each. `entityIds` must be strictly ascending and hold no prosumer.
     function _demandAndBudget(uint64 interval, uint32[] calldata entityIds)
         private
         view
         returns (uint256 demandWh, uint256 budgetPaise)
     {
-        uint256 suppliedWh = 0;
+        uint256 n = entityIds.length;
         uint32 previousId = 0;
-        for (uint256 i = 0; i < entityIds.length; ++i) {
-            uint32 id = entityIds[i];
-            _requireAscending(previousId, id);
-            previousId = id;
-            EntityKind kind = registry.entity(id).kind;
-            Reading memory r = powerData.readingOf(id, interval);
+        for (uint256 i = 0; i < n; ++i) {
+            _requireAscending(previousId, entityIds[i]);
+            previousId = entityIds[i];
+        }
+        (EntityKind[] memory kinds, uint64[] memory drawnWh, uint64[] memory suppliedWh) =
+            powerData.gridTermsOf(interval, entityIds);
+        uint32[] memory consumerIds = new uint32[](n);
+        uint64[] memory consumptionWh = new uint64[](n);
+        uint256 consumers = 0;
+        uint256 totalSuppliedWh = 0;
+        for (uint256 i = 0; i < n; ++i) {
+            EntityKind kind = kinds[i];
+            if (kind == EntityKind.Prosumer) revert WrongKind(entityIds[i], kind, EntityKind.Consumer);
+            demandWh += drawnWh[i];
+            totalSuppliedWh += suppliedWh[i];
             if (kind == EntityKind.Consumer) {
-                demandWh += r.consumptionWh;
-                budgetPaise += tariff.intervalTariffPaise(id, r.consumptionWh);
-            } else if (kind == EntityKind.Der) {
-                suppliedWh += r.generationWh;
-            } else if (kind == EntityKind.Battery) {
-                demandWh += r.batteryChargeWh;
-                suppliedWh += r.batteryDischargeWh;
-            } else {
-                revert WrongKind(id, kind, EntityKind.Consumer);
+                consumerIds[consumers] = entityIds[i];
+                consumptionWh[consumers] = drawnWh[i];
+                ++consumers;
             }
         }
-        demandWh = demandWh > suppliedWh ? demandWh - suppliedWh : 0;
+        if (consumers != 0) {
+            // Shorten both arrays to the consumers found (a shorter length in place is memory-safe).
+            assembly ("memory-safe") {
+                mstore(consumerIds, consumers)
+                mstore(consumptionWh, consumers)
+            }
+            budgetPaise = tariff.intervalTariffsPaise(consumerIds, consumptionWh);
+        }
+        demandWh = demandWh > totalSuppliedWh ? demandWh - totalSuppliedWh : 0;
     }
 
     /// @dev Reverts unless `id` comes strictly after `previousId`.
     function _requireAscending(uint32 previousId, uint32 id) private pure {
         if (id <= previousId) revert IdsNotAscending(previousId, id);
-    }
-
-    /// @dev Reverts unless entity `id` is of kind `expected`.
-    function _requireKind(uint32 id, EntityKind expected) private view {
-        EntityKind kind = registry.entity(id).kind;
-        if (kind != expected) revert WrongKind(id, kind, expected);
     }
 }

@@ -35,16 +35,18 @@ struct IntervalTotals {
 ///         reading of an interval in one batch. A reading is posted once per entity and interval,
 ///         whichever way it comes.
 contract PowerData is Operated {
-    /// @dev A stored reading, with a flag so that an all-zero reading still counts as posted. The
-    ///      flag shares the first slot with generation, consumption and export, and the battery
-    ///      terms have the second to themselves: a reading without battery energy (a consumer's,
-    ///      a DER's, a prosumer's whose battery rests) leaves that slot unwritten, so it costs one
-    ///      new storage slot, not two.
+    /// @dev A stored reading, with a flag so that an all-zero reading still counts as posted, and
+    ///      the entity's kind (which never changes once registered), so that a reader needs no
+    ///      registry lookup. Flag and kind share the first slot with generation, consumption and
+    ///      export, and the battery terms have the second to themselves: a reading without
+    ///      battery energy (a consumer's, a DER's, a prosumer's whose battery rests) leaves that
+    ///      slot unwritten, so it costs one new storage slot, not two.
     struct StoredReading {
         uint64 generationWh;
         uint64 consumptionWh;
         uint64 exportWh;
         bool posted;
+        EntityKind kind;
         uint64 batteryChargeWh;
         uint64 batteryDischargeWh;
     }
@@ -160,6 +162,40 @@ contract PowerData is Operated {
         });
     }
 
+    /// @notice What entities `entityIds` exchanged with the grid in `interval`, by their posted
+    ///         readings, in one call: each one's kind, what it drew (a consumer's consumption, a
+    ///         battery bank's charge) and what it supplied (a prosumer's export, a DER's
+    ///         generation, a battery bank's discharge) — the terms of eq. 1, as `totals` sums
+    ///         them. What sits behind a prosumer's meter is not a grid term. Reverts with
+    ///         `MissingReading` for an entity that posted none.
+    function gridTermsOf(uint64 interval, uint32[] calldata entityIds)
+        external
+        view
+        returns (EntityKind[] memory kinds, uint64[] memory drawnWh, uint64[] memory suppliedWh)
+    {
+        uint256 n = entityIds.length;
+        kinds = new EntityKind[](n);
+        drawnWh = new uint64[](n);
+        suppliedWh = new uint64[](n);
+        mapping(uint32 entityId => StoredReading) storage readings = _readings[interval];
+        for (uint256 i = 0; i < n; ++i) {
+            StoredReading storage stored = readings[entityIds[i]];
+            if (!stored.posted) revert MissingReading(entityIds[i], interval);
+            EntityKind kind = stored.kind;
+            kinds[i] = kind;
+            if (kind == EntityKind.Consumer) {
+                drawnWh[i] = stored.consumptionWh;
+            } else if (kind == EntityKind.Prosumer) {
+                suppliedWh[i] = stored.exportWh;
+            } else if (kind == EntityKind.Der) {
+                suppliedWh[i] = stored.generationWh;
+            } else {
+                drawnWh[i] = stored.batteryChargeWh;
+                suppliedWh[i] = stored.batteryDischargeWh;
+            }
+        }
+    }
+
     /// @dev Stores entity `entityId`'s `reading` for `interval` (reverting if one is posted),
     ///      announces it, and adds it to `sums`, the interval's eq. 1 terms, by the entity's
     ///      `kind` (checked: a sum that does not fit reverts). `sums.readings` is the caller's.
@@ -176,6 +212,7 @@ contract PowerData is Operated {
         stored.consumptionWh = reading.consumptionWh;
         stored.exportWh = reading.exportWh;
         stored.posted = true;
+        stored.kind = kind;
         // The battery slot is zero until posted, and a reading is posted once: leave it untouched
         // when there is no battery energy.
         if (reading.batteryChargeWh != 0 || reading.batteryDischargeWh != 0) {

@@ -66,6 +66,8 @@ contract TariffComputation is Operated {
     error NotBillable(uint32 entityId, EntityKind kind);
     /// @notice Only consumers have a monthly consumption.
     error NotConsumer(uint32 entityId, EntityKind kind);
+    /// @notice `consumerIds` and `energyWh` must pair up: their lengths differ.
+    error LengthMismatch(uint256 consumerIds, uint256 energyWh);
 
     /// @param registry_ the deployed entity registry
     /// @param powerData_ the deployed reading store
@@ -179,6 +181,20 @@ contract TariffComputation is Operated {
         uint64 monthlyWh = monthlyConsumptionWh[consumerId];
         if (monthlyWh == 0) return consumerTariffPaise(energyWh);
         return _roundToPaise(uint256(energyWh) * marginalRatePaisePerKwh(monthlyWh));
+    }
+
+    /// @notice What consumers `consumerIds` pay together for one interval, `energyWh[i]` being
+    ///         consumer `consumerIds[i]`'s consumption: Σ `intervalTariffPaise`, in one call (an
+    ///         allocation's budget, eq. 5).
+    function intervalTariffsPaise(uint32[] calldata consumerIds, uint64[] calldata energyWh)
+        external
+        view
+        returns (uint256 totalPaise)
+    {
+        if (consumerIds.length != energyWh.length) revert LengthMismatch(consumerIds.length, energyWh.length);
+        for (uint256 i = 0; i < consumerIds.length; ++i) {
+            totalPaise += intervalTariffPaise(consumerIds[i], energyWh[i]);
+        }
     }
 
     /// @dev Wh × paise/kWh to whole paise, halves rounded up.
