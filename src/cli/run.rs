@@ -3,7 +3,7 @@
 use super::{Failure, Format, json};
 use blackstart::output::{self, Provenance, Table};
 use blackstart::plant::island::IntervalRecord;
-use blackstart::scenario::Scenario;
+use blackstart::scenario::{NetworkModelKind, Scenario};
 use blackstart::sim::tables;
 use blackstart::sim::{NetworkSummary, Recording, RunPlan, RunReport, Simulator};
 use polars::prelude::DataFrame;
@@ -236,7 +236,7 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
         "energy not served   {:>10.1} kWh",
         r.energy_not_served_kwh
     );
-    network(&mut out, &r.network);
+    network(&mut out, scenario, &r.network);
     let (p2p, alone) = (&r.references.peer_to_peer, &r.references.no_sharing);
     outln!(
         out,
@@ -278,12 +278,16 @@ fn table(scenario: &Scenario, r: &RunReport) -> String {
 }
 
 /// Which model settled the islands, and what the power flow saw and did (docs/model.md §13).
-fn network(out: &mut String, n: &NetworkSummary) {
+fn network(out: &mut String, scenario: &Scenario, n: &NetworkSummary) {
     if !n.power_flow {
+        let why = match scenario.grid.power_flow.model {
+            NetworkModelKind::Energy => "grid.power_flow.model is energy",
+            _ => "the grid has no line impedances; grid.power_flow",
+        };
         outln!(
             out,
-            "network             energy balance only: no losses, voltages or line ratings (the grid has no \
-             line impedances; grid.power_flow, docs/model.md §13)"
+            "network             energy balance only: no losses, voltages or line ratings ({why}; \
+             docs/model.md §13)"
         );
         return;
     }

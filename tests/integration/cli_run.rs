@@ -731,3 +731,33 @@ fn a_series_beside_the_scenario_drives_the_readings_from_any_directory() {
         "{flat} {tripled}"
     );
 }
+
+/// The report says which model settled the islands, and why the energy balance when it is.
+#[test]
+fn run_says_which_network_model_settled_the_islands() {
+    let campus = run_table(&scenario("campus13.yaml"));
+    assert!(
+        campus.contains("energy balance only")
+            && campus.contains("the grid has no line impedances"),
+        "{campus}"
+    );
+    let feeder = scenario("feeders/ieee13-outage.yaml");
+    let flow = run_table(&feeder);
+    assert!(
+        flow.contains("three-phase power flow from each island's grid-forming unit"),
+        "{flow}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let energy = dir.path().join("energy.yaml");
+    let text = format!(
+        "extends: {}\nname: ieee13-energy\ngrid: {{power_flow: {{model: energy}}}}\n",
+        feeder.display()
+    );
+    std::fs::write(&energy, text).unwrap();
+    let chosen = run_table(&energy);
+    assert!(
+        chosen.contains("energy balance only")
+            && chosen.contains("grid.power_flow.model is energy"),
+        "{chosen}"
+    );
+}
