@@ -193,27 +193,30 @@ pub(super) fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
     }
 }
 
-/// Writes `report.html` of the sweep in `dir` (every shard's runs and intervals) to `path`.
+/// Writes `report.html` of the sweep in `dir` (every shard's runs and intervals) to `path`,
+/// reading only the columns the report draws and the intervals table one part at a time.
 fn write_report(
     dir: &Path,
     path: &Path,
     summary: &Summary,
     interval_s: f64,
 ) -> Result<(), Failure> {
-    let runs = sweep::read_runs(dir).map_err(anyhow::Error::from)?;
+    use blackstart::report::{INTERVALS_COLUMNS, RUNS_COLUMNS, ResilienceCurve};
+    let runs = sweep::read_runs_columns(dir, &RUNS_COLUMNS).map_err(anyhow::Error::from)?;
+    let mut curve = ResilienceCurve::new(&runs, interval_s);
     // A sweep written before the `intervals` table existed still gets its report, without
     // the resilience curve (the page says so).
-    let intervals = if dir.join("intervals").is_dir() {
-        sweep::read_intervals(dir).map_err(anyhow::Error::from)?
+    if dir.join("intervals").is_dir() {
+        sweep::for_each_intervals_part(dir, &INTERVALS_COLUMNS, |part| curve.add(part))
+            .map_err(anyhow::Error::from)?;
     } else {
         eprintln!(
             "warning: {} has no `intervals` table (written by an older blackstart): report.html \
              has no resilience curve",
             dir.display()
         );
-        blackstart::sim::tables::intervals_frame(&[])
-    };
-    let html = blackstart::report::sweep_html(summary, &runs, &intervals, interval_s);
+    }
+    let html = blackstart::report::sweep_html(summary, &runs, &curve);
     blackstart::io::write_atomic(path, html.as_bytes())
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())
 }

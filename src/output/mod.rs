@@ -127,16 +127,36 @@ pub fn write_parquet(
 
 /// Reads a Parquet file written by [`write_parquet`].
 pub fn read_parquet(path: &Path) -> Result<DataFrame, OutputError> {
+    read_parquet_projected(path, None)
+}
+
+/// Reads only the columns `columns` of a Parquet file written by [`write_parquet`], those of
+/// them it has (a table written by an older blackstart may lack some): the rest of the file is
+/// never decoded, which is what keeps reading a large table's few columns cheap.
+pub fn read_parquet_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, OutputError> {
+    read_parquet_projected(path, Some(columns))
+}
+
+fn read_parquet_projected(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame, OutputError> {
+    let polars = |source| OutputError::Polars {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = File::open(path).map_err(|source| OutputError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    ParquetReader::new(file)
-        .finish()
-        .map_err(|source| OutputError::Polars {
-            path: path.to_path_buf(),
-            source,
-        })
+    let mut reader = ParquetReader::new(file);
+    if let Some(columns) = columns {
+        let schema = reader.schema().map_err(polars)?;
+        let present = columns
+            .iter()
+            .filter(|c| schema.contains(c))
+            .map(|c| c.to_string())
+            .collect();
+        reader = reader.with_columns(Some(present));
+    }
+    reader.finish().map_err(polars)
 }
 
 /// The key-value metadata of a Parquet file, in its order (entries without a value left out).

@@ -36,14 +36,9 @@ fn indices_column(frame: &DataFrame, name: &str) -> Option<Vec<Option<u64>>> {
     Some((0..c.len()).map(|i| c.get(i)).collect())
 }
 
-/// The report of a sweep: its `summary`, its `runs` table and its `intervals` table (every
-/// shard's rows), and the meter interval, s.
-pub fn sweep_html(
-    summary: &Summary,
-    runs: &DataFrame,
-    intervals: &DataFrame,
-    interval_s: f64,
-) -> String {
+/// The report of a sweep: its `summary`, its `runs` table (every shard's rows, at least the
+/// columns of [`RUNS_COLUMNS`]) and its resilience curve.
+pub fn sweep_html(summary: &Summary, runs: &DataFrame, curve: &ResilienceCurve) -> String {
     let mut body = html::paragraph(&format!(
         "Scenario {}: {} runs. Every figure is a distribution over the runs (never one \
          averaged run); the numbers are those of summary.json and the Parquet tables beside \
@@ -51,7 +46,7 @@ pub fn sweep_html(
         summary.scenario, summary.runs
     ));
     body.push_str(&distributions(runs));
-    body.push_str(&resilience_curve(runs, intervals, interval_s));
+    body.push_str(&resilience_curve(curve));
     body.push_str(&against_references(summary, runs));
     body.push_str(&indices(summary));
     html::page(&format!("Sweep: {}", summary.scenario), &body)
@@ -101,57 +96,128 @@ fn distributions(runs: &DataFrame) -> String {
     html::section("restoration", "Restoration times", &body)
 }
 
-/// The share of the islands' load served, per run, by meter interval since the fault's interval:
-/// from the `intervals` rows; an interval in which the run had no island (before it formed,
-/// after the grid took it back) counts as fully served.
-fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) -> String {
-    let fault: BTreeMap<u64, f64> = indices_column(runs, "run_index")
-        .zip(column(runs, "fault_time_s"))
-        .map(|(index, fault)| {
-            index
-                .into_iter()
-                .zip(fault)
-                .filter_map(|(i, f)| Some((i?, f?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    // (run, interval offset) → (demand, served).
-    let mut cells: BTreeMap<(u64, i64), (f64, f64)> = BTreeMap::new();
-    // The islands' load, as docs/model.md §10's curve: consumers' demand and prosumers' own.
-    let load = |a: &str, b: &str| -> Option<Vec<Option<f64>>> {
-        let (a, b) = (column(intervals, a)?, column(intervals, b)?);
-        Some(a.into_iter().zip(b).map(|(a, b)| Some(a? + b?)).collect())
-    };
-    if let (Some(run), Some(interval), Some(demand), Some(served)) = (
-        indices_column(intervals, "run_index"),
-        indices_column(intervals, "interval"),
-        load("demand_kwh", "prosumer_own_demand_kwh"),
-        load("served_kwh", "prosumer_own_served_kwh"),
-    ) {
-        for (((r, k), d), s) in run.into_iter().zip(interval).zip(demand).zip(served) {
-            let (Some(r), Some(k), Some(d), Some(s)) = (r, k, d, s) else {
-                continue;
-            };
-            let Some(&fault_s) = fault.get(&r) else {
-                continue;
-            };
-            let offset = k as i64 - (fault_s / interval_s).floor() as i64;
-            let cell = cells.entry((r, offset)).or_default();
-            cell.0 += d;
-            cell.1 += s;
+/// The columns of the `runs` table the report reads; nothing else of the table is loaded.
+pub const RUNS_COLUMNS: [&str; 11] = [
+    "run_index",
+    "fault_time_s",
+    "mttr_s",
+    "customer_restoration_mean_s",
+    "energy_not_served_kwh",
+    "no_sharing_energy_not_served_kwh",
+    "resilience_area_h",
+    REFERENCE_COLUMNS[0].0,
+    REFERENCE_COLUMNS[1].0,
+    REFERENCE_COLUMNS[2].0,
+    REFERENCE_COLUMNS[3].0,
+];
+
+/// The columns of the `intervals` table the resilience curve reads.
+pub const INTERVALS_COLUMNS: [&str; 6] = [
+    "run_index",
+    "interval",
+    "demand_kwh",
+    "prosumer_own_demand_kwh",
+    "served_kwh",
+    "prosumer_own_served_kwh",
+];
+
+/// The resilience curve's data, gathered from the `intervals` table one part at a time (a part
+/// holds whole runs), so that a sweep of any size never holds its intervals table: per meter
+/// interval since the fault's, the share of the islands' load each run served where it had an
+/// island with load. Every other run counts as fully served there.
+pub struct ResilienceCurve {
+    interval_s: f64,
+    /// Each run's fault time, s.
+    fault_s: BTreeMap<u64, f64>,
+    /// Per interval since the fault's (0 to the curve's end), the shares of the runs that had
+    /// islands with load in it.
+    shares: Vec<Vec<f64>>,
+    /// The latest interval since the fault's at which any run had an island row.
+    last: Option<i64>,
+}
+
+impl ResilienceCurve {
+    /// An empty curve for the runs of `runs` (`run_index` and `fault_time_s`), `interval_s` the
+    /// meter interval.
+    pub fn new(runs: &DataFrame, interval_s: f64) -> Self {
+        let fault_s = indices_column(runs, "run_index")
+            .zip(column(runs, "fault_time_s"))
+            .map(|(index, fault)| {
+                index
+                    .into_iter()
+                    .zip(fault)
+                    .filter_map(|(i, f)| Some((i?, f?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let steps = (CURVE_HOURS * 3600.0 / interval_s).ceil() as usize;
+        Self {
+            interval_s,
+            fault_s,
+            shares: vec![Vec::new(); steps + 1],
+            last: None,
         }
     }
-    let steps = (CURVE_HOURS * 3600.0 / interval_s).ceil() as i64;
-    let last = cells.keys().map(|&(_, k)| k).max().unwrap_or(0).min(steps);
+
+    /// Adds the rows of one part of the `intervals` table (the columns of
+    /// [`INTERVALS_COLUMNS`]); a run's islands in one interval are summed.
+    pub fn add(&mut self, intervals: &DataFrame) {
+        // (run, interval since the fault's) → (load, served), this part's runs only.
+        let mut cells: BTreeMap<(u64, i64), (f64, f64)> = BTreeMap::new();
+        // The islands' load, as docs/model.md §10's curve: consumers' demand and prosumers' own.
+        let load = |a: &str, b: &str| -> Option<Vec<Option<f64>>> {
+            let (a, b) = (column(intervals, a)?, column(intervals, b)?);
+            Some(a.into_iter().zip(b).map(|(a, b)| Some(a? + b?)).collect())
+        };
+        if let (Some(run), Some(interval), Some(demand), Some(served)) = (
+            indices_column(intervals, "run_index"),
+            indices_column(intervals, "interval"),
+            load("demand_kwh", "prosumer_own_demand_kwh"),
+            load("served_kwh", "prosumer_own_served_kwh"),
+        ) {
+            for (((r, k), d), s) in run.into_iter().zip(interval).zip(demand).zip(served) {
+                let (Some(r), Some(k), Some(d), Some(s)) = (r, k, d, s) else {
+                    continue;
+                };
+                let Some(&fault_s) = self.fault_s.get(&r) else {
+                    continue;
+                };
+                let offset = k as i64 - (fault_s / self.interval_s).floor() as i64;
+                let cell = cells.entry((r, offset)).or_default();
+                cell.0 += d;
+                cell.1 += s;
+            }
+        }
+        for ((_, offset), (d, s)) in cells {
+            self.last = Some(self.last.map_or(offset, |last| last.max(offset)));
+            let Ok(k) = usize::try_from(offset) else {
+                continue;
+            };
+            if let Some(shares) = self.shares.get_mut(k).filter(|_| d > 0.0) {
+                shares.push(s / d);
+            }
+        }
+    }
+}
+
+/// The share of the islands' load served, per run, by meter interval since the fault's
+/// interval: the median and the 5–95 % band over the runs of `curve`; an interval in which a
+/// run had no island (before it formed, after the grid took it back) counts as fully served.
+fn resilience_curve(curve: &ResilienceCurve) -> String {
+    let interval_s = curve.interval_s;
+    let runs = curve.fault_s.len();
+    let last = curve.last.unwrap_or(0).min(curve.shares.len() as i64 - 1);
     let mut median = Vec::new();
     let mut band = Vec::new();
     for k in 0..=last {
-        let mut shares: Vec<f64> = fault
-            .keys()
-            .map(|r| match cells.get(&(*r, k)) {
-                Some(&(d, s)) if d > 0.0 => s / d,
-                _ => 1.0,
-            })
+        let with_island = &curve.shares[k as usize];
+        let mut shares: Vec<f64> = with_island
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(
+                1.0,
+                runs.saturating_sub(with_island.len()),
+            ))
             .collect();
         if shares.is_empty() {
             continue;
@@ -161,7 +227,7 @@ fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) ->
         median.push((t_h, quantile(&shares, 0.5)));
         band.push((t_h, quantile(&shares, 0.05), quantile(&shares, 0.95)));
     }
-    let body = if cells.is_empty() {
+    let body = if curve.last.is_none() {
         html::paragraph(
             "No island interval in this sweep's intervals table (no run cut an island off, or \
              the table is absent): no resilience curve to draw.",
@@ -191,7 +257,7 @@ fn resilience_curve(runs: &DataFrame, intervals: &DataFrame, interval_s: f64) ->
                  percentile. An interval in which a run had no island (grid back, or nothing cut \
                  off) counts as fully served. The fault's own interval includes the minutes \
                  before the restoration.",
-                fault.len()
+                runs
             ),
             Provenance::Extension,
         )
@@ -390,4 +456,61 @@ fn indices(summary: &Summary) -> String {
         }
     };
     html::section("indices", "IEEE 1366 indices", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{Column, DataFrame};
+
+    fn intervals(rows: &[(u64, u64, f64, f64)]) -> DataFrame {
+        let col = |name: &str, v: Vec<f64>| Column::new(name.into(), v);
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "run_index".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "interval".into(),
+                rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            ),
+            col("demand_kwh", rows.iter().map(|r| r.2).collect()),
+            col("prosumer_own_demand_kwh", vec![0.0; rows.len()]),
+            col("served_kwh", rows.iter().map(|r| r.3).collect()),
+            col("prosumer_own_served_kwh", vec![0.0; rows.len()]),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn the_curve_sums_a_runs_islands_and_counts_runs_without_one_as_served() {
+        // Runs 0 and 2 fault in interval 0, run 1 in interval 1 (900 s meter interval).
+        let runs = DataFrame::new_infer_height(vec![
+            Column::new("run_index".into(), vec![0u64, 1, 2]),
+            Column::new("fault_time_s".into(), vec![100.0, 1000.0, 0.0]),
+        ])
+        .unwrap();
+        let rows = [
+            (0, 0, 1.0, 0.5),
+            (0, 1, 2.0, 2.0),
+            // Run 1's two islands in its fault's interval: 0.8 of 2 kWh.
+            (1, 1, 1.0, 0.2),
+            (1, 1, 1.0, 0.6),
+            // No load: counts as served, like no island.
+            (1, 2, 0.0, 0.0),
+        ];
+        let mut whole = ResilienceCurve::new(&runs, 900.0);
+        whole.add(&intervals(&rows));
+        assert_eq!(whole.shares[0], vec![0.5, 0.4]);
+        assert_eq!(whole.shares[1], vec![1.0]);
+        assert_eq!(whole.last, Some(1));
+        // Part by part (each part whole runs), the same.
+        let mut parts = ResilienceCurve::new(&runs, 900.0);
+        parts.add(&intervals(&rows[..2]));
+        parts.add(&intervals(&rows[2..]));
+        assert_eq!(parts.shares, whole.shares);
+        // Median of [0.4, 0.5, 1.0] (run 2 had no island) in the fault's interval.
+        let page = resilience_curve(&whole);
+        assert!(page.contains("median across the 3 runs"), "{page}");
+    }
 }

@@ -320,16 +320,16 @@ pub fn run(
         output::write_parquet(&runs_file, output::Table::Runs, &mut runs, &provenance)?;
         runs_parts.push(runs);
     }
-    let runs = concat(runs_parts, "runs", tables::runs_frame)?;
+    let runs = concat(runs_parts, "runs", &tables::runs_frame)?;
     let interruptions = concat(
         interruption_parts,
         INTERRUPTIONS,
-        tables::interruptions_frame,
+        &tables::interruptions_frame,
     )?;
     let no_sharing = concat(
         no_sharing_parts,
         NO_SHARING_INTERRUPTIONS,
-        tables::no_sharing_interruptions_frame,
+        &tables::no_sharing_interruptions_frame,
     )?;
     let no_sharing = records(&no_sharing, &options.out)?;
     Ok(Outcome {
@@ -544,9 +544,68 @@ pub fn read_intervals(dir: &Path) -> Result<DataFrame, SweepError> {
     read_table(dir, "intervals", tables::intervals_frame)
 }
 
+/// The columns `columns` of every `runs` part in `dir` (all shards; those of them the table
+/// has), sorted by run index: a report's few columns of a sweep of any size.
+pub fn read_runs_columns(dir: &Path, columns: &[&str]) -> Result<DataFrame, SweepError> {
+    let frames = table_parts(dir, "runs")?
+        .iter()
+        .map(|f| output::read_parquet_columns(f, columns))
+        .collect::<Result<Vec<_>, _>>()?;
+    let empty = tables::runs_frame(&[]);
+    let empty = empty
+        .select(columns.iter().copied().filter(|c| empty.column(c).is_ok()))
+        .map_err(|source| OutputError::Polars {
+            path: dir.join("runs"),
+            source,
+        })?;
+    sorted_by_run(
+        concat(frames, "runs", &|_| empty.clone())?,
+        &dir.join("runs"),
+    )
+}
+
+/// The columns `columns` of each `intervals` part in `dir` (all shards; those of them the
+/// table has), one part at a time, handed to `each`: a sweep's intervals table is never held
+/// whole. A part holds whole runs, as the sweep writes them.
+pub fn for_each_intervals_part(
+    dir: &Path,
+    columns: &[&str],
+    mut each: impl FnMut(&DataFrame),
+) -> Result<(), SweepError> {
+    for part in table_parts(dir, "intervals")? {
+        each(&output::read_parquet_columns(&part, columns)?);
+    }
+    Ok(())
+}
+
 /// Every part of `table` in `dir` (all shards), sorted by run index (rows of one run keep
 /// their order).
 fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepError> {
+    let frames = table_parts(dir, table)?
+        .iter()
+        .map(|f| output::read_parquet(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    sorted_by_run(concat(frames, table, &empty)?, &dir.join(table))
+}
+
+/// `frame` sorted by run index, rows of one run in their order.
+fn sorted_by_run(frame: DataFrame, table_dir: &Path) -> Result<DataFrame, SweepError> {
+    frame
+        .sort(
+            ["run_index"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .map_err(|source| {
+            OutputError::Polars {
+                path: table_dir.to_path_buf(),
+                source,
+            }
+            .into()
+        })
+}
+
+/// The Parquet parts of `table` in `dir` (all shards), by file name.
+fn table_parts(dir: &Path, table: &str) -> Result<Vec<PathBuf>, SweepError> {
     let mut files = Vec::new();
     let table_dir = dir.join(table);
     let io = |path: &Path| {
@@ -563,26 +622,15 @@ fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepE
         }
     }
     files.sort();
-    let frames = files
-        .iter()
-        .map(|f| output::read_parquet(f))
-        .collect::<Result<Vec<_>, _>>()?;
-    let all = concat(frames, table, empty)?;
-    all.sort(
-        ["run_index"],
-        SortMultipleOptions::default().with_maintain_order(true),
-    )
-    .map_err(|source| {
-        OutputError::Polars {
-            path: table_dir,
-            source,
-        }
-        .into()
-    })
+    Ok(files)
 }
 
 /// The frames of `table` stacked; `empty(&[])` when there is none.
-fn concat(frames: Vec<DataFrame>, table: &str, empty: Table) -> Result<DataFrame, SweepError> {
+fn concat(
+    frames: Vec<DataFrame>,
+    table: &str,
+    empty: &dyn Fn(&[RunReport]) -> DataFrame,
+) -> Result<DataFrame, SweepError> {
     let mut frames = frames.into_iter();
     let Some(mut all) = frames.next() else {
         return Ok(empty(&[]));
