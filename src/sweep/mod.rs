@@ -14,7 +14,8 @@ mod summary;
 pub use shard::{Shard, ShardError};
 pub use summary::{
     AgainstBound, AgainstNoSharing, CustomerRestoration, DurationStats, EnergyNotServed,
-    ResilienceSpreads, Spread, Summary, interruption_records, summarise, summarise_with_no_sharing,
+    ResilienceSpreads, SUMMARY_RUNS_COLUMNS, Spread, Summary, interruption_records, summarise,
+    summarise_with_no_sharing,
 };
 
 use crate::io::{TEMPORARY_MARKER, write_atomic};
@@ -246,7 +247,7 @@ pub fn run(
                 Ok((runs, interruptions, no_sharing)) => {
                     done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
                     progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
-                    runs_parts.push(runs);
+                    runs_parts.push(summary_columns(&runs, &runs_file)?);
                     interruption_parts.push(interruptions);
                     no_sharing_parts.push(no_sharing);
                     continue;
@@ -318,7 +319,7 @@ pub fn run(
         }
         let mut runs = tables::runs_frame(&reports);
         output::write_parquet(&runs_file, output::Table::Runs, &mut runs, &provenance)?;
-        runs_parts.push(runs);
+        runs_parts.push(summary_columns(&runs, &runs_file)?);
     }
     let runs = concat(runs_parts, "runs", &tables::runs_frame)?;
     let interruptions = concat(
@@ -625,6 +626,23 @@ fn table_parts(dir: &Path, table: &str) -> Result<Vec<PathBuf>, SweepError> {
     Ok(files)
 }
 
+/// The columns of `runs` (a part read from or written to `file`) that the summary reads.
+fn summary_columns(runs: &DataFrame, file: &Path) -> Result<DataFrame, SweepError> {
+    runs.select(
+        SUMMARY_RUNS_COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| runs.column(c).is_ok()),
+    )
+    .map_err(|source| {
+        OutputError::Polars {
+            path: file.to_path_buf(),
+            source,
+        }
+        .into()
+    })
+}
+
 /// The frames of `table` stacked; `empty(&[])` when there is none.
 fn concat(
     frames: Vec<DataFrame>,
@@ -655,7 +673,7 @@ pub fn summarise_directory(dir: &Path) -> Result<Summary, SweepError> {
     };
     Ok(summarise_with_no_sharing(
         &manifest.scenario,
-        &read_runs(dir)?,
+        &read_runs_columns(dir, &SUMMARY_RUNS_COLUMNS)?,
         &records(&interruptions, dir)?,
         no_sharing.as_deref(),
     ))

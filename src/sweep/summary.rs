@@ -392,6 +392,46 @@ pub fn interruption_records(table: &DataFrame) -> Result<Vec<Interruption>, Pola
         .collect()
 }
 
+/// The columns of the `runs` table the summary reads. A sweep keeps only these of each part
+/// for its summary and `summarise` reads only these, so neither holds the whole table.
+pub const SUMMARY_RUNS_COLUMNS: [&str; 35] = [
+    "run_index",
+    "status",
+    "failure_reason",
+    "fault_set",
+    "mttr_s",
+    "detection_s",
+    "communication_s",
+    "chain_s",
+    "optimisation_s",
+    "switching_s",
+    "verification_s",
+    "energy_not_served_kwh",
+    "customers_censored",
+    "customer_restoration_mean_s",
+    "customer_minutes_interrupted",
+    "rewards_capped_inr",
+    "load_demand_kwh",
+    "load_served_kwh",
+    "no_sharing_load_served_kwh",
+    "ideal_timing_load_served_kwh",
+    "bound_load_served_kwh",
+    "no_sharing_energy_not_served_kwh",
+    "no_sharing_customer_hours",
+    "prosumer_own_unserved_kwh",
+    "no_sharing_prosumer_own_unserved_kwh",
+    "critical_load_hours_lost",
+    "first_critical_loss_s",
+    "restored_50_s",
+    "restored_90_s",
+    "restored_100_s",
+    "resilience_lambda",
+    "resilience_area_h",
+    "resilience_phi_per_h",
+    "resilience_e_h",
+    "resilience_pi_per_h",
+];
+
 /// Summarises the `runs` and `interruptions` tables of `scenario` (without the no-sharing
 /// reference's interruptions: annual indices, if any, for peer-to-peer only).
 pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interruption]) -> Summary {

@@ -630,3 +630,71 @@ fn twice_the_customers_behind_every_consumer_leaves_the_indices_and_doubles_the_
     assert!(!c1.is_empty() && c1.iter().all(|&c| c == 1), "{c1:?}");
     assert_eq!(c2, vec![2; c1.len()]);
 }
+
+/// The summary reads only `SUMMARY_RUNS_COLUMNS` of the runs table (a sweep keeps no more of
+/// it): on a sweep with every reference and annual rates, it equals the summary of the whole
+/// table.
+#[test]
+fn the_summary_of_its_columns_equals_the_summary_of_the_whole_runs_table() {
+    use blackstart::sweep::{
+        SUMMARY_RUNS_COLUMNS, interruption_records, summarise_with_no_sharing,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("annual");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/campus13-annual.yaml");
+    let result = Command::new(env!("CARGO_BIN_EXE_blackstart"))
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--runs",
+            "16",
+            "--gap-split",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let scenario = blackstart::scenario::load(&file).unwrap();
+    let runs = read_runs(&out).unwrap();
+    let interruptions = interruption_records(&read_interruptions(&out).unwrap()).unwrap();
+    let no_sharing =
+        interruption_records(&read_no_sharing_interruptions(&out).unwrap().unwrap()).unwrap();
+    let summary = |runs: &DataFrame| {
+        serde_json::to_value(summarise_with_no_sharing(
+            &scenario,
+            runs,
+            &interruptions,
+            Some(&no_sharing),
+        ))
+        .unwrap()
+    };
+    let projected = runs
+        .select(
+            SUMMARY_RUNS_COLUMNS
+                .iter()
+                .copied()
+                .filter(|c| runs.column(c).is_ok()),
+        )
+        .unwrap();
+    assert!(projected.width() < runs.width());
+    let whole = summary(&runs);
+    for section in [
+        "against_no_sharing",
+        "against_bound",
+        "resilience",
+        "reliability",
+        "mttr",
+    ] {
+        assert!(
+            !whole[section].is_null(),
+            "{section} is empty: the test would prove nothing"
+        );
+    }
+    assert_eq!(summary(&projected), whole);
+}
