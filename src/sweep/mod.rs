@@ -247,7 +247,7 @@ pub fn run(
                 Ok((runs, interruptions, no_sharing)) => {
                     done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
                     progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
-                    runs_parts.push(summary_columns(&runs, &runs_file)?);
+                    runs_parts.push(present_columns(&runs, &SUMMARY_RUNS_COLUMNS, &runs_file)?);
                     interruption_parts.push(interruptions);
                     no_sharing_parts.push(no_sharing);
                     continue;
@@ -319,7 +319,7 @@ pub fn run(
         }
         let mut runs = tables::runs_frame(&reports);
         output::write_parquet(&runs_file, output::Table::Runs, &mut runs, &provenance)?;
-        runs_parts.push(summary_columns(&runs, &runs_file)?);
+        runs_parts.push(present_columns(&runs, &SUMMARY_RUNS_COLUMNS, &runs_file)?);
     }
     let runs = concat(runs_parts, "runs", &tables::runs_frame)?;
     let interruptions = concat(
@@ -552,13 +552,7 @@ pub fn read_runs_columns(dir: &Path, columns: &[&str]) -> Result<DataFrame, Swee
         .iter()
         .map(|f| output::read_parquet_columns(f, columns))
         .collect::<Result<Vec<_>, _>>()?;
-    let empty = tables::runs_frame(&[]);
-    let empty = empty
-        .select(columns.iter().copied().filter(|c| empty.column(c).is_ok()))
-        .map_err(|source| OutputError::Polars {
-            path: dir.join("runs"),
-            source,
-        })?;
+    let empty = present_columns(&tables::runs_frame(&[]), columns, &dir.join("runs"))?;
     sorted_by_run(
         concat(frames, "runs", &|_| empty.clone())?,
         &dir.join("runs"),
@@ -626,21 +620,21 @@ fn table_parts(dir: &Path, table: &str) -> Result<Vec<PathBuf>, SweepError> {
     Ok(files)
 }
 
-/// The columns of `runs` (a part read from or written to `file`) that the summary reads.
-fn summary_columns(runs: &DataFrame, file: &Path) -> Result<DataFrame, SweepError> {
-    runs.select(
-        SUMMARY_RUNS_COLUMNS
-            .iter()
-            .copied()
-            .filter(|c| runs.column(c).is_ok()),
-    )
-    .map_err(|source| {
-        OutputError::Polars {
-            path: file.to_path_buf(),
-            source,
-        }
-        .into()
-    })
+/// Those of `columns` that `frame` (a table read from or written to `path`) has.
+fn present_columns(
+    frame: &DataFrame,
+    columns: &[&str],
+    path: &Path,
+) -> Result<DataFrame, SweepError> {
+    frame
+        .select(columns.iter().copied().filter(|c| frame.column(c).is_ok()))
+        .map_err(|source| {
+            OutputError::Polars {
+                path: path.to_path_buf(),
+                source,
+            }
+            .into()
+        })
 }
 
 /// The frames of `table` stacked; `empty(&[])` when there is none.
