@@ -28,25 +28,12 @@ struct Share {
 ///      must cover D (Σ delta_i ≥ D) and stay within the budget of eq. 5 (Σ reward_i ≤ Σ consumer
 ///      tariff_j, each consumer's interval tariff as TariffComputation prices it).
 ///      A prosumer has delivered when its export in the delivery interval reaches export_i + delta_i.
+///      An allocation is kept as one hash of what settlement needs (its intervals and shares),
+///      not as a storage slot per prosumer: the shares are announced in `AllocationRecorded`, and
+///      whoever settles passes them back, checked against the hash.
 contract OptimisationHandler is Operated {
     /// @notice One million parts per million: alpha and beta are at most this.
     uint32 public constant PPM = 1_000_000;
-
-    /// @dev What a prosumer was promised for an outage.
-    struct Commitment {
-        uint64 promisedExportWh;
-        uint64 rewardPaise;
-        bool recorded;
-        bool settled;
-    }
-
-    /// @notice An outage's recorded allocation.
-    struct Outage {
-        uint64 baseInterval;
-        uint64 deliveryInterval;
-        uint64 deficitWh;
-        bool recorded;
-    }
 
     /// @notice The only account that may record allocations: the operator's optimiser.
     address public immutable optimiser;
@@ -59,25 +46,30 @@ contract OptimisationHandler is Operated {
     /// @notice Where rewards are credited.
     RewardLedger public immutable ledger;
 
-    /// @notice Recorded allocations by outage id.
-    mapping(uint64 outageId => Outage) public outages;
-    mapping(uint64 outageId => mapping(uint32 prosumerId => Commitment)) private _commitments;
+    /// @notice By outage id, the hash of the recorded allocation's base interval, delivery
+    ///         interval and shares (`keccak256(abi.encode(baseInterval, deliveryInterval,
+    ///         shares))`); zero while none is recorded.
+    mapping(uint64 outageId => bytes32) public allocationHash;
+    /// @dev By outage id, which shares are paid: bit i of word i / 256 is share i's.
+    mapping(uint64 outageId => mapping(uint256 word => uint256 bits)) private _paid;
 
-    /// @notice An allocation for `outageId` passed its checks and was recorded.
+    /// @notice An allocation for `outageId` passed its checks and was recorded, with its shares
+    ///         (what `settle` is passed back).
     event AllocationRecorded(
-        uint64 indexed outageId, uint256 deficitWh, uint256 coveredWh, uint256 rewardsPaise, uint256 budgetPaise
-    );
-    /// @notice Prosumer `prosumerId`'s share of the allocation for `outageId`.
-    event ShareRecorded(
         uint64 indexed outageId,
-        uint32 indexed prosumerId,
-        uint64 deltaWh,
-        uint32 alphaPpm,
-        uint32 betaPpm,
-        uint64 rewardPaise
+        uint64 baseInterval,
+        uint64 deliveryInterval,
+        uint256 deficitWh,
+        uint256 coveredWh,
+        uint256 rewardsPaise,
+        uint256 budgetPaise,
+        Share[] shares
     );
     /// @notice Prosumer `prosumerId` delivered and was paid `rewardPaise` credits at `account`.
     event Settled(uint64 indexed outageId, uint32 indexed prosumerId, address account, uint64 rewardPaise);
+    /// @notice Prosumer `prosumerId` exported `deliveredWh` in the delivery interval, short of
+    ///         the `promisedWh` it owed: it is not paid (a posted reading never changes).
+    event DeliveryShort(uint64 indexed outageId, uint32 indexed prosumerId, uint256 deliveredWh, uint256 promisedWh);
 
     /// @notice `caller` is not the optimiser.
     error NotOptimiser(address caller);
@@ -97,15 +89,16 @@ contract OptimisationHandler is Operated {
     error AllocationShortOfDeficit(uint256 coveredWh, uint256 deficitWh);
     /// @notice The rewards (`rewardsPaise`) exceed the consumer-tariff budget (`budgetPaise`), eq. 5.
     error AllocationOverBudget(uint256 rewardsPaise, uint256 budgetPaise);
-    /// @notice The allocation's totals do not all fit in 64 bits, as every amount it records and
-    ///         reports must (the deficit is stored as one): no real island comes near.
+    /// @notice The allocation's totals do not all fit in 64 bits, as every amount it reports
+    ///         must: no real island comes near.
     error TotalsOutOfRange(uint256 deficitWh, uint256 coveredWh, uint256 rewardsPaise, uint256 budgetPaise);
-    /// @notice Prosumer `prosumerId` has no share in the allocation for `outageId`.
-    error UnknownShare(uint64 outageId, uint32 prosumerId);
-    /// @notice Prosumer `prosumerId` was already paid for `outageId`.
-    error AlreadySettled(uint64 outageId, uint32 prosumerId);
-    /// @notice Prosumer `prosumerId` exported `deliveredWh`, short of the `promisedWh` it owes.
-    error NotDelivered(uint64 outageId, uint32 prosumerId, uint256 deliveredWh, uint256 promisedWh);
+    /// @notice No allocation is recorded for `outageId`.
+    error UnknownOutage(uint64 outageId);
+    /// @notice The intervals and shares passed for `outageId` are not the ones recorded.
+    error NotTheRecordedAllocation(uint64 outageId);
+    /// @notice Settling `outageId` paid no one: every rewarded share is paid already, short of
+    ///         its promise, or without its delivery reading yet.
+    error NothingToSettle(uint64 outageId);
 
     /// @param optimiser_ the operator's optimiser account
     /// @param registry_ the deployed entity registry
@@ -140,12 +133,12 @@ contract OptimisationHandler is Operated {
         Share[] calldata shares
     ) external {
         if (msg.sender != optimiser) revert NotOptimiser(msg.sender);
-        if (outages[outageId].recorded) revert OutageAlreadyRecorded(outageId);
+        if (allocationHash[outageId] != 0) revert OutageAlreadyRecorded(outageId);
         if (deliveryInterval <= baseInterval) revert IntervalsOutOfOrder(baseInterval, deliveryInterval);
         if (entityIds.length == 0 || shares.length == 0) revert EmptyAllocation();
 
         (uint256 demandWh, uint256 budgetPaise) = _demandAndBudget(baseInterval, entityIds);
-        (uint256 exportWh, uint256 coveredWh, uint256 rewardsPaise) = _recordShares(outageId, baseInterval, shares);
+        (uint256 exportWh, uint256 coveredWh, uint256 rewardsPaise) = _checkShares(baseInterval, shares);
 
         // `demandWh` is net of what the DERs and battery banks supply (possibly a surplus).
         uint256 deficitWh = demandWh > exportWh ? demandWh - exportWh : 0;
@@ -155,41 +148,108 @@ contract OptimisationHandler is Operated {
             revert TotalsOutOfRange(deficitWh, coveredWh, rewardsPaise, budgetPaise);
         }
 
-        outages[outageId] = Outage({
-            baseInterval: baseInterval,
-            deliveryInterval: deliveryInterval,
-            deficitWh: uint64(deficitWh),
-            recorded: true
-        });
-        emit AllocationRecorded(outageId, deficitWh, coveredWh, rewardsPaise, budgetPaise);
+        allocationHash[outageId] = keccak256(abi.encode(baseInterval, deliveryInterval, shares));
+        emit AllocationRecorded(
+            outageId, baseInterval, deliveryInterval, deficitWh, coveredWh, rewardsPaise, budgetPaise, shares
+        );
     }
 
-    /// @notice Pays prosumer `prosumerId` its reward for `outageId`, once, if its delivery-interval
-    ///         reading shows it exported what it promised. Anyone may call; credits go to the
-    ///         prosumer's meter account.
-    function settle(uint64 outageId, uint32 prosumerId) external {
-        Commitment storage c = _commitments[outageId][prosumerId];
-        if (!c.recorded) revert UnknownShare(outageId, prosumerId);
-        if (c.settled) revert AlreadySettled(outageId, prosumerId);
-        uint64 deliveredWh = powerData.readingOf(prosumerId, outages[outageId].deliveryInterval).exportWh;
-        if (deliveredWh < c.promisedExportWh) {
-            revert NotDelivered(outageId, prosumerId, deliveredWh, c.promisedExportWh);
+    /// @notice Pays every prosumer of `outageId`'s allocation that delivered and is not paid yet:
+    ///         a share with a reward whose delivery-interval export reaches its base-interval
+    ///         export plus its delta. Anyone may call, with the intervals and shares the
+    ///         allocation was recorded with (as `AllocationRecorded` announced them); credits go
+    ///         to each prosumer's meter account. A share short of its promise is announced
+    ///         (`DeliveryShort`) and not paid; one whose delivery reading is not posted yet is
+    ///         left for a later call. Reverts with `NothingToSettle` if it pays no one.
+    /// @return paid how many prosumers this call paid
+    /// @return paidPaise the credits it minted
+    function settle(uint64 outageId, uint64 baseInterval, uint64 deliveryInterval, Share[] calldata shares)
+        external
+        returns (uint256 paid, uint256 paidPaise)
+    {
+        bytes32 recorded = allocationHash[outageId];
+        if (recorded == 0) revert UnknownOutage(outageId);
+        if (keccak256(abi.encode(baseInterval, deliveryInterval, shares)) != recorded) {
+            revert NotTheRecordedAllocation(outageId);
         }
-        c.settled = true;
-        address account = registry.entity(prosumerId).meter;
-        ledger.mint(account, c.rewardPaise);
-        emit Settled(outageId, prosumerId, account, c.rewardPaise);
+        Deliveries memory d = _deliveries(baseInterval, deliveryInterval, shares);
+        uint256 n = shares.length;
+        // Shares by words of 256 paid bits, each word read once. A share is marked paid in
+        // storage before its reward is minted.
+        for (uint256 first = 0; first < n; first += 256) {
+            uint256 word = first >> 8;
+            uint256 bits = _paid[outageId][word];
+            for (uint256 i = first; i < n && i < first + 256; ++i) {
+                uint256 bit = 1 << (i & 255);
+                if (bits & bit != 0 || !_delivered(outageId, shares[i], d, i)) continue;
+                bits |= bit;
+                _paid[outageId][word] = bits;
+                paidPaise += _pay(outageId, shares[i]);
+                ++paid;
+            }
+        }
+        if (paid == 0) revert NothingToSettle(outageId);
     }
 
-    /// @notice What prosumer `prosumerId` was promised for `outageId`.
-    function commitment(uint64 outageId, uint32 prosumerId) external view returns (Commitment memory) {
-        return _commitments[outageId][prosumerId];
+    /// @notice Whether share `index` (its place in the recorded shares) of `outageId` is paid.
+    function isPaid(uint64 outageId, uint256 index) external view returns (bool) {
+        return _paid[outageId][index >> 8] & (1 << (index & 255)) != 0;
     }
 
-    /// @dev Records each share as a commitment; returns Σ export in `baseInterval`, Σ delta and
-    ///      Σ reward over the shares. The prosumers' exports come from PowerData in one call.
-    function _recordShares(uint64 outageId, uint64 baseInterval, Share[] calldata shares)
+    /// @dev What settlement checks each share against: whether its delivery reading is posted,
+    ///      what it promised (base-interval export + delta) and what it delivered (Wh).
+    struct Deliveries {
+        bool[] posted;
+        uint256[] promisedWh;
+        uint64[] deliveredWh;
+    }
+
+    /// @dev The deliveries of `shares` from their base- and delivery-interval readings, read
+    ///      from PowerData in one call per interval.
+    function _deliveries(uint64 baseInterval, uint64 deliveryInterval, Share[] calldata shares)
         private
+        view
+        returns (Deliveries memory d)
+    {
+        uint256 n = shares.length;
+        uint32[] memory prosumerIds = new uint32[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            prosumerIds[i] = shares[i].prosumerId;
+        }
+        (, uint64[] memory baseExportWh) = powerData.exportsOf(baseInterval, prosumerIds);
+        (d.posted, d.deliveredWh) = powerData.exportsOf(deliveryInterval, prosumerIds);
+        d.promisedWh = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            d.promisedWh[i] = uint256(baseExportWh[i]) + shares[i].deltaWh;
+        }
+    }
+
+    /// @dev Whether share `s` (the `i`-th) is owed its reward now: it has one, its delivery
+    ///      reading is posted, and that reading reaches its promise; a share short of its promise
+    ///      is announced.
+    function _delivered(uint64 outageId, Share calldata s, Deliveries memory d, uint256 i) private returns (bool) {
+        if (s.rewardPaise == 0 || !d.posted[i]) return false;
+        if (d.deliveredWh[i] < d.promisedWh[i]) {
+            emit DeliveryShort(outageId, s.prosumerId, d.deliveredWh[i], d.promisedWh[i]);
+            return false;
+        }
+        return true;
+    }
+
+    /// @dev Credits share `s`'s reward to its prosumer's meter account; returns the reward.
+    function _pay(uint64 outageId, Share calldata s) private returns (uint256) {
+        address account = registry.entity(s.prosumerId).meter;
+        ledger.mint(account, s.rewardPaise);
+        emit Settled(outageId, s.prosumerId, account, s.rewardPaise);
+        return s.rewardPaise;
+    }
+
+    /// @dev Checks the shares (ascending prosumer ids, each a prosumer with alpha and beta in
+    ///      range); returns Σ export in `baseInterval`, Σ delta and Σ reward over them. The
+    ///      prosumers' kinds and exports come from PowerData in one call.
+    function _checkShares(uint64 baseInterval, Share[] calldata shares)
+        private
+        view
         returns (uint256 exportWh, uint256 coveredWh, uint256 rewardsPaise)
     {
         uint256 n = shares.length;
@@ -200,30 +260,16 @@ contract OptimisationHandler is Operated {
             _requireAscending(previousId, s.prosumerId);
             previousId = s.prosumerId;
             prosumerIds[i] = s.prosumerId;
+            if (s.alphaPpm > PPM || s.betaPpm > PPM) revert ShareOutOfRange(s.prosumerId, s.alphaPpm, s.betaPpm);
+            coveredWh += s.deltaWh;
+            rewardsPaise += s.rewardPaise;
         }
         (EntityKind[] memory kinds,, uint64[] memory previousExportWh) =
             powerData.gridTermsOf(baseInterval, prosumerIds);
         for (uint256 i = 0; i < n; ++i) {
-            _commit(outageId, shares[i], kinds[i], previousExportWh[i]);
+            if (kinds[i] != EntityKind.Prosumer) revert WrongKind(prosumerIds[i], kinds[i], EntityKind.Prosumer);
             exportWh += previousExportWh[i];
-            coveredWh += shares[i].deltaWh;
-            rewardsPaise += shares[i].rewardPaise;
         }
-    }
-
-    /// @dev Records share `s` of `outageId` as its prosumer's commitment (to export
-    ///      `previousExportWh` + delta), after checking the entity is a prosumer (`kind`) and its
-    ///      alpha and beta are in range.
-    function _commit(uint64 outageId, Share calldata s, EntityKind kind, uint64 previousExportWh) private {
-        if (kind != EntityKind.Prosumer) revert WrongKind(s.prosumerId, kind, EntityKind.Prosumer);
-        if (s.alphaPpm > PPM || s.betaPpm > PPM) revert ShareOutOfRange(s.prosumerId, s.alphaPpm, s.betaPpm);
-        _commitments[outageId][s.prosumerId] = Commitment({
-            promisedExportWh: previousExportWh + s.deltaWh,
-            rewardPaise: s.rewardPaise,
-            recorded: true,
-            settled: false
-        });
-        emit ShareRecorded(outageId, s.prosumerId, s.deltaWh, s.alphaPpm, s.betaPpm, s.rewardPaise);
     }
 
     /// @dev The island's net demand in `interval` (Σ consumption + Σ battery-bank charge − Σ DER

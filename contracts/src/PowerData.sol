@@ -196,6 +196,25 @@ contract PowerData is Operated {
         }
     }
 
+    /// @notice The exports of entities `entityIds` in `interval`, in one call: whether each
+    ///         posted its reading, and its export (zero without one). What settlement reads to
+    ///         see who delivered.
+    function exportsOf(uint64 interval, uint32[] calldata entityIds)
+        external
+        view
+        returns (bool[] memory posted, uint64[] memory exportWh)
+    {
+        uint256 n = entityIds.length;
+        posted = new bool[](n);
+        exportWh = new uint64[](n);
+        mapping(uint32 entityId => StoredReading) storage readings = _readings[interval];
+        for (uint256 i = 0; i < n; ++i) {
+            StoredReading storage stored = readings[entityIds[i]];
+            posted[i] = stored.posted;
+            exportWh[i] = stored.exportWh;
+        }
+    }
+
     /// @dev Stores entity `entityId`'s `reading` for `interval` (reverting if one is posted),
     ///      announces it, and adds it to `sums`, the interval's eq. 1 terms, by the entity's
     ///      `kind` (checked: a sum that does not fit reverts). `sums.readings` is the caller's.

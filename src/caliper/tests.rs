@@ -202,7 +202,7 @@ fn same_seed_same_transactions() {
 
 #[test]
 fn interval_blocks_never_hold_more_than_their_gas_limit() {
-    // 300 allocations (about 270k gas each, 81 M in all) in 10 s against 12 s blocks of 30 M
+    // 300 allocations (about 150k gas each, 45 M in all) in 10 s against 12 s blocks of 10 M
     // gas: the first blocks fill up and the rest wait for later blocks.
     let config = bench(
         10,
@@ -210,11 +210,10 @@ fn interval_blocks_never_hold_more_than_their_gas_limit() {
         "{type: fixed-rate, opts: {tps: 30}}",
         "optimisation.js",
     );
-    let report = run_on(&config, "interval-12s", 1);
-    let limit = ChainProfile::builtin("interval-12s")
-        .unwrap()
-        .chain
-        .gas_limit_per_block;
+    let mut profile = ChainProfile::builtin("interval-12s").unwrap();
+    let limit = 10_000_000;
+    profile.chain.gas_limit_per_block = limit;
+    let report = run(&config, &profile, &bundled_scenario(), 1).unwrap();
     let mut gas_per_block = std::collections::BTreeMap::new();
     for t in &report.transactions {
         *gas_per_block.entry(t.record.block).or_insert(0) += t.record.gas_used;

@@ -25,11 +25,16 @@ sol!(
     TariffComputation,
     "contracts/artifacts/TariffComputation.json"
 );
-sol!(
-    #[sol(extra_derives(Debug))]
-    OptimisationHandler,
-    "contracts/artifacts/OptimisationHandler.json"
-);
+// `AllocationRecorded` has eight fields, so its generated constructor has eight arguments.
+#[allow(clippy::too_many_arguments)]
+mod optimisation_handler {
+    alloy_sol_types::sol!(
+        #[sol(extra_derives(Debug))]
+        OptimisationHandler,
+        "contracts/artifacts/OptimisationHandler.json"
+    );
+}
+pub(crate) use optimisation_handler::OptimisationHandler;
 sol!(
     #[sol(extra_derives(Debug))]
     RewardLedger,

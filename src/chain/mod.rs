@@ -54,8 +54,8 @@ pub use convert::{
 };
 pub use error::ChainError;
 pub use types::{
-    Allocation, AllocationRecord, Balance, EntityId, EntityKind, Reading, Receipt, Settlement,
-    Share, Slab, SlabSchedule, Tariff,
+    Allocation, AllocationRecord, Balance, EntityId, EntityKind, Payment, Reading, Receipt,
+    RecordedShares, Settlement, Share, Slab, SlabSchedule, Tariff,
 };
 
 use bindings::{
@@ -251,6 +251,20 @@ impl<T> Sent<T> {
                     message: e.to_string(),
                 })
             })
+    }
+
+    /// Every event of type `E` that `function` emitted, in order.
+    fn events<E: SolEvent>(&self, function: &'static str) -> Result<Vec<E>, ChainError> {
+        self.logs
+            .iter()
+            .filter(|log| log.topics().first() == Some(&E::SIGNATURE_HASH))
+            .map(|log| {
+                E::decode_log_data(&log.data).map_err(|e| ChainError::Decode {
+                    function,
+                    message: e.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// A receipt with this call's gas and `value`.

@@ -3,7 +3,8 @@
 
 use super::bindings::{OptimisationHandler, RewardLedger};
 use super::{
-    Address, Allocation, AllocationRecord, Chain, ChainError, EntityId, Receipt, Settlement, to_u64,
+    Address, Allocation, AllocationRecord, Chain, ChainError, EntityId, Payment, Receipt,
+    RecordedShares, Settlement, Share, to_u64,
 };
 
 impl Chain {
@@ -31,17 +32,7 @@ impl Chain {
                 ids.sort_unstable();
                 ids
             },
-            shares: allocation
-                .shares
-                .iter()
-                .map(|s| OptimisationHandler::Share {
-                    prosumerId: s.prosumer.0,
-                    deltaWh: s.delta_wh,
-                    alphaPpm: s.alpha_ppm,
-                    betaPpm: s.beta_ppm,
-                    rewardPaise: s.reward_paise,
-                })
-                .collect(),
+            shares: allocation.shares.iter().map(share_abi).collect(),
         };
         let sent = self.send(from, self.contracts.handler, call)?;
         let event: OptimisationHandler::AllocationRecorded = sent.event(FUNCTION)?;
@@ -53,25 +44,35 @@ impl Chain {
         }))
     }
 
-    /// Pays `prosumer` its reward for `outage_id` (sent by the operator; anyone may). Reverts
-    /// with `NotDelivered` unless its delivery-interval export reaches what it promised, and with
-    /// `AlreadySettled` the second time.
-    pub fn settle(
-        &mut self,
-        outage_id: u64,
-        prosumer: EntityId,
-    ) -> Result<Receipt<Settlement>, ChainError> {
+    /// Settles the allocation `recorded` (sent by the operator; anyone may): pays every prosumer
+    /// of it with a reward whose delivery-interval export reaches what it promised and that is
+    /// not paid yet, and says who fell short. Reverts with `NotTheRecordedAllocation` unless
+    /// `recorded` is what was recorded, and with `NothingToSettle` if it pays no one (so a
+    /// second settlement of the same deliveries reverts).
+    pub fn settle(&mut self, recorded: &RecordedShares) -> Result<Receipt<Settlement>, ChainError> {
         const FUNCTION: &str = "settle";
         let call = OptimisationHandler::settleCall {
-            outageId: outage_id,
-            prosumerId: prosumer.0,
+            outageId: recorded.outage_id,
+            baseInterval: recorded.base_interval,
+            deliveryInterval: recorded.delivery_interval,
+            shares: recorded.shares.iter().map(share_abi).collect(),
         };
         let sent = self.send(self.operator, self.contracts.handler, call)?;
-        let event: OptimisationHandler::Settled = sent.event(FUNCTION)?;
-        Ok(sent.receipt(Settlement {
-            account: event.account,
-            reward_paise: event.rewardPaise,
-        }))
+        let paid = sent
+            .events::<OptimisationHandler::Settled>(FUNCTION)?
+            .into_iter()
+            .map(|e| Payment {
+                prosumer: EntityId(e.prosumerId),
+                account: e.account,
+                reward_paise: e.rewardPaise,
+            })
+            .collect();
+        let short = sent
+            .events::<OptimisationHandler::DeliveryShort>(FUNCTION)?
+            .into_iter()
+            .map(|e| EntityId(e.prosumerId))
+            .collect();
+        Ok(sent.receipt(Settlement { paid, short }))
     }
 
     /// Reward credits held by `account`, in paise.
@@ -121,5 +122,16 @@ impl Chain {
         };
         let sent = self.send(from, self.contracts.ledger, call)?;
         Ok(sent.receipt(()))
+    }
+}
+
+/// A share as the contract's `Share` struct.
+fn share_abi(s: &Share) -> OptimisationHandler::Share {
+    OptimisationHandler::Share {
+        prosumerId: s.prosumer.0,
+        deltaWh: s.delta_wh,
+        alphaPpm: s.alpha_ppm,
+        betaPpm: s.beta_ppm,
+        rewardPaise: s.reward_paise,
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use alloy_primitives::Address;
+use serde::{Deserialize, Serialize};
 
 use crate::grid::Condition;
 
@@ -39,7 +40,7 @@ impl EntityKind {
 }
 
 /// An entity's id in the `FindEntities` registry (1, 2, ... in registration order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EntityId(pub u32);
 
 impl fmt::Display for EntityId {
@@ -116,7 +117,7 @@ pub struct Tariff {
 }
 
 /// One prosumer's part of an allocation (docs/model.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     /// The prosumer.
     pub prosumer: EntityId,
@@ -162,13 +163,66 @@ pub struct AllocationRecord {
     pub budget_paise: u64,
 }
 
+/// What settling an allocation is passed back: its outage, intervals and shares, as it was
+/// recorded (the contract keeps only their hash, and checks them against it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedShares {
+    /// The outage the allocation is for.
+    pub outage_id: u64,
+    /// Its base interval.
+    pub base_interval: u64,
+    /// Its delivery interval.
+    pub delivery_interval: u64,
+    /// Its shares, in the order recorded.
+    pub shares: Vec<Share>,
+}
+
+impl Allocation {
+    /// What settling this allocation is passed back once it is recorded.
+    pub fn recorded_shares(&self) -> RecordedShares {
+        RecordedShares {
+            outage_id: self.outage_id,
+            base_interval: self.base_interval,
+            delivery_interval: self.delivery_interval,
+            shares: self.shares.clone(),
+        }
+    }
+}
+
+impl RecordedShares {
+    /// Whether `prosumer` has a share with a reward: only such a share is paid on settlement.
+    pub fn rewards(&self, prosumer: EntityId) -> bool {
+        self.shares
+            .iter()
+            .any(|s| s.prosumer == prosumer && s.reward_paise > 0)
+    }
+}
+
 /// A reward paid on settlement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settlement {
-    /// The prosumer's account (its meter) that was credited.
+pub struct Payment {
+    /// The prosumer paid.
+    pub prosumer: EntityId,
+    /// Its account (its meter) that was credited.
     pub account: Address,
     /// The credits paid, in paise.
     pub reward_paise: u64,
+}
+
+/// What one settlement of an allocation did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settlement {
+    /// The prosumers it paid, in share order.
+    pub paid: Vec<Payment>,
+    /// The prosumers whose delivery reading fell short of their promise (never paid).
+    pub short: Vec<EntityId>,
+}
+
+impl Settlement {
+    /// The credits paid in all, in paise.
+    pub fn paid_paise(&self) -> u64 {
+        self.paid.iter().map(|p| p.reward_paise).sum()
+    }
 }
 
 /// The result of a transaction: the gas it used and what it returned or emitted.

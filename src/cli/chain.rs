@@ -41,6 +41,14 @@ pub(super) fn gas(scenario: &Scenario, format: Format) -> Result<String, Failure
                 batch.readings,
                 batch.gas
             );
+            let settled = report.settlement;
+            outln!(
+                out,
+                "  {:<20} {:>9} gas  (settle: {} prosumers paid in one transaction)",
+                "Settlement",
+                settled.gas,
+                settled.paid
+            );
             Ok(out)
         }
     }

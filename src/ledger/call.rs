@@ -51,13 +51,8 @@ pub enum Call {
     },
     /// The optimiser records an allocation.
     RecordAllocation(chain::Allocation),
-    /// Pay a prosumer its reward once delivery shows.
-    Settle {
-        /// The outage the allocation is for.
-        outage_id: u64,
-        /// The prosumer paid.
-        prosumer: EntityId,
-    },
+    /// Settle a recorded allocation: pay every prosumer of it whose delivery shows.
+    Settle(chain::RecordedShares),
 }
 
 impl Call {
@@ -68,7 +63,7 @@ impl Call {
             Call::PostReading { .. } | Call::PostReadings { .. } => Function::PowerData,
             Call::PowerBalance(_) => Function::PowerBalance,
             Call::ComputeTariff { .. } => Function::TariffComputation,
-            Call::RecordAllocation(_) | Call::Settle { .. } => Function::OptimisationHandler,
+            Call::RecordAllocation(_) | Call::Settle(_) => Function::OptimisationHandler,
         }
     }
 
@@ -101,8 +96,8 @@ pub enum Outcome {
     TariffPaise(u64),
     /// The checks the allocation passed.
     Allocation(chain::AllocationRecord),
-    /// Reward credited, paise.
-    SettledPaise(u64),
+    /// Who a settlement paid, and who fell short.
+    Settled(chain::Settlement),
     /// The contract rejected it, with its reason.
     Reverted(String),
 }

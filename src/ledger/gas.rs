@@ -75,13 +75,26 @@ pub struct BatchGas {
     pub gas_per_reading: u64,
 }
 
-/// What [`gas_report`] measured: the paper's five functions, and PowerData's batched post.
+/// Gas of settling the recorded allocation (`settle`): every prosumer with a reward paid in
+/// one transaction once its delivery reading shows what it promised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SettlementGas {
+    /// Gas of the whole transaction, intrinsic gas included.
+    pub gas: u64,
+    /// Prosumers it paid.
+    pub paid: u32,
+}
+
+/// What [`gas_report`] measured: the paper's five functions, PowerData's batched post and the
+/// allocation's settlement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GasReport {
     /// Gas per function, in the paper's order ([`Function::ALL`]).
     pub functions: Vec<FunctionGas>,
     /// The same readings as PowerData's single posts, posted as one batch for another interval.
     pub power_data_batch: BatchGas,
+    /// The recorded allocation settled, every prosumer having delivered.
+    pub settlement: SettlementGas,
 }
 
 /// Deploys `scenario` ([`deploy()`]) and runs each of the paper's five functions on its data,
@@ -93,14 +106,16 @@ pub struct GasReport {
 /// with every consumer in the island and every DER and battery bank supplying it, for an outage
 /// right after that interval. Configuration calls (network, tariffs) are not counted. Beside
 /// them, [`GasReport::power_data_batch`] is `postReadings` of the same nominal readings, all in
-/// one batch from the collector, for an interval of their own.
+/// one batch from the collector, for an interval of their own; and [`GasReport::settlement`] is
+/// `settle` of the allocation once that batch, in its delivery interval, shows each prosumer's
+/// export raised by its delta.
 pub fn gas_report(
     scenario: &Scenario,
     entities: &EntityTable,
     shares: Vec<Share>,
 ) -> Result<GasReport, ChainError> {
     const BASE_INTERVAL: u64 = 1;
-    const BATCH_INTERVAL: u64 = BASE_INTERVAL + 2;
+    const BATCH_INTERVAL: u64 = BASE_INTERVAL + 1;
     let deployment = deploy(scenario, entities)?;
     let mut chain = deployment.chain;
     let mut register = Mean::default();
@@ -139,7 +154,7 @@ pub fn gas_report(
     let allocation = Allocation {
         outage_id: 1,
         base_interval: BASE_INTERVAL,
-        delivery_interval: BASE_INTERVAL + 1,
+        delivery_interval: BATCH_INTERVAL,
         consumers: of_kind(&[EntityKind::Consumer]),
         suppliers: of_kind(&[EntityKind::Der, EntityKind::Battery]),
         shares,
@@ -150,12 +165,23 @@ pub fn gas_report(
 
     let batch: Vec<_> = entities
         .iter()
-        .map(|(index, entity)| (entities.chain_id(index), entity.nominal_reading()))
+        .map(|(index, entity)| {
+            let id = entities.chain_id(index);
+            let mut reading = entity.nominal_reading();
+            let share = allocation.shares.iter().find(|s| s.prosumer == id);
+            reading.export_wh += share.map_or(0, |s| s.delta_wh);
+            (id, reading)
+        })
         .collect();
     let readings = u32::try_from(batch.len()).expect("entity indices are u32");
     let gas = chain
         .post_readings(Accounts::collector(), BATCH_INTERVAL, &batch)?
         .gas_used;
+    let settled = chain.settle(&allocation.recorded_shares())?;
+    let settlement = SettlementGas {
+        gas: settled.gas_used,
+        paid: u32::try_from(settled.value.paid.len()).expect("shares are fewer than 2^32"),
+    };
 
     let means = [register, post, balance, tariff, handler];
     Ok(GasReport {
@@ -169,6 +195,7 @@ pub fn gas_report(
             readings,
             gas_per_reading: rounded_mean(gas, readings),
         },
+        settlement,
     })
 }
 

@@ -16,6 +16,8 @@ mod record;
 pub use call::{Call, Outcome, Receipt, Transaction};
 pub use deploy::{Deployment, deploy};
 pub use function::Function;
-pub use gas::{BatchGas, FunctionGas, GasError, GasReport, gas_report, scenario_gas};
+pub use gas::{
+    BatchGas, FunctionGas, GasError, GasReport, SettlementGas, gas_report, scenario_gas,
+};
 pub use node::{ChainNode, NodeEnv, service_time};
 pub use record::{TransactionRecord, TransactionStatus, transaction_columns};

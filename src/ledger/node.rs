@@ -259,12 +259,9 @@ fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
                 .record_allocation(optimiser, allocation)
                 .map(|r| (Outcome::Allocation(r.value), r.gas_used))
         }
-        Call::Settle {
-            outage_id,
-            prosumer,
-        } => chain
-            .settle(*outage_id, *prosumer)
-            .map(|r| (Outcome::SettledPaise(r.value.reward_paise), r.gas_used)),
+        Call::Settle(recorded) => chain
+            .settle(recorded)
+            .map(|r| (Outcome::Settled(r.value), r.gas_used)),
     };
     match result {
         Ok(done) => Some(done),

@@ -162,6 +162,9 @@ pub(crate) struct IslandRestoration {
     pub shed: Vec<EntityIndex>,
     /// The allocation in force.
     pub shares: Vec<Share>,
+    /// The allocation in force as recorded on chain (what settling it passes back); `None`
+    /// before one is recorded.
+    recorded: Option<chain::RecordedShares>,
     /// The island's deficit in the last optimisation, kWh per interval.
     pub deficit_kwh: f64,
     /// Rewards credited on settlement, INR.
@@ -205,8 +208,6 @@ pub(crate) struct Commanded {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Pending {
     island: usize,
-    /// The prosumer a settlement pays.
-    prosumer: Option<EntityIndex>,
     /// What it is for in the island's operation (`None`: its restoration story).
     operation: Option<OperationTx>,
 }
@@ -313,6 +314,7 @@ impl Coordinator {
             solve_wall_clock_us: 0,
             reconnected: Vec::new(),
             base_readings: Vec::new(),
+            recorded: None,
             commanded: Commanded::default(),
             chain_by_interval: BTreeMap::new(),
             operation: Operation::default(),
@@ -351,7 +353,6 @@ impl Coordinator {
         let now_s = clock::seconds(cx.time());
         let Some(Pending {
             island: i,
-            prosumer,
             operation,
         }) = self.pending_tx.remove(&receipt.id)
         else {
@@ -432,17 +433,19 @@ impl Coordinator {
                 }
             }
             Stage::Settling { pending } => {
-                if let Outcome::SettledPaise(paise) = receipt.outcome {
-                    let inr = paise as f64 / 100.0;
-                    self.islands[i].rewards_paid_inr += inr;
-                    self.log_event(|c| {
-                        let id = c.id(prosumer.expect("a settlement pays a prosumer"));
-                        let detail = format!("{inr:.2} INR credited to {id}");
-                        c.event(i, now_s, EventKind::Settled, detail)
-                            .entities(vec![id])
-                            .amount_inr(inr)
-                    })
-                    .await;
+                if let Outcome::Settled(settlement) = receipt.outcome {
+                    self.islands[i].rewards_paid_inr += settlement.paid_paise() as f64 / 100.0;
+                    for payment in settlement.paid {
+                        let inr = payment.reward_paise as f64 / 100.0;
+                        self.log_event(|c| {
+                            let id = c.id(c.entity_of(payment.prosumer));
+                            let detail = format!("{inr:.2} INR credited to {id}");
+                            c.event(i, now_s, EventKind::Settled, detail)
+                                .entities(vec![id])
+                                .amount_inr(inr)
+                        })
+                        .await;
+                    }
                 }
                 if pending > 1 {
                     self.islands[i].stage = Stage::Settling {
@@ -539,6 +542,7 @@ impl Coordinator {
         }
         self.islands[i].stage = Stage::Recording;
         self.islands[i].stage_started_s = now_s;
+        self.islands[i].recorded = Some(on_chain.recorded_shares());
         self.submit(i, Call::RecordAllocation(on_chain)).await;
     }
 
@@ -1129,9 +1133,10 @@ impl Coordinator {
         self.optimise(i, now_s).await;
     }
 
+    /// Posts the delivery readings of island `i`'s prosumers owed a reward and settles its
+    /// allocation in one transaction after them.
     async fn settle(&mut self, i: usize, now_s: f64) {
         let island = &self.islands[i];
-        let outage = outage_id(i, island.rounds);
         let delivery_interval = island.delivery_interval;
         let mut calls = Vec::new();
         for share in island.shares.iter().filter(|s| s.is_owed()) {
@@ -1145,41 +1150,39 @@ impl Coordinator {
             // same whole Wh as it was promised.
             let mut reading = on_chain(r);
             reading.export_wh = wh(baseline_kwh) + share_wh(share.delta_kwh);
-            calls.push((
-                Call::PostReading {
-                    meter: self.config.entities.meter_account(share.entity),
-                    entity: self.config.entities.chain_id(share.entity),
-                    interval: delivery_interval,
-                    reading,
-                },
-                None,
-            ));
-            calls.push((
-                Call::Settle {
-                    outage_id: outage,
-                    prosumer: self.config.entities.chain_id(share.entity),
-                },
-                Some(share.entity),
-            ));
+            calls.push(Call::PostReading {
+                meter: self.config.entities.meter_account(share.entity),
+                entity: self.config.entities.chain_id(share.entity),
+                interval: delivery_interval,
+                reading,
+            });
+        }
+        let recorded = island
+            .recorded
+            .as_ref()
+            .expect("a settled island recorded its allocation");
+        // A share whose reward the eq. 5 budget cut to nothing has nothing to pay.
+        let table = &self.config.entities;
+        if island
+            .shares
+            .iter()
+            .any(|s| s.is_owed() && recorded.rewards(table.chain_id(s.entity)))
+        {
+            calls.push(Call::Settle(recorded.clone()));
         }
         self.islands[i].stage = Stage::Settling {
             pending: calls.len(),
         };
         self.islands[i].stage_started_s = now_s;
-        for (call, prosumer) in calls {
-            self.submit_for(i, call, prosumer).await;
+        for call in calls {
+            self.submit(i, call).await;
         }
     }
 
+    /// Submits `call` for `island`'s restoration story.
     async fn submit(&mut self, island: usize, call: Call) {
-        self.submit_for(island, call, None).await;
-    }
-
-    /// Submits `call` for `island`; `prosumer` is who a settlement pays.
-    async fn submit_for(&mut self, island: usize, call: Call, prosumer: Option<EntityIndex>) {
         let pending = Pending {
             island,
-            prosumer,
             operation: None,
         };
         self.submit_pending(call, pending).await;
@@ -1207,6 +1210,11 @@ impl Coordinator {
     /// Entity `e`'s id.
     fn id(&self, e: EntityIndex) -> String {
         self.config.entities.get(e).id.clone()
+    }
+
+    /// The entity registered on chain as `id` (the chain pays only entities it registered).
+    fn entity_of(&self, id: chain::EntityId) -> EntityIndex {
+        chain::Accounts::index(id).expect("the chain pays registered entities")
     }
 
     /// An event about island `i` (its number and current round; the text names both).

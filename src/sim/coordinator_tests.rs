@@ -41,10 +41,21 @@ enum Answer {
     Done,
     /// The allocation passed the contract's checks.
     Recorded,
-    /// A reward credited, paise.
-    Settled(u64),
+    /// A settlement's payments: (prosumer's chain id, paise).
+    Settled(Vec<(u32, u64)>),
     /// The contract rejected it.
     Reverted(String),
+}
+
+/// A settlement paying every share of `recorded` `paise`.
+fn pay_every_share(recorded: &chain::RecordedShares, paise: u64) -> Answer {
+    Answer::Settled(
+        recorded
+            .shares
+            .iter()
+            .map(|s| (s.prosumer.0, paise))
+            .collect(),
+    )
 }
 
 /// The chain node's receipt for transaction `id` of `function`, answered `answer`.
@@ -57,7 +68,17 @@ fn receipt(&(id, function, ref answer): &(u64, Function, Answer)) -> Receipt {
             rewards_paise: 0,
             budget_paise: 0,
         }),
-        Answer::Settled(paise) => Outcome::SettledPaise(*paise),
+        Answer::Settled(paid) => Outcome::Settled(chain::Settlement {
+            paid: paid
+                .iter()
+                .map(|&(id, reward_paise)| chain::Payment {
+                    prosumer: chain::EntityId(id),
+                    account: chain::Address::ZERO,
+                    reward_paise,
+                })
+                .collect(),
+            short: Vec::new(),
+        }),
         Answer::Reverted(reason) => Outcome::Reverted(reason.clone()),
     };
     Receipt {
@@ -446,22 +467,22 @@ fn the_coordinator_restores_an_island_step_by_step() {
     }
     let settlements = drain(&mut bench.to_chain);
     let functions: Vec<Function> = settlements.iter().map(|t| t.call.function()).collect();
-    let pairs = [Function::PowerData, Function::OptimisationHandler];
-    assert_eq!(functions, pairs.repeat(5));
-    assert!(settlements.iter().skip(1).step_by(2).all(|t| matches!(
-        t.call,
-        Call::Settle {
-            outage_id: 1001,
-            ..
-        }
-    )));
+    // Five delivery readings, then one settlement of the allocation recorded.
+    let mut expected = vec![Function::PowerData; 5];
+    expected.push(Function::OptimisationHandler);
+    assert_eq!(functions, expected);
+    let Call::Settle(recorded) = &settlements[5].call else {
+        panic!("the last is the settlement");
+    };
+    assert_eq!(recorded.outage_id, 1001);
+    assert_eq!(recorded.shares.len(), 5);
     assert!(drain(&mut bench.to_network).is_empty());
 
     // Settled: every credit counted, the story over.
     bench.at(46_810.0);
     for t in &settlements {
-        let answer = match t.call {
-            Call::Settle { .. } => Answer::Settled(100),
+        let answer = match &t.call {
+            Call::Settle(recorded) => pay_every_share(recorded, 100),
             _ => Answer::Done,
         };
         bench.receipt(t.id, t.call.function(), answer);
@@ -598,8 +619,8 @@ fn an_operating_round_plans_on_the_readings_that_came_and_the_rule_for_the_other
     }
     bench.at(46_810.0);
     for t in drain(&mut bench.to_chain) {
-        let answer = match t.call {
-            Call::Settle { .. } => Answer::Settled(100),
+        let answer = match &t.call {
+            Call::Settle(recorded) => pay_every_share(recorded, 100),
             _ => Answer::Done,
         };
         bench.receipt(t.id, t.call.function(), answer);

@@ -602,6 +602,9 @@ pub struct OperationCounts {
     pub rejected_rounds: u32,
     /// Prosumers' deliveries checked and settled on chain.
     pub deliveries_settled: u32,
+    /// The settlement transactions that paid them: one per island and interval in which
+    /// someone delivered.
+    pub settlements: u32,
     /// What those settlements credited, INR (part of the run's `rewards_inr`).
     pub rewards_inr: f64,
     /// Prosumers' deliveries the island curtailed (offered, not taken, not paid).
@@ -625,6 +628,7 @@ impl OperationCounts {
             counts.rounds += o.rounds;
             counts.rejected_rounds += o.rejected_rounds;
             counts.deliveries_settled += o.settled;
+            counts.settlements += o.settlements;
             counts.rewards_inr += o.rewards_inr;
             counts.deliveries_curtailed += o.curtailed;
             counts.deliveries_short += o.not_delivered;

@@ -2,8 +2,8 @@
 //! of issue 4, and agreement of the on-chain balance and tariffs with the Rust formulas.
 
 use blackstart::chain::{
-    Address, Allocation, Chain, ChainError, EntityId, EntityKind, Reading, Share, SlabSchedule,
-    account,
+    Address, Allocation, Chain, ChainError, EntityId, EntityKind, Payment, Reading, Share,
+    SlabSchedule, account,
 };
 use blackstart::entity::EntityTable;
 use blackstart::grid::{BalanceTerms, Condition};
@@ -418,15 +418,28 @@ fn optimisation_handler_records_table6_and_settles_once() {
     let again = reason(c.chain.record_allocation(optimiser(), &allocation));
     assert_eq!(again, "OutageAlreadyRecorded { outageId: 7 }");
 
-    // Not delivered yet: no reading for the delivery interval.
-    let p1 = c.prosumers[0];
-    assert!(reason(c.chain.settle(OUTAGE, p1.0)).starts_with("MissingReading"));
+    // Not delivered yet: no reading for the delivery interval, so nobody is paid.
+    let recorded = allocation.recorded_shares();
+    assert_eq!(
+        reason(c.chain.settle(&recorded)),
+        "NothingToSettle { outageId: 7 }"
+    );
     c.deliver();
-    for (i, &(id, meter)) in c.prosumers.clone().iter().enumerate() {
-        let paid = c.chain.settle(OUTAGE, id).unwrap().value;
-        assert_eq!((paid.account, paid.reward_paise), (meter, TABLE6[i].3));
-        assert_eq!(c.chain.balance_of(meter).unwrap(), TABLE6[i].3);
+    let settlement = c.chain.settle(&recorded).unwrap().value;
+    assert_eq!(settlement.short, []);
+    let expected: Vec<Payment> = (c.prosumers.iter().zip(TABLE6))
+        .map(|(&(prosumer, account), share)| Payment {
+            prosumer,
+            account,
+            reward_paise: share.3,
+        })
+        .collect();
+    assert_eq!(settlement.paid, expected);
+    assert_eq!(settlement.paid_paise(), 603_872);
+    for (&(_, meter), share) in c.prosumers.iter().zip(TABLE6) {
+        assert_eq!(c.chain.balance_of(meter).unwrap(), share.3);
     }
+    let p1 = c.prosumers[0];
 
     // Credits move like an ERC-20 token.
     c.chain.transfer(p1.1, account(3), 1_000).unwrap();
@@ -447,15 +460,70 @@ fn settlement_waits_for_the_promised_export() {
         ..Reading::default()
     };
     c.chain.post_reading(meter, p1, DELIVERY, &short).unwrap();
+    let recorded = allocation.recorded_shares();
+    // P1 alone posted, one Wh short: nobody to pay.
     assert_eq!(
-        reason(c.chain.settle(OUTAGE, p1)),
-        "NotDelivered { outageId: 7, prosumerId: 1, deliveredWh: 537596, promisedWh: 537597 }"
+        reason(c.chain.settle(&recorded)),
+        "NothingToSettle { outageId: 7 }"
     );
+    // P2 delivers: it is paid, P1 is announced short, the others wait for their readings.
+    let (p2, p2_meter) = c.prosumers[1];
+    let delivered = Reading {
+        export_wh: PROSUMERS[1].2 * KWH + TABLE6[1].0,
+        ..Reading::default()
+    };
+    c.chain
+        .post_reading(p2_meter, p2, DELIVERY, &delivered)
+        .unwrap();
+    let settlement = c.chain.settle(&recorded).unwrap().value;
+    assert_eq!(settlement.short, [p1]);
+    let paid: Vec<EntityId> = settlement.paid.iter().map(|p| p.prosumer).collect();
+    assert_eq!(paid, [p2]);
     assert_eq!(c.chain.balance_of(meter).unwrap(), 0);
+    assert_eq!(c.chain.balance_of(p2_meter).unwrap(), TABLE6[1].3);
+    // P3 to P5 deliver later: a second settlement pays them, and P2 not again.
+    for (i, &(id, meter)) in c.prosumers.iter().enumerate().skip(2) {
+        let reading = Reading {
+            export_wh: PROSUMERS[i].2 * KWH + TABLE6[i].0,
+            ..Reading::default()
+        };
+        c.chain.post_reading(meter, id, DELIVERY, &reading).unwrap();
+    }
+    let later = c.chain.settle(&recorded).unwrap().value;
+    let paid: Vec<EntityId> = later.paid.iter().map(|p| p.prosumer).collect();
+    let rest: Vec<EntityId> = c.prosumers[2..].iter().map(|p| p.0).collect();
+    assert_eq!(paid, rest);
+    assert_eq!(c.chain.balance_of(p2_meter).unwrap(), TABLE6[1].3);
+}
+
+#[test]
+fn settlement_is_passed_back_exactly_what_was_recorded() {
+    let mut c = campus();
+    let allocation = c.allocation();
+    c.chain.record_allocation(optimiser(), &allocation).unwrap();
+    c.deliver();
+    let mut unknown = allocation.recorded_shares();
+    unknown.outage_id = 8;
     assert_eq!(
-        reason(c.chain.settle(OUTAGE, c.consumers[0].0)),
-        "UnknownShare { outageId: 7, prosumerId: 6 }"
+        reason(c.chain.settle(&unknown)),
+        "UnknownOutage { outageId: 8 }"
     );
+    // A raised reward, a dropped share, a moved delivery interval: each is refused.
+    let mut raised = allocation.recorded_shares();
+    raised.shares[0].reward_paise += 1;
+    let mut dropped = allocation.recorded_shares();
+    dropped.shares.pop();
+    let mut moved = allocation.recorded_shares();
+    moved.delivery_interval += 1;
+    for altered in [raised, dropped, moved] {
+        assert_eq!(
+            reason(c.chain.settle(&altered)),
+            "NotTheRecordedAllocation { outageId: 7 }"
+        );
+    }
+    for &(_, meter) in &c.prosumers {
+        assert_eq!(c.chain.balance_of(meter).unwrap(), 0);
+    }
 }
 
 #[test]
@@ -623,11 +691,12 @@ fn security_double_settlement() {
     let allocation = c.allocation();
     c.chain.record_allocation(optimiser(), &allocation).unwrap();
     c.deliver();
-    let (p4, meter) = c.prosumers[3];
-    c.chain.settle(OUTAGE, p4).unwrap();
+    let (_, meter) = c.prosumers[3];
+    let recorded = allocation.recorded_shares();
+    c.chain.settle(&recorded).unwrap();
     assert_eq!(
-        reason(c.chain.settle(OUTAGE, p4)),
-        "AlreadySettled { outageId: 7, prosumerId: 4 }"
+        reason(c.chain.settle(&recorded)),
+        "NothingToSettle { outageId: 7 }"
     );
     assert_eq!(c.chain.balance_of(meter).unwrap(), TABLE6[3].3, "paid once");
 }
@@ -737,6 +806,9 @@ fn gas_report_lists_the_five_functions_in_order() {
         batch.gas_per_reading * 10 < report.functions[1].gas * 6,
         "{batch:?}"
     );
+    // That batch shows every prosumer's delivery: one settlement pays all five.
+    println!("settle: {} gas", report.settlement.gas);
+    assert_eq!(report.settlement.paid, 5);
 }
 
 #[test]

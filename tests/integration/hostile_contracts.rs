@@ -224,8 +224,16 @@ fn anyone_may_settle_but_the_reward_goes_to_the_prosumers_meter() {
         .post_reading(meter, p1, DELIVERY, &delivered)
         .unwrap();
     let mut as_stranger = c.chain.acting_as(stranger());
-    let paid = as_stranger.settle(OUTAGE, p1).unwrap().value;
-    assert_eq!((paid.account, paid.reward_paise), (meter, 1_000));
+    let settlement = as_stranger
+        .settle(&allocation.recorded_shares())
+        .unwrap()
+        .value;
+    let paid: Vec<_> = settlement
+        .paid
+        .iter()
+        .map(|p| (p.prosumer, p.account, p.reward_paise))
+        .collect();
+    assert_eq!(paid, [(p1, meter, 1_000)]);
     assert_eq!(as_stranger.balance_of(meter).unwrap(), 1_000);
     assert_eq!(as_stranger.balance_of(stranger()).unwrap(), 0);
 }
@@ -442,11 +450,18 @@ fn extreme_allocations_are_refused_not_wrapped() {
         over.starts_with(&format!("AllocationOverBudget {{ rewardsPaise: {sum}, ")),
         "{over}"
     );
-    // P1 exported 100 kWh: promising u64::MAX more would overflow its promised export.
+    // A delta of u64::MAX Wh with the other share's 25 kWh: Σ delta is past 64 bits, refused
+    // with the exact total (the promise, export + delta, is only ever computed in 256 bits).
     let mut allocation = c.allocation();
     allocation.shares[0].delta_wh = u64::MAX;
-    let overflow = reason(c.record(&allocation));
-    assert!(overflow.contains("overflow"), "{overflow}");
+    let covered = u128::from(u64::MAX) + 25_000;
+    let refused = reason(c.record(&allocation));
+    assert!(
+        refused.starts_with(&format!(
+            "TotalsOutOfRange {{ deficitWh: 50000, coveredWh: {covered}, "
+        )),
+        "{refused}"
+    );
     // Each promise fits in 64 bits but Σ delta does not: refused with the exact totals, where
     // it used to be recorded and then fail to decode (a failure reported after the commit).
     let mut allocation = c.allocation();

@@ -90,12 +90,13 @@ fn campus13_is_restored_in_one_round() {
     assert!(close(covered_kwh(&report), 257.0));
     assert!(report.allocations.iter().all(|a| !a.backed_off));
     // 14 transactions put the readings, balance and tariffs on chain (2 FindEntities, 8
-    // readings, PowerBalance, 3 tariffs), 1 records the allocation, and each of the five
-    // prosumers owed a reward has its delivery reading posted and is settled: 14 + 1 + 10.
+    // readings, PowerBalance, 3 tariffs), 1 records the allocation, each of the five
+    // prosumers owed a reward has its delivery reading posted, and one settles them all:
+    // 14 + 1 + 5 + 1.
     // Then the island is operated until line 6–7's repair (12:58) reconnects it at 13:03:
     // one round, on the readings of 12:45–13:00, posts them and records an allocation.
     assert_eq!(report.operation.rounds, 1);
-    assert_eq!(report.transactions, 25 + 2);
+    assert_eq!(report.transactions, 21 + 2);
     assert_eq!(report.reverted_transactions, 0);
     assert!(close(report.rewards_inr, 6119.70));
     assert_eq!(report.rewards_capped_inr, 0.0);
@@ -143,15 +144,15 @@ fn a_back_off_takes_a_second_round_without_the_prosumers_who_backed_off() {
     let c3 = &report.consumers[3];
     assert!(c3.shed && c3.interruption_s > 2600.0, "{c3:?}");
     assert!(c3.restored_at_s.unwrap() <= 43_200.0 + mttr_s);
-    // 14 on chain, 2 allocations recorded, P1, P3 and P5 settled (2 each); then the island's
-    // operation until it reconnects at 15:05: per round its readings and its allocation, and
-    // a settlement per delivery checked.
+    // 14 on chain, 2 allocations recorded, P1, P3 and P5's delivery readings and their
+    // settlement; then the island's operation until it reconnects at 15:05: per round its
+    // readings and its allocation, and a settlement per interval in which someone delivered.
     let o = &report.operation;
     assert!(o.rounds > 0);
     assert_eq!((o.rejected_rounds, o.deliveries_short), (0, 0));
     assert_eq!(
         report.transactions,
-        22 + 2 * o.rounds as usize + o.deliveries_settled as usize
+        20 + 2 * o.rounds as usize + o.settlements as usize
     );
     assert_eq!(report.reverted_transactions, 0);
     // Rewards: the two rounds' settlements, then each interval's deliveries.

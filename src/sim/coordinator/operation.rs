@@ -24,7 +24,7 @@
 //! allocation in force as it is. Rounds of one island run one at a time, in interval order.
 
 use super::{Coordinator, Pending, Share, Stage, baseline_of_reading};
-use crate::chain::{share_wh, wh};
+use crate::chain::{self, share_wh, wh};
 use crate::engine::clock;
 use crate::ledger::{Call, Outcome, Receipt};
 use crate::optimise::Settings;
@@ -45,8 +45,8 @@ pub(super) enum OperationTx {
     Batch,
     /// The allocation.
     Record,
-    /// A prosumer's settlement.
-    Settle(EntityIndex),
+    /// The settlement of an interval's allocation.
+    Settle,
 }
 
 /// An interval's readings as they arrive, by position among the island's entities.
@@ -60,7 +60,8 @@ struct Arrival {
 /// An allocation recorded for an interval, as its delivery will be checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Recorded {
-    outage_id: u64,
+    /// The allocation as recorded on chain (what settling it passes back).
+    shares: chain::RecordedShares,
     /// Prosumers owed a settlement, with the export they promised, kWh and whole Wh.
     owed: Vec<(EntityIndex, f64, u64)>,
 }
@@ -89,6 +90,8 @@ struct Round {
     /// The readings it planned on, by entity.
     readings: Vec<Reading>,
     shares: Vec<Share>,
+    /// The allocation as submitted to the chain (what settling it passes back).
+    recorded: Option<chain::RecordedShares>,
     served: Vec<EntityIndex>,
     shed: Vec<EntityIndex>,
 }
@@ -125,6 +128,8 @@ pub(crate) struct Operation {
     pub rejected_rounds: u32,
     /// Prosumers' deliveries settled on chain.
     pub settled: u32,
+    /// Settlement transactions submitted: one per interval in which someone delivered.
+    pub settlements: u32,
     /// What those settlements credited, INR.
     pub rewards_inr: f64,
     /// Prosumers' deliveries curtailed by the island (offered, not taken, not paid).
@@ -294,6 +299,7 @@ impl Coordinator {
             at_once,
             readings,
             shares: Vec::new(),
+            recorded: None,
             served: Vec::new(),
             shed: Vec::new(),
         });
@@ -350,6 +356,7 @@ impl Coordinator {
             return false;
         };
         let mut short = false;
+        let mut delivered = false;
         for (e, promised_kwh, promised_wh) in recorded.owed {
             // Without its reading the delivery cannot be checked: not paid, not excluded.
             let Some(r) = readings.iter().find(|r| r.entity == e) else {
@@ -363,15 +370,19 @@ impl Coordinator {
                     .excluded_until
                     .insert(e, k + 2 + REJOIN_AFTER_INTERVALS);
             } else if wh(r.export_kwh) >= promised_wh {
-                self.islands[i].operation.settled += 1;
-                let call = Call::Settle {
-                    outage_id: recorded.outage_id,
-                    prosumer: self.config.entities.chain_id(e),
-                };
-                self.submit_operation(i, call, OperationTx::Settle(e)).await;
+                // A share whose reward the eq. 5 budget cut to nothing has nothing to pay.
+                let id = self.config.entities.chain_id(e);
+                delivered |= recorded.shares.rewards(id);
             } else {
                 self.islands[i].operation.curtailed += 1;
             }
+        }
+        if delivered {
+            // One transaction pays every prosumer with a reward whose reading on chain shows
+            // its delivery.
+            self.islands[i].operation.settlements += 1;
+            let call = Call::Settle(recorded.shares);
+            self.submit_operation(i, call, OperationTx::Settle).await;
         }
         short
     }
@@ -420,6 +431,7 @@ impl Coordinator {
                     .entities
                     .iter()
                     .any(|&e| self.config.entities.get(e).is_supplier());
+        let recorded = on_chain.recorded_shares();
         let call = Call::RecordAllocation(on_chain);
         let operation = &mut self.islands[i].operation;
         operation.rounds = round_number;
@@ -428,6 +440,7 @@ impl Coordinator {
             .as_mut()
             .expect("an operating round is in flight");
         round.shares = shares;
+        round.recorded = Some(recorded);
         round.served = served;
         round.shed = shed;
         round.deficit_kwh = allocation.deficit_kwh;
@@ -473,8 +486,9 @@ impl Coordinator {
     ) {
         let now_s = clock::seconds(cx.time());
         match (tx, receipt.outcome) {
-            (OperationTx::Settle(_), Outcome::SettledPaise(paise)) => {
-                let inr = paise as f64 / 100.0;
+            (OperationTx::Settle, Outcome::Settled(settlement)) => {
+                self.islands[i].operation.settled += settlement.paid.len() as u32;
+                let inr = settlement.paid_paise() as f64 / 100.0;
                 self.islands[i].rewards_paid_inr += inr;
                 self.islands[i].operation.rewards_inr += inr;
             }
@@ -537,10 +551,11 @@ impl Coordinator {
             deficit_kwh: round.deficit_kwh,
             cost_inr: round.cost_inr,
         });
-        let outage_id = operation_outage_id(i, operation.rounds);
-        operation
+        let shares = round
             .recorded
-            .insert(k + 2, Recorded { outage_id, owed });
+            .clone()
+            .expect("a recorded round submitted its allocation");
+        operation.recorded.insert(k + 2, Recorded { shares, owed });
         let effective_at_s = if round.at_once {
             now_s
         } else {
@@ -583,7 +598,6 @@ impl Coordinator {
     async fn submit_operation(&mut self, island: usize, call: Call, tx: OperationTx) {
         let pending = Pending {
             island,
-            prosumer: None,
             operation: Some(tx),
         };
         self.submit_pending(call, pending).await;
