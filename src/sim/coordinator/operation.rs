@@ -38,6 +38,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 /// for no extra) before it is allocated extra again.
 pub(crate) const REJOIN_AFTER_INTERVALS: u64 = 4;
 
+/// The most readings one batch transaction carries: at under 50k gas a reading, a batch stays
+/// well inside the 2^24 gas a transaction may use (EIP-7825) and a 30M-gas block; a larger
+/// island posts an interval's readings in several batches.
+pub(crate) const READINGS_PER_BATCH: usize = 200;
+
 /// What an operating round's transaction is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum OperationTx {
@@ -253,11 +258,11 @@ impl Coordinator {
             .map(|r| (self.config.entities.chain_id(r.entity), super::on_chain(r)))
             .collect();
         batch.sort_by_key(|(id, _)| *id);
-        if !batch.is_empty() {
+        for readings in batch.chunks(READINGS_PER_BATCH) {
             let call = Call::PostReadings {
                 collector: crate::chain::Accounts::collector(),
                 interval: k,
-                readings: batch,
+                readings: readings.to_vec(),
             };
             self.submit_operation(i, call, OperationTx::Batch).await;
         }
@@ -615,4 +620,42 @@ fn measured_demand(r: &Reading, interval_s: f64) -> Option<(u64, f64)> {
 /// restoration story (`(i + 1)·1000 + round`).
 fn operation_outage_id(i: usize, round: u32) -> u64 {
     (1 << 40) | ((i as u64 + 1) << 20) | u64::from(round)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::READINGS_PER_BATCH;
+    use crate::chain::{Accounts, Chain, EntityKind, Reading};
+
+    /// A full batch of the costliest readings (every term non-zero, so two storage slots each)
+    /// fits a transaction's 2^24 gas with a quarter to spare.
+    #[test]
+    fn a_full_batch_fits_a_transaction() {
+        let mut chain = Chain::deploy(Accounts::operator(), Accounts::optimiser()).unwrap();
+        chain.configure_network(1, 1, 900).unwrap();
+        chain.set_collector(Accounts::collector()).unwrap();
+        let reading = Reading {
+            generation_wh: 4_000,
+            consumption_wh: 1_000,
+            export_wh: 3_000,
+            battery_charge_wh: 500,
+            battery_discharge_wh: 200,
+        };
+        let batch: Vec<_> = (0..READINGS_PER_BATCH as u32)
+            .map(|index| {
+                let meter = Accounts::meter(index);
+                let id = chain
+                    .register_entity(EntityKind::Prosumer, 1, meter)
+                    .unwrap()
+                    .value;
+                (id, reading)
+            })
+            .collect();
+        let gas = chain
+            .post_readings(Accounts::collector(), 1, &batch)
+            .unwrap()
+            .gas_used;
+        println!("{READINGS_PER_BATCH} readings in one batch: {gas} gas");
+        assert!(gas < (1 << 24) / 4 * 3, "{gas}");
+    }
 }
