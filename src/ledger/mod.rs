@@ -19,5 +19,5 @@ pub use function::Function;
 pub use gas::{
     BatchGas, FunctionGas, GasError, GasReport, SettlementGas, gas_report, scenario_gas,
 };
-pub use node::{ChainNode, NodeEnv, service_time};
+pub use node::{ChainNode, NodeEnv, contract_call_time, service_time};
 pub use record::{TransactionRecord, TransactionStatus, transaction_columns};

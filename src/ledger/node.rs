@@ -13,6 +13,19 @@ use nexosim::model::{Context, Model, schedulable};
 use nexosim::ports::Output;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Wall-clock time every chain node of the process has spent in contract calls, ns.
+static CONTRACT_CALLS_NS: AtomicU64 = AtomicU64::new(0);
+
+/// The wall-clock time every chain node of this process has spent executing contract calls so
+/// far (revm, with the calls' ABI encoding and decoding), summed over threads: the floor of a
+/// run's cost. A command reads it before and after its runs to say how much of its time the
+/// transactions themselves took (measured, so never part of a run's results).
+pub fn contract_call_time() -> Duration {
+    Duration::from_nanos(CONTRACT_CALLS_NS.load(Ordering::Relaxed))
+}
 
 /// The node's non-serialisable state: the EVM and the transactions in flight.
 pub struct NodeEnv {
@@ -129,7 +142,7 @@ impl ChainNode {
         let now_s = clock::seconds(cx.time());
         if tx.call.is_read() {
             let (outcome, _) =
-                execute(&mut env.chain, &tx.call).expect("a read takes no block space");
+                timed_execute(&mut env.chain, &tx.call).expect("a read takes no block space");
             let receipt = Receipt {
                 id: tx.id,
                 function: tx.call.function(),
@@ -178,7 +191,7 @@ impl ChainNode {
         env.chain.set_block(self.block, now_s as u64, Some(limit));
         let mut included = 0;
         while let Some((tx, submitted_at_s, processed_at_s)) = env.mempool.pop_front() {
-            let (outcome, gas_used) = match execute(&mut env.chain, &tx.call) {
+            let (outcome, gas_used) = match timed_execute(&mut env.chain, &tx.call) {
                 Some(done) => done,
                 None if included == 0 => (
                     Outcome::Reverted(format!("needs more gas than a whole block holds ({limit})")),
@@ -220,6 +233,15 @@ impl ChainNode {
 fn confirmed(block: u64, tip: u64, needed: u32) -> bool {
     tip.checked_sub(block)
         .is_some_and(|depth| depth.saturating_add(1) >= u64::from(needed))
+}
+
+/// [`execute`], its wall-clock time added to [`contract_call_time`].
+fn timed_execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
+    let started = Instant::now();
+    let result = execute(chain, call);
+    let ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    CONTRACT_CALLS_NS.fetch_add(ns, Ordering::Relaxed);
+    result
 }
 
 /// Runs `call` in the EVM: its outcome and the gas it used; `None` when it does not fit in
@@ -272,7 +294,7 @@ fn execute(chain: &mut Chain, call: &Call) -> Option<(Outcome, u64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Call, Function, Outcome, confirmed, execute};
+    use super::{Call, Function, Outcome, confirmed, contract_call_time, execute, timed_execute};
     use crate::chain::Accounts;
     use crate::entity::EntityTable;
     use crate::ledger::deploy;
@@ -293,8 +315,11 @@ mod tests {
             readings: readings.clone(),
         };
         assert_eq!(batch(Accounts::collector()).function(), Function::PowerData);
-        let (outcome, gas) = execute(&mut chain, &batch(Accounts::collector())).unwrap();
+        let before = contract_call_time();
+        let (outcome, gas) = timed_execute(&mut chain, &batch(Accounts::collector())).unwrap();
         assert_eq!(outcome, Outcome::Done);
+        // The call's time is counted (other tests' calls may add to it too).
+        assert!(contract_call_time() > before);
         assert!(gas > 21_000, "{gas}");
         for &(id, reading) in &readings {
             assert_eq!(chain.reading(id, 1).unwrap(), reading);
