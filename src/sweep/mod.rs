@@ -516,24 +516,6 @@ pub fn read_intervals(dir: &Path) -> Result<DataFrame, SweepError> {
     read_table(dir, "intervals", tables::intervals_frame)
 }
 
-/// The columns `columns` of every finished `runs` part in `dir` (all shards; those of them
-/// the table has), in run order: a report's few columns of a sweep of any size.
-pub fn read_runs_columns(dir: &Path, columns: &[&str]) -> Result<DataFrame, SweepError> {
-    Parts::in_directory(dir)?.columns(columns)
-}
-
-/// The columns `columns` of the `intervals` table of each finished part in `dir` (all
-/// shards; those of them the table has), one part at a time in run order, handed to `each`: a
-/// sweep's intervals table is never held whole. A part holds whole runs, as the sweep writes
-/// them.
-pub fn for_each_intervals_part(
-    dir: &Path,
-    columns: &[&str],
-    each: impl FnMut(&DataFrame),
-) -> Result<(), SweepError> {
-    Parts::in_directory(dir)?.for_each("intervals", columns, each)
-}
-
 /// Every part of `table` in `dir` (all shards), sorted by run index (rows of one run keep
 /// their order).
 fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepError> {

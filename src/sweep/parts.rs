@@ -71,16 +71,20 @@ impl Parts {
             .map(move |&(shard, part)| part_path(&self.dir, table, shard, part))
     }
 
-    /// The columns `columns` of `table` (those of them it has) of each part, one part at a
-    /// time, handed to `each`.
+    /// The columns `runs` of each part's `runs` table and `columns` of its `table` (those of
+    /// them the tables have), one part at a time, handed to `each`.
     pub fn for_each(
         &self,
         table: &str,
+        runs: &[&str],
         columns: &[&str],
-        mut each: impl FnMut(&DataFrame),
+        mut each: impl FnMut(&DataFrame, &DataFrame),
     ) -> Result<(), SweepError> {
-        for file in self.files(table) {
-            each(&output::read_parquet_columns(&file, columns)?);
+        for (runs_file, file) in self.files("runs").zip(self.files(table)) {
+            each(
+                &output::read_parquet_columns(&runs_file, runs)?,
+                &output::read_parquet_columns(&file, columns)?,
+            );
         }
         Ok(())
     }
