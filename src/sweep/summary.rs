@@ -4,6 +4,11 @@
 //! `interruptions` table (per outage event, [`crate::reliability`]) and, when the scenario's
 //! fault sets have rates, per year for peer-to-peer and no sharing
 //! ([`crate::reliability::annual`]).
+//!
+//! A sweep of any size is summarised without holding its tables: the interruption records
+//! are gathered a part at a time into [`Tallies`], and the `runs` table is read a column or a
+//! few at a time through [`RunsColumns`] (from the parts on disk, [`super::Parts`]). Every
+//! figure is the same, to the bit, as from the tables held whole.
 
 use super::SweepError;
 use crate::reliability::annual::{AnnualReliability, Sampling, SweepEvents};
