@@ -203,21 +203,21 @@ pub(super) fn summarise(dir: &Path, format: Format) -> Result<String, Failure> {
 }
 
 /// Writes `report.html` of the sweep in `dir` (every shard's runs and intervals) to `path`,
-/// reading only the columns the report draws and the intervals table one part at a time.
+/// reading the runs table a column or a few at a time and the intervals table one part at a
+/// time.
 fn write_report(
     dir: &Path,
     path: &Path,
     summary: &Summary,
     interval_s: f64,
 ) -> Result<(), Failure> {
-    use blackstart::report::{INTERVALS_COLUMNS, RUNS_COLUMNS, ResilienceCurve};
-    let runs = sweep::read_runs_columns(dir, &RUNS_COLUMNS).map_err(anyhow::Error::from)?;
-    let mut curve = ResilienceCurve::new(&runs, interval_s);
+    use blackstart::report::ResilienceCurve;
+    let parts = sweep::Parts::in_directory(dir).map_err(anyhow::Error::from)?;
+    let mut curve = ResilienceCurve::new(interval_s);
     // A sweep written before the `intervals` table existed still gets its report, without
     // the resilience curve (the page says so).
     if dir.join("intervals").is_dir() {
-        sweep::for_each_intervals_part(dir, &INTERVALS_COLUMNS, |part| curve.add(part))
-            .map_err(anyhow::Error::from)?;
+        curve.gather(&parts).map_err(anyhow::Error::from)?;
     } else {
         eprintln!(
             "warning: {} has no `intervals` table (written by an older blackstart): report.html \
@@ -225,7 +225,8 @@ fn write_report(
             dir.display()
         );
     }
-    let html = blackstart::report::sweep_html(summary, &runs, &curve);
+    let html =
+        blackstart::report::sweep_html(summary, &parts, &curve).map_err(anyhow::Error::from)?;
     blackstart::io::write_atomic(path, html.as_bytes())
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()).into())
 }

@@ -184,59 +184,101 @@ pub struct AnnualReliability {
     pub no_sharing: Option<AnnualIndices>,
 }
 
-/// The annual indices of a sweep over `scenario` from its `runs` (run index and the fault set
-/// it drew, as the `runs` table has them) and the interruption records of peer-to-peer and
-/// of no sharing; `None` when the scenario's fault sets have no rates, or there is no
-/// customer or run.
-pub fn of_sweep(
-    scenario: &Scenario,
-    runs: &[(u64, Option<u64>)],
-    peer_to_peer: &[Interruption],
-    no_sharing: Option<&[Interruption]>,
-) -> Option<AnnualReliability> {
-    let rates = scenario.event_rates_per_year()?;
-    let events_per_year: f64 = rates.iter().sum();
-    let classified: Vec<(u64, usize)> = runs
-        .iter()
-        .filter_map(|&(run, set)| Some((run, usize::try_from(set?).ok()?)))
-        .filter(|&(_, set)| set < rates.len())
-        .collect();
-    let events: Vec<u64> = classified.iter().map(|&(run, _)| run).collect();
-    let customers_served = super::customers_served(scenario);
-    let sampling = Sampling::standard(scenario.seed);
-    let config = &scenario.reliability;
-    let of = |records| {
-        indices(
-            customers_served,
-            events_per_year,
-            &events,
-            records,
-            config,
-            sampling,
-        )
-    };
-    Some(AnnualReliability {
-        basis: PER_YEAR,
-        customers_served,
-        runs: events.len() as u64,
-        events_per_year,
-        classes: scenario
-            .monte_carlo
-            .fault_sets
+/// A sweep's runs as its annual indices need them, gathered a part at a time (each part's
+/// runs with their interruption records), so that a sweep of any size never holds its
+/// interruption records: what is kept is each classified run's folded event.
+#[derive(Debug, Clone)]
+pub struct SweepEvents {
+    /// The fault sets' rates, events per year.
+    rates: Vec<f64>,
+    /// Runs that drew each fault set.
+    runs_per_class: Vec<u64>,
+    customers_served: u64,
+    /// With peer-to-peer restoration, as the runs simulated it.
+    peer_to_peer: Events,
+    /// With no sharing on the same draws (`None` for a sweep without the
+    /// `no_sharing_interruptions` table).
+    no_sharing: Option<Events>,
+}
+
+impl SweepEvents {
+    /// Nothing gathered yet for a sweep over `scenario`, with or without the no-sharing
+    /// reference's records; `None` when the scenario's fault sets have no rates.
+    pub fn new(scenario: &Scenario, with_no_sharing: bool) -> Option<Self> {
+        let rates = scenario.event_rates_per_year()?;
+        Some(SweepEvents {
+            runs_per_class: vec![0; rates.len()],
+            rates,
+            customers_served: super::customers_served(scenario),
+            peer_to_peer: Events::default(),
+            no_sharing: with_no_sharing.then(Events::default),
+        })
+    }
+
+    /// Adds some runs (run index and the fault set it drew, as the `runs` table has them, in
+    /// run order) with every interruption record of theirs, peer-to-peer and no sharing.
+    /// Parts added in run order give the same indices, to the bit, however the runs are split.
+    pub fn add(
+        &mut self,
+        runs: &[(u64, Option<u64>)],
+        peer_to_peer: &[Interruption],
+        no_sharing: &[Interruption],
+    ) {
+        let classified: Vec<u64> = runs
             .iter()
-            .zip(&rates)
-            .enumerate()
-            .map(|(k, (set, &rate_per_year))| EventClass {
-                fault_set: k,
-                lines: set.lines.clone(),
-                rate_per_year,
-                runs: classified.iter().filter(|&&(_, c)| c == k).count() as u64,
+            .filter_map(|&(run, set)| Some((run, usize::try_from(set?).ok()?)))
+            .filter(|&(_, set)| set < self.rates.len())
+            .map(|(run, set)| {
+                self.runs_per_class[set] += 1;
+                run
             })
-            .collect(),
-        sampling,
-        peer_to_peer: of(peer_to_peer)?,
-        no_sharing: no_sharing.and_then(of),
-    })
+            .collect();
+        self.peer_to_peer
+            .add(self.customers_served, &classified, peer_to_peer);
+        if let Some(events) = &mut self.no_sharing {
+            events.add(self.customers_served, &classified, no_sharing);
+        }
+    }
+
+    /// The annual indices of the runs added; `None` when there is no customer or run.
+    pub fn reliability(
+        &self,
+        scenario: &Scenario,
+        sampling: Sampling,
+    ) -> Option<AnnualReliability> {
+        let events_per_year: f64 = self.rates.iter().sum();
+        let of = |events: &Events| {
+            events.indices(
+                self.customers_served,
+                events_per_year,
+                &scenario.reliability,
+                sampling,
+            )
+        };
+        Some(AnnualReliability {
+            basis: PER_YEAR,
+            customers_served: self.customers_served,
+            runs: self.peer_to_peer.events.len() as u64,
+            events_per_year,
+            classes: scenario
+                .monte_carlo
+                .fault_sets
+                .iter()
+                .zip(&self.rates)
+                .zip(&self.runs_per_class)
+                .enumerate()
+                .map(|(k, ((set, &rate_per_year), &runs))| EventClass {
+                    fault_set: k,
+                    lines: set.lines.clone(),
+                    rate_per_year,
+                    runs,
+                })
+                .collect(),
+            sampling,
+            peer_to_peer: of(&self.peer_to_peer)?,
+            no_sharing: self.no_sharing.as_ref().and_then(of),
+        })
+    }
 }
 
 /// The annual indices of `customers_served` customers, `events_per_year` outage events a year,
@@ -251,109 +293,180 @@ pub fn indices(
     config: &ReliabilityConfig,
     sampling: Sampling,
 ) -> Option<AnnualIndices> {
-    if customers_served == 0
-        || runs.is_empty()
-        || events_per_year.is_nan()
-        || events_per_year <= 0.0
-    {
-        return None;
+    let mut events = Events::default();
+    events.add(customers_served, runs, records);
+    events.indices(customers_served, events_per_year, config, sampling)
+}
+
+/// Runs folded into events, in run order, and what their records say of censoring.
+#[derive(Debug, Clone, Default)]
+struct Events {
+    /// Each run, as the annual indices see it.
+    events: Vec<Event>,
+    /// The index of each consumer seen with a sustained interruption, by id, in the order
+    /// first seen.
+    consumer_index: BTreeMap<String, usize>,
+    /// Customer interruptions cut by the end of a run, over every record added.
+    censored: u64,
+}
+
+impl Events {
+    /// Appends each of `runs` (event ids, in run order) with its consumers' interruptions
+    /// among `records` folded as IEEE 1366 counts them, each consumer weighted by its
+    /// customers.
+    fn add(&mut self, customers_served: u64, runs: &[u64], records: &[Interruption]) {
+        let mut by_event: BTreeMap<u64, BTreeMap<&str, Vec<&Interruption>>> = BTreeMap::new();
+        for r in records {
+            by_event
+                .entry(r.event)
+                .or_default()
+                .entry(r.consumer.as_str())
+                .or_default()
+                .push(r);
+            if r.censored {
+                self.censored += u64::from(r.customers);
+            }
+        }
+        let served = customers_served as f64;
+        for run in runs {
+            let mut event = Event::default();
+            for (consumer, mut list) in by_event.remove(run).unwrap_or_default() {
+                list.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+                let account = CustomerEvent::of(&list);
+                let share = f64::from(account.customers) / served;
+                event.frequency += f64::from(account.sustained) * share;
+                event.duration_min += account.sustained_min * share;
+                event.momentary += f64::from(account.momentary_events) * share;
+                if account.sustained > 0 {
+                    let next = self.consumer_index.len();
+                    let index = *self
+                        .consumer_index
+                        .entry(consumer.to_string())
+                        .or_insert(next);
+                    event.consumers.push((
+                        index,
+                        Exposure {
+                            customers: account.customers,
+                            sustained: account.sustained,
+                            sustained_min: account.sustained_min,
+                            longest_min: account.longest_sustained_min,
+                        },
+                    ));
+                }
+            }
+            self.events.push(event);
+        }
     }
-    let events = events(customers_served, runs, records);
-    let n = events.len() as f64;
-    let rate = events_per_year;
-    let per_year = |value: fn(&Event) -> f64| {
-        let values: Vec<f64> = events.iter().map(value).collect();
-        let (mean, half) = mean_and_half_width(&values);
-        // A rate is never negative: the interval is cut at 0.
-        Estimate {
-            value: rate * mean,
-            ci95_low: (rate * (mean - half)).max(0.0),
-            ci95_high: rate * (mean + half),
+
+    /// The annual indices of `customers_served` customers, `events_per_year` outage events a
+    /// year, from the events added; `None` without a customer, an event or a positive rate.
+    fn indices(
+        &self,
+        customers_served: u64,
+        events_per_year: f64,
+        config: &ReliabilityConfig,
+        sampling: Sampling,
+    ) -> Option<AnnualIndices> {
+        let events = &self.events;
+        if customers_served == 0
+            || events.is_empty()
+            || events_per_year.is_nan()
+            || events_per_year <= 0.0
+        {
+            return None;
         }
-    };
-    let saifi = per_year(|e| e.frequency);
-    let saidi = per_year(|e| e.duration_min);
-    let mean_frequency = saifi.value / rate;
-    let caidi_min = (mean_frequency > 0.0).then(|| {
-        let ratio = saidi.value / saifi.value;
-        let residuals: f64 = events
-            .iter()
-            .map(|e| (e.duration_min - ratio * e.frequency).powi(2))
-            .sum();
-        let variance = if n > 1.0 {
-            residuals / (n * (n - 1.0))
-        } else {
-            0.0
+        let n = events.len() as f64;
+        let rate = events_per_year;
+        let per_year = |value: fn(&Event) -> f64| {
+            let values: Vec<f64> = events.iter().map(value).collect();
+            let (mean, half) = mean_and_half_width(&values);
+            // A rate is never negative: the interval is cut at 0.
+            Estimate {
+                value: rate * mean,
+                ci95_low: (rate * (mean - half)).max(0.0),
+                ci95_high: rate * (mean + half),
+            }
         };
-        let half = 1.96 * variance.sqrt() / mean_frequency;
-        Estimate {
-            value: ratio,
-            ci95_low: (ratio - half).max(0.0),
-            ci95_high: ratio + half,
-        }
-    });
-    let mut rng = stream(sampling.seed, Purpose::AnnualYears);
-    let all: Vec<usize> = (0..events.len()).collect();
-    let point = Years::simulate(&events, &all, rate, sampling.simulated_years, &mut rng);
-    let replicates: Vec<Years> = (0..sampling.bootstrap_replicates)
-        .map(|_| {
-            let resample: Vec<usize> = (0..events.len())
-                .map(|_| rng.random_range(0..events.len()))
-                .collect();
-            Years::simulate(&events, &resample, rate, sampling.bootstrap_years, &mut rng)
+        let saifi = per_year(|e| e.frequency);
+        let saidi = per_year(|e| e.duration_min);
+        let mean_frequency = saifi.value / rate;
+        let caidi_min = (mean_frequency > 0.0).then(|| {
+            let ratio = saidi.value / saifi.value;
+            let residuals: f64 = events
+                .iter()
+                .map(|e| (e.duration_min - ratio * e.frequency).powi(2))
+                .sum();
+            let variance = if n > 1.0 {
+                residuals / (n * (n - 1.0))
+            } else {
+                0.0
+            };
+            let half = 1.96 * variance.sqrt() / mean_frequency;
+            Estimate {
+                value: ratio,
+                ci95_low: (ratio - half).max(0.0),
+                ci95_high: ratio + half,
+            }
+        });
+        let mut rng = stream(sampling.seed, Purpose::AnnualYears);
+        let all: Vec<usize> = (0..events.len()).collect();
+        let point = Years::simulate(events, &all, rate, sampling.simulated_years, &mut rng);
+        let replicates: Vec<Years> = (0..sampling.bootstrap_replicates)
+            .map(|_| {
+                let resample: Vec<usize> = (0..events.len())
+                    .map(|_| rng.random_range(0..events.len()))
+                    .collect();
+                Years::simulate(events, &resample, rate, sampling.bootstrap_years, &mut rng)
+            })
+            .collect();
+        let share = |of: &dyn Fn(&Years) -> f64| {
+            let mut values: Vec<f64> = replicates.iter().map(of).collect();
+            values.sort_by(f64::total_cmp);
+            let value = of(&point) / customers_served as f64;
+            let scale = |v: f64| v / customers_served as f64;
+            match values.as_slice() {
+                [] => Estimate {
+                    value,
+                    ci95_low: value,
+                    ci95_high: value,
+                },
+                sorted => Estimate {
+                    value,
+                    ci95_low: scale(percentile(sorted, 0.025)),
+                    ci95_high: scale(percentile(sorted, 0.975)),
+                },
+            }
+        };
+        Some(AnnualIndices {
+            saifi_per_year: saifi,
+            saidi_per_year_min: saidi,
+            caidi_min,
+            maifi_e_per_year: per_year(|e| e.momentary),
+            asai: Estimate {
+                value: 1.0 - saidi.value / MINUTES_PER_YEAR,
+                ci95_low: 1.0 - saidi.ci95_high / MINUTES_PER_YEAR,
+                ci95_high: 1.0 - saidi.ci95_low / MINUTES_PER_YEAR,
+            },
+            cemi_per_year: config
+                .cemi_n
+                .iter()
+                .map(|&k| AnnualCemi {
+                    n: k,
+                    share: share(&|y| y.share(|a| a.sustained > k)),
+                })
+                .collect(),
+            celid_per_year: config
+                .celid_t_min
+                .iter()
+                .map(|&t| AnnualCelid {
+                    t_min: t,
+                    single: share(&|y| y.share(|a| a.sustained > 0 && a.longest_min >= t)),
+                    total: share(&|y| y.share(|a| a.sustained > 0 && a.sustained_min >= t)),
+                })
+                .collect(),
+            censored_interruptions: self.censored,
         })
-        .collect();
-    let share = |of: &dyn Fn(&Years) -> f64| {
-        let mut values: Vec<f64> = replicates.iter().map(of).collect();
-        values.sort_by(f64::total_cmp);
-        let value = of(&point) / customers_served as f64;
-        let scale = |v: f64| v / customers_served as f64;
-        match values.as_slice() {
-            [] => Estimate {
-                value,
-                ci95_low: value,
-                ci95_high: value,
-            },
-            sorted => Estimate {
-                value,
-                ci95_low: scale(percentile(sorted, 0.025)),
-                ci95_high: scale(percentile(sorted, 0.975)),
-            },
-        }
-    };
-    Some(AnnualIndices {
-        saifi_per_year: saifi,
-        saidi_per_year_min: saidi,
-        caidi_min,
-        maifi_e_per_year: per_year(|e| e.momentary),
-        asai: Estimate {
-            value: 1.0 - saidi.value / MINUTES_PER_YEAR,
-            ci95_low: 1.0 - saidi.ci95_high / MINUTES_PER_YEAR,
-            ci95_high: 1.0 - saidi.ci95_low / MINUTES_PER_YEAR,
-        },
-        cemi_per_year: config
-            .cemi_n
-            .iter()
-            .map(|&k| AnnualCemi {
-                n: k,
-                share: share(&|y| y.share(|a| a.sustained > k)),
-            })
-            .collect(),
-        celid_per_year: config
-            .celid_t_min
-            .iter()
-            .map(|&t| AnnualCelid {
-                t_min: t,
-                single: share(&|y| y.share(|a| a.sustained > 0 && a.longest_min >= t)),
-                total: share(&|y| y.share(|a| a.sustained > 0 && a.sustained_min >= t)),
-            })
-            .collect(),
-        censored_interruptions: records
-            .iter()
-            .filter(|r| r.censored)
-            .map(|r| u64::from(r.customers))
-            .sum(),
-    })
+    }
 }
 
 /// Linear-interpolation percentile of sorted values (numpy's default), `q` in [0, 1].
@@ -373,49 +486,6 @@ fn mean_and_half_width(values: &[f64]) -> (f64, f64) {
     }
     let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
     (mean, 1.96 * (variance / n).sqrt())
-}
-
-/// Each of `runs` (event ids) with its consumers' interruptions folded as IEEE 1366 counts
-/// them, each consumer weighted by its customers.
-fn events(customers_served: u64, runs: &[u64], records: &[Interruption]) -> Vec<Event> {
-    let mut by_event: BTreeMap<u64, BTreeMap<&str, Vec<&Interruption>>> = BTreeMap::new();
-    for r in records {
-        by_event
-            .entry(r.event)
-            .or_default()
-            .entry(r.consumer.as_str())
-            .or_default()
-            .push(r);
-    }
-    let mut consumer_index: BTreeMap<&str, usize> = BTreeMap::new();
-    let served = customers_served as f64;
-    runs.iter()
-        .map(|run| {
-            let mut event = Event::default();
-            for (consumer, mut list) in by_event.remove(run).unwrap_or_default() {
-                list.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-                let account = CustomerEvent::of(&list);
-                let share = f64::from(account.customers) / served;
-                event.frequency += f64::from(account.sustained) * share;
-                event.duration_min += account.sustained_min * share;
-                event.momentary += f64::from(account.momentary_events) * share;
-                if account.sustained > 0 {
-                    let next = consumer_index.len();
-                    let index = *consumer_index.entry(consumer).or_insert(next);
-                    event.consumers.push((
-                        index,
-                        Exposure {
-                            customers: account.customers,
-                            sustained: account.sustained,
-                            sustained_min: account.sustained_min,
-                            longest_min: account.longest_sustained_min,
-                        },
-                    ));
-                }
-            }
-            event
-        })
-        .collect()
 }
 
 /// Simulated years: every interrupted consumer's exposure in each year.

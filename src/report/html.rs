@@ -451,12 +451,20 @@ fn shade(v: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", r as u8, g as u8, 60)
 }
 
-/// The `q` quantile of `sorted` (ascending, not empty), interpolating linearly as numpy does.
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
+/// The ranks the `q` quantile of `len` sorted values (not none) interpolates between, as numpy
+/// does, and the weight of the upper one.
+pub fn quantile_ranks(len: usize, q: f64) -> (usize, usize, f64) {
+    let pos = q * (len - 1) as f64;
     let i = pos.floor() as usize;
-    let j = (i + 1).min(sorted.len() - 1);
-    sorted[i] + (pos - i as f64) * (sorted[j] - sorted[i])
+    (i, (i + 1).min(len - 1), pos - i as f64)
+}
+
+/// The `q` quantile of `len` sorted values (ascending, not none), the value of each rank given
+/// by `at`, interpolating linearly as numpy does.
+pub fn quantile(len: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
+    let (i, j, weight) = quantile_ranks(len, q);
+    let (below, above) = (at(i), at(j));
+    below + weight * (above - below)
 }
 
 #[cfg(test)]
@@ -483,9 +491,9 @@ mod tests {
     #[test]
     fn quantiles_interpolate() {
         let v = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(quantile(&v, 0.5), 3.0);
-        assert_eq!(quantile(&v, 0.05), 1.2);
-        assert_eq!(quantile(&[7.0], 0.95), 7.0);
+        assert_eq!(quantile(v.len(), 0.5, |i| v[i]), 3.0);
+        assert_eq!(quantile(v.len(), 0.05, |i| v[i]), 1.2);
+        assert_eq!(quantile(1, 0.95, |_| 7.0), 7.0);
     }
 
     #[test]

@@ -8,4 +8,4 @@ mod survival;
 mod sweep;
 
 pub use survival::survival_html;
-pub use sweep::{INTERVALS_COLUMNS, REFERENCE_COLUMNS, RUNS_COLUMNS, ResilienceCurve, sweep_html};
+pub use sweep::{REFERENCE_COLUMNS, ResilienceCurve, sweep_html};

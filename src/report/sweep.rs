@@ -3,8 +3,8 @@
 //! runs), peer-to-peer against no sharing (and the bound, where computed), and the IEEE 1366
 //! indices of the summary.
 
-use super::html::{self, Axis, Line, Provenance, quantile};
-use crate::sweep::Summary;
+use super::html::{self, Axis, Line, Provenance};
+use crate::sweep::{Parts, RunsColumns, Summary, SweepError};
 use polars::prelude::DataFrame;
 use std::collections::BTreeMap;
 
@@ -14,14 +14,15 @@ const BINS: usize = 30;
 /// Longest stretch after the fault the resilience curve shows, h.
 const CURVE_HOURS: f64 = 24.0;
 
-/// The non-null finite values of the f64 column `name` of `frame` (empty when it has none).
-fn values(frame: &DataFrame, name: &str) -> Vec<f64> {
-    column(frame, name)
+/// The non-null finite values of the f64 column `name` of `runs` (empty when it has none),
+/// read alone.
+fn values(runs: &dyn RunsColumns, name: &str) -> Result<Vec<f64>, SweepError> {
+    Ok(column(&runs.columns(&[name])?, name)
         .unwrap_or_default()
         .into_iter()
         .flatten()
         .filter(|v| v.is_finite())
-        .collect()
+        .collect())
 }
 
 /// The f64 column `name` of `frame`, nulls kept (`None` when there is no such column).
@@ -36,25 +37,29 @@ fn indices_column(frame: &DataFrame, name: &str) -> Option<Vec<Option<u64>>> {
     Some((0..c.len()).map(|i| c.get(i)).collect())
 }
 
-/// The report of a sweep: its `summary`, its `runs` table (every shard's rows, at least the
-/// columns of [`RUNS_COLUMNS`]) and its resilience curve.
-pub fn sweep_html(summary: &Summary, runs: &DataFrame, curve: &ResilienceCurve) -> String {
+/// The report of a sweep: its `summary`, its `runs` table (every shard's rows, read a column
+/// or a few at a time) and its resilience curve.
+pub fn sweep_html(
+    summary: &Summary,
+    runs: &dyn RunsColumns,
+    curve: &ResilienceCurve,
+) -> Result<String, SweepError> {
     let mut body = html::paragraph(&format!(
         "Scenario {}: {} runs. Every figure is a distribution over the runs (never one \
          averaged run); the numbers are those of summary.json and the Parquet tables beside \
          this file.",
         summary.scenario, summary.runs
     ));
-    body.push_str(&distributions(runs));
+    body.push_str(&distributions(runs)?);
     body.push_str(&resilience_curve(curve));
-    body.push_str(&against_references(summary, runs));
+    body.push_str(&against_references(summary, runs)?);
     body.push_str(&indices(summary));
-    html::page(&format!("Sweep: {}", summary.scenario), &body)
+    Ok(html::page(&format!("Sweep: {}", summary.scenario), &body))
 }
 
-fn distributions(runs: &DataFrame) -> String {
-    let mttr_min: Vec<f64> = values(runs, "mttr_s").iter().map(|s| s / 60.0).collect();
-    let restoration_h: Vec<f64> = values(runs, "customer_restoration_mean_s")
+fn distributions(runs: &dyn RunsColumns) -> Result<String, SweepError> {
+    let mttr_min: Vec<f64> = values(runs, "mttr_s")?.iter().map(|s| s / 60.0).collect();
+    let restoration_h: Vec<f64> = values(runs, "customer_restoration_mean_s")?
         .iter()
         .map(|s| s / 3600.0)
         .collect();
@@ -93,26 +98,11 @@ fn distributions(runs: &DataFrame) -> String {
             Provenance::Extension,
         )
     });
-    html::section("restoration", "Restoration times", &body)
+    Ok(html::section("restoration", "Restoration times", &body))
 }
 
-/// The columns of the `runs` table the report reads; nothing else of the table is loaded.
-pub const RUNS_COLUMNS: [&str; 11] = [
-    "run_index",
-    "fault_time_s",
-    "mttr_s",
-    "customer_restoration_mean_s",
-    "energy_not_served_kwh",
-    "no_sharing_energy_not_served_kwh",
-    "resilience_area_h",
-    REFERENCE_COLUMNS[0].0,
-    REFERENCE_COLUMNS[1].0,
-    REFERENCE_COLUMNS[2].0,
-    REFERENCE_COLUMNS[3].0,
-];
-
 /// The columns of the `intervals` table the resilience curve reads.
-pub const INTERVALS_COLUMNS: [&str; 6] = [
+const INTERVALS_COLUMNS: [&str; 6] = [
     "run_index",
     "interval",
     "demand_kwh",
@@ -121,47 +111,198 @@ pub const INTERVALS_COLUMNS: [&str; 6] = [
     "prosumer_own_served_kwh",
 ];
 
-/// The resilience curve's data, gathered from the `intervals` table one part at a time (a part
-/// holds whole runs), so that a sweep of any size never holds its intervals table: per meter
-/// interval since the fault's, the share of the islands' load each run served where it had an
-/// island with load. Every other run counts as fully served there.
+/// The columns of the `runs` table the resilience curve reads.
+const FAULT_COLUMNS: [&str; 2] = ["run_index", "fault_time_s"];
+
+/// Where the curve's quantiles are taken, as its band and median are drawn.
+const CURVE_QUANTILES: [f64; 3] = [0.05, 0.5, 0.95];
+
+/// Buckets of [0, 1] in which the curve first counts the shares (see [`ResilienceCurve`]).
+const BUCKETS: usize = 4096;
+
+/// The resilience curve's quantiles, gathered from the `intervals` table one part at a time
+/// (a part holds whole runs), so that a sweep of any size never holds its intervals table nor
+/// a share per run and interval: per meter interval since the fault's (0 to the curve's end),
+/// the 5th, 50th and 95th percentiles over the runs of the share of the islands' load each run
+/// served, where it had an island with load; every other run counts as fully served there.
+///
+/// The percentiles are exact, as of every share sorted: a first pass over the parts counts
+/// each interval's shares in [`BUCKETS`] buckets of [0, 1] (and one below, one above), which
+/// tells the bucket of each order statistic a percentile interpolates between; a second pass
+/// keeps only the shares in those buckets, sorted at the end.
 pub struct ResilienceCurve {
     interval_s: f64,
-    /// Each run's fault time, s.
-    fault_s: BTreeMap<u64, f64>,
-    /// Per interval since the fault's (0 to the curve's end), the shares of the runs that had
-    /// islands with load in it.
-    shares: Vec<Vec<f64>>,
+    /// Runs with a fault time.
+    runs: usize,
+    /// Per interval since the fault's, the shares counted by bucket (empty until one comes).
+    counts: Vec<Vec<u64>>,
+    /// Per interval since the fault's and bucket an order statistic falls in, the shares of
+    /// that bucket (kept in the second pass).
+    kept: BTreeMap<(usize, usize), Vec<f64>>,
     /// The latest interval since the fault's at which any run had an island row.
     last: Option<i64>,
 }
 
+/// The bucket of a share, in the order `f64::total_cmp` sorts: below 0 (and negative NaN) 0,
+/// [0, 1] in `1..=BUCKETS + 1` (exactly 1 alone in the last of them), above 1 (and NaN)
+/// `BUCKETS + 2`.
+fn bucket(share: f64) -> usize {
+    if share.is_nan() {
+        return if share.is_sign_negative() {
+            0
+        } else {
+            BUCKETS + 2
+        };
+    }
+    if share < 0.0 {
+        0
+    } else if share > 1.0 {
+        BUCKETS + 2
+    } else {
+        1 + (share * BUCKETS as f64) as usize
+    }
+}
+
+/// The bucket every run without an island counts in: that of a share of exactly 1.
+const SERVED: usize = BUCKETS + 1;
+
 impl ResilienceCurve {
-    /// An empty curve for the runs of `runs` (`run_index` and `fault_time_s`), `interval_s` the
-    /// meter interval.
-    pub fn new(runs: &DataFrame, interval_s: f64) -> Self {
-        let fault_s = indices_column(runs, "run_index")
-            .zip(column(runs, "fault_time_s"))
-            .map(|(index, fault)| {
-                index
-                    .into_iter()
-                    .zip(fault)
-                    .filter_map(|(i, f)| Some((i?, f?)))
-                    .collect()
-            })
-            .unwrap_or_default();
+    /// A curve of no run yet, `interval_s` the meter interval.
+    pub fn new(interval_s: f64) -> Self {
         let steps = (CURVE_HOURS * 3600.0 / interval_s).ceil() as usize;
         Self {
             interval_s,
-            fault_s,
-            shares: vec![Vec::new(); steps + 1],
+            runs: 0,
+            counts: vec![Vec::new(); steps + 1],
+            kept: BTreeMap::new(),
             last: None,
         }
     }
 
-    /// Adds the rows of one part of the `intervals` table (the columns of
-    /// [`INTERVALS_COLUMNS`]); a run's islands in one interval are summed.
-    pub fn add(&mut self, intervals: &DataFrame) {
+    /// Gathers the curve of the sweep `parts`: their `runs` fault times and `intervals` table,
+    /// read twice, one part at a time.
+    pub fn gather(&mut self, parts: &Parts) -> Result<(), SweepError> {
+        self.gather_from(|each| {
+            parts.for_each("intervals", &FAULT_COLUMNS, &INTERVALS_COLUMNS, each)
+        })
+    }
+
+    /// Gathers the curve of the parts `for_each` hands over (`runs` rows and `intervals` rows
+    /// of each part, every part each time it is called): it is called twice.
+    fn gather_from<E>(
+        &mut self,
+        mut for_each: impl FnMut(&mut dyn FnMut(&DataFrame, &DataFrame)) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for_each(&mut |runs, intervals| self.count(runs, intervals))?;
+        self.plan();
+        for_each(&mut |runs, intervals| self.keep(runs, intervals))?;
+        for shares in self.kept.values_mut() {
+            shares.sort_by(f64::total_cmp);
+        }
+        Ok(())
+    }
+
+    /// First pass: counts the runs of one part (`runs`: `run_index`, `fault_time_s`) and the
+    /// shares of its `intervals` rows (the columns of [`INTERVALS_COLUMNS`]) by bucket.
+    fn count(&mut self, runs: &DataFrame, intervals: &DataFrame) {
+        let shares = self.shares(runs, intervals);
+        self.runs += fault_times(runs).len();
+        for (offset, share) in shares {
+            self.last = Some(self.last.map_or(offset, |last| last.max(offset)));
+            let Some(share) = share else {
+                continue;
+            };
+            if let Some(counts) = self.step(offset).and_then(|k| self.counts.get_mut(k)) {
+                if counts.is_empty() {
+                    *counts = vec![0; BUCKETS + 3];
+                }
+                counts[bucket(share)] += 1;
+            }
+        }
+    }
+
+    /// Between the passes: the buckets each interval's order statistics fall in.
+    fn plan(&mut self) {
+        for k in 0..self.counts.len() {
+            for rank in self.ranks() {
+                // A share of exactly 1 needs no keeping.
+                if let Some((bucket, _)) = self.find(k, rank).filter(|&(b, _)| b != SERVED) {
+                    self.kept.entry((k, bucket)).or_default();
+                }
+            }
+        }
+    }
+
+    /// Second pass: keeps, of one part's shares, those in a bucket [`Self::plan`] chose.
+    fn keep(&mut self, runs: &DataFrame, intervals: &DataFrame) {
+        for (offset, share) in self.shares(runs, intervals) {
+            if let (Some(k), Some(share)) = (self.step(offset), share)
+                && let Some(kept) = self.kept.get_mut(&(k, bucket(share)))
+            {
+                kept.push(share);
+            }
+        }
+    }
+
+    /// The ranks, in the sorted shares of an interval (one per run), that the percentiles
+    /// interpolate between.
+    fn ranks(&self) -> Vec<usize> {
+        if self.runs == 0 {
+            return Vec::new();
+        }
+        CURVE_QUANTILES
+            .iter()
+            .flat_map(|&q| {
+                let (below, above, _) = html::quantile_ranks(self.runs, q);
+                [below, above]
+            })
+            .collect()
+    }
+
+    /// The bucket of interval `k`'s share of rank `rank` (every run counted, those without an
+    /// island at 1) and its rank within the bucket; `None` before any share of `k`.
+    fn find(&self, k: usize, rank: usize) -> Option<(usize, usize)> {
+        let counts = self.counts.get(k).filter(|c| !c.is_empty())?;
+        let with_island: u64 = counts.iter().sum();
+        let served = self.runs as u64 - with_island;
+        let mut below = 0;
+        for (bucket, &count) in counts.iter().enumerate() {
+            let count = count + if bucket == SERVED { served } else { 0 };
+            if (rank as u64) < below + count {
+                return Some((bucket, (rank as u64 - below) as usize));
+            }
+            below += count;
+        }
+        None
+    }
+
+    /// Interval `k`'s share of rank `rank`, once gathered.
+    fn share(&self, k: usize, rank: usize) -> f64 {
+        match self.find(k, rank) {
+            // Exactly 1: the runs without an island, and shares of 1.
+            Some((SERVED, _)) | None => 1.0,
+            Some((bucket, within)) => self.kept[&(k, bucket)][within],
+        }
+    }
+
+    /// Interval `k`'s percentile `q` over the runs, as [`html::quantile`] of every run's share
+    /// sorted.
+    fn quantile(&self, k: usize, q: f64) -> f64 {
+        html::quantile(self.runs, q, |rank| self.share(k, rank))
+    }
+
+    /// The step (interval since the fault's) of `offset`, within the curve.
+    fn step(&self, offset: i64) -> Option<usize> {
+        usize::try_from(offset)
+            .ok()
+            .filter(|&k| k < self.counts.len())
+    }
+
+    /// Each (interval since the fault's, share of the islands' load served) of one part's
+    /// runs that had islands, a run's islands in one interval summed; no share where the
+    /// islands had no load.
+    fn shares(&self, runs: &DataFrame, intervals: &DataFrame) -> Vec<(i64, Option<f64>)> {
+        let fault_s = fault_times(runs);
         // (run, interval since the fault's) → (load, served), this part's runs only.
         let mut cells: BTreeMap<(u64, i64), (f64, f64)> = BTreeMap::new();
         // The islands' load, as docs/model.md §10's curve: consumers' demand and prosumers' own.
@@ -179,7 +320,7 @@ impl ResilienceCurve {
                 let (Some(r), Some(k), Some(d), Some(s)) = (r, k, d, s) else {
                     continue;
                 };
-                let Some(&fault_s) = self.fault_s.get(&r) else {
+                let Some(&fault_s) = fault_s.get(&r) else {
                     continue;
                 };
                 let offset = k as i64 - (fault_s / self.interval_s).floor() as i64;
@@ -188,16 +329,25 @@ impl ResilienceCurve {
                 cell.1 += s;
             }
         }
-        for ((_, offset), (d, s)) in cells {
-            self.last = Some(self.last.map_or(offset, |last| last.max(offset)));
-            let Ok(k) = usize::try_from(offset) else {
-                continue;
-            };
-            if let Some(shares) = self.shares.get_mut(k).filter(|_| d > 0.0) {
-                shares.push(s / d);
-            }
-        }
+        cells
+            .into_iter()
+            .map(|((_, offset), (d, s))| (offset, (d > 0.0).then(|| s / d)))
+            .collect()
     }
+}
+
+/// Each run's fault time, s, from rows of the `runs` table (`run_index`, `fault_time_s`).
+fn fault_times(runs: &DataFrame) -> BTreeMap<u64, f64> {
+    indices_column(runs, "run_index")
+        .zip(column(runs, "fault_time_s"))
+        .map(|(index, fault)| {
+            index
+                .into_iter()
+                .zip(fault)
+                .filter_map(|(i, f)| Some((i?, f?)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The share of the islands' load served, per run, by meter interval since the fault's
@@ -205,27 +355,22 @@ impl ResilienceCurve {
 /// run had no island (before it formed, after the grid took it back) counts as fully served.
 fn resilience_curve(curve: &ResilienceCurve) -> String {
     let interval_s = curve.interval_s;
-    let runs = curve.fault_s.len();
-    let last = curve.last.unwrap_or(0).min(curve.shares.len() as i64 - 1);
+    let runs = curve.runs;
+    let last = curve.last.unwrap_or(0).min(curve.counts.len() as i64 - 1);
     let mut median = Vec::new();
     let mut band = Vec::new();
     for k in 0..=last {
-        let with_island = &curve.shares[k as usize];
-        let mut shares: Vec<f64> = with_island
-            .iter()
-            .copied()
-            .chain(std::iter::repeat_n(
-                1.0,
-                runs.saturating_sub(with_island.len()),
-            ))
-            .collect();
-        if shares.is_empty() {
+        if runs == 0 {
             continue;
         }
-        shares.sort_by(f64::total_cmp);
+        let k = k as usize;
         let t_h = k as f64 * interval_s / 3600.0;
-        median.push((t_h, quantile(&shares, 0.5)));
-        band.push((t_h, quantile(&shares, 0.05), quantile(&shares, 0.95)));
+        median.push((t_h, curve.quantile(k, CURVE_QUANTILES[1])));
+        band.push((
+            t_h,
+            curve.quantile(k, CURVE_QUANTILES[0]),
+            curve.quantile(k, CURVE_QUANTILES[2]),
+        ));
     }
     let body = if curve.last.is_none() {
         html::paragraph(
@@ -278,7 +423,7 @@ pub const REFERENCE_COLUMNS: [(&str, &str); 4] = [
 /// Peer-to-peer against no sharing and against the bound: the summary's `against_no_sharing`,
 /// and whatever of [`REFERENCE_COLUMNS`], `resilience_area_h` and the energies not served the
 /// `runs` table carries. The one place the report knows the references' columns.
-fn against_references(summary: &Summary, runs: &DataFrame) -> String {
+fn against_references(summary: &Summary, runs: &dyn RunsColumns) -> Result<String, SweepError> {
     let mut body = String::new();
     if let Some(a) = &summary.against_no_sharing {
         let spreads = [
@@ -329,11 +474,13 @@ fn against_references(summary: &Summary, runs: &DataFrame) -> String {
             &rows,
         ));
     }
-    let served: Vec<(&str, Vec<f64>)> = REFERENCE_COLUMNS
-        .iter()
-        .map(|(name, label)| (*label, values(runs, name)))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
+    let mut served: Vec<(&str, Vec<f64>)> = Vec::new();
+    for (name, label) in REFERENCE_COLUMNS {
+        let v = values(runs, name)?;
+        if !v.is_empty() {
+            served.push((label, v));
+        }
+    }
     if served.is_empty() {
         body.push_str(&html::paragraph(
             "Energy served by peer-to-peer, no sharing and the perfect-information bound: not \
@@ -363,7 +510,7 @@ fn against_references(summary: &Summary, runs: &DataFrame) -> String {
             Provenance::Extension,
         ));
     }
-    let area_h = values(runs, "resilience_area_h");
+    let area_h = values(runs, "resilience_area_h")?;
     if !area_h.is_empty() {
         body.push_str(&html::figure(
             "Area of the resilience curve per run",
@@ -373,8 +520,8 @@ fn against_references(summary: &Summary, runs: &DataFrame) -> String {
             Provenance::Extension,
         ));
     }
-    let p2p = values(runs, "energy_not_served_kwh");
-    let none = values(runs, "no_sharing_energy_not_served_kwh");
+    let p2p = values(runs, "energy_not_served_kwh")?;
+    let none = values(runs, "no_sharing_energy_not_served_kwh")?;
     if !p2p.is_empty() && !none.is_empty() {
         body.push_str(&html::figure(
             "Consumers' energy not served per run: peer-to-peer against no sharing",
@@ -389,11 +536,11 @@ fn against_references(summary: &Summary, runs: &DataFrame) -> String {
             Provenance::Extension,
         ));
     }
-    html::section(
+    Ok(html::section(
         "references",
         "Peer-to-peer against no sharing and the bound",
         &body,
-    )
+    ))
 }
 
 fn indices(summary: &Summary) -> String {
@@ -482,14 +629,38 @@ mod tests {
         .unwrap()
     }
 
+    fn runs(faults: &[(u64, f64)]) -> DataFrame {
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "run_index".into(),
+                faults.iter().map(|f| f.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "fault_time_s".into(),
+                faults.iter().map(|f| f.1).collect::<Vec<_>>(),
+            ),
+        ])
+        .unwrap()
+    }
+
+    /// The curve of `parts` (each a part's runs and intervals rows), 900 s meter interval.
+    fn curve(parts: &[(DataFrame, DataFrame)]) -> ResilienceCurve {
+        let mut curve = ResilienceCurve::new(900.0);
+        curve
+            .gather_from(|each| {
+                for (runs, intervals) in parts {
+                    each(runs, intervals);
+                }
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+        curve
+    }
+
     #[test]
     fn the_curve_sums_a_runs_islands_and_counts_runs_without_one_as_served() {
         // Runs 0 and 2 fault in interval 0, run 1 in interval 1 (900 s meter interval).
-        let runs = DataFrame::new_infer_height(vec![
-            Column::new("run_index".into(), vec![0u64, 1, 2]),
-            Column::new("fault_time_s".into(), vec![100.0, 1000.0, 0.0]),
-        ])
-        .unwrap();
+        let faults = [(0, 100.0), (1, 1000.0), (2, 0.0)];
         let rows = [
             (0, 0, 1.0, 0.5),
             (0, 1, 2.0, 2.0),
@@ -499,18 +670,81 @@ mod tests {
             // No load: counts as served, like no island.
             (1, 2, 0.0, 0.0),
         ];
-        let mut whole = ResilienceCurve::new(&runs, 900.0);
-        whole.add(&intervals(&rows));
-        assert_eq!(whole.shares[0], vec![0.5, 0.4]);
-        assert_eq!(whole.shares[1], vec![1.0]);
+        let whole = curve(&[(runs(&faults), intervals(&rows))]);
+        // Shares 0.5, 0.4 and run 2's 1 in the fault's interval; 1, 1, 1 in the next.
+        assert_eq!(whole.quantile(0, 0.5), 0.5);
+        assert_eq!(whole.quantile(0, 0.05), 0.4 + 0.1 * (0.5 - 0.4));
+        assert_eq!(whole.quantile(1, 0.05), 1.0);
+        // Run 1's no-load interval is its second after the fault's.
         assert_eq!(whole.last, Some(1));
         // Part by part (each part whole runs), the same.
-        let mut parts = ResilienceCurve::new(&runs, 900.0);
-        parts.add(&intervals(&rows[..2]));
-        parts.add(&intervals(&rows[2..]));
-        assert_eq!(parts.shares, whole.shares);
-        // Median of [0.4, 0.5, 1.0] (run 2 had no island) in the fault's interval.
+        let parts = curve(&[
+            (runs(&faults[..1]), intervals(&rows[..2])),
+            (runs(&faults[1..]), intervals(&rows[2..])),
+        ]);
+        for k in 0..2 {
+            for q in CURVE_QUANTILES {
+                assert_eq!(parts.quantile(k, q), whole.quantile(k, q));
+            }
+        }
         let page = resilience_curve(&whole);
         assert!(page.contains("median across the 3 runs"), "{page}");
+    }
+
+    /// The percentiles are those of every run's share sorted, to the bit: thousands of runs
+    /// in parts, shares crowding some buckets, repeated, exactly 1, and runs without an island.
+    #[test]
+    fn the_curves_percentiles_equal_those_of_every_share_sorted() {
+        let mut state = 7u64;
+        let mut draw = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let count = 5000u64;
+        let mut parts = Vec::new();
+        // Per interval since the fault's, every run's share (1 without an island).
+        let mut expected = vec![Vec::new(); 4];
+        for first in (0..count).step_by(700) {
+            let part: Vec<u64> = (first..(first + 700).min(count)).collect();
+            let faults: Vec<(u64, f64)> =
+                part.iter().map(|&r| (r, (r % 3) as f64 * 900.0)).collect();
+            let mut rows = Vec::new();
+            for &r in &part {
+                for offset in 0..4u64 {
+                    let share = match r % 5 {
+                        0 => 1.0,
+                        1 => 0.25,
+                        2 => 0.999 + draw() / 1e4,
+                        _ => draw(),
+                    };
+                    let with_island = (r + offset) % 4 != 0;
+                    if with_island {
+                        rows.push((r, r % 3 + offset, 2.0, 2.0 * share));
+                    }
+                    expected[offset as usize].push(if with_island {
+                        2.0 * share / 2.0
+                    } else {
+                        1.0
+                    });
+                }
+            }
+            parts.push((runs(&faults), intervals(&rows)));
+        }
+        let gathered = curve(&parts);
+        for (k, shares) in expected.iter_mut().enumerate() {
+            shares.sort_by(f64::total_cmp);
+            for q in CURVE_QUANTILES {
+                assert_eq!(
+                    gathered.quantile(k, q),
+                    html::quantile(shares.len(), q, |i| shares[i]),
+                    "{k} {q}"
+                );
+            }
+        }
+        // Only the buckets the percentiles fall in were kept.
+        let kept: usize = gathered.kept.values().map(Vec::len).sum();
+        assert!(kept < (count as usize) / 2, "{kept}");
     }
 }

@@ -8,14 +8,16 @@
 //! them (running again any that does not read back whole: a file damaged since). The manifest
 //! (`sweep.json`) records every option that shapes the tables; a sweep that differs is refused.
 
+mod parts;
 mod shard;
 mod summary;
 
+pub use parts::Parts;
 pub use shard::{Shard, ShardError};
 pub use summary::{
     AgainstBound, AgainstNoSharing, CustomerRestoration, DurationStats, EnergyNotServed,
-    ResilienceSpreads, SUMMARY_RUNS_COLUMNS, Spread, Summary, interruption_records, summarise,
-    summarise_with_no_sharing,
+    ResilienceSpreads, RunsColumns, SUMMARY_RUNS_COLUMNS, Spread, Summary, Tallies,
+    interruption_records, summarise, summarise_runs, summarise_with_no_sharing,
 };
 
 use crate::io::{TEMPORARY_MARKER, write_atomic};
@@ -235,21 +237,17 @@ pub fn run(
         .then(|| simulator.with_ideal_timing().without_bound());
     let done = std::sync::atomic::AtomicU64::new(0);
     let k = options.shard.index;
-    let mut runs_parts = Vec::new();
-    let mut interruption_parts = Vec::new();
-    let mut no_sharing_parts = Vec::new();
     let mut redone = Vec::new();
+    let mut written = 0;
     for (p, part) in parts(range, options.part_size).enumerate() {
+        written = p + 1;
         let file = |table: &str| part_path(&options.out, table, k, p);
         let runs_file = file("runs");
         if options.resume && runs_file.exists() {
-            match read_part(&file, &part, options.events) {
-                Ok((runs, interruptions, no_sharing)) => {
+            match check_part(&file, &part, options.events) {
+                Ok(()) => {
                     done.fetch_add(part.end - part.start, std::sync::atomic::Ordering::Relaxed);
                     progress(done.load(std::sync::atomic::Ordering::Relaxed), total);
-                    runs_parts.push(present_columns(&runs, &SUMMARY_RUNS_COLUMNS, &runs_file)?);
-                    interruption_parts.push(interruptions);
-                    no_sharing_parts.push(no_sharing);
                     continue;
                 }
                 Err(reason) => redone.push(RedonePart {
@@ -287,22 +285,18 @@ pub fn run(
             &mut tables::allocations_frame(&reports),
             &provenance,
         )?;
-        let mut interruptions = tables::interruptions_frame(&reports);
         output::write_parquet(
             &file(INTERRUPTIONS),
             output::Table::Interruptions,
-            &mut interruptions,
+            &mut tables::interruptions_frame(&reports),
             &provenance,
         )?;
-        interruption_parts.push(interruptions);
-        let mut no_sharing = tables::no_sharing_interruptions_frame(&reports);
         output::write_parquet(
             &file(NO_SHARING_INTERRUPTIONS),
             output::Table::NoSharingInterruptions,
-            &mut no_sharing,
+            &mut tables::no_sharing_interruptions_frame(&reports),
             &provenance,
         )?;
-        no_sharing_parts.push(no_sharing);
         output::write_parquet(
             &file("intervals"),
             output::Table::Intervals,
@@ -317,42 +311,28 @@ pub fn run(
                 &provenance,
             )?;
         }
-        let mut runs = tables::runs_frame(&reports);
-        output::write_parquet(&runs_file, output::Table::Runs, &mut runs, &provenance)?;
-        runs_parts.push(present_columns(&runs, &SUMMARY_RUNS_COLUMNS, &runs_file)?);
+        output::write_parquet(
+            &runs_file,
+            output::Table::Runs,
+            &mut tables::runs_frame(&reports),
+            &provenance,
+        )?;
     }
-    let runs = concat(runs_parts, "runs", &tables::runs_frame)?;
-    let interruptions = concat(
-        interruption_parts,
-        INTERRUPTIONS,
-        &tables::interruptions_frame,
-    )?;
-    let no_sharing = concat(
-        no_sharing_parts,
-        NO_SHARING_INTERRUPTIONS,
-        &tables::no_sharing_interruptions_frame,
-    )?;
-    let no_sharing = records(&no_sharing, &options.out)?;
+    // The summary reads the finished parts back: the sweep holds none of its tables.
     Ok(Outcome {
-        summary: summarise_with_no_sharing(
-            scenario,
-            &runs,
-            &records(&interruptions, &options.out)?,
-            Some(&no_sharing),
-        ),
+        summary: Parts::of_shard(&options.out, k, written).summarise(scenario)?,
         redone,
     })
 }
 
-/// The tables of a finished part read back for `--resume`: its `runs` (checked to hold the
-/// part's runs), `interruptions` and `no_sharing_interruptions`; its `allocations`, `intervals` and (with `events`) `events` are read
-/// too, to be sure they are whole. `Err` says why the part cannot be kept (a damaged or
-/// missing file).
-fn read_part(
+/// Checks the tables of a finished part for `--resume`: its `runs` holds the part's runs, and
+/// its other tables (`events` too with `events`) read back whole. `Err` says why the part
+/// cannot be kept (a damaged or missing file).
+fn check_part(
     file: &dyn Fn(&str) -> PathBuf,
     part: &std::ops::Range<u64>,
     events: bool,
-) -> Result<(DataFrame, DataFrame, DataFrame), String> {
+) -> Result<(), String> {
     let read = |table: &str| output::read_parquet(&file(table)).map_err(|e| e.to_string());
     let runs = read("runs")?;
     let expected = part.end - part.start;
@@ -363,14 +343,18 @@ fn read_part(
             runs.height()
         ));
     }
-    let interruptions = read(INTERRUPTIONS)?;
-    let no_sharing = read(NO_SHARING_INTERRUPTIONS)?;
-    read("allocations")?;
-    read("intervals")?;
+    for table in [
+        INTERRUPTIONS,
+        NO_SHARING_INTERRUPTIONS,
+        "allocations",
+        "intervals",
+    ] {
+        read(table)?;
+    }
     if events {
         read("events")?;
     }
-    Ok((runs, interruptions, no_sharing))
+    Ok(())
 }
 
 /// Name of the table of customer interruptions.
@@ -381,19 +365,6 @@ const NO_SHARING_INTERRUPTIONS: &str = "no_sharing_interruptions";
 
 /// Builds a table from run reports (its empty form from none).
 type Table = fn(&[RunReport]) -> DataFrame;
-
-/// The interruption records of an `interruptions` table read from `dir`.
-fn records(
-    table: &DataFrame,
-    dir: &Path,
-) -> Result<Vec<crate::reliability::Interruption>, SweepError> {
-    interruption_records(table).map_err(|source| {
-        SweepError::Report(OutputError::Polars {
-            path: dir.join(INTERRUPTIONS),
-            source,
-        })
-    })
-}
 
 /// The runs of `range` in consecutive parts of `size`.
 fn parts(range: std::ops::Range<u64>, size: u64) -> impl Iterator<Item = std::ops::Range<u64>> {
@@ -545,34 +516,6 @@ pub fn read_intervals(dir: &Path) -> Result<DataFrame, SweepError> {
     read_table(dir, "intervals", tables::intervals_frame)
 }
 
-/// The columns `columns` of every `runs` part in `dir` (all shards; those of them the table
-/// has), sorted by run index: a report's few columns of a sweep of any size.
-pub fn read_runs_columns(dir: &Path, columns: &[&str]) -> Result<DataFrame, SweepError> {
-    let frames = table_parts(dir, "runs")?
-        .iter()
-        .map(|f| output::read_parquet_columns(f, columns))
-        .collect::<Result<Vec<_>, _>>()?;
-    let empty = present_columns(&tables::runs_frame(&[]), columns, &dir.join("runs"))?;
-    sorted_by_run(
-        concat(frames, "runs", &|_| empty.clone())?,
-        &dir.join("runs"),
-    )
-}
-
-/// The columns `columns` of each `intervals` part in `dir` (all shards; those of them the
-/// table has), one part at a time, handed to `each`: a sweep's intervals table is never held
-/// whole. A part holds whole runs, as the sweep writes them.
-pub fn for_each_intervals_part(
-    dir: &Path,
-    columns: &[&str],
-    mut each: impl FnMut(&DataFrame),
-) -> Result<(), SweepError> {
-    for part in table_parts(dir, "intervals")? {
-        each(&output::read_parquet_columns(&part, columns)?);
-    }
-    Ok(())
-}
-
 /// Every part of `table` in `dir` (all shards), sorted by run index (rows of one run keep
 /// their order).
 fn read_table(dir: &Path, table: &str, empty: Table) -> Result<DataFrame, SweepError> {
@@ -657,20 +600,11 @@ fn concat(
     Ok(all)
 }
 
-/// The summary of the whole sweep in `dir` (every shard written so far).
+/// The summary of the whole sweep in `dir` (every part of every shard finished so far),
+/// read back part by part.
 pub fn summarise_directory(dir: &Path) -> Result<Summary, SweepError> {
     let manifest = read_manifest(dir)?;
-    let interruptions = read_interruptions(dir)?;
-    let no_sharing = match read_no_sharing_interruptions(dir)? {
-        Some(table) => Some(records(&table, dir)?),
-        None => None,
-    };
-    Ok(summarise_with_no_sharing(
-        &manifest.scenario,
-        &read_runs_columns(dir, &SUMMARY_RUNS_COLUMNS)?,
-        &records(&interruptions, dir)?,
-        no_sharing.as_deref(),
-    ))
+    Parts::in_directory(dir)?.summarise(&manifest.scenario)
 }
 
 #[cfg(test)]

@@ -4,9 +4,15 @@
 //! `interruptions` table (per outage event, [`crate::reliability`]) and, when the scenario's
 //! fault sets have rates, per year for peer-to-peer and no sharing
 //! ([`crate::reliability::annual`]).
+//!
+//! A sweep of any size is summarised without holding its tables: the interruption records
+//! are gathered a part at a time into [`Tallies`], and the `runs` table is read a column or a
+//! few at a time through [`RunsColumns`] (from the parts on disk, [`super::Parts`]). Every
+//! figure is the same, to the bit, as from the tables held whole.
 
-use crate::reliability::annual::{self, AnnualReliability};
-use crate::reliability::{self, Indices, Interruption};
+use super::SweepError;
+use crate::reliability::annual::{AnnualReliability, Sampling, SweepEvents};
+use crate::reliability::{self, Indices, Interruption, Tally};
 use crate::scenario::Scenario;
 use crate::sim::Phases;
 use polars::prelude::{DataFrame, PolarsError};
@@ -256,26 +262,37 @@ fn paired(runs: &DataFrame, a: &str, b: &str) -> Option<Vec<(f64, f64)>> {
 }
 
 /// Sharing against no sharing, run by run.
-fn against_no_sharing(runs: &DataFrame) -> Option<AgainstNoSharing> {
-    let per_run = |a: &str, b: &str, f: fn(f64, f64) -> f64| spread_of(runs, a, b, f);
-    Some(AgainstNoSharing {
-        consumers_energy_gain_kwh: per_run(
-            "no_sharing_energy_not_served_kwh",
-            "energy_not_served_kwh",
-            |alone, shared| alone - shared,
-        )?,
-        // `customer_minutes_interrupted` is in minutes.
-        customer_hours_avoided: per_run(
-            "no_sharing_customer_hours",
-            "customer_minutes_interrupted",
-            |alone_h, shared_min| alone_h - shared_min / 60.0,
-        )?,
-        prosumers_own_load_cost_kwh: per_run(
-            "prosumer_own_unserved_kwh",
-            "no_sharing_prosumer_own_unserved_kwh",
-            |shared, alone| shared - alone,
-        )?,
-    })
+fn against_no_sharing(runs: &dyn RunsColumns) -> Result<Option<AgainstNoSharing>, SweepError> {
+    let per_run = |a: &str, b: &str, f: fn(f64, f64) -> f64| {
+        Ok::<_, SweepError>(spread_of(&runs.columns(&[a, b])?, a, b, f))
+    };
+    let Some(consumers_energy_gain_kwh) = per_run(
+        "no_sharing_energy_not_served_kwh",
+        "energy_not_served_kwh",
+        |alone, shared| alone - shared,
+    )?
+    else {
+        return Ok(None);
+    };
+    // `customer_minutes_interrupted` is in minutes.
+    let Some(customer_hours_avoided) = per_run(
+        "no_sharing_customer_hours",
+        "customer_minutes_interrupted",
+        |alone_h, shared_min| alone_h - shared_min / 60.0,
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(per_run(
+        "prosumer_own_unserved_kwh",
+        "no_sharing_prosumer_own_unserved_kwh",
+        |shared, alone| shared - alone,
+    )?
+    .map(|prosumers_own_load_cost_kwh| AgainstNoSharing {
+        consumers_energy_gain_kwh,
+        customer_hours_avoided,
+        prosumers_own_load_cost_kwh,
+    }))
 }
 
 /// Per run, `f` of columns `a` and `b`, as a spread (runs missing either left out).
@@ -294,61 +311,100 @@ fn column_spread(runs: &DataFrame, name: &str) -> Option<Spread> {
 }
 
 /// Peer-to-peer against the bound, run by run.
-fn against_bound(runs: &DataFrame) -> Option<AgainstBound> {
-    let one = |name: &str| column_spread(runs, name);
-    Some(AgainstBound {
-        served_kwh: one("load_served_kwh")?,
-        bound_served_kwh: one("bound_load_served_kwh")?,
-        no_sharing_served_kwh: one("no_sharing_load_served_kwh")?,
-        gap_kwh: spread_of(runs, "bound_load_served_kwh", "load_served_kwh", |b, p| {
-            b - p
+fn against_bound(runs: &dyn RunsColumns) -> Result<Option<AgainstBound>, SweepError> {
+    let one = |name: &str| Ok::<_, SweepError>(column_spread(&runs.columns(&[name])?, name));
+    let per_run = |a: &str, b: &str, f: fn(f64, f64) -> f64| {
+        Ok::<_, SweepError>(spread_of(&runs.columns(&[a, b])?, a, b, f))
+    };
+    let (Some(served_kwh), Some(bound_served_kwh), Some(no_sharing_served_kwh)) = (
+        one("load_served_kwh")?,
+        one("bound_load_served_kwh")?,
+        one("no_sharing_load_served_kwh")?,
+    ) else {
+        return Ok(None);
+    };
+    let Some(gap_kwh) = per_run("bound_load_served_kwh", "load_served_kwh", |b, p| b - p)? else {
+        return Ok(None);
+    };
+    let loads = runs.columns(&[
+        "bound_load_served_kwh",
+        "load_served_kwh",
+        "load_demand_kwh",
+    ])?;
+    let Some(gap_share) =
+        paired(&loads, "bound_load_served_kwh", "load_served_kwh").and_then(|pairs| {
+            spread(
+                pairs
+                    .into_iter()
+                    .zip(floats(&loads, "load_demand_kwh"))
+                    .filter_map(|((b, p), d)| Some((b - p) / d.filter(|d| *d > 0.0)?))
+                    .collect(),
+            )
+        })
+    else {
+        return Ok(None);
+    };
+    drop(loads);
+    Ok(Some(AgainstBound {
+        served_kwh,
+        bound_served_kwh,
+        no_sharing_served_kwh,
+        gap_kwh,
+        gap_share,
+        timing_cost_kwh: per_run("ideal_timing_load_served_kwh", "load_served_kwh", |i, p| {
+            i - p
         })?,
-        gap_share: spread(
-            paired(runs, "bound_load_served_kwh", "load_served_kwh")?
-                .into_iter()
-                .zip(floats(runs, "load_demand_kwh"))
-                .filter_map(|((b, p), d)| Some((b - p) / d.filter(|d| *d > 0.0)?))
-                .collect(),
-        )?,
-        timing_cost_kwh: spread_of(
-            runs,
-            "ideal_timing_load_served_kwh",
-            "load_served_kwh",
-            |i, p| i - p,
-        ),
-        rule_cost_kwh: spread_of(
-            runs,
+        rule_cost_kwh: per_run(
             "bound_load_served_kwh",
             "ideal_timing_load_served_kwh",
             |b, i| b - i,
-        ),
-    })
+        )?,
+    }))
 }
 
 /// The runs' resilience figures.
-fn resilience(runs: &DataFrame) -> Option<ResilienceSpreads> {
-    let one = |name: &str| column_spread(runs, name);
-    Some(ResilienceSpreads {
-        energy_not_served_kwh: one("energy_not_served_kwh")?,
-        // `customer_minutes_interrupted` is in minutes.
-        customer_hours: spread(
-            floats(runs, "customer_minutes_interrupted")
-                .into_iter()
-                .flatten()
-                .map(|m| m / 60.0)
-                .collect(),
-        )?,
-        critical_load_hours_lost: one("critical_load_hours_lost")?,
-        first_critical_loss_s: one("first_critical_loss_s"),
-        restored_50_s: one("restored_50_s"),
-        restored_90_s: one("restored_90_s"),
-        restored_100_s: one("restored_100_s"),
-        lambda: one("resilience_lambda")?,
-        area_h: one("resilience_area_h")?,
-        phi_per_h: one("resilience_phi_per_h"),
-        e_h: one("resilience_e_h"),
-        pi_per_h: one("resilience_pi_per_h"),
-    })
+fn resilience(runs: &dyn RunsColumns) -> Result<Option<ResilienceSpreads>, SweepError> {
+    let one = |name: &str| Ok::<_, SweepError>(column_spread(&runs.columns(&[name])?, name));
+    let minutes = runs.columns(&["customer_minutes_interrupted"])?;
+    // `customer_minutes_interrupted` is in minutes.
+    let customer_hours = spread(
+        floats(&minutes, "customer_minutes_interrupted")
+            .into_iter()
+            .flatten()
+            .map(|m| m / 60.0)
+            .collect(),
+    );
+    drop(minutes);
+    let (
+        Some(energy_not_served_kwh),
+        Some(customer_hours),
+        Some(critical_load_hours_lost),
+        Some(lambda),
+        Some(area_h),
+    ) = (
+        one("energy_not_served_kwh")?,
+        customer_hours,
+        one("critical_load_hours_lost")?,
+        one("resilience_lambda")?,
+        one("resilience_area_h")?,
+    )
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ResilienceSpreads {
+        energy_not_served_kwh,
+        customer_hours,
+        critical_load_hours_lost,
+        first_critical_loss_s: one("first_critical_loss_s")?,
+        restored_50_s: one("restored_50_s")?,
+        restored_90_s: one("restored_90_s")?,
+        restored_100_s: one("restored_100_s")?,
+        lambda,
+        area_h,
+        phi_per_h: one("resilience_phi_per_h")?,
+        e_h: one("resilience_e_h")?,
+        pi_per_h: one("resilience_pi_per_h")?,
+    }))
 }
 
 fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
@@ -392,8 +448,8 @@ pub fn interruption_records(table: &DataFrame) -> Result<Vec<Interruption>, Pola
         .collect()
 }
 
-/// The columns of the `runs` table the summary reads. A sweep keeps only these of each part
-/// for its summary and `summarise` reads only these, so neither holds the whole table.
+/// The columns of the `runs` table the summary reads (a few at a time, through
+/// [`RunsColumns`]): the end of a sweep and `summarise` read no other column back.
 pub const SUMMARY_RUNS_COLUMNS: [&str; 35] = [
     "run_index",
     "status",
@@ -432,9 +488,67 @@ pub const SUMMARY_RUNS_COLUMNS: [&str; 35] = [
     "resilience_pi_per_h",
 ];
 
+/// The `runs` table as the summary reads it: a few columns at a time, every run in run order,
+/// so that a sweep's summary holds no more than a few of its columns at once.
+pub trait RunsColumns {
+    /// Those of `names` the table has, every run, in run order.
+    fn columns(&self, names: &[&str]) -> Result<DataFrame, SweepError>;
+}
+
+/// A `runs` table held whole.
+impl RunsColumns for DataFrame {
+    fn columns(&self, names: &[&str]) -> Result<DataFrame, SweepError> {
+        super::present_columns(self, names, std::path::Path::new("runs"))
+    }
+}
+
+/// What the summary gathers from a sweep's parts as they come, so that it never holds their
+/// interruption records: the runs counted, the IEEE 1366 counts of their interruptions per
+/// outage event, and the runs as the annual indices need them.
+#[derive(Debug, Clone)]
+pub struct Tallies {
+    runs: u64,
+    per_event: Tally,
+    annual: Option<SweepEvents>,
+}
+
+impl Tallies {
+    /// Nothing gathered yet, for a sweep over `scenario`, with or without the no-sharing
+    /// reference's interruptions (its `no_sharing_interruptions` table; without it the annual
+    /// indices, if any, are for peer-to-peer only).
+    pub fn new(scenario: &Scenario, with_no_sharing: bool) -> Self {
+        Tallies {
+            runs: 0,
+            per_event: Tally::new(&scenario.reliability),
+            annual: SweepEvents::new(scenario, with_no_sharing),
+        }
+    }
+
+    /// Adds some runs: their rows of the `runs` table (at least `run_index` and `fault_set`),
+    /// in run order, and every interruption record of theirs, peer-to-peer and with no
+    /// sharing. Parts added in run order give the same summary, to the bit, however the sweep
+    /// is split into parts and shards.
+    pub fn add(
+        &mut self,
+        runs: &DataFrame,
+        interruptions: &[Interruption],
+        no_sharing: &[Interruption],
+    ) {
+        self.runs += runs.height() as u64;
+        self.per_event.add(interruptions);
+        if let Some(annual) = &mut self.annual {
+            annual.add(&run_fault_sets(runs), interruptions, no_sharing);
+        }
+    }
+}
+
 /// Summarises the `runs` and `interruptions` tables of `scenario` (without the no-sharing
 /// reference's interruptions: annual indices, if any, for peer-to-peer only).
-pub fn summarise(scenario: &Scenario, runs: &DataFrame, interruptions: &[Interruption]) -> Summary {
+pub fn summarise(
+    scenario: &Scenario,
+    runs: &DataFrame,
+    interruptions: &[Interruption],
+) -> Result<Summary, SweepError> {
     summarise_with_no_sharing(scenario, runs, interruptions, None)
 }
 
@@ -453,85 +567,98 @@ fn run_fault_sets(runs: &DataFrame) -> Vec<(u64, Option<u64>)> {
         .collect()
 }
 
-/// Summarises the `runs` and `interruptions` tables of `scenario`, with the
+/// Summarises the `runs` and `interruptions` tables of `scenario`, held whole, with the
 /// `no_sharing_interruptions` table's records for the annual indices' no-sharing column.
 pub fn summarise_with_no_sharing(
     scenario: &Scenario,
     runs: &DataFrame,
     interruptions: &[Interruption],
     no_sharing: Option<&[Interruption]>,
-) -> Summary {
-    let n = runs.height() as u64;
-    let mttr_column = floats(runs, "mttr_s");
-    let restored: Vec<usize> = (0..mttr_column.len())
-        .filter(|&i| mttr_column[i].is_some())
-        .collect();
+) -> Result<Summary, SweepError> {
+    let mut tallies = Tallies::new(scenario, no_sharing.is_some());
+    tallies.add(runs, interruptions, no_sharing.unwrap_or_default());
+    summarise_runs(scenario, runs, &tallies)
+}
+
+/// Summarises the runs of `scenario`: their `runs` table read a few columns at a time, and
+/// what `tallies` gathered of every run's interruptions.
+pub fn summarise_runs(
+    scenario: &Scenario,
+    runs: &dyn RunsColumns,
+    tallies: &Tallies,
+) -> Result<Summary, SweepError> {
+    let n = tallies.runs;
+    let column = |name: &str| Ok::<_, SweepError>(floats(&runs.columns(&[name])?, name));
+    let mttr_column = column("mttr_s")?;
+    let restored: Vec<bool> = mttr_column.iter().map(Option::is_some).collect();
+    let restored_runs = restored.iter().filter(|r| **r).count();
+    let mttr = duration_stats(mttr_column.into_iter().flatten().collect());
     let mean_of = |name: &str| {
-        let values = floats(runs, name);
-        let sum = restored
-            .iter()
-            .filter_map(|&i| values.get(i).copied().flatten())
+        let sum = column(name)?
+            .into_iter()
+            .zip(&restored)
+            .filter_map(|(value, restored)| value.filter(|_| *restored))
             .fold(0.0, |a, b| a + b);
-        sum / restored.len().max(1) as f64
+        Ok::<_, SweepError>(sum / restored_runs.max(1) as f64)
     };
     let customers = reliability::customers_served(scenario);
-    let ens: f64 = floats(runs, "energy_not_served_kwh")
+    let ens: f64 = column("energy_not_served_kwh")?
         .iter()
         .flatten()
         .fold(0.0, |a, b| a + b);
-    let customer_restoration = runs
+    let restoration = runs.columns(&["customers_censored", "customer_restoration_mean_s"])?;
+    let customer_restoration = restoration
         .column("customers_censored")
         .and_then(|c| c.u64().cloned())
         .ok()
-        .filter(|_| runs.column("customer_restoration_mean_s").is_ok())
+        .filter(|_| restoration.column("customer_restoration_mean_s").is_ok())
         .map(|censored| CustomerRestoration {
             per_run: duration_stats(
-                floats(runs, "customer_restoration_mean_s")
+                floats(&restoration, "customer_restoration_mean_s")
                     .into_iter()
                     .flatten()
                     .collect(),
             ),
             customers_censored: censored.iter().flatten().sum(),
         });
-    let capped_inr: Vec<f64> = floats(runs, "rewards_capped_inr")
+    drop(restoration);
+    let capped_inr: Vec<f64> = column("rewards_capped_inr")?
         .into_iter()
         .flatten()
         .filter(|&inr| inr > 0.0)
         .collect();
-    Summary {
+    Ok(Summary {
         scenario: scenario.name.clone(),
         runs: n,
         rewards_capped: RewardsCapped {
             runs: capped_inr.len() as u64,
             total_inr: capped_inr.iter().fold(0.0, |a, b| a + b),
         },
-        runs_by_status: tally(runs, "status"),
-        runs_by_failure_reason: tally(runs, "failure_reason"),
-        mttr: duration_stats(mttr_column.iter().flatten().copied().collect()),
+        runs_by_status: tally(&runs.columns(&["status"])?, "status"),
+        runs_by_failure_reason: tally(&runs.columns(&["failure_reason"])?, "failure_reason"),
+        mttr,
         phases_mean: Phases {
-            detection_s: mean_of("detection_s"),
-            communication_s: mean_of("communication_s"),
-            chain_s: mean_of("chain_s"),
-            optimisation_s: mean_of("optimisation_s"),
-            switching_s: mean_of("switching_s"),
-            verification_s: mean_of("verification_s"),
+            detection_s: mean_of("detection_s")?,
+            communication_s: mean_of("communication_s")?,
+            chain_s: mean_of("chain_s")?,
+            optimisation_s: mean_of("optimisation_s")?,
+            switching_s: mean_of("switching_s")?,
+            verification_s: mean_of("verification_s")?,
         },
         customer_restoration,
-        reliability: reliability::indices(customers, n, interruptions, &scenario.reliability),
-        reliability_annual: annual::of_sweep(
-            scenario,
-            &run_fault_sets(runs),
-            interruptions,
-            no_sharing,
-        ),
+        reliability: tallies.per_event.indices(customers, n),
+        reliability_annual: tallies
+            .annual
+            .as_ref()
+            .and_then(|annual| annual.reliability(scenario, Sampling::standard(scenario.seed))),
         energy_not_served: EnergyNotServed {
             total_kwh: ens,
             per_customer_per_event_kwh: ens / (customers * n).max(1) as f64,
         },
-        against_no_sharing: against_no_sharing(runs),
-        against_bound: against_bound(runs),
-        resilience: resilience(runs),
-    }
+        against_no_sharing: against_no_sharing(runs)?,
+        against_bound: against_bound(runs)?,
+        resilience: resilience(runs)?,
+    })
 }
 
 #[cfg(test)]
@@ -562,7 +689,7 @@ mod tests {
             Column::new("customers_censored".into(), [0u64, 2, 0]),
         ])
         .unwrap();
-        let s = summarise(&scenario, &runs, &[]);
+        let s = summarise(&scenario, &runs, &[]).unwrap();
         let status = s.runs_by_status.unwrap();
         assert_eq!((status["restored"], status["not_restored"]), (2, 1));
         let reasons = s.runs_by_failure_reason.unwrap();
@@ -600,7 +727,7 @@ mod tests {
             ),
         ])
         .unwrap();
-        let a = against_no_sharing(&runs).unwrap();
+        let a = against_no_sharing(&runs).unwrap().unwrap();
         // Gains 20, 20, 0 kWh; hours avoided 2, 2, 0; prosumers' cost 3, 0, 0 kWh.
         let g = &a.consumers_energy_gain_kwh;
         assert_eq!((g.runs, g.p50, g.p5), (3, 20.0, 2.0));
@@ -610,7 +737,7 @@ mod tests {
         assert!((a.prosumers_own_load_cost_kwh.p95 - 2.7).abs() < 1e-12);
         // Without the reference's columns there is no comparison.
         let older = runs.drop("no_sharing_customer_hours").unwrap();
-        assert_eq!(against_no_sharing(&older), None);
+        assert_eq!(against_no_sharing(&older).unwrap(), None);
     }
 
     #[test]
@@ -624,7 +751,7 @@ mod tests {
             Column::new("ideal_timing_load_served_kwh".into(), ideal),
         ])
         .unwrap();
-        let a = against_bound(&runs).unwrap();
+        let a = against_bound(&runs).unwrap().unwrap();
         // Gaps 10, 0, 0 kWh; shares 0.1, 0, 0.
         assert_eq!((a.gap_kwh.runs, a.gap_kwh.p50), (3, 0.0));
         assert!((a.gap_kwh.mean - 10.0 / 3.0).abs() < 1e-12);
@@ -633,7 +760,10 @@ mod tests {
         let (timing, rule) = (a.timing_cost_kwh.unwrap(), a.rule_cost_kwh.unwrap());
         assert_eq!((timing.runs, timing.mean, rule.mean), (2, 0.0, 5.0));
         let without = runs.drop("ideal_timing_load_served_kwh").unwrap();
-        assert_eq!(against_bound(&without).unwrap().timing_cost_kwh, None);
+        assert_eq!(
+            against_bound(&without).unwrap().unwrap().timing_cost_kwh,
+            None
+        );
     }
 
     #[test]

@@ -631,16 +631,18 @@ fn twice_the_customers_behind_every_consumer_leaves_the_indices_and_doubles_the_
     assert_eq!(c2, vec![2; c1.len()]);
 }
 
-/// The summary reads only `SUMMARY_RUNS_COLUMNS` of the runs table (a sweep keeps no more of
-/// it): on a sweep with every reference and annual rates, it equals the summary of the whole
-/// table.
-#[test]
-fn the_summary_of_its_columns_equals_the_summary_of_the_whole_runs_table() {
-    use blackstart::sweep::{
-        SUMMARY_RUNS_COLUMNS, interruption_records, summarise_with_no_sharing,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("annual");
+/// A sweep of campus13-annual with every reference (`--gap-split`) and annual rates, 16 runs
+/// in parts of 5, into `out`: its scenario and its tables held whole (runs, interruption
+/// records of peer-to-peer and of no sharing).
+fn annual_sweep(
+    out: &Path,
+) -> (
+    blackstart::scenario::Scenario,
+    DataFrame,
+    Vec<blackstart::reliability::Interruption>,
+    Vec<blackstart::reliability::Interruption>,
+) {
+    use blackstart::sweep::interruption_records;
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/campus13-annual.yaml");
     let result = Command::new(env!("CARGO_BIN_EXE_blackstart"))
         .args([
@@ -648,10 +650,12 @@ fn the_summary_of_its_columns_equals_the_summary_of_the_whole_runs_table() {
             file.to_str().unwrap(),
             "--runs",
             "16",
+            "--part-size",
+            "5",
             "--gap-split",
         ])
         .arg("--out")
-        .arg(&out)
+        .arg(out)
         .arg("--quiet")
         .output()
         .unwrap();
@@ -660,18 +664,26 @@ fn the_summary_of_its_columns_equals_the_summary_of_the_whole_runs_table() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let scenario = blackstart::scenario::load(&file).unwrap();
-    let runs = read_runs(&out).unwrap();
-    let interruptions = interruption_records(&read_interruptions(&out).unwrap()).unwrap();
-    let no_sharing =
-        interruption_records(&read_no_sharing_interruptions(&out).unwrap().unwrap()).unwrap();
+    (
+        blackstart::scenario::load(&file).unwrap(),
+        read_runs(out).unwrap(),
+        interruption_records(&read_interruptions(out).unwrap()).unwrap(),
+        interruption_records(&read_no_sharing_interruptions(out).unwrap().unwrap()).unwrap(),
+    )
+}
+
+/// The summary reads only `SUMMARY_RUNS_COLUMNS` of the runs table (it reads no other back):
+/// on a sweep with every reference and annual rates, it equals the summary of the whole
+/// table.
+#[test]
+fn the_summary_of_its_columns_equals_the_summary_of_the_whole_runs_table() {
+    use blackstart::sweep::{SUMMARY_RUNS_COLUMNS, summarise_with_no_sharing};
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, runs, interruptions, no_sharing) = annual_sweep(&dir.path().join("annual"));
     let summary = |runs: &DataFrame| {
-        serde_json::to_value(summarise_with_no_sharing(
-            &scenario,
-            runs,
-            &interruptions,
-            Some(&no_sharing),
-        ))
+        serde_json::to_value(
+            summarise_with_no_sharing(&scenario, runs, &interruptions, Some(&no_sharing)).unwrap(),
+        )
         .unwrap()
     };
     let projected = runs
@@ -689,6 +701,7 @@ fn the_summary_of_its_columns_equals_the_summary_of_the_whole_runs_table() {
         "against_bound",
         "resilience",
         "reliability",
+        "reliability_annual",
         "mttr",
     ] {
         assert!(
@@ -697,4 +710,28 @@ fn the_summary_of_its_columns_equals_the_summary_of_the_whole_runs_table() {
         );
     }
     assert_eq!(summary(&projected), whole);
+}
+
+/// The sweep's summary and `summarise`'s gather the interruptions part by part and read the
+/// runs table back a column at a time: on a sweep of four parts with every reference and
+/// annual rates, to the bit the summary of the tables held whole.
+#[test]
+fn the_summary_read_back_part_by_part_equals_the_summary_of_the_tables_held_whole() {
+    use blackstart::sweep::{summarise_directory, summarise_with_no_sharing};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("annual");
+    let (scenario, runs, interruptions, no_sharing) = annual_sweep(&out);
+    let held_whole =
+        summarise_with_no_sharing(&scenario, &runs, &interruptions, Some(&no_sharing)).unwrap();
+    assert!(held_whole.reliability_annual.is_some() && held_whole.against_bound.is_some());
+    let streamed = summarise_directory(&out).unwrap();
+    assert_eq!(
+        serde_json::to_string(&streamed).unwrap(),
+        serde_json::to_string(&held_whole).unwrap()
+    );
+    // The sweep's own summary.json, as text (parsing would round its numbers).
+    assert_eq!(
+        std::fs::read_to_string(out.join("summary.json")).unwrap(),
+        serde_json::to_string_pretty(&held_whole).unwrap() + "\n"
+    );
 }
