@@ -331,17 +331,14 @@ fn against_bound(runs: &dyn RunsColumns) -> Result<Option<AgainstBound>, SweepEr
         "load_served_kwh",
         "load_demand_kwh",
     ])?;
-    let Some(gap_share) =
-        paired(&loads, "bound_load_served_kwh", "load_served_kwh").and_then(|pairs| {
-            spread(
-                pairs
-                    .into_iter()
-                    .zip(floats(&loads, "load_demand_kwh"))
-                    .filter_map(|((b, p), d)| Some((b - p) / d.filter(|d| *d > 0.0)?))
-                    .collect(),
-            )
-        })
-    else {
+    // Row by row: a run without the bound (or served energy, or demand) is left out whole.
+    let shares: Vec<f64> = floats(&loads, "bound_load_served_kwh")
+        .into_iter()
+        .zip(floats(&loads, "load_served_kwh"))
+        .zip(floats(&loads, "load_demand_kwh"))
+        .filter_map(|((b, p), d)| Some((b? - p?) / d.filter(|d| *d > 0.0)?))
+        .collect();
+    let Some(gap_share) = spread(shares) else {
         return Ok(None);
     };
     drop(loads);
@@ -764,6 +761,21 @@ mod tests {
             against_bound(&without).unwrap().unwrap().timing_cost_kwh,
             None
         );
+    }
+
+    #[test]
+    fn a_run_without_the_bound_is_left_out_of_the_gap_share_whole() {
+        // The first run has no bound: the gap share is the second's alone, 10 / 20, not its
+        // gap over the first run's demand.
+        let runs = DataFrame::new_infer_height(vec![
+            Column::new("load_demand_kwh".into(), [100.0, 20.0]),
+            Column::new("load_served_kwh".into(), [90.0, 10.0]),
+            Column::new("no_sharing_load_served_kwh".into(), [50.0, 5.0]),
+            Column::new("bound_load_served_kwh".into(), [None, Some(20.0)]),
+        ])
+        .unwrap();
+        let share = against_bound(&runs).unwrap().unwrap().gap_share;
+        assert_eq!((share.runs, share.mean), (1, 0.5));
     }
 
     #[test]
