@@ -527,13 +527,20 @@ impl Coordinator {
             &island.served,
             &island.shares,
         );
-        if on_chain.shares.is_empty() {
-            // No prosumer in the island: its DERs and banks serve it, and there is no
-            // peer-to-peer trade for the contract to check or pay (it refuses an allocation
-            // without a prosumer), so the relays are commanded at once.
+        // No prosumer in the island (its DERs and banks serve it), or every consumer shed and no
+        // DER or bank: there is no peer-to-peer trade for the contract to check or pay (it
+        // refuses an allocation without a prosumer, or without an entity it supplies), so the
+        // relays are commanded at once.
+        let nothing_to_record = if on_chain.shares.is_empty() {
+            Some("no prosumer in the island")
+        } else if on_chain.consumers.is_empty() && on_chain.suppliers.is_empty() {
+            Some("every consumer shed")
+        } else {
+            None
+        };
+        if let Some(why) = nothing_to_record {
             self.log_event(|c| {
-                let detail =
-                    "no prosumer in the island: no allocation to record on chain".to_string();
+                let detail = format!("{why}: no allocation to record on chain");
                 c.event(i, now_s, EventKind::AllocationRecorded, detail)
             })
             .await;
@@ -1157,17 +1164,15 @@ impl Coordinator {
                 reading,
             });
         }
-        let recorded = island
-            .recorded
-            .as_ref()
-            .expect("a settled island recorded its allocation");
-        // A share whose reward the eq. 5 budget cut to nothing has nothing to pay.
+        // Settled only if an allocation was recorded and it pays an owed share something (a
+        // share whose reward the eq. 5 budget cut to nothing has nothing to pay).
         let table = &self.config.entities;
-        if island
-            .shares
-            .iter()
-            .any(|s| s.is_owed() && recorded.rewards(table.chain_id(s.entity)))
-        {
+        if let Some(recorded) = island.recorded.as_ref().filter(|recorded| {
+            island
+                .shares
+                .iter()
+                .any(|s| s.is_owed() && recorded.rewards(table.chain_id(s.entity)))
+        }) {
             calls.push(Call::Settle(recorded.clone()));
         }
         self.islands[i].stage = Stage::Settling {

@@ -616,3 +616,21 @@ fn with_ideal_timing_a_one_interval_outage_serves_what_the_bound_serves() {
         real.references.peer_to_peer
     );
 }
+
+/// Run 72 of campus13-24h: after four back-offs the fifth round sheds every consumer, and the
+/// island has no DER or battery bank. There is nothing for the contract to check or pay, so no
+/// allocation is recorded (the contract would refuse it as `EmptyAllocation`, which used to
+/// end the run as a contract revert): the run reports the shortfall it is.
+#[test]
+fn a_round_that_sheds_every_consumer_records_nothing_on_chain() {
+    let scenario = bundled("campus13-24h.yaml");
+    let report = simulate(&scenario, &RunPlan::sampled(&scenario, 72));
+    assert_eq!(report.reverted_transactions, 0);
+    assert_eq!(report.status, RunStatus::PartlyRestored);
+    assert_eq!(
+        report.failure_reason,
+        Some(FailureReason::NoCapacity {
+            shed: vec!["C1".into(), "C2".into(), "C3".into()]
+        })
+    );
+}
