@@ -178,6 +178,19 @@ pub struct RecordedShares {
 }
 
 impl Allocation {
+    /// Why the contract has nothing to check or pay in this allocation, so that it is not sent
+    /// (the contract refuses it as `EmptyAllocation`): no prosumer in the island, or every
+    /// consumer shed and no DER or battery bank; `None` when it is to be recorded.
+    pub fn nothing_to_record(&self) -> Option<&'static str> {
+        if self.shares.is_empty() {
+            Some("no prosumer in the island")
+        } else if self.consumers.is_empty() && self.suppliers.is_empty() {
+            Some("every consumer shed")
+        } else {
+            None
+        }
+    }
+
     /// What settling this allocation is passed back once it is recorded.
     pub fn recorded_shares(&self) -> RecordedShares {
         RecordedShares {

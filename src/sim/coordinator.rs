@@ -527,18 +527,9 @@ impl Coordinator {
             &island.served,
             &island.shares,
         );
-        // No prosumer in the island (its DERs and banks serve it), or every consumer shed and no
-        // DER or bank: there is no peer-to-peer trade for the contract to check or pay (it
-        // refuses an allocation without a prosumer, or without an entity it supplies), so the
-        // relays are commanded at once.
-        let nothing_to_record = if on_chain.shares.is_empty() {
-            Some("no prosumer in the island")
-        } else if on_chain.consumers.is_empty() && on_chain.suppliers.is_empty() {
-            Some("every consumer shed")
-        } else {
-            None
-        };
-        if let Some(why) = nothing_to_record {
+        // No peer-to-peer trade for the contract to check or pay: the relays are commanded at
+        // once.
+        if let Some(why) = on_chain.nothing_to_record() {
             self.log_event(|c| {
                 let detail = format!("{why}: no allocation to record on chain");
                 c.event(i, now_s, EventKind::AllocationRecorded, detail)

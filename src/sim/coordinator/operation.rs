@@ -65,8 +65,9 @@ struct Arrival {
 /// An allocation recorded for an interval, as its delivery will be checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Recorded {
-    /// The allocation as recorded on chain (what settling it passes back).
-    shares: chain::RecordedShares,
+    /// The allocation as recorded on chain (what settling it passes back); `None` when there
+    /// was nothing to record.
+    shares: Option<chain::RecordedShares>,
     /// Prosumers owed a settlement, with the export they promised, kWh and whole Wh.
     owed: Vec<(EntityIndex, f64, u64)>,
 }
@@ -95,7 +96,8 @@ struct Round {
     /// The readings it planned on, by entity.
     readings: Vec<Reading>,
     shares: Vec<Share>,
-    /// The allocation as submitted to the chain (what settling it passes back).
+    /// The allocation as submitted to the chain (what settling it passes back); `None` when
+    /// there is nothing to record.
     recorded: Option<chain::RecordedShares>,
     served: Vec<EntityIndex>,
     shed: Vec<EntityIndex>,
@@ -377,16 +379,16 @@ impl Coordinator {
             } else if wh(r.export_kwh) >= promised_wh {
                 // A share whose reward the eq. 5 budget cut to nothing has nothing to pay.
                 let id = self.config.entities.chain_id(e);
-                delivered |= recorded.shares.rewards(id);
+                delivered |= recorded.shares.as_ref().is_some_and(|s| s.rewards(id));
             } else {
                 self.islands[i].operation.curtailed += 1;
             }
         }
-        if delivered {
+        if let Some(shares) = recorded.shares.filter(|_| delivered) {
             // One transaction pays every prosumer with a reward whose reading on chain shows
             // its delivery.
             self.islands[i].operation.settlements += 1;
-            let call = Call::Settle(recorded.shares);
+            let call = Call::Settle(shares);
             self.submit_operation(i, call, OperationTx::Settle).await;
         }
         short
@@ -428,15 +430,8 @@ impl Coordinator {
             &served,
             &shares,
         );
-        // Nothing to record: no prosumer (no trade to check or pay), or every consumer shed and
-        // no supplier.
-        let nothing_to_record = on_chain.shares.is_empty()
-            || served.is_empty()
-                && !self.islands[i]
-                    .entities
-                    .iter()
-                    .any(|&e| self.config.entities.get(e).is_supplier());
-        let recorded = on_chain.recorded_shares();
+        let nothing_to_record = on_chain.nothing_to_record().is_some();
+        let recorded = (!nothing_to_record).then(|| on_chain.recorded_shares());
         let call = Call::RecordAllocation(on_chain);
         let operation = &mut self.islands[i].operation;
         operation.rounds = round_number;
@@ -445,7 +440,7 @@ impl Coordinator {
             .as_mut()
             .expect("an operating round is in flight");
         round.shares = shares;
-        round.recorded = Some(recorded);
+        round.recorded = recorded;
         round.served = served;
         round.shed = shed;
         round.deficit_kwh = allocation.deficit_kwh;
@@ -556,10 +551,7 @@ impl Coordinator {
             deficit_kwh: round.deficit_kwh,
             cost_inr: round.cost_inr,
         });
-        let shares = round
-            .recorded
-            .clone()
-            .expect("a recorded round submitted its allocation");
+        let shares = round.recorded.clone();
         operation.recorded.insert(k + 2, Recorded { shares, owed });
         let effective_at_s = if round.at_once {
             now_s
